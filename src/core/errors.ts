@@ -1,0 +1,90 @@
+/**
+ * One problem found in the user's configuration.
+ *
+ * Every field is plain data so that problems can be collected, sorted,
+ * compared in tests and printed without losing information.
+ */
+export interface Problem {
+  /** A stable identifier, for example `SS-SERVICE-PORT`. Never changes once released. */
+  readonly code: string;
+  /** The construct path of the offending construct, for example `node-api/Service/api`. */
+  readonly path: string;
+  /** The property that is wrong, in dotted form, for example `health.path`. */
+  readonly property: string;
+  /** What the user gave, rendered for humans. */
+  readonly got: string;
+  /** What is allowed instead. */
+  readonly expected: string;
+  /** Optional extra explanation or a fix hint. */
+  readonly hint?: string;
+}
+
+/** Render a value the user gave so that it is unambiguous in a message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'function') return 'a function';
+  try {
+    const json = JSON.stringify(value);
+    if (json === undefined) return String(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Format one problem on one line: `[path] property: expected (got value) [CODE]`. */
+export function formatProblem(p: Problem): string {
+  const hint = p.hint ? ` Hint: ${p.hint}` : '';
+  return `[${p.path}] ${p.property}: must be ${p.expected} (got ${p.got}) [${p.code}]${hint}`;
+}
+
+/**
+ * The one error type of shipshape. It carries every problem found, so a user
+ * with five mistakes sees all five in one run.
+ */
+export class ShipshapeError extends Error {
+  public readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const sorted = [...problems];
+    const head = sorted.length === 1
+      ? 'shipshape found a problem in the configuration:'
+      : `shipshape found ${sorted.length} problems in the configuration:`;
+    super([head, ...sorted.map((p) => `  - ${formatProblem(p)}`)].join('\n'));
+    this.name = 'ShipshapeError';
+    this.problems = sorted;
+    // Keep only the user's own frames: a trace from inside shipshape or projen helps nobody.
+    this.stack = `${this.name}: ${this.message}\n${userFrames(new Error().stack ?? '')}`;
+  }
+
+  /** The code of the first problem. */
+  public get code(): string { return this.problems[0]?.code ?? 'SS-UNKNOWN'; }
+  /** The construct path of the first problem. */
+  public get path(): string { return this.problems[0]?.path ?? ''; }
+  /** The property of the first problem. */
+  public get property(): string { return this.problems[0]?.property ?? ''; }
+  /** The value given for the first problem. */
+  public get got(): string { return this.problems[0]?.got ?? ''; }
+  /** What was allowed for the first problem. */
+  public get expected(): string { return this.problems[0]?.expected ?? ''; }
+}
+
+function userFrames(stack: string): string {
+  return stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !/[\\/](shipshape[\\/](src|lib)|node_modules)[\\/]/.test(line) && !line.includes('node:internal'))
+    .slice(0, 5)
+    .join('\n');
+}
+
+/** Convenience for building a problem with the value described consistently. */
+export function problem(code: string, path: string, property: string, got: unknown, expected: string, hint?: string): Problem {
+  return { code, path, property, got: describeValue(got), expected, ...(hint ? { hint } : {}) };
+}
+
+/** Throw a ShipshapeError when the list is not empty. */
+export function throwIfAny(problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new ShipshapeError(problems);
+}

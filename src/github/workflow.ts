@@ -1,0 +1,52 @@
+/**
+ * The GitHub Actions workflow model: typed, plain data. `uses` holds an
+ * action name without a ref (`actions/checkout`); the renderer pins it.
+ */
+
+export type PermissionLevel = 'read' | 'write' | 'none';
+export type Permissions = Readonly<Record<string, PermissionLevel>>;
+
+export interface StepModel {
+  readonly name?: string;
+  readonly id?: string;
+  readonly if?: string;
+  /** `owner/repo[/path]` (pinned by the renderer) or a full `owner/repo@<sha>` reference. */
+  readonly uses?: string;
+  readonly with?: Readonly<Record<string, string | number | boolean>>;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly run?: string;
+  readonly shell?: string;
+  readonly workingDirectory?: string;
+  readonly continueOnError?: boolean;
+  readonly timeoutMinutes?: number;
+}
+
+export interface JobModel {
+  readonly id: string;
+  readonly name?: string;
+  readonly needs: readonly string[];
+  readonly if?: string;
+  readonly runsOn: string;
+  readonly environment?: { readonly name: string; readonly url?: string };
+  readonly permissions: Permissions;
+  readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean | string };
+  readonly timeoutMinutes: number;
+  readonly strategy?: Readonly<Record<string, unknown>>;
+  readonly services?: Readonly<Record<string, unknown>>;
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly steps: readonly StepModel[];
+  /** Raw keys the typed model lacks, merged last. */
+  readonly raw?: Readonly<Record<string, unknown>>;
+}
+
+export interface WorkflowModel {
+  readonly name: string;
+  readonly on: Readonly<Record<string, unknown>>;
+  readonly permissions: Permissions;
+  readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean | string };
+  readonly env?: Readonly<Record<string, string>>;
+  readonly jobs: readonly JobModel[];
+  /** Raw keys the typed model lacks, merged last. */
+  readonly raw?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The model: plain, readonly, normalized data built from the constructs.
+ * Renderers read only this. The same model always gives the same bytes,
+ * which is also what makes hashing and caching possible.
+ */
+import type { DockerfileModel } from './docker/model';
+import type { ActionPin } from './github/pins';
+import type { WorkflowModel } from './github/workflow';
+
+export interface ServiceModel {
+  readonly path: string;
+  readonly name: string;
+  readonly port: number;
+  readonly healthPath: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
+
+export interface EnvironmentModel {
+  readonly path: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  /** Days CloudWatch keeps the service's logs. */
+  readonly logRetentionDays: number;
+  /** Position in the declared deploy order, starting at 0. */
+  readonly order: number;
+}
+
+export interface ImageModel {
+  readonly path: string;
+  /** The service this image packages. */
+  readonly service: string;
+  /** Path of the Dockerfile, relative to the project root. */
+  readonly dockerfilePath: string;
+  /** Path of the build context, relative to the project root. */
+  readonly contextPath: string;
+  readonly dockerfile: DockerfileModel;
+  readonly dockerignore: readonly string[];
+}
+
+export interface PipelineModel {
+  readonly path: string;
+  /** Path of the workflow file, relative to the project root. */
+  readonly filePath: string;
+  readonly workflow: WorkflowModel;
+  /** The action pin table this workflow is rendered with, keyed by `owner/repo`. */
+  readonly pins: Readonly<Record<string, ActionPin>>;
+}
+
+export interface ProjectModel {
+  /** The projen project's name. */
+  readonly name: string;
+  /** Comment lines that mark a file as generated (projen's marker). */
+  readonly header: readonly string[];
+  readonly services: readonly ServiceModel[];
+  readonly environments: readonly EnvironmentModel[];
+  readonly images: readonly ImageModel[];
+  readonly pipelines: readonly PipelineModel[];
+}
+
+/** One file a renderer produced. */
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+  /** The model object this file was rendered from (its construct path), for error messages. */
+  readonly source: string;
+}

@@ -1,0 +1,31 @@
+import { toJson } from './core/serialize';
+import { renderDockerfile, renderDockerignore } from './docker/render';
+import { ActionPins } from './github/pins';
+import { renderWorkflow } from './github/render';
+import type { ProjectModel, RenderedFile } from './model';
+import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
+
+export interface RenderOptions {
+  readonly cloudFormationValidation: boolean;
+}
+
+const TEMPLATE_HEAD = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'];
+
+/** Every output of a validated model, in a fixed order. Pure apart from aws-cdk-lib's temp dir. */
+export function renderProject(model: ProjectModel, options: RenderOptions): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  for (const image of model.images) {
+    files.push({ path: image.dockerfilePath, source: image.path, content: renderDockerfile(image.dockerfile, model.header) });
+    const ignorePath = image.contextPath === '.' ? '.dockerignore' : `${image.contextPath.replace(/\/$/, '')}/.dockerignore`;
+    files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
+  }
+  for (const pipeline of model.pipelines) {
+    files.push({ path: pipeline.filePath, source: pipeline.path, content: renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header) });
+  }
+  const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
+  for (const target of stackTargets(model)) {
+    const template = templates.get(target.filePath)!;
+    files.push({ path: target.filePath, source: target.environment.path, content: toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined)) });
+  }
+  return files;
+}

@@ -1,0 +1,81 @@
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import { nameSchema } from '../core/names';
+import { parseProps } from '../core/schema';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import type { ServiceModel } from '../model';
+
+/** Props of a {@link Service}. */
+export interface ServiceProps {
+  /**
+   * The service's name: used for the image repository, stacks, compose service and job names.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The TCP port the process listens on inside the container.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The HTTP path that answers 200 when the service is healthy.
+   * @default '/healthz'
+   */
+  readonly healthPath?: string;
+  /**
+   * CPU units for one task (1024 = 1 vCPU).
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Memory for one task, in MiB.
+   * @default 512
+   */
+  readonly memoryMiB?: number;
+}
+
+const schema = z.strictObject({
+  name: nameSchema,
+  port: z.number().int({ message: 'an integer from 1 to 65535' }).min(1).max(65535).default(8080),
+  healthPath: z.string()
+    .regex(/^\//, { message: "a path starting with '/'" })
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: "a URL path of printable characters (no spaces, '?' or '#')" })
+    .default('/healthz'),
+  cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
+  memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
+}) satisfies z.ZodType<unknown, ServiceProps>;
+
+/**
+ * A containerized HTTP service. It owns its port and health path: the
+ * Dockerfile, the workflow and the CloudFormation templates read them from here.
+ */
+export class Service extends ShipshapeConstruct {
+  public readonly name: string;
+  public readonly port: number;
+  public readonly healthPath: string;
+  public readonly cpu: number;
+  public readonly memoryMiB: number;
+
+  constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
+    super(scope, id);
+    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-SERVICE');
+    this.name = p.name;
+    this.port = p.port;
+    this.healthPath = p.healthPath;
+    this.cpu = p.cpu;
+    this.memoryMiB = p.memoryMiB;
+  }
+
+  /** @internal */
+  public _contribute(): ModelContribution {
+    const model: ServiceModel = {
+      path: this.constructPath,
+      name: this.name,
+      port: this.port,
+      healthPath: this.healthPath,
+      cpu: this.cpu,
+      memoryMiB: this.memoryMiB,
+    };
+    return { kind: 'services', model };
+  }
+}
