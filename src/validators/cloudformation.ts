@@ -1,0 +1,42 @@
+import type { Finding } from './finding';
+
+interface Diagnostic { severity: string; ruleId: string; message: string; startLine?: number; propertyPath?: string }
+interface Engine {
+  validateTemplate(content: unknown, options: { severityLevel: string; strict: boolean }): { diagnostics: Diagnostic[] };
+  free(): void;
+}
+
+/**
+ * AWS's CloudFormation validator (`@aws/cloudformation-validate`, bundled inside
+ * aws-cdk-lib). Starting the engine takes seconds: create one and reuse it.
+ */
+export class CloudFormationValidator {
+  private engine?: Engine;
+  private TemplateContent?: new (text: string, name: string) => unknown;
+
+  /** Validate one template; returns errors and warnings. */
+  public validate(text: string, file: string): Finding[] {
+    if (!this.engine) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const req = require('module').createRequire(require.resolve('aws-cdk-lib')) as NodeJS.Require;
+      const mod = req('@aws/cloudformation-validate') as { CompositeEngine: new () => Engine; TemplateContent: new (text: string, name: string) => unknown };
+      this.engine = new mod.CompositeEngine();
+      this.TemplateContent = mod.TemplateContent;
+    }
+    const r = this.engine.validateTemplate(new this.TemplateContent!(text, file), { severityLevel: 'WARN', strict: true });
+    return r.diagnostics.map((d) => ({
+      validator: 'cloudformation',
+      file,
+      severity: /info|debug/i.test(d.severity) ? 'info' : /warn/i.test(d.severity) ? 'warning' : 'error',
+      rule: d.ruleId,
+      message: d.propertyPath ? `${d.message} (at ${d.propertyPath})` : d.message,
+      line: d.startLine,
+    }));
+  }
+
+  /** Release the engine's memory. */
+  public free(): void {
+    this.engine?.free();
+    this.engine = undefined;
+  }
+}

