@@ -1,9 +1,9 @@
+import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
 import { renderWorkflow } from './github/render';
 import type { ProjectModel, RenderedFile } from './model';
-import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
 
 export interface RenderOptions {
   readonly cloudFormationValidation: boolean;
@@ -20,12 +20,14 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
   }
   for (const pipeline of model.pipelines) {
-    files.push({ path: pipeline.filePath, source: pipeline.path, content: renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header) });
+    const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
+    files.push({ path: pipeline.filePath, source: pipeline.path, content });
   }
   const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
   for (const target of stackTargets(model)) {
     const template = templates.get(target.filePath)!;
-    files.push({ path: target.filePath, source: target.environment.path, content: toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined)) });
+    const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined));
+    files.push({ path: target.filePath, source: target.environment.path, content });
   }
   return files;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Component, FileBase, IResolver, Project } from 'projen';
 import type { IConstruct } from 'constructs';
+import { Component, FileBase, IResolver, Project } from 'projen';
 import { Problem, ShipshapeError, problem } from './core/errors';
 import type { ProjectModel, RenderedFile } from './model';
 import { renderProject } from './render';
@@ -45,6 +45,8 @@ export class Shipshape extends Component {
   private options: ShipshapeOptions = {};
   private readonly members: ShipshapeConstruct[] = [];
   private rendered: RenderedFile[] = [];
+  /** What each output path held on disk before this synthesis (undefined: no file). */
+  private previous = new Map<string, string | undefined>();
 
   private constructor(project: Project) {
     super(project, ROOT_ID);
@@ -109,6 +111,7 @@ export class Shipshape extends Component {
    */
   public preSynthesize(): void {
     this.rendered = this.renderAll();
+    this.previous = new Map(this.rendered.map((f) => [f.path, readIfExists(path.join(this.project.outdir, f.path))]));
     const problems = checkHandWritten(this.project, this.rendered, this.options.adopt ?? []);
     if (problems.length > 0) throw new ShipshapeError(problems);
     for (const f of this.rendered) {
@@ -117,6 +120,13 @@ export class Shipshape extends Component {
       }
       new GeneratedFile(this, f.path, f.content);
     }
+  }
+
+  /** A short summary of what was written, for the person running `npx projen`. */
+  public postSynthesize(): void {
+    const changed = this.rendered.filter((f) => this.previous.get(f.path) !== f.content);
+    const lines = this.rendered.map((f) => `  ${changed.includes(f) ? 'wrote    ' : 'unchanged'} ${f.path}`);
+    this.project.logger.info(`shipshape: ${this.rendered.length} files, ${changed.length} changed\n${lines.join('\n')}`);
   }
 
   /** The files rendered in the last synthesis, in render order. */
@@ -135,6 +145,10 @@ class GeneratedFile extends FileBase {
   protected synthesizeContent(_resolver: IResolver): string {
     return this.content;
   }
+}
+
+function readIfExists(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 }
 
 function checkHandWritten(project: Project, files: readonly RenderedFile[], adopt: readonly string[]): Problem[] {

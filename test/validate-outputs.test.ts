@@ -3,6 +3,7 @@
  * the third-party validators. The engines are slow to start, so they are
  * gathered in this one file and created once.
  */
+import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
 import { actionlint } from '../src/validators/actionlint';
@@ -10,7 +11,6 @@ import { CloudFormationValidator } from '../src/validators/cloudformation';
 import { lintDockerfile } from '../src/validators/dockerfile';
 import type { Finding } from '../src/validators/finding';
 import { workflowParser } from '../src/validators/workflow-parser';
-import { fixtures } from './fixtures';
 
 jest.setTimeout(120_000);
 

@@ -1,12 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { parseProps } from '../core/schema';
-import type { ImageModel } from '../model';
+import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import type { DockerfileModel } from './model';
 import { NODE_DOCKERIGNORE, NodePresetOptions, nodeDockerfile } from './presets/node';
-import type { ServiceModel } from '../model';
 
 /** How an image is built: a preset turns a service into Dockerfile stages. */
 export class DockerPreset {

@@ -1,6 +1,6 @@
-import { KeyOrder, toYaml } from '../core/serialize';
 import { ActionPins, isPinned } from './pins';
 import type { JobModel, StepModel, WorkflowModel } from './workflow';
+import { KeyOrder, toYaml } from '../core/serialize';
 
 const WORKFLOW_HEAD = ['name', 'on', 'permissions', 'concurrency', 'env', 'defaults', 'jobs'];
 const JOB_HEAD = ['name', 'needs', 'if', 'runs-on', 'environment', 'permissions', 'concurrency', 'timeout-minutes', 'continue-on-error', 'strategy', 'services', 'outputs', 'env', 'defaults', 'steps'];
@@ -10,6 +10,7 @@ const STEP_HEAD = ['name', 'id', 'if', 'uses', 'with', 'env', 'run', 'shell', 'w
 export const workflowOrder: KeyOrder = (path) => {
   if (path.length === 0) return WORKFLOW_HEAD;
   if (path.length === 1 && path[0] === 'jobs') return 'preserve';
+  if (path[path.length - 1] === 'concurrency') return ['group', 'cancel-in-progress'];
   if (path.length === 2 && path[0] === 'jobs') return JOB_HEAD;
   if (path.length === 4 && path[0] === 'jobs' && path[2] === 'steps') return STEP_HEAD;
   return undefined;

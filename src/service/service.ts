@@ -2,8 +2,8 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import type { ServiceModel } from '../model';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 
 /** Props of a {@link Service}. */
 export interface ServiceProps {
