@@ -10,7 +10,9 @@ export { Service } from './service/service';
 export type { ServiceProps } from './service/service';
 
 export { Environment } from './environment/environment';
-export type { EnvironmentProps } from './environment/environment';
+export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
+export { DeploymentStrategy } from './environment/strategy';
+export { Duration } from './core/duration';
 
 export { DockerImage, DockerPreset } from './docker/docker-image';
 export type { DockerImageProps } from './docker/docker-image';

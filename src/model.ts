@@ -4,6 +4,7 @@
  * which is also what makes hashing and caching possible.
  */
 import type { DockerfileModel } from './docker/model';
+import type { StrategyModel } from './environment/strategy';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
 
@@ -23,6 +24,11 @@ export interface EnvironmentModel {
   readonly region: string;
   /** Days CloudWatch keeps the service's logs. */
   readonly logRetentionDays: number;
+  /** The public base URL, for smoke tests. */
+  readonly url?: string;
+  /** GitHub environment protection: reviewers and/or a wait timer. */
+  readonly approval?: { readonly reviewers: readonly string[]; readonly waitMinutes: number };
+  readonly strategy: StrategyModel;
   /** Position in the declared deploy order, starting at 0. */
   readonly order: number;
 }

@@ -4,6 +4,8 @@ import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, Project } from 'projen';
 import { Problem, ShipshapeError, problem } from './core/errors';
 import type { ProjectModel, RenderedFile } from './model';
+import { Acknowledgement, PolicyFinding, blockingProblems, evaluatePolicy, policyReport } from './policy/policy';
+import { BUILTIN_RULES } from './policy/rules';
 import { renderProject } from './render';
 
 /** Options that apply to every shipshape output of a project. */
@@ -44,6 +46,8 @@ export class Shipshape extends Component {
 
   private options: ShipshapeOptions = {};
   private readonly members: ShipshapeConstruct[] = [];
+  private readonly acks: Acknowledgement[] = [];
+  private findings: PolicyFinding[] = [];
   private rendered: RenderedFile[] = [];
   /** What each output path held on disk before this synthesis (undefined: no file). */
   private previous = new Map<string, string | undefined>();
@@ -88,7 +92,20 @@ export class Shipshape extends Component {
     return problems;
   }
 
-  /** Validate, then render every output in memory. Throws one {@link ShipshapeError} listing every problem. */
+  /** @internal */
+  public _acknowledge(ack: Acknowledgement): void {
+    this.acks.push(ack);
+  }
+
+  /** The policy findings of the last render, acknowledged ones included. */
+  public get policyFindings(): readonly PolicyFinding[] {
+    return this.findings;
+  }
+
+  /**
+   * Validate, render every output in memory, then run the policy rules over the model
+   * and the rendered files. Throws one {@link ShipshapeError} listing every problem.
+   */
   public renderAll(): RenderedFile[] {
     const problems = this.validate();
     if (problems.length > 0) throw new ShipshapeError(problems);
@@ -102,6 +119,9 @@ export class Shipshape extends Component {
       seen.set(f.path, f.source);
     }
     if (clashes.length > 0) throw new ShipshapeError(clashes);
+    this.findings = evaluatePolicy(BUILTIN_RULES, { model, files }, this.acks);
+    const blocking = blockingProblems(this.findings);
+    if (blocking.length > 0) throw new ShipshapeError(blocking);
     return files;
   }
 
@@ -127,6 +147,8 @@ export class Shipshape extends Component {
     const changed = this.rendered.filter((f) => this.previous.get(f.path) !== f.content);
     const lines = this.rendered.map((f) => `  ${changed.includes(f) ? 'wrote    ' : 'unchanged'} ${f.path}`);
     this.project.logger.info(`shipshape: ${this.rendered.length} files, ${changed.length} changed\n${lines.join('\n')}`);
+    const report = policyReport(this.findings);
+    if (report.length > 0) this.project.logger.info(`shipshape policy: ${report.length} findings\n  ${report.join('\n  ')}`);
   }
 
   /** The files rendered in the last synthesis, in render order. */
@@ -193,6 +215,18 @@ export abstract class ShipshapeConstruct extends Component {
     const rel = this.node.scopes.slice(this.node.scopes.indexOf(this.project) + 1).map((c) => c.node.id);
     this.constructPath = [this.project.name, ...rel].join('/');
     this.shipshape._register(this);
+  }
+
+  /**
+   * Accept a policy rule's finding on this construct (and everything under it), with the reason.
+   * The finding stays in the report, marked as acknowledged.
+   */
+  public acknowledge(ruleId: string, reason: string): this {
+    if (!/^SS-[A-Z0-9-]+$/.test(ruleId) || reason.trim().length < 3) {
+      throw new ShipshapeError([problem('SS-ACK', this.constructPath, 'acknowledge', { ruleId, reason }, "a rule id such as 'SS-DOCKER-NONROOT' and a written reason")]);
+    }
+    this.shipshape._acknowledge({ ruleId, path: this.constructPath, reason });
+    return this;
   }
 
   /** @internal Problems that can only be seen once every construct exists. */

@@ -1,0 +1,8 @@
+import type { PolicyRule } from './policy';
+
+/**
+ * The registry of built-in policy rules. Each output family adds its rules
+ * here (Docker, workflows, templates, cross-artifact); the Shipshape root
+ * evaluates all of them after rendering and before anything is written.
+ */
+export const BUILTIN_RULES: PolicyRule[] = [];
