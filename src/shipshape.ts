@@ -163,6 +163,8 @@ const ROOT_ID = 'Shipshape';
 class GeneratedFile extends FileBase {
   constructor(scope: IConstruct, filePath: string, private readonly content: string) {
     super(scope, filePath, { readonly: true, marker: true });
+    // Bare projen projects do not annotate generated files; GitHub's diff view folds these.
+    this.project.gitattributes.addAttributes(`/${filePath}`, 'linguist-generated');
   }
   protected synthesizeContent(_resolver: IResolver): string {
     return this.content;

@@ -3,6 +3,9 @@
  * the third-party validators. The engines are slow to start, so they are
  * gathered in this one file and created once.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
@@ -51,6 +54,29 @@ describe.each(outputs)('%s', (_name, files) => {
     for (const [file, text] of only(files, /\.template\.json$/)) {
       expect(blocking(cfn.validate(text, file))).toEqual([]);
     }
+  });
+});
+
+describe('the flagship example', () => {
+  const example = outputs[0][1];
+  const root = path.join(__dirname, '..', 'examples', 'node-api');
+
+  test('its committed output is up to date (run `npm run example` to refresh it)', () => {
+    const stale = Object.keys(example).filter((f) => {
+      const file = path.join(root, f);
+      return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== example[f];
+    });
+    expect(stale).toEqual([]);
+  });
+
+  test('synthesis is byte-identical in another process, timezone and locale', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'determinism-child.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(__dirname, 'tsconfig.json'), TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(example);
   });
 });
 

@@ -1,3 +1,5 @@
+import * as path from 'path';
+
 /**
  * One problem found in the user's configuration.
  *
@@ -22,7 +24,7 @@ export interface Problem {
 /** Render a value the user gave so that it is unambiguous in a message. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return value.length > 120 ? `'${value.slice(0, 117)}...'` : `'${value}'`;
   if (typeof value === 'function') return 'a function';
   try {
     const json = JSON.stringify(value);
@@ -70,11 +72,14 @@ export class ShipshapeError extends Error {
   public get expected(): string { return this.problems[0]?.expected ?? ''; }
 }
 
+/** shipshape's own source and build folders: frames from there are noise for a user. */
+const OWN_DIRS = [path.join(path.resolve(__dirname, '..', '..'), 'src') + path.sep, path.join(path.resolve(__dirname, '..', '..'), 'lib') + path.sep];
+
 function userFrames(stack: string): string {
   return stack
     .split('\n')
     .slice(1)
-    .filter((line) => !/[\\/](shipshape[\\/](src|lib)|node_modules)[\\/]/.test(line) && !line.includes('node:internal'))
+    .filter((line) => !OWN_DIRS.some((d) => line.includes(d)) && !/[\\/]node_modules[\\/]/.test(line) && !line.includes('node:internal'))
     .slice(0, 5)
     .join('\n');
 }
