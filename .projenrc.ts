@@ -75,6 +75,9 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
   VALIDATOR_PEERS.map((p) => [p.slice(0, p.lastIndexOf('@')), { optional: true }]),
 ));
 
+// tsc does not copy the ESM worker that runs GitHub's workflow parser.
+project.postCompileTask.exec('cp src/validators/*.mjs lib/validators/');
+
 // Type-check separately from Jest (which only strips types), before the tests run.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
