@@ -88,6 +88,14 @@ project.addTask('example', {
   exec: 'tsx .projenrc.ts',
 });
 
+// `npx shipshape validate [dir]` for users' CI; `npm run shipshape -- validate [dir]` runs it from source here.
+project.addBins({ shipshape: 'lib/cli/main.js' });
+project.addTask('shipshape', {
+  description: 'Run the shipshape CLI from source (e.g. npm run shipshape -- validate examples/node-api)',
+  exec: 'tsx src/cli/main.ts',
+  receiveArgs: true,
+});
+
 // Speed: the benchmark prints a table and, last, `cold=…x warm=…x scale50=…s perstack=…ms`.
 project.addTask('bench', {
   description: 'Benchmark synthesis against a bare projen project (BENCH_RUNS=5)',
