@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { FileRule } from '../policy/file-rules';
 import type { Finding } from '../validators/finding';
 
 /** One validator: its name, what it needs installed, and what it checks. */
@@ -109,7 +110,7 @@ function installed(need: { kind: 'npm' | 'command'; name: string }): boolean {
  * Run every available third-party validator, and the file-level policy rules, over
  * the generated files in `dir`. Nothing is written.
  */
-export async function validateDirectory(dir: string, rules: ReadonlyArray<(files: ReadonlyArray<{ name: string; content: string }>) => Finding[]> = []): Promise<ValidateResult> {
+export async function validateDirectory(dir: string, rules: readonly FileRule[] = []): Promise<ValidateResult> {
   const names = collectFiles(dir);
   const files = names.map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
   const findings: Finding[] = [];
