@@ -4,9 +4,14 @@ import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
 import { renderWorkflow } from './github/render';
 import type { ProjectModel, RenderedFile } from './model';
+import { withTemplateCache } from './template-cache';
 
 export interface RenderOptions {
   readonly cloudFormationValidation: boolean;
+  /** The project's root, where the template cache lives. @default - no cache */
+  readonly projectDir?: string;
+  /** @default true */
+  readonly cache?: boolean;
 }
 
 const TEMPLATE_HEAD = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'];
@@ -23,11 +28,12 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
     files.push({ path: pipeline.filePath, source: pipeline.path, content });
   }
-  const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
+  const templates = withTemplateCache(model, { projectDir: options.projectDir, validation: options.cloudFormationValidation, enabled: options.cache }, () => {
+    const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
+    return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined))]));
+  });
   for (const target of stackTargets(model)) {
-    const template = templates.get(target.filePath)!;
-    const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined));
-    files.push({ path: target.filePath, source: target.environment.path, content });
+    files.push({ path: target.filePath, source: target.environment.path, content: templates.get(target.filePath)! });
   }
   return files;
 }
