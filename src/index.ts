@@ -17,6 +17,15 @@ export { Duration } from './core/duration';
 export { DockerImage, DockerPreset } from './docker/docker-image';
 export type { DockerImageProps } from './docker/docker-image';
 export type { NodePresetOptions } from './docker/presets/node';
+export type { PythonPresetOptions } from './docker/presets/python';
+export type { GoPresetOptions } from './docker/presets/go';
+export type { CustomPresetOptions } from './docker/preset';
+export { Dockerfile, Stage, Mount } from './docker/dockerfile';
+export type { CopyOptions, AddOptions, HealthcheckOptions, StageOptions } from './docker/dockerfile';
+export { BaseImages } from './docker/base-images';
+export type { BaseImageName } from './docker/base-images';
+export { HealthCommand } from './docker/defaults';
+export type { HealthcheckTiming, PresetContext, RuntimeDefaults } from './docker/defaults';
 export type { ImageRef } from './docker/model';
 
 export { Pipeline } from './pipeline/pipeline';
