@@ -7,7 +7,7 @@ export { Shipshape } from './shipshape';
 export type { ShipshapeOptions } from './shipshape';
 
 export { Service } from './service/service';
-export type { ServiceProps } from './service/service';
+export type { ServiceProps, ServiceEnvVar } from './service/service';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
@@ -27,6 +27,11 @@ export type { BaseImageName } from './docker/base-images';
 export { HealthCommand } from './docker/defaults';
 export type { HealthcheckTiming, PresetContext, RuntimeDefaults } from './docker/defaults';
 export type { ImageRef } from './docker/model';
+
+export { LocalDev } from './compose/local-dev';
+export type { LocalDevProps } from './compose/local-dev';
+export { ComposeDependency, PostgresDependency, RedisDependency } from './compose/dependency';
+export type { DependencyOptions, PostgresOptions, RedisOptions, CustomDependencyOptions } from './compose/dependency';
 
 export { Pipeline } from './pipeline/pipeline';
 export type { PipelineProps, JobOptions } from './pipeline/pipeline';

@@ -1,4 +1,5 @@
 import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
+import { renderCompose } from './compose/render';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
@@ -18,6 +19,9 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: image.dockerfilePath, source: image.path, content: renderDockerfile(image.dockerfile, model.header) });
     const ignorePath = image.contextPath === '.' ? '.dockerignore' : `${image.contextPath.replace(/\/$/, '')}/.dockerignore`;
     files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
+  }
+  for (const compose of model.composes) {
+    files.push({ path: compose.filePath, source: compose.path, content: renderCompose(compose, model.header) });
   }
   for (const pipeline of model.pipelines) {
     const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
