@@ -31,11 +31,14 @@ cleanup() {
 S=(--root "$work/root" --runroot "$work/run" --storage-driver vfs)
 trap cleanup EXIT
 
+bb=$(command -v busybox)
+if ldd "$bb" >/dev/null 2>&1; then echo "buildah-test.sh: $bb is dynamically linked; install Debian's busybox-static" >&2; exit 2; fi
+
 # 1. The base image: busybox-static in an empty image (the recipe links every applet except busybox itself).
 c=$(buildah "${S[@]}" from scratch)
 m=$(buildah "${S[@]}" mount "$c")
 mkdir -p "$m/bin" "$m/tmp" "$m/etc"
-cp "$(command -v busybox)" "$m/bin/busybox"
+cp "$bb" "$m/bin/busybox"
 for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$m/bin/$a"; done
 buildah "${S[@]}" config --env PATH=/bin --cmd /bin/sh "$c" >/dev/null
 buildah "${S[@]}" unmount "$c" >/dev/null
