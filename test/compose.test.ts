@@ -1,11 +1,11 @@
-import { parse } from 'yaml';
 import { Project } from 'projen';
+import { parse } from 'yaml';
 import { ComposeDependency, DockerImage, DockerPreset, LocalDev, Service, ShipshapeError } from '../src';
 import type { LocalDevProps } from '../src';
-import { renderCompose } from '../src/compose/render';
-import type { ComposeModel } from '../src/compose/model';
-import { synthSnapshot } from '../src/testing/synth';
 import { newProject, synthError } from './docker-helpers';
+import type { ComposeModel } from '../src/compose/model';
+import { renderCompose } from '../src/compose/render';
+import { synthSnapshot } from '../src/testing/synth';
 
 const DB_ENV = {
   DATABASE_HOST: { value: 'db.internal' },
@@ -89,10 +89,14 @@ describe('renderCompose exact output', () => {
       projectName: 'demo',
       services: [
         {
-          name: 'web', build: { context: '.', dockerfile: 'Dockerfile', target: 'runtime' }, init: true,
-          ports: [{ target: 8080, published: 8080 }], environment: { QUEUE_URL: 'amqp://mq:5672' },
+          name: 'web',
+          build: { context: '.', dockerfile: 'Dockerfile', target: 'runtime' },
+          init: true,
+          ports: [{ target: 8080, published: 8080 }],
+          environment: { QUEUE_URL: 'amqp://mq:5672' },
           healthcheck: { command: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/healthz'], interval: '30s', timeout: '5s', startPeriod: '10s', retries: 3 },
-          dependsOn: ['mq'], volumes: [],
+          dependsOn: ['mq'],
+          volumes: [],
         },
         ComposeDependency.custom({ name: 'mq', image: { image: 'rabbitmq', tag: '3.13-alpine' }, port: 5672, healthcheck: ['rabbitmq-diagnostics', 'ping'], dataPath: '/var/lib/rabbitmq' })._toModel(),
       ],

@@ -1,6 +1,6 @@
 import { DockerImage, DockerPreset, Dockerfile, Duration, HealthCommand, Mount, Service, ShipshapeError } from '../src';
-import { renderDockerfile } from '../src/docker/render';
 import { newProject, synthError } from './docker-helpers';
+import { renderDockerfile } from '../src/docker/render';
 
 const BASE = { image: 'debian', tag: 'bookworm-slim' };
 
@@ -126,7 +126,7 @@ describe('bad input is refused at the line that wrote it', () => {
     expect(e.path).toBe('demo/image/runtime');
     expect(e.property).toBe('healthcheck.interval');
     expect(e.got).toBe("'30'");
-    expect(e.expected).toContain("a whole number with a unit");
+    expect(e.expected).toContain('a whole number with a unit');
   });
 
   test('a healthcheck interval without a unit in DockerImage props: nothing is written', () => {

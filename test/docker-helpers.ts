@@ -24,9 +24,9 @@ export function synthError(build: (project: Project) => void): { error: Shipshap
   }
 }
 
-/** A fresh project for behaviour tests (no CloudFormation validation). */
-export function newProject(outdir?: string): Project {
-  const project = new Project({ name: 'demo', outdir: outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-demo-')) });
+/** A fresh project for model-level behaviour tests: never synthesized, so its outdir is never created. */
+export function newProject(): Project {
+  const project = new Project({ name: 'demo', outdir: path.join(os.tmpdir(), 'shipshape-never-synthesized') });
   Shipshape.configure(project, { cloudFormationValidation: false });
   return project;
 }

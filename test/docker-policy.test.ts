@@ -1,11 +1,11 @@
 import { Project } from 'projen';
 import { DockerImage, DockerPreset, HealthCommand, Service, Shipshape } from '../src';
 import type { Dockerfile, PresetContext, Stage } from '../src';
+import { newProject, synthError } from './docker-helpers';
 import type { ProjectModel } from '../src/model';
 import { DOCKER_RULES } from '../src/policy/docker-rules';
 import { evaluatePolicy } from '../src/policy/policy';
 import { synthSnapshot } from '../src/testing/synth';
-import { newProject, synthError } from './docker-helpers';
 
 const ALPINE = { image: 'alpine', tag: '3.20' };
 const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';

@@ -1,10 +1,10 @@
 import { BaseImages, DockerImage, DockerPreset, HealthCommand, Service } from '../src';
-import type { ImageModel } from '../src/model';
+import { newProject } from './docker-helpers';
 import { instructionsOf } from '../src/docker/model';
 import type { StageModel } from '../src/docker/model';
 import { renderDockerfile } from '../src/docker/render';
+import type { ImageModel } from '../src/model';
 import { lintDockerfile } from '../src/validators/dockerfile';
-import { newProject } from './docker-helpers';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
@@ -194,7 +194,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
-${TAIL('1000:1000', `["node","-e","require('http').get('http://127.0.0.1:3000/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]`, '["node","dist/server.js"]')}`);
+${TAIL('1000:1000', '["node","-e","require(\'http\').get(\'http://127.0.0.1:3000/health\',r=>process.exit(r.statusCode===200?0:1)).on(\'error\',()=>process.exit(1))"]', '["node","dist/server.js"]')}`);
   });
 
   test('python', () => {
@@ -211,7 +211,7 @@ WORKDIR /app
 RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels --mount=type=bind,source=requirements.txt,target=/tmp/requirements.txt \
 pip install --no-cache-dir --no-index --find-links=/wheels -r /tmp/requirements.txt
 COPY . .
-${TAIL('10001:10001', `["python","-c","import sys,urllib.request;sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:3000/health',timeout=4).status==200 else 1)"]`, '["python","-m","app"]')}`);
+${TAIL('10001:10001', '["python","-c","import sys,urllib.request;sys.exit(0 if urllib.request.urlopen(\'http://127.0.0.1:3000/health\',timeout=4).status==200 else 1)"]', '["python","-m","app"]')}`);
   });
 
   test('go', () => {

@@ -1,9 +1,9 @@
-import { NAME_PATTERN, NAME_RULE } from '../core/names';
+import type { ComposeServiceModel } from './model';
 import { ShipshapeError, problem } from '../core/errors';
+import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { BaseImages } from '../docker/base-images';
 import type { ImageRef } from '../docker/model';
 import { imageString } from '../docker/render';
-import type { ComposeServiceModel } from './model';
 
 /** Options shared by every dependency. */
 export interface DependencyOptions {
@@ -73,8 +73,12 @@ export class ComposeDependency {
 
   /** Any other image: give its port and a healthcheck command it has. */
   public static custom(options: CustomDependencyOptions): ComposeDependency {
-    return new ComposeDependency(options.name, options.image, options.port, options.healthcheck, options.environment ?? {}, options.dataPath, options.publish ?? false);
+    const o = options;
+    return new ComposeDependency(o.name, o.image, o.port, o.healthcheck, o.environment ?? {}, o.dataPath, o.publish ?? false);
   }
+
+  /** The image, pinned by tag (and digest, if you gave one). */
+  public readonly image: ImageRef;
 
   protected constructor(
     /** The compose service name: the host name the app uses. */
@@ -95,9 +99,6 @@ export class ComposeDependency {
     }
     this.image = BaseImages.check(image, at, 'image');
   }
-
-  /** The image, pinned by tag (and digest, if you gave one). */
-  public readonly image: ImageRef;
 
   /** The host name the app connects to. */
   public get host(): string {

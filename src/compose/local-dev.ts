@@ -1,15 +1,15 @@
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ComposeDependency } from './dependency';
+import type { ComposeModel, ComposeServiceModel } from './model';
 import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
 import type { DockerImage } from '../docker/docker-image';
 import { finalStage, instructionsOf } from '../docker/model';
-import type { ImageModel } from '../model';
 import { secretKind } from '../docker/secrets';
+import type { ImageModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { ComposeDependency } from './dependency';
-import type { ComposeModel, ComposeServiceModel } from './model';
 
 /** Props of {@link LocalDev}. */
 export interface LocalDevProps {

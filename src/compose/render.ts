@@ -1,5 +1,5 @@
-import { toYaml } from '../core/serialize';
 import type { ComposeModel, ComposeServiceModel } from './model';
+import { toYaml } from '../core/serialize';
 
 const SERVICE_HEAD = ['image', 'build', 'init', 'ports', 'environment', 'volumes', 'depends_on', 'healthcheck'];
 

@@ -1,5 +1,5 @@
-import { ShipshapeError, problem } from '../core/errors';
 import type { ImageRef } from './model';
+import { ShipshapeError, problem } from '../core/errors';
 
 /** The base images the presets use, by role. */
 export type BaseImageName = 'node' | 'node-distroless' | 'python' | 'golang' | 'distroless-static';

@@ -1,7 +1,7 @@
 import type { ServiceModel } from '../model';
 import type { BaseImages } from './base-images';
-import type { Duration } from '../core/duration';
 import type { Stage } from './dockerfile';
+import type { Duration } from '../core/duration';
 
 /** Ready-made healthcheck commands, each needing only a tool its runtime image has. */
 export class HealthCommand {

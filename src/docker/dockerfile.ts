@@ -1,7 +1,7 @@
-import { Duration } from '../core/duration';
-import { Problem, ShipshapeError, problem } from '../core/errors';
 import { BaseImages } from './base-images';
 import type { DockerfileModel, HealthcheckModel, ImageRef, Instruction, MountModel, StageModel } from './model';
+import { Duration } from '../core/duration';
+import { Problem, ShipshapeError, problem } from '../core/errors';
 
 const STAGE_NAME = /^[a-z][a-z0-9_.-]{0,62}$/;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -148,7 +148,9 @@ export class Stage {
     if (options.from !== undefined) this.checkEarlier(options.from, 'copy.from');
     this.checkOwnership(options.chown, options.chmod, 'copy');
     return this.push({
-      kind: 'copy', sources, dest: options.dest,
+      kind: 'copy',
+      sources,
+      dest: options.dest,
       ...(options.from ? { from: options.from.name } : {}),
       ...(options.chown ? { chown: options.chown } : {}),
       ...(options.chmod ? { chmod: options.chmod } : {}),
@@ -163,7 +165,9 @@ export class Stage {
       fail('SS-DOCKER-ADD', this.path, 'add.checksum', options.checksum, "'sha256:' and 64 lowercase hex digits");
     }
     return this.push({
-      kind: 'add', sources, dest: options.dest,
+      kind: 'add',
+      sources,
+      dest: options.dest,
       ...(options.chown ? { chown: options.chown } : {}),
       ...(options.chmod ? { chmod: options.chmod } : {}),
       ...(options.checksum ? { checksum: options.checksum } : {}),

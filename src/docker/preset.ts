@@ -1,6 +1,6 @@
-import { ShipshapeError, problem } from '../core/errors';
 import type { PresetContext } from './defaults';
 import type { Dockerfile } from './dockerfile';
+import { ShipshapeError, problem } from '../core/errors';
 import { GoPresetOptions, goStages } from './presets/go';
 import { NodePresetOptions, nodeStages } from './presets/node';
 import { PythonPresetOptions, pythonStages } from './presets/python';

@@ -59,7 +59,7 @@ const schema = z.strictObject({
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
     z.strictObject({ value: z.string() }),
     z.strictObject({ secret: z.string().min(1) }),
-  ], { message: "either { value } or { secret }, not both" })).default({}),
+  ], { message: 'either { value } or { secret }, not both' })).default({}),
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
