@@ -177,6 +177,17 @@ describe('bad input: a clear error before anything is written', () => {
     expect(written).toEqual([]);
   });
 
+  test("a service's own plain value that looks like a secret is not copied into compose", () => {
+    const { error, written } = synthError((p) => {
+      const api = new Service(p, 'api', { env: { SIGNING_KEY: { value: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----' } } });
+      new LocalDev(p, 'local', { image: new DockerImage(p, 'image', { service: api, preset: DockerPreset.node() }) });
+    });
+    expect(error.code).toBe('SS-COMPOSE-SECRET');
+    expect(error.property).toBe('env.SIGNING_KEY');
+    expect(error.message).not.toContain('MIIE');
+    expect(written).toEqual([]);
+  });
+
   test('two dependencies with one name', () => {
     const { error } = synthError((p) => build(p, () => ({ env: { DATABASE_PASSWORD: 'x-local' }, dependencies: [ComposeDependency.redis(), ComposeDependency.redis()] })));
     expect(error.code).toBe('SS-COMPOSE-DEPENDENCY');

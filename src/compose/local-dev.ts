@@ -77,6 +77,11 @@ export class LocalDev extends ShipshapeConstruct {
       if (kind) problems.push(problem('SS-COMPOSE-SECRET', this.constructPath, `env.${name}`, `${kind} (value hidden)`, 'a local development value, never a real secret'));
     }
     for (const [name, v] of Object.entries(service.env)) {
+      const inherited = this.props.env[name] === undefined && v.value !== undefined ? secretKind(v.value) : undefined;
+      if (inherited) {
+        problems.push(problem('SS-COMPOSE-SECRET', this.constructPath, `env.${name}`, `${inherited} (value hidden), the service's own value`, 'a local development value, never a real secret',
+          `Make '${name}' a secret reference on ${service.constructPath}, and give LocalDev a local value.`));
+      }
       if (v.secret !== undefined && this.props.env[name] === undefined) {
         problems.push(problem('SS-COMPOSE-ENV', this.constructPath, `env.${name}`, undefined, 'a local development value for this secret',
           `The service reads '${name}' from secret '${v.secret}'; compose never sees real secrets, so give a clearly local value, e.g. env: { ${name}: postgres.password }.`));
@@ -113,7 +118,7 @@ export class LocalDev extends ShipshapeConstruct {
       init: true,
       ports: [{ target: service.port, published: this.props.hostPort ?? service.port }],
       environment,
-      healthcheck: check ?? { command: ['true'], interval: '30s', timeout: '5s', startPeriod: '10s', retries: 3 },
+      ...(check ? { healthcheck: check } : {}),
       dependsOn: deps.map((d) => d.name),
       volumes: [],
     };

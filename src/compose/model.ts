@@ -19,7 +19,8 @@ export interface ComposeServiceModel {
   /** Published ports, bound to 127.0.0.1 only. */
   readonly ports: readonly { readonly target: number; readonly published: number }[];
   readonly environment: Readonly<Record<string, string>>;
-  readonly healthcheck: ComposeHealthcheckModel;
+  /** Absent only when the image has none (an acknowledged SS-DOCKER-HEALTHCHECK). */
+  readonly healthcheck?: ComposeHealthcheckModel;
   /** Services this one waits for, until they are healthy. */
   readonly dependsOn: readonly string[];
   /** `volume:/path` mounts of named volumes. */

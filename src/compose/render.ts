@@ -36,12 +36,12 @@ function composeService(s: ComposeServiceModel): Record<string, unknown> {
     environment: Object.keys(s.environment).length > 0 ? s.environment : undefined,
     volumes: s.volumes.length > 0 ? s.volumes.map((v) => `${v.name}:${v.target}`) : undefined,
     depends_on: s.dependsOn.length > 0 ? Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) : undefined,
-    healthcheck: {
+    healthcheck: s.healthcheck ? {
       test: ['CMD', ...s.healthcheck.command],
       interval: s.healthcheck.interval,
       timeout: s.healthcheck.timeout,
       start_period: s.healthcheck.startPeriod,
       retries: s.healthcheck.retries,
-    },
+    } : undefined,
   };
 }
