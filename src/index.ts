@@ -7,7 +7,7 @@ export { Shipshape } from './shipshape';
 export type { ShipshapeOptions } from './shipshape';
 
 export { Service } from './service/service';
-export type { ServiceProps } from './service/service';
+export type { ServiceProps, ServiceEnvVar } from './service/service';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
@@ -17,7 +17,21 @@ export { Duration } from './core/duration';
 export { DockerImage, DockerPreset } from './docker/docker-image';
 export type { DockerImageProps } from './docker/docker-image';
 export type { NodePresetOptions } from './docker/presets/node';
+export type { PythonPresetOptions } from './docker/presets/python';
+export type { GoPresetOptions } from './docker/presets/go';
+export type { CustomPresetOptions } from './docker/preset';
+export { Dockerfile, Stage, Mount } from './docker/dockerfile';
+export type { CopyOptions, AddOptions, HealthcheckOptions, StageOptions } from './docker/dockerfile';
+export { BaseImages } from './docker/base-images';
+export type { BaseImageName } from './docker/base-images';
+export { HealthCommand } from './docker/defaults';
+export type { HealthcheckTiming, PresetContext, RuntimeDefaults } from './docker/defaults';
 export type { ImageRef } from './docker/model';
+
+export { LocalDev } from './compose/local-dev';
+export type { LocalDevProps } from './compose/local-dev';
+export { ComposeDependency, PostgresDependency, RedisDependency } from './compose/dependency';
+export type { DependencyOptions, PostgresOptions, RedisOptions, CustomDependencyOptions } from './compose/dependency';
 
 export { Pipeline } from './pipeline/pipeline';
 export type { PipelineProps, JobOptions } from './pipeline/pipeline';

@@ -3,6 +3,7 @@
  * Renderers read only this. The same model always gives the same bytes,
  * which is also what makes hashing and caching possible.
  */
+import type { ComposeModel } from './compose/model';
 import type { DockerfileModel } from './docker/model';
 import type { StrategyModel } from './environment/strategy';
 import type { ActionPin } from './github/pins';
@@ -15,6 +16,8 @@ export interface ServiceModel {
   readonly healthPath: string;
   readonly cpu: number;
   readonly memoryMiB: number;
+  /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
+  readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
 }
 
 export interface EnvironmentModel {
@@ -63,6 +66,8 @@ export interface ProjectModel {
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly pipelines: readonly PipelineModel[];
+  /** docker-compose files for local development. */
+  readonly composes: readonly ComposeModel[];
 }
 
 /** One file a renderer produced. */

@@ -1,4 +1,5 @@
 import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
+import { renderCompose } from './compose/render';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
@@ -12,6 +13,8 @@ export interface RenderOptions {
   readonly projectDir?: string;
   /** @default true */
   readonly cache?: boolean;
+  /** Where cache writes are queued until the whole synthesis has passed. @default - written at once */
+  readonly deferredWrites?: Array<() => void>;
 }
 
 const TEMPLATE_HEAD = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'];
@@ -24,11 +27,14 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     const ignorePath = image.contextPath === '.' ? '.dockerignore' : `${image.contextPath.replace(/\/$/, '')}/.dockerignore`;
     files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
   }
+  for (const compose of model.composes) {
+    files.push({ path: compose.filePath, source: compose.path, content: renderCompose(compose, model.header) });
+  }
   for (const pipeline of model.pipelines) {
     const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
     files.push({ path: pipeline.filePath, source: pipeline.path, content });
   }
-  const cacheOptions = { projectDir: options.projectDir, validation: options.cloudFormationValidation, enabled: options.cache };
+  const cacheOptions = { projectDir: options.projectDir, validation: options.cloudFormationValidation, enabled: options.cache, deferredWrites: options.deferredWrites };
   const templates = withTemplateCache(model, cacheOptions, () => {
     const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
     return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined))]));

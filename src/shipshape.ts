@@ -55,6 +55,8 @@ export class Shipshape extends Component {
   private readonly acks: Acknowledgement[] = [];
   private findings: PolicyFinding[] = [];
   private rendered: RenderedFile[] = [];
+  /** Cache writes held back until the whole synthesis has passed its checks. */
+  private readonly pendingWrites: Array<() => void> = [];
   /** What each output path held on disk before this synthesis (undefined: no file). */
   private previous = new Map<string, string | undefined>();
 
@@ -79,7 +81,7 @@ export class Shipshape extends Component {
 
   /** Build the plain model from every construct. */
   public model(): ProjectModel {
-    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [] };
+    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [], composes: [] };
     for (const m of this.members) {
       const contribution = m._contribute();
       if (contribution) parts[contribution.kind].push(contribution.model);
@@ -87,7 +89,7 @@ export class Shipshape extends Component {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes'>),
     };
   }
 
@@ -120,6 +122,7 @@ export class Shipshape extends Component {
       cloudFormationValidation: this.cloudFormationValidation,
       projectDir: this.project.outdir,
       cache: this.options.cache ?? true,
+      deferredWrites: this.pendingWrites,
     });
     const seen = new Map<string, string>();
     const clashes: Problem[] = [];
@@ -150,6 +153,8 @@ export class Shipshape extends Component {
       }
       new GeneratedFile(this, f.path, f.content);
     }
+    // Every check passed: only now may the template cache be written.
+    for (const write of this.pendingWrites.splice(0)) write();
   }
 
   /** A short summary of what was written, for the person running `npx projen`. */
@@ -208,7 +213,7 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
 
 /** What a construct adds to the model. */
 export interface ModelContribution {
-  readonly kind: 'services' | 'environments' | 'images' | 'pipelines';
+  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'composes';
   readonly model: unknown;
 }
 

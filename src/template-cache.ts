@@ -14,6 +14,11 @@ export interface TemplateCacheOptions {
   readonly validation: boolean;
   /** @default true */
   readonly enabled?: boolean;
+  /**
+   * Cache writes are queued here rather than done at once, so that a synthesis that fails later
+   * (policy, hand-written files) leaves the disk untouched. The caller runs them once everything passed.
+   */
+  readonly deferredWrites?: Array<() => void>;
 }
 
 interface Entry {
@@ -42,9 +47,9 @@ export function codeFingerprint(): string {
   return fingerprint;
 }
 
-/** The parts of the model that feed templates: everything but the workflow and Dockerfile outputs. */
+/** The parts of the model that feed templates: everything but the workflow, Dockerfile and compose outputs. */
 export function templateInputs(model: ProjectModel): unknown {
-  const { pipelines: _p, images: _i, header: _h, ...rest } = model;
+  const { pipelines: _p, images: _i, composes: _c, header: _h, ...rest } = model;
   return rest;
 }
 
@@ -59,6 +64,10 @@ export function withTemplateCache(model: ProjectModel, options: TemplateCacheOpt
   const hit = cache.get<Entry>(key);
   if (hit && (hit.validated || !options.validation)) return new Map(Object.entries(hit.files));
   const built = build();
-  cache.set(key, { validated: options.validation, files: Object.fromEntries(built) } satisfies Entry);
+  if (built.size > 0) {
+    const write = () => cache.set(key, { validated: options.validation, files: Object.fromEntries(built) } satisfies Entry);
+    if (options.deferredWrites) options.deferredWrites.push(write);
+    else write();
+  }
   return built;
 }

@@ -10,10 +10,11 @@ jest.setTimeout(120_000);
 const model = (region = 'eu-west-1'): ProjectModel => ({
   name: 'app',
   header: ['h'],
-  services: [{ path: 'app/api', name: 'api', port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512 }],
+  services: [{ path: 'app/api', name: 'api', port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512, env: {} }],
   environments: [{ path: 'app/prod', name: 'prod', account: '123456789012', region, logRetentionDays: 30, strategy: { kind: 'rolling' }, order: 0 }],
   images: [],
   pipelines: [],
+  composes: [],
 });
 
 describe('template cache', () => {

@@ -1,5 +1,5 @@
 import { Project } from 'projen';
-import { DockerImage, DockerPreset, Environment, Pipeline, Service } from '../src';
+import { BaseImages, ComposeDependency, DockerImage, DockerPreset, Environment, LocalDev, Pipeline, Service } from '../src';
 
 /** Small projects that exercise options the flagship example does not. */
 export const fixtures: Array<[string, (outdir: string) => Project]> = [
@@ -19,6 +19,29 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
     new Environment(project, 'live', { account: '210987654321', region: 'eu-central-1', logRetentionDays: 365 });
     new DockerImage(project, 'alpha-image', { service: a, preset: DockerPreset.node({ outDir: 'build', entrypoint: 'build/main.js' }) });
     new Pipeline(project, 'ci', { nodeVersion: '20', branch: 'trunk' });
+    return project;
+  }],
+  ['fixture: python, go and compose', (outdir) => {
+    const project = new Project({ name: 'polyglot', outdir });
+    const py = new Service(project, 'py', { port: 8000, env: { REDIS_URL: { value: 'redis://cache.internal:6379' }, API_TOKEN: { secret: 'polyglot/api-token' } } });
+    const go = new Service(project, 'go', { port: 9000, healthPath: '/ready' });
+    const pyImage = new DockerImage(project, 'py-image', {
+      service: py,
+      preset: DockerPreset.python({ buildPackages: ['build-essential'] }),
+      dockerfilePath: 'py/Dockerfile',
+      contextPath: 'py',
+      sourceUrl: 'https://example.com/polyglot',
+    });
+    new DockerImage(project, 'go-image', {
+      service: go,
+      preset: DockerPreset.go({ mainPackage: './cmd/server' }),
+      dockerfilePath: 'go/Dockerfile',
+      contextPath: 'go',
+      baseImages: BaseImages.defaults().use('golang', { image: 'golang', tag: '1.23-bookworm' }),
+    });
+    const redis = ComposeDependency.redis();
+    new LocalDev(project, 'local', { image: pyImage, dependencies: [redis], env: { REDIS_URL: redis.url, API_TOKEN: 'local-dev-token' } });
+    new Pipeline(project, 'ci', { checks: { lint: false } });
     return project;
   }],
 ];

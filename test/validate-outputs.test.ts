@@ -11,6 +11,7 @@ import { createProject } from '../examples/node-api/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
 import { actionlint } from '../src/validators/actionlint';
 import { CloudFormationValidator } from '../src/validators/cloudformation';
+import { checkCompose } from '../src/validators/compose';
 import { lintDockerfile } from '../src/validators/dockerfile';
 import type { Finding } from '../src/validators/finding';
 import { workflowParser } from '../src/validators/workflow-parser';
@@ -50,6 +51,12 @@ describe.each(outputs)('%s', (_name, files) => {
     }
   });
 
+  test('compose files pass the structural checks', () => {
+    for (const [file, text] of only(files, /(^|\/)docker-compose[^/]*\.ya?ml$/)) {
+      expect(checkCompose(text, file)).toEqual([]);
+    }
+  });
+
   test('templates pass the CloudFormation validator with no errors or warnings', () => {
     for (const [file, text] of only(files, /\.template\.json$/)) {
       expect(blocking(cfn.validate(text, file))).toEqual([]);
@@ -78,6 +85,10 @@ describe('the flagship example', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(example);
   });
+
+  test('has a docker-compose.yml for the compose checks', () => {
+    expect(Object.keys(example)).toContain('docker-compose.yml');
+  });
 });
 
 describe('the validators can fail', () => {
@@ -92,6 +103,10 @@ describe('the validators can fail', () => {
   test('the Dockerfile checks report root, no healthcheck and an untagged base', () => {
     const rules = lintDockerfile('FROM node\nUSER root\nCMD ["node"]\n', 'Dockerfile').map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['from-unpinned', 'final-root-user', 'final-no-healthcheck']));
+  });
+  test('the compose checks report latest, an unknown dependency and a unit-less interval', () => {
+    const bad = 'services:\n  a:\n    image: redis:latest\n    depends_on:\n      b:\n        condition: service_healthy\n    healthcheck:\n      test: [CMD, "true"]\n      interval: "30"\n';
+    expect(checkCompose(bad, 'docker-compose.yml').map((f) => f.rule)).toEqual(expect.arrayContaining(['image-latest', 'depends-on-unknown', 'duration']));
   });
   test('the CloudFormation validator reports a property typo', () => {
     const bad = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } } } });

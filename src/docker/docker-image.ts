@@ -1,28 +1,18 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { Duration } from '../core/duration';
+import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
 import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import type { DockerfileModel } from './model';
-import { NODE_DOCKERIGNORE, NodePresetOptions, nodeDockerfile } from './presets/node';
+import { BaseImages } from './base-images';
+import { HealthcheckTiming, presetContext } from './defaults';
+import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
+import { instructionsOf } from './model';
+import { DockerPreset } from './preset';
 
-/** How an image is built: a preset turns a service into Dockerfile stages. */
-export class DockerPreset {
-  /** Node on npm: deps → build → prod-deps → a slim non-root runtime. */
-  public static node(options: NodePresetOptions = {}): DockerPreset {
-    return new DockerPreset('node', (s) => nodeDockerfile(s, options), NODE_DOCKERIGNORE);
-  }
-
-  private constructor(
-    /** The preset's name. */
-    public readonly name: string,
-    /** @internal */
-    public readonly _stages: (service: ServiceModel) => DockerfileModel,
-    /** @internal */
-    public readonly _dockerignore: readonly string[],
-  ) {}
-}
+export { DockerPreset } from './preset';
 
 /** Props of a {@link DockerImage}. */
 export interface DockerImageProps {
@@ -40,21 +30,47 @@ export interface DockerImageProps {
    * @default '.'
    */
   readonly contextPath?: string;
+  /**
+   * The base image table: tags, and the digests you pinned.
+   * @default BaseImages.defaults()
+   */
+  readonly baseImages?: BaseImages;
+  /**
+   * The repository URL for the `org.opencontainers.image.source` label.
+   * @default - the `SOURCE_URL` build arg
+   */
+  readonly sourceUrl?: string;
+  /**
+   * Healthcheck timing. Durations need a unit ('30s').
+   * @default { interval: '30s', timeout: '5s', startPeriod: '10s', retries: 3 }
+   */
+  readonly healthcheck?: HealthcheckTiming;
 }
 
+const duration = z.union([z.custom<Duration>(Duration.isDuration), z.string()]).optional();
 const schema = z.strictObject({
   service: z.custom<Service>((v) => typeof v === 'object' && v !== null && 'healthPath' in v, { message: 'a Service construct' }),
   preset: z.custom<DockerPreset>((v) => v instanceof DockerPreset, { message: 'a DockerPreset, for example DockerPreset.node()' }),
   dockerfilePath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]*Dockerfile[\w.-]*$/, { message: "a relative path to a file named like 'Dockerfile'" }).default('Dockerfile'),
   contextPath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, { message: 'a relative path inside the project' }).default('.'),
+  baseImages: z.custom<BaseImages>((v) => v instanceof BaseImages, { message: 'a BaseImages table, for example BaseImages.defaults()' }).optional(),
+  sourceUrl: z.url({ protocol: /^https$/, message: 'an https URL of the source repository' }).optional(),
+  healthcheck: z.strictObject({ interval: duration, timeout: duration, startPeriod: duration, retries: z.number().optional() }).default({}),
 });
 
-/** A container image for a service: a multi-stage Dockerfile and its .dockerignore. */
+/**
+ * A container image for a service: a multi-stage Dockerfile and its .dockerignore.
+ * The preset writes the stages at construction; `image.dockerfile` stays open for
+ * more stages or instructions until synthesis.
+ */
 export class DockerImage extends ShipshapeConstruct {
   public readonly service: Service;
   public readonly preset: DockerPreset;
   public readonly dockerfilePath: string;
   public readonly contextPath: string;
+  /** The Dockerfile being built: add stages or instructions here. */
+  public readonly dockerfile: Dockerfile;
+  private readonly dockerignore: string[];
 
   constructor(scope: IConstruct, id: string, props: DockerImageProps) {
     super(scope, id);
@@ -63,18 +79,54 @@ export class DockerImage extends ShipshapeConstruct {
     this.preset = p.preset;
     this.dockerfilePath = p.dockerfilePath;
     this.contextPath = p.contextPath;
+    // Check the timing once here, so a unit-less interval points at the DockerImage props.
+    healthcheckModel({ command: ['true'], ...p.healthcheck }, this.constructPath);
+    this.dockerfile = new Dockerfile(this.constructPath);
+    const service = this.service._contribute().model as ServiceModel;
+    this.preset._stages(this.dockerfile, presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl));
+    const base = this.dockerfilePath.split('/').pop()!;
+    this.dockerignore = [...this.preset._dockerignore, ...(base === 'Dockerfile' ? [] : [base])];
+  }
+
+  /** The stage the image is built from (the last one): the compose target. */
+  public get targetStage(): Stage {
+    return this.dockerfile.finalStage!;
+  }
+
+  /** Add .dockerignore patterns after the preset's. */
+  public addDockerignore(...patterns: string[]): this {
+    this.dockerignore.push(...patterns);
+    return this;
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const problems = this.dockerfile.problems();
+    const final = this.dockerfile.toModel().stages.at(-1);
+    if (!final) return problems;
+    const port = this.service.port;
+    const exposed = instructionsOf(final, 'expose');
+    for (const e of exposed) {
+      if (e.port !== port) {
+        problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `the service's port ${port} (from ${this.service.constructPath})`,
+          'The Service owns the port; change it there, or remove the extra EXPOSE.'));
+      }
+    }
+    if (exposed.length === 0) {
+      problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', 'nothing', `EXPOSE ${port}, the service's port`, 'Call ctx.finishRuntime(stage, …) in the preset, or stage.expose(port).'));
+    }
+    return problems;
   }
 
   /** @internal */
   public _contribute(): ModelContribution {
-    const service = this.service._contribute().model as ServiceModel;
     const model: ImageModel = {
       path: this.constructPath,
       service: this.service.name,
       dockerfilePath: this.dockerfilePath,
       contextPath: this.contextPath,
-      dockerfile: this.preset._stages(service),
-      dockerignore: this.preset._dockerignore,
+      dockerfile: this.dockerfile.toModel(),
+      dockerignore: [...this.dockerignore],
     };
     return { kind: 'images', model };
   }

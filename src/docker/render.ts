@@ -1,4 +1,4 @@
-import type { DockerfileModel, ImageRef, Instruction, StageModel } from './model';
+import type { DockerfileModel, ImageRef, Instruction, MountModel, StageModel } from './model';
 
 /** Render a Dockerfile. Pure: the same model always gives the same text. */
 export function renderDockerfile(model: DockerfileModel, header: readonly string[] = []): string {
@@ -34,17 +34,23 @@ export function renderInstruction(ins: Instruction): string {
     case 'workdir':
       return `WORKDIR ${ins.path}`;
     case 'run':
-      return ['RUN', ...(ins.mounts ?? []).map((m) => `--mount=${m}`), ins.command].join(' ');
+      return ['RUN', ...(ins.mounts ?? []).map((m) => `--mount=${renderMount(m)}`), ins.command].join(' ');
     case 'copy':
       return ['COPY',
         ...(ins.from ? [`--from=${ins.from}`] : []),
         ...(ins.chown ? [`--chown=${ins.chown}`] : []),
         ...(ins.chmod ? [`--chmod=${ins.chmod}`] : []),
         ...ins.sources, ins.dest].join(' ');
+    case 'add':
+      return ['ADD',
+        ...(ins.checksum ? [`--checksum=${ins.checksum}`] : []),
+        ...(ins.chown ? [`--chown=${ins.chown}`] : []),
+        ...(ins.chmod ? [`--chmod=${ins.chmod}`] : []),
+        ...ins.sources, ins.dest].join(' ');
     case 'user':
       return `USER ${ins.user}`;
     case 'expose':
-      return `EXPOSE ${ins.port}`;
+      return `EXPOSE ${ins.port}${ins.protocol ? `/${ins.protocol}` : ''}`;
     case 'healthcheck': {
       const c = ins.check;
       return `HEALTHCHECK --interval=${c.interval} --timeout=${c.timeout} --start-period=${c.startPeriod} --retries=${c.retries} \\\n  CMD ${execForm(c.command)}`;
@@ -53,11 +59,25 @@ export function renderInstruction(ins: Instruction): string {
       return `LABEL ${keyValues(ins.labels)}`;
     case 'stopsignal':
       return `STOPSIGNAL ${ins.signal}`;
+    case 'shell':
+      return `SHELL ${execForm(ins.command)}`;
+    case 'comment':
+      return ins.text.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n');
     case 'entrypoint':
       return `ENTRYPOINT ${execForm(ins.command)}`;
     case 'cmd':
       return `CMD ${execForm(ins.command)}`;
   }
+}
+
+/** `type=cache,target=/root/.npm,sharing=locked`: type first, then the fields in a fixed order. */
+export function renderMount(m: MountModel): string {
+  const fields: Array<[string, string | boolean | undefined]> = m.type === 'cache'
+    ? [['id', m.id], ['target', m.target], ['sharing', m.sharing]]
+    : m.type === 'secret'
+      ? [['id', m.id], ['target', m.target], ['env', m.env], ['required', m.required]]
+      : [['from', m.from], ['source', m.source], ['target', m.target], ['readwrite', m.readwrite]];
+  return [`type=${m.type}`, ...fields.filter(([, v]) => v !== undefined && v !== false).map(([k, v]) => `${k}=${v}`)].join(',');
 }
 
 /** Exec form is a JSON array of strings. */

@@ -1,3 +1,4 @@
+import { DOCKER_RULES } from './docker-rules';
 import type { PolicyRule } from './policy';
 
 /**
@@ -5,4 +6,6 @@ import type { PolicyRule } from './policy';
  * here (Docker, workflows, templates, cross-artifact); the Shipshape root
  * evaluates all of them after rendering and before anything is written.
  */
-export const BUILTIN_RULES: PolicyRule[] = [];
+export const BUILTIN_RULES: PolicyRule[] = [
+  ...DOCKER_RULES,
+];

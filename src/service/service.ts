@@ -5,6 +5,14 @@ import { parseProps } from '../core/schema';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 
+/** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
+export interface ServiceEnvVar {
+  /** A value that is not a secret. */
+  readonly value?: string;
+  /** A reference to a secret in the platform's store (its name or ARN); the value is never written to a file. */
+  readonly secret?: string;
+}
+
 /** Props of a {@link Service}. */
 export interface ServiceProps {
   /**
@@ -32,6 +40,11 @@ export interface ServiceProps {
    * @default 512
    */
   readonly memoryMiB?: number;
+  /**
+   * Environment variables of the running container, by name: each a plain value or a secret reference.
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
 }
 
 const schema = z.strictObject({
@@ -43,6 +56,10 @@ const schema = z.strictObject({
     .default('/healthz'),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
+    z.strictObject({ value: z.string() }),
+    z.strictObject({ secret: z.string().min(1) }),
+  ], { message: 'either { value } or { secret }, not both' })).default({}),
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
@@ -55,6 +72,8 @@ export class Service extends ShipshapeConstruct {
   public readonly healthPath: string;
   public readonly cpu: number;
   public readonly memoryMiB: number;
+  /** Environment variables by name: a plain value or a secret reference. */
+  public readonly env: Readonly<Record<string, ServiceEnvVar>>;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -64,6 +83,7 @@ export class Service extends ShipshapeConstruct {
     this.healthPath = p.healthPath;
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
+    this.env = p.env;
   }
 
   /** @internal */
@@ -75,6 +95,7 @@ export class Service extends ShipshapeConstruct {
       healthPath: this.healthPath,
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
+      env: this.env,
     };
     return { kind: 'services', model };
   }

@@ -1,13 +1,20 @@
-import type { ServiceModel } from '../../model';
-import type { DockerfileModel, HealthcheckModel, ImageRef } from '../model';
+import type { PresetContext } from '../defaults';
+import { HealthCommand } from '../defaults';
+import { Dockerfile, Mount } from '../dockerfile';
 
 /** Options of the Node preset. */
 export interface NodePresetOptions {
   /**
-   * The base image for every stage. Pinned by tag; add a digest to pin its content.
-   * @default { image: 'node', tag: '22-bookworm-slim' }
+   * The package manager; its lockfile must be committed.
+   * @default 'npm'
    */
-  readonly baseImage?: ImageRef;
+  readonly packageManager?: 'npm' | 'pnpm' | 'yarn';
+  /**
+   * The runtime image: `slim` is the official Debian slim image (runs as its `node` user, UID 1000);
+   * `distroless` has no shell and no package manager (runs as `nonroot`, UID 65532).
+   * @default 'slim'
+   */
+  readonly runtime?: 'slim' | 'distroless';
   /**
    * The file the runtime starts, relative to the app directory.
    * @default 'dist/server.js'
@@ -20,81 +27,82 @@ export interface NodePresetOptions {
   readonly outDir?: string;
   /**
    * The build command.
-   * @default 'npm run build --if-present'
+   * @default - `npm run build --if-present`, `pnpm run --if-present build` or `yarn run build`
    */
   readonly buildCommand?: string;
 }
 
-export const NODE_DEFAULT_BASE: ImageRef = { image: 'node', tag: '22-bookworm-slim' };
-/** UID and GID of the `node` user in the official Node images. */
-export const NODE_UID = 1000;
-
-/** A healthcheck that needs only `node`, which every Node runtime image has (curl is often missing). */
-export function nodeHealthcheck(service: ServiceModel, nodeBinary = 'node'): HealthcheckModel {
-  const url = `http://127.0.0.1:${service.port}${service.healthPath}`;
-  const script = `require('http').get('${url}',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`;
-  return { command: [nodeBinary, '-e', script], interval: '30s', timeout: '5s', startPeriod: '10s', retries: 3 };
+interface PackageManager {
+  readonly manifests: readonly string[];
+  readonly cache: string;
+  readonly install: string;
+  readonly installProd: string;
+  readonly build: string;
 }
 
-/** deps → build → prod-deps → runtime, for npm. */
-export function nodeDockerfile(service: ServiceModel, options: NodePresetOptions = {}): DockerfileModel {
-  const base = options.baseImage ?? NODE_DEFAULT_BASE;
+const MANAGERS: Record<'npm' | 'pnpm' | 'yarn', PackageManager> = {
+  npm: {
+    manifests: ['package.json', 'package-lock.json'],
+    cache: '/root/.npm',
+    install: 'npm ci --no-audit --no-fund',
+    installProd: 'npm ci --omit=dev --no-audit --no-fund',
+    build: 'npm run build --if-present',
+  },
+  pnpm: {
+    manifests: ['package.json', 'pnpm-lock.yaml'],
+    cache: '/root/.local/share/pnpm/store',
+    install: 'corepack enable && pnpm install --frozen-lockfile',
+    installProd: 'corepack enable && pnpm install --frozen-lockfile --prod',
+    build: 'corepack enable && pnpm run --if-present build',
+  },
+  yarn: {
+    manifests: ['package.json', 'yarn.lock'],
+    cache: '/usr/local/share/.cache/yarn',
+    install: 'yarn install --frozen-lockfile --non-interactive',
+    installProd: 'yarn install --frozen-lockfile --non-interactive --production',
+    build: 'yarn run build',
+  },
+};
+
+/** UID of the `node` user in the official Node images. */
+export const NODE_UID = 1000;
+/** UID of the `nonroot` user in the distroless images. */
+export const DISTROLESS_UID = 65532;
+
+/** deps → build → prod-deps → runtime (slim or distroless), with a cache mount for the package manager. */
+export function nodeStages(df: Dockerfile, ctx: PresetContext, options: NodePresetOptions = {}): void {
+  const pm = MANAGERS[options.packageManager ?? 'npm'];
   const outDir = options.outDir ?? 'dist';
   const entrypoint = options.entrypoint ?? `${outDir}/server.js`;
-  const npmCache = 'type=cache,target=/root/.npm,sharing=locked';
-  return {
-    globalArgs: [],
-    stages: [
-      {
-        name: 'deps',
-        from: base,
-        instructions: [
-          { kind: 'workdir', path: '/app' },
-          { kind: 'copy', sources: ['package.json', 'package-lock.json'], dest: './' },
-          { kind: 'run', mounts: [npmCache], command: 'npm ci --no-audit --no-fund' },
-        ],
-      },
-      {
-        name: 'build',
-        from: { stage: 'deps' },
-        instructions: [
-          { kind: 'copy', sources: ['.'], dest: '.' },
-          { kind: 'run', command: options.buildCommand ?? 'npm run build --if-present' },
-        ],
-      },
-      {
-        name: 'prod-deps',
-        from: base,
-        instructions: [
-          { kind: 'workdir', path: '/app' },
-          { kind: 'copy', sources: ['package.json', 'package-lock.json'], dest: './' },
-          { kind: 'run', mounts: [npmCache], command: 'npm ci --omit=dev --no-audit --no-fund' },
-        ],
-      },
-      {
-        name: 'runtime',
-        from: base,
-        instructions: [
-          { kind: 'arg', name: 'REVISION', default: 'unknown' },
-          { kind: 'label', labels: { 'org.opencontainers.image.revision': '${REVISION}', 'org.opencontainers.image.title': service.name } },
-          { kind: 'env', vars: { NODE_ENV: 'production', PORT: String(service.port) } },
-          { kind: 'workdir', path: '/app' },
-          { kind: 'copy', from: 'prod-deps', sources: ['/app/node_modules'], dest: './node_modules' },
-          { kind: 'copy', from: 'build', sources: ['/app/package.json'], dest: './' },
-          { kind: 'copy', from: 'build', sources: [`/app/${outDir}`], dest: `./${outDir}` },
-          { kind: 'user', user: `${NODE_UID}:${NODE_UID}` },
-          { kind: 'expose', port: service.port },
-          { kind: 'healthcheck', check: nodeHealthcheck(service) },
-          { kind: 'stopsignal', signal: 'SIGTERM' },
-          { kind: 'entrypoint', command: ['node', entrypoint] },
-        ],
-      },
-    ],
-  };
-}
+  const node = ctx.baseImages.get('node');
+  const cache = Mount.cache({ target: pm.cache });
 
-/** What a Node service's build context never needs. */
-export const NODE_DOCKERIGNORE: readonly string[] = [
-  '.git', '.github', '.projen', '.env', '.env.*', '!.env.example', 'node_modules', 'dist', 'coverage', 'test-reports',
-  '*.log', 'infra', 'docs', 'Dockerfile', '.dockerignore', 'docker-compose.yml',
-];
+  const deps = df.addStage('deps', { from: node })
+    .workdir('/app')
+    .copy({ src: pm.manifests, dest: './' })
+    .run(pm.install, { mounts: [cache] });
+
+  const build = df.addStage('build', { from: deps })
+    .copy({ src: '.', dest: '.' })
+    .run(options.buildCommand ?? pm.build);
+
+  const prodDeps = df.addStage('prod-deps', { from: node })
+    .workdir('/app')
+    .copy({ src: pm.manifests, dest: './' })
+    .run(pm.installProd, { mounts: [cache] });
+
+  const distroless = options.runtime === 'distroless';
+  const nodeBinary = distroless ? '/nodejs/bin/node' : 'node';
+  const runtime = df.addStage('runtime', { from: distroless ? ctx.baseImages.get('node-distroless') : node })
+    .env({ NODE_ENV: 'production', PORT: String(ctx.service.port) })
+    .workdir('/app')
+    // Owned by root and read-only to the app user: the process cannot rewrite its own code.
+    .copy({ from: prodDeps, src: '/app/node_modules', dest: './node_modules' })
+    .copy({ from: build, src: '/app/package.json', dest: './' })
+    .copy({ from: build, src: `/app/${outDir}`, dest: `./${outDir}` });
+  ctx.finishRuntime(runtime, {
+    uid: distroless ? DISTROLESS_UID : NODE_UID,
+    healthcheck: HealthCommand.node(ctx.healthUrl, nodeBinary),
+    entrypoint: [nodeBinary, entrypoint],
+  });
+}
