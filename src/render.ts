@@ -34,7 +34,12 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
     files.push({ path: pipeline.filePath, source: pipeline.path, content });
   }
-  const cacheOptions = { projectDir: options.projectDir, validation: options.cloudFormationValidation, enabled: options.cache, deferredWrites: options.deferredWrites };
+  const cacheOptions = {
+    projectDir: options.projectDir,
+    validation: options.cloudFormationValidation,
+    enabled: options.cache,
+    deferredWrites: options.deferredWrites,
+  };
   const templates = withTemplateCache(model, cacheOptions, () => {
     const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
     return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined))]));
