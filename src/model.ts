@@ -3,8 +3,11 @@
  * Renderers read only this. The same model always gives the same bytes,
  * which is also what makes hashing and caching possible.
  */
+import type { DatabaseModel } from './database/database';
 import type { DockerfileModel } from './docker/model';
+import type { InfrastructureModel } from './environment/infrastructure';
 import type { StrategyModel } from './environment/strategy';
+import type { FlagModel } from './flags/feature-flag';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
 
@@ -31,6 +34,8 @@ export interface EnvironmentModel {
   readonly strategy: StrategyModel;
   /** Position in the declared deploy order, starting at 0. */
   readonly order: number;
+  /** What the environment stacks need beyond account and region (network, domain, scaling, config, escape hatches). */
+  readonly infrastructure: InfrastructureModel;
 }
 
 export interface ImageModel {
@@ -63,6 +68,17 @@ export interface ProjectModel {
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly pipelines: readonly PipelineModel[];
+  readonly databases: readonly DatabaseModel[];
+  readonly flags: readonly FlagModel[];
+  /** Present when the project names its GitHub repository: the bootstrap stacks are generated. */
+  readonly bootstrap?: BootstrapModel;
+}
+
+export interface BootstrapModel {
+  /** 'owner/repo' */
+  readonly repository: string;
+  /** Accounts whose GitHub OIDC provider already exists and is imported. */
+  readonly existingOidcProviderAccounts: readonly string[];
 }
 
 /** One file a renderer produced. */

@@ -4,6 +4,7 @@ import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
 /** Props of a {@link Service}. */
 export interface ServiceProps {
@@ -43,6 +44,10 @@ const schema = z.strictObject({
     .default('/healthz'),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
+}).superRefine((v, ctx) => {
+  // Fargate runs only certain CPU and memory pairs.
+  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
+  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
