@@ -1,4 +1,4 @@
-import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
+import { synthesizeTemplates, templateFiles } from './cloudformation/templates';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
@@ -24,10 +24,11 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: pipeline.filePath, source: pipeline.path, content });
   }
   const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
-  for (const target of stackTargets(model)) {
+  for (const target of templateFiles(model)) {
     const template = templates.get(target.filePath)!;
-    const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined));
-    files.push({ path: target.filePath, source: target.environment.path, content });
+    // One-space indent, as the AWS CDK writes templates: readable, and well under the 51,200 bytes of an inline TemplateBody.
+    const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined), 1);
+    files.push({ path: target.filePath, source: target.source, content });
   }
   return files;
 }

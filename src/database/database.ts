@@ -105,6 +105,11 @@ export class Database extends ShipshapeConstruct {
     this.props = rest;
   }
 
+  /** Whether the database has a standby in `env` (explicit, or because the environment is production). */
+  public multiAzIn(env: Environment): boolean {
+    return this.props.multiAz ?? env.production;
+  }
+
   /** @internal */
   public _validate(): Problem[] {
     const problems: Problem[] = [];
