@@ -19,7 +19,7 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
   const production = environment.infrastructure.production;
   const sg = new ec2.SecurityGroup(stack, 'DatabaseSecurityGroup', {
     vpc,
-    description: `${db.service} database: PostgreSQL from the service's tasks only`,
+    description: `${db.service} database: PostgreSQL from the service tasks only`,
     allowAllOutbound: false,
   });
   const instance = new rds.DatabaseInstance(stack, 'Database', {

@@ -107,7 +107,6 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     linearConfiguration: strategy.kind === 'linear'
       ? { stepPercent: strategy.stepPercent, stepBakeTime: Duration.seconds(strategy.stepIntervalSeconds) } : undefined,
   });
-  for (const alarm of props.deploymentAlarms) fargate.node.addDependency(alarm);
 
   if (lb) {
     lb.alb.connections.allowTo(sg, ec2.Port.tcp(service.port), 'Load balancer to the service port');

@@ -142,9 +142,44 @@ export function synthesizeTemplates(model: ProjectModel, options: TemplateSynthO
   try {
     const { app, stacks } = buildApp(model, { ...options, outdir });
     const assembly = app.synth();
-    for (const [file, id] of stacks) out.set(file, assembly.getStackArtifact(id).template as CloudFormationTemplate);
+    for (const [file, id] of stacks) out.set(file, pruneRedundantDependsOn(assembly.getStackArtifact(id).template as CloudFormationTemplate));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/**
+ * Drop `DependsOn` entries that a `Ref` or `Fn::GetAtt` in the same resource already enforces
+ * (aws-cdk-lib adds some, for example from a service to the listener rule it references;
+ * the CloudFormation validator flags them as W3005). Returns a new template.
+ */
+export function pruneRedundantDependsOn(template: CloudFormationTemplate): CloudFormationTemplate {
+  const resources = (template.Resources ?? {}) as Record<string, Record<string, unknown>>;
+  const pruned: Record<string, unknown> = {};
+  for (const [id, resource] of Object.entries(resources)) {
+    const deps = resource.DependsOn;
+    if (!Array.isArray(deps) && typeof deps !== 'string') {
+      pruned[id] = resource;
+      continue;
+    }
+    const referenced = referencedIds({ ...resource, DependsOn: undefined });
+    const kept = (Array.isArray(deps) ? deps : [deps]).filter((d: string) => !referenced.has(d));
+    const { DependsOn: _drop, ...rest } = resource;
+    pruned[id] = kept.length > 0 ? { ...rest, DependsOn: kept } : rest;
+  }
+  return { ...template, Resources: pruned };
+}
+
+function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) referencedIds(v, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') out.add(v);
+      else if (k === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') out.add(v[0]);
+      else referencedIds(v, out);
+    }
   }
   return out;
 }
