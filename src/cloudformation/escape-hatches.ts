@@ -1,4 +1,5 @@
 import { CfnResource, type Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { ShipshapeError, problem } from '../core/errors';
 import type { ResourceOverride } from '../environment/infrastructure';
 
@@ -10,10 +11,8 @@ import type { ResourceOverride } from '../environment/infrastructure';
 export function applyOverrides(stack: Stack, overrides: readonly ResourceOverride[], environmentPath: string): void {
   if (overrides.length === 0) return;
   const resources = stack.node.findAll().filter((c): c is CfnResource => c instanceof CfnResource);
-  const relative = (r: CfnResource) => r.node.path.slice(stack.node.path.length + 1);
   for (const o of overrides) {
-    const found = resources.find((r) => stack.resolve(r.logicalId) === o.target)
-      ?? resources.find((r) => relative(r) === o.target || relative(r) === `${o.target}/Resource`);
+    const found = resources.find((r) => stack.resolve(r.logicalId) === o.target) ?? byPath(stack, o.target);
     if (!found) {
       const ids = resources.map((r) => stack.resolve(r.logicalId) as string).sort();
       throw new ShipshapeError([problem('SS-ENV-OVERRIDE', environmentPath, 'addOverride', o.target,
@@ -21,4 +20,12 @@ export function applyOverrides(stack: Stack, overrides: readonly ResourceOverrid
     }
     found.addOverride(o.path, o.value);
   }
+}
+
+/** The resource at a construct path: the construct itself, or the main resource (default child) of an L2 construct. */
+function byPath(stack: Stack, target: string): CfnResource | undefined {
+  const found = target.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), stack);
+  if (found instanceof CfnResource) return found;
+  const child = found?.node.defaultChild;
+  return child instanceof CfnResource ? child : undefined;
 }
