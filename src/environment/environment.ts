@@ -127,7 +127,9 @@ export class Environment extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: EnvironmentProps) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-ENV');
+    // A literal where a SecretRef belongs may be the secret itself: never echo it in an error.
+    const secrets = props.secrets && Object.fromEntries(Object.entries(props.secrets).map(([k, v]) => [k, v instanceof SecretRef ? v : '(a literal value, not shown)']));
+    const p = parseProps(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, this.constructPath, 'SS-ENV');
     this.name = p.name;
     this.account = p.account;
     this.region = p.region;

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { Problem, describeValue, problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
 import { Database } from '../database/database';
 import { FeatureFlag } from '../flags/feature-flag';
@@ -80,7 +80,7 @@ export class ProdParity extends ShipshapeConstruct {
   public _validate(): Problem[] {
     const diffs = this.differences();
     const problems: Problem[] = diffs.filter((d) => !d.allowedBecause).map((d) => problem('SS-PARITY', this.staging.constructPath, d.property,
-      `${this.staging.name}: ${d.staging} | ${this.prod.name}: ${d.prod}`,
+      `${this.staging.name}=${d.staging}, ${this.prod.name}=${d.prod}`,
       `the same in ${this.staging.name} and ${this.prod.name} (only ${PARITY_KNOBS.join(', ')} may differ)`,
       `If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { '${d.property}': '<why>' } }).\n${this.report()}`));
     for (const key of Object.keys(this.allowed).filter((k) => !diffs.some((d) => d.property === k))) {
@@ -97,12 +97,12 @@ export class ProdParity extends ShipshapeConstruct {
   /** The environment's shape as flat property → value, knobs left out. */
   private profile(env: Environment): Record<string, string> {
     const out: Record<string, string> = {
-      strategy: describeValue(env.strategy.model),
-      'network': describeValue(env.network.model),
+      strategy: JSON.stringify(env.strategy.model),
+      network: JSON.stringify(env.network.model),
       logRetentionDays: String(env.logRetentionDays),
       loadBalancer: env.hasLoadBalancer ? 'yes' : 'no',
     };
-    for (const [k, v] of Object.entries(env.variables)) out[`variables.${k}`] = describeValue(v);
+    for (const [k, v] of Object.entries(env.variables)) out[`variables.${k}`] = JSON.stringify(v);
     for (const k of Object.keys(env.secrets)) out[`secrets.${k}`] = 'from Secrets Manager';
     for (const f of this.shipshape.membersOf(FeatureFlag)) out[`flags.${f.name}`] = f.values[env.name] ? 'on' : 'off';
     for (const d of this.shipshape.membersOf(Database)) out[`database.${d.service.name}.multiAz`] = String(d.multiAzIn(env));
