@@ -96,7 +96,9 @@ export class Shipshape extends Component {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
       ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'databases' | 'flags'>),
-      ...(this.options.repository ? { bootstrap: { repository: this.options.repository, existingOidcProviderAccounts: this.options.existingOidcProviderAccounts ?? [] } } : {}),
+      ...(this.options.repository
+        ? { bootstrap: { repository: this.options.repository, existingOidcProviderAccounts: this.options.existingOidcProviderAccounts ?? [] } }
+        : {}),
     };
   }
 

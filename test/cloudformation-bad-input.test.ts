@@ -57,7 +57,7 @@ describe('bad input: a clear error before anything is written', () => {
       const prod = new Environment(project, 'prod', { ...env, logRetentionDays: 90 });
       new ProdParity(project, 'parity', { staging, prod });
     });
-    expect(error.message).toContain("[shop/staging] logRetentionDays: must be the same in staging and prod");
+    expect(error.message).toContain('[shop/staging] logRetentionDays: must be the same in staging and prod');
     expect(files).toEqual([]);
   });
 

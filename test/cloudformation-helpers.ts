@@ -7,7 +7,9 @@ import { Environment, EnvironmentProps, Service, ServiceProps, Shipshape } from 
 import { synthSnapshot } from '../src/testing/synth';
 
 /** A project with one service; `build` adds environments and the rest. Template validation is off (behaviour tests). */
-export function synthTemplates(build: (project: Project, service: Service) => void, serviceProps: ServiceProps = {}): Record<string, string> {
+export function synthTemplates(
+  build: (project: Project, service: Service) => void, serviceProps: ServiceProps = {},
+): Record<string, string> {
   return synthSnapshot((outdir) => {
     const project = new Project({ name: 'shop', outdir });
     Shipshape.configure(project, { cloudFormationValidation: false });
@@ -24,7 +26,9 @@ export function template(files: Record<string, string>, file: string): Template 
 }
 
 /** One environment's template, for a project with just that environment. */
-export function envTemplate(props: Partial<EnvironmentProps> = {}, extra: (project: Project, service: Service, env: Environment) => void = () => {}): Template {
+export function envTemplate(
+  props: Partial<EnvironmentProps> = {}, extra: (project: Project, service: Service, env: Environment) => void = () => {},
+): Template {
   const files = synthTemplates((project, service) => {
     const env = new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1', ...props });
     extra(project, service, env);

@@ -1,6 +1,7 @@
 import { Project } from 'projen';
 import {
-  Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, Network, Pipeline, ScalingTarget, SecretRef, Service, Shipshape,
+  Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, Network, Pipeline,
+  ScalingTarget, SecretRef, Service, Shipshape,
 } from '../src';
 
 /** Small projects that exercise options the flagship example does not. */

@@ -25,8 +25,8 @@ describe('ProdParity: staging mirrors prod', () => {
         { variables: { LOG_LEVEL: 'info' } });
       new ProdParity(project, 'parity', { staging, prod });
     });
-    expect(error.message).toContain("[shop/staging] variables.LOG_LEVEL: must be the same in staging and prod");
-    expect(error.message).toContain(`(got 'staging="debug", prod="info"')`);
+    expect(error.message).toContain('[shop/staging] variables.LOG_LEVEL: must be the same in staging and prod');
+    expect(error.message).toContain('(got \'staging="debug", prod="info"\')');
     // the side-by-side table
     expect(error.message).toMatch(/property\s+\| staging\s+\| prod/);
     expect(error.message).toMatch(/variables\.LOG_LEVEL \| "debug"\s+\| "info"\s+\| NOT ALLOWED/);

@@ -119,10 +119,10 @@ export class BootstrapStack extends Stack {
           arn('ecs', 'service-deployment', `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
       }));
-      const id = pascalCase(env.name);
-      new CfnOutput(this, `${id}DeployRoleArn`, { value: deploy.roleArn });
-      new CfnOutput(this, `${id}ExecutionRoleArn`, { value: execution.roleArn });
-      acknowledgeBootstrapRoles(this, id, {
+      const envId = pascalCase(env.name);
+      new CfnOutput(this, `${envId}DeployRoleArn`, { value: deploy.roleArn });
+      new CfnOutput(this, `${envId}ExecutionRoleArn`, { value: execution.roleArn });
+      acknowledgeBootstrapRoles(this, envId, {
         account: props.account,
         region: props.region,
         stacks,

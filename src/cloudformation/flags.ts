@@ -2,9 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { ServiceWiring } from './service';
 import { toJson } from '../core/serialize';
 import type { FlagModel } from '../flags/feature-flag';
-import type { ServiceWiring } from './service';
 
 /** The AppConfig feature-flags document of one environment (AWS.AppConfig.FeatureFlags, version 1). */
 export function featureFlagsDocument(flags: readonly FlagModel[], environment: string): Record<string, unknown> {
@@ -21,7 +21,9 @@ export function featureFlagsDocument(flags: readonly FlagModel[], environment: s
  * this environment's values, a deployment strategy and the deployment itself. The service reads
  * the flags through the AppConfig data API; its task role may do exactly that.
  */
-export function buildFeatureFlags(stack: Stack, names: { service: string; environment: string }, flags: readonly FlagModel[], alarms: cloudwatch.IAlarm[]): Partial<ServiceWiring> {
+export function buildFeatureFlags(
+  stack: Stack, names: { service: string; environment: string }, flags: readonly FlagModel[], alarms: cloudwatch.IAlarm[],
+): Partial<ServiceWiring> {
   if (flags.length === 0) return {};
   const application = new appconfig.CfnApplication(stack, 'FlagsApplication', {
     name: names.service,

@@ -25,7 +25,9 @@ export interface LoadBalancing {
  * 80 answering only with a redirect to HTTPS, a production listener rule that ECS shifts between
  * the blue and green target groups, and target-group health checks read from the Service.
  */
-export function buildLoadBalancer(stack: Stack, vpc: ec2.IVpc, service: ServiceModel, domain: Domain, alternate: boolean, production: boolean): LoadBalancing {
+export function buildLoadBalancer(
+  stack: Stack, vpc: ec2.IVpc, service: ServiceModel, domain: Domain, alternate: boolean, production: boolean,
+): LoadBalancing {
   const sg = new ec2.SecurityGroup(stack, 'LoadBalancerSecurityGroup', {
     vpc,
     description: `${service.name} load balancer: HTTPS and the HTTP redirect from anywhere`,

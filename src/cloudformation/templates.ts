@@ -97,7 +97,9 @@ function imageHealthcheck(model: ProjectModel, service: string): HealthcheckMode
  * Build every stack in one in-memory aws-cdk-lib App, unsynthesized: for cdk-nag, tests and synthesis.
  * aws-cdk-lib is loaded here, and only here, so projects without templates never pay for it.
  */
-export function buildApp(model: ProjectModel, options: TemplateSynthOptions & { readonly outdir: string }): { app: App; stacks: Map<string, string> } {
+export function buildApp(
+  model: ProjectModel, options: TemplateSynthOptions & { readonly outdir: string },
+): { app: App; stacks: Map<string, string> } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { App: CdkApp } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -116,7 +118,13 @@ export function buildApp(model: ProjectModel, options: TemplateSynthOptions & { 
   for (const t of bootstrapTargets(model)) {
     const id = `${t.stackName}-${t.account}`;
     new BootstrapStack(app, id, {
-      project: model.name, stackName: t.stackName, account: t.account, region: t.region, bootstrap: model.bootstrap!, services: model.services, environments: t.environments,
+      project: model.name,
+      stackName: t.stackName,
+      account: t.account,
+      region: t.region,
+      bootstrap: model.bootstrap!,
+      services: model.services,
+      environments: t.environments,
     });
     stacks.set(t.filePath, id);
   }
@@ -142,7 +150,9 @@ export function synthesizeTemplates(model: ProjectModel, options: TemplateSynthO
   try {
     const { app, stacks } = buildApp(model, { ...options, outdir });
     const assembly = app.synth();
-    for (const [file, id] of stacks) out.set(file, pruneRedundantDependsOn(assembly.getStackArtifact(id).template as CloudFormationTemplate));
+    for (const [file, id] of stacks) {
+      out.set(file, pruneRedundantDependsOn(assembly.getStackArtifact(id).template as CloudFormationTemplate));
+    }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -5,11 +5,11 @@ import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
 import type { EnvironmentModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { AWS_REGIONS, LOG_RETENTION_DAYS } from './regions';
 import { alarmWindowSeconds } from './alarms';
 import {
   DomainOptions, InfrastructureModel, Network, ResourceOverride, ScalingOptions, SecretRef, StackCustomization, infrastructureSchema,
 } from './infrastructure';
+import { AWS_REGIONS, LOG_RETENTION_DAYS } from './regions';
 import { DeploymentStrategy } from './strategy';
 
 /** Props of an {@link Environment}. */

@@ -4,7 +4,9 @@ import { Problem, problem } from '../core/errors';
 export const REPOSITORY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
 /** Problems of the project-level bootstrap options given to Shipshape.configure. */
-export function bootstrapOptionProblems(projectName: string, options: { readonly repository?: string; readonly existingOidcProviderAccounts?: readonly string[] }): Problem[] {
+export function bootstrapOptionProblems(
+  projectName: string, options: { readonly repository?: string; readonly existingOidcProviderAccounts?: readonly string[] },
+): Problem[] {
   const problems: Problem[] = [];
   const path = `${projectName}/Shipshape`;
   if (options.repository !== undefined && (!REPOSITORY_PATTERN.test(options.repository) || /\/\.{1,2}$/.test(options.repository))) {
