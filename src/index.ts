@@ -12,6 +12,14 @@ export type { ServiceProps, ServiceEnvVar } from './service/service';
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
 export { DeploymentStrategy } from './environment/strategy';
+export { Network, ScalingTarget, SecretRef } from './environment/infrastructure';
+export type { DomainOptions, ScalingOptions, StackCustomization } from './environment/infrastructure';
+export { ProdParity } from './environment/parity';
+export type { ProdParityProps, ParityDifference } from './environment/parity';
+export { Database } from './database/database';
+export type { DatabaseProps } from './database/database';
+export { FeatureFlag } from './flags/feature-flag';
+export type { FeatureFlagProps } from './flags/feature-flag';
 export { Duration } from './core/duration';
 
 export { DockerImage, DockerPreset } from './docker/docker-image';

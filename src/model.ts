@@ -4,8 +4,11 @@
  * which is also what makes hashing and caching possible.
  */
 import type { ComposeModel } from './compose/model';
+import type { DatabaseModel } from './database/database';
 import type { DockerfileModel } from './docker/model';
+import type { InfrastructureModel } from './environment/infrastructure';
 import type { StrategyModel } from './environment/strategy';
+import type { FlagModel } from './flags/feature-flag';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
 
@@ -34,6 +37,8 @@ export interface EnvironmentModel {
   readonly strategy: StrategyModel;
   /** Position in the declared deploy order, starting at 0. */
   readonly order: number;
+  /** What the environment stacks need beyond account and region (network, domain, scaling, config, escape hatches). */
+  readonly infrastructure: InfrastructureModel;
 }
 
 export interface ImageModel {
@@ -68,6 +73,17 @@ export interface ProjectModel {
   readonly pipelines: readonly PipelineModel[];
   /** docker-compose files for local development. */
   readonly composes: readonly ComposeModel[];
+  readonly databases: readonly DatabaseModel[];
+  readonly flags: readonly FlagModel[];
+  /** Present when the project names its GitHub repository: the bootstrap stacks are generated. */
+  readonly bootstrap?: BootstrapModel;
+}
+
+export interface BootstrapModel {
+  /** 'owner/repo' */
+  readonly repository: string;
+  /** Accounts whose GitHub OIDC provider already exists and is imported. */
+  readonly existingOidcProviderAccounts: readonly string[];
 }
 
 /** One file a renderer produced. */

@@ -1,4 +1,4 @@
-import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
+import { synthesizeTemplates, templateFiles } from './cloudformation/templates';
 import { renderCompose } from './compose/render';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
@@ -42,10 +42,11 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   };
   const templates = withTemplateCache(model, cacheOptions, () => {
     const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
-    return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined))]));
+    // One-space indent, as the AWS CDK writes templates: readable, and well under the 51,200 bytes of an inline TemplateBody.
+    return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined), 1)]));
   });
-  for (const target of stackTargets(model)) {
-    files.push({ path: target.filePath, source: target.environment.path, content: templates.get(target.filePath)! });
+  for (const target of templateFiles(model)) {
+    files.push({ path: target.filePath, source: target.source, content: templates.get(target.filePath)! });
   }
   return files;
 }

@@ -54,11 +54,28 @@ export function templateInputs(model: ProjectModel): unknown {
 }
 
 /**
+ * A model is cacheable when it is plain data all the way down. Stack customizations are functions: their effect
+ * cannot be hashed, so a project that uses them always rebuilds its templates rather than risk stale output.
+ */
+export function cacheable(model: ProjectModel): boolean {
+  return model.environments.every((e) => e.infrastructure.customizations.length === 0) && isPlainData(templateInputs(model));
+}
+
+function isPlainData(v: unknown): boolean {
+  if (v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v)) return true;
+  if (Array.isArray(v)) return v.every(isPlainData);
+  if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    return Object.values(v as object).every(isPlainData);
+  }
+  return false;
+}
+
+/**
  * Return the rendered templates, from the cache when nothing that feeds them changed,
  * otherwise by calling `build` (which loads aws-cdk-lib) and storing its result.
  */
 export function withTemplateCache(model: ProjectModel, options: TemplateCacheOptions, build: () => Map<string, string>): Map<string, string> {
-  const enabled = (options.enabled ?? true) && options.projectDir !== undefined && process.env.SHIPSHAPE_CACHE !== 'off';
+  const enabled = (options.enabled ?? true) && options.projectDir !== undefined && process.env.SHIPSHAPE_CACHE !== 'off' && cacheable(model);
   const cache = new DiskCache(options.projectDir ?? '.', 'templates', enabled);
   const key = enabled ? hashOf(SHIPSHAPE_VERSION, codeFingerprint(), packageVersion('aws-cdk-lib'), templateInputs(model)) : '';
   const hit = cache.get<Entry>(key);

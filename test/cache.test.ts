@@ -2,20 +2,23 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Project } from 'projen';
+import { Environment, Pipeline, Service, Shipshape } from '../src';
 import type { ProjectModel } from '../src/model';
-import { templateInputs, withTemplateCache } from '../src/template-cache';
+import { cacheable, templateInputs, withTemplateCache } from '../src/template-cache';
 
 jest.setTimeout(120_000);
 
-const model = (region = 'eu-west-1'): ProjectModel => ({
-  name: 'app',
-  header: ['h'],
-  services: [{ path: 'app/api', name: 'api', port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512, env: {} }],
-  environments: [{ path: 'app/prod', name: 'prod', account: '123456789012', region, logRetentionDays: 30, strategy: { kind: 'rolling' }, order: 0 }],
-  images: [],
-  pipelines: [],
-  composes: [],
-});
+/** A real model, built by the constructs, so the test follows the model's shape. */
+function model(region = 'eu-west-1', build: (p: Project) => void = () => undefined): ProjectModel {
+  const p = new Project({ name: 'app', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-model-')) });
+  new Service(p, 'api');
+  new Environment(p, 'prod', { account: '123456789012', region });
+  build(p);
+  const m = Shipshape.of(p).model();
+  fs.rmSync(p.outdir, { recursive: true, force: true });
+  return m;
+}
 
 describe('template cache', () => {
   let dir: string;
@@ -45,8 +48,7 @@ describe('template cache', () => {
   test('GIVEN only the workflow or Dockerfile changed THEN templates are reused', () => {
     withTemplateCache(model(), { projectDir: dir, validation: true }, build());
     const again = build();
-    withTemplateCache({ ...model(), header: ['other'], pipelines: [{ path: 'p', filePath: 'x', workflow: { name: 'x', on: {}, permissions: {}, jobs: [] }, pins: {} }] },
-      { projectDir: dir, validation: true }, again);
+    withTemplateCache(model('eu-west-1', (p) => new Pipeline(p, 'ci')), { projectDir: dir, validation: true }, again);
     expect(again).not.toHaveBeenCalled();
     expect(templateInputs(model())).not.toHaveProperty('pipelines');
   });
@@ -55,6 +57,15 @@ describe('template cache', () => {
     withTemplateCache(model(), { projectDir: dir, validation: false }, build());
     const again = build();
     withTemplateCache(model(), { projectDir: dir, validation: true }, again);
+    expect(again).toHaveBeenCalledTimes(1);
+  });
+
+  test('GIVEN a stack customization (a function) THEN the cache is bypassed, since its effect cannot be hashed', () => {
+    const custom = model('eu-west-1', (p) => (p.node.tryFindChild('prod') as Environment).addStackCustomization(() => undefined));
+    expect(cacheable(custom)).toBe(false);
+    withTemplateCache(custom, { projectDir: dir, validation: true }, build());
+    const again = build();
+    withTemplateCache(custom, { projectDir: dir, validation: true }, again);
     expect(again).toHaveBeenCalledTimes(1);
   });
 

@@ -1,5 +1,8 @@
 import { Project } from 'projen';
-import { BaseImages, ComposeDependency, DockerImage, DockerPreset, Environment, LocalDev, Pipeline, Service } from '../src';
+import {
+  BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, LocalDev,
+  Network, Pipeline, ScalingTarget, SecretRef, Service, Shipshape,
+} from '../src';
 
 /** Small projects that exercise options the flagship example does not. */
 export const fixtures: Array<[string, (outdir: string) => Project]> = [
@@ -41,6 +44,33 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
     });
     const redis = ComposeDependency.redis();
     new LocalDev(project, 'local', { image: pyImage, dependencies: [redis], env: { REDIS_URL: redis.url, API_TOKEN: 'local-dev-token' } });
+    new Pipeline(project, 'ci', { checks: { lint: false } });
+    return project;
+  }],
+  ['fixture: existing network, blue/green and linear, one account', (outdir) => {
+    const project = new Project({ name: 'infra', outdir });
+    Shipshape.configure(project, { repository: 'acme/infra', existingOidcProviderAccounts: ['123456789012'] });
+    const web = new Service(project, 'web', { port: 3000, healthPath: '/health', cpu: 1024, memoryMiB: 2048 });
+    new Environment(project, 'test', {
+      account: '123456789012',
+      region: 'us-east-1',
+      network: Network.existing(),
+      domain: { name: 'test.web.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000' },
+      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
+      scaling: { min: 1, max: 3, target: ScalingTarget.memory(75) },
+      secrets: { API_KEY: SecretRef.fromName('web/api-key'), SIGNING_KEY: SecretRef.fromArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:web/signing-AbCdEf', { field: 'key' }) },
+    });
+    new Environment(project, 'live', {
+      account: '123456789012',
+      region: 'us-east-1',
+      network: Network.create({ natGateways: 2 }),
+      domain: { name: 'web.example.org', hostedZoneId: 'ZEXAMPLEZONE' },
+      strategy: DeploymentStrategy.linear({ stepPercent: 25, interval: Duration.minutes(3), bake: Duration.minutes(15) }),
+      scaling: { min: 2, max: 10, target: ScalingTarget.cpu(50) },
+    });
+    new Database(project, 'db', { service: web, postgresVersion: '16', multiAz: true });
+    new FeatureFlag(project, 'beta-banner', { description: 'Show the beta banner', values: { test: true } });
+    new DockerImage(project, 'image', { service: web, preset: DockerPreset.node() });
     new Pipeline(project, 'ci', { checks: { lint: false } });
     return project;
   }],

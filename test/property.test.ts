@@ -15,14 +15,15 @@ import { workflowParser } from '../src/validators/workflow-parser';
 jest.setTimeout(300_000);
 
 const name = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6})?$/);
+/** CPU and memory pairs Fargate runs. */
+const size = fc.constantFrom([256, 512], [256, 2048], [512, 1024], [512, 4096], [1024, 2048], [1024, 8192], [2048, 4096], [4096, 30720]);
 const config = fc.record({
   service: fc.record({
     name,
     port: fc.integer({ min: 1, max: 65535 }),
     healthPath: fc.stringMatching(/^\/[a-z0-9/_.-]{0,20}$/),
-    cpu: fc.constantFrom(256, 512, 1024),
-    memoryMiB: fc.constantFrom(512, 1024, 2048),
   }),
+  size,
   environments: fc.uniqueArray(fc.record({
     name,
     account: fc.stringMatching(/^\d{12}$/),
@@ -42,7 +43,7 @@ function build(c: Config) {
   return (outdir: string) => {
     const p = new Project({ name: 'prop', outdir });
     Shipshape.configure(p, { cloudFormationValidation: false });
-    const svc = new Service(p, c.service.name, c.service);
+    const svc = new Service(p, c.service.name, { ...c.service, cpu: c.size[0], memoryMiB: c.size[1] });
     const image = new DockerImage(p, 'image', { service: svc, preset: DockerPreset.node() });
     c.environments.forEach((e, i) => new Environment(p, `env-${i}`, e));
     new Pipeline(p, 'ci', { image, nodeVersion: c.pipeline.nodeVersion, branch: c.pipeline.branch, checks: { lint: c.pipeline.lint ? 'npm run lint' : false } });

@@ -1,13 +1,27 @@
 import { Project, typescript } from 'projen';
-import { ComposeDependency, DockerImage, DockerPreset, Environment, LocalDev, Pipeline, Service } from 'shipshape';
+import {
+  ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, LocalDev, Pipeline, ProdParity,
+  ScalingTarget, Service, Shipshape,
+} from 'shipshape';
 
 /**
- * The flagship example: one Node HTTP service, its image, three environments
- * and its pipeline, all from this one file.
+ * Your settings. The hosted zone ids are the Route 53 zones that hold each domain, in each
+ * environment's account (find them in the Route 53 console); these are placeholders to replace.
+ */
+const SETTINGS = {
+  repository: 'example-org/node-api',
+  stagingDomain: { name: 'staging.api.example.com', hostedZoneId: 'ZSTAGINGZONEID' },
+  prodDomain: { name: 'api.example.com', hostedZoneId: 'ZPRODZONEID' },
+};
+
+/**
+ * The flagship example: one Node HTTP service, its image, three environments, a database,
+ * a feature flag and its pipeline, all from this one file.
  */
 export function createProject(outdir?: string): Project {
   const project = new Project({ name: 'node-api', outdir });
   new typescript.ProjenrcTs(project, { runner: typescript.TypeScriptRunner.tsx() });
+  Shipshape.configure(project, { repository: SETTINGS.repository });
 
   const api = new Service(project, 'api', {
     port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512,
@@ -32,10 +46,38 @@ export function createProject(outdir?: string): Project {
     env: { DATABASE_HOST: postgres.host, DATABASE_PASSWORD: postgres.password },
   });
 
-  // Three separate accounts; staging mirrors prod.
+  // Three separate accounts; staging mirrors prod, with the same canary.
+  const canary = DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(10) });
   new Environment(project, 'dev', { account: '111111111111', region: 'eu-west-1', logRetentionDays: 14 });
-  new Environment(project, 'staging', { account: '222222222222', region: 'eu-west-1', logRetentionDays: 90 });
-  new Environment(project, 'prod', { account: '333333333333', region: 'eu-west-1', logRetentionDays: 90 });
+  const staging = new Environment(project, 'staging', {
+    account: '222222222222',
+    region: 'eu-west-1',
+    logRetentionDays: 90,
+    domain: SETTINGS.stagingDomain,
+    strategy: canary,
+    scaling: { min: 1, max: 2, target: ScalingTarget.requests(500) },
+    variables: { LOG_LEVEL: 'info' },
+  });
+  const prod = new Environment(project, 'prod', {
+    account: '333333333333',
+    region: 'eu-west-1',
+    logRetentionDays: 90,
+    domain: SETTINGS.prodDomain,
+    strategy: canary,
+    scaling: { min: 2, max: 6, target: ScalingTarget.requests(500) },
+    variables: { LOG_LEVEL: 'info' },
+  });
+
+  new Database(project, 'db', { service: api, databaseName: 'app', username: 'app' });
+  new FeatureFlag(project, 'new-checkout', {
+    description: 'Serve the new checkout flow',
+    values: { dev: true, staging: true, prod: true },
+  });
+  new ProdParity(project, 'parity', {
+    staging,
+    prod,
+    allow: { 'database.api.multiAz': 'Staging runs a single-AZ database to halve its cost; failover is rehearsed in prod.' },
+  });
 
   new Pipeline(project, 'ci', { image });
 

@@ -1,4 +1,4 @@
-import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
+import type { DatabaseModel } from '../database/database';
+import type { HealthcheckModel } from '../docker/model';
+import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM, alarmName } from '../environment/alarms';
+import type { FlagModel } from '../flags/feature-flag';
 import type { EnvironmentModel, ServiceModel } from '../model';
+import { buildDatabase } from './database';
+import { applyOverrides } from './escape-hatches';
+import { buildFeatureFlags } from './flags';
+import { buildLoadBalancer } from './load-balancer';
+import { acknowledgeEnvironmentStack } from './nag';
+import { AZ_COUNT, buildNetwork } from './network';
+import { ServiceWiring, buildFargateService } from './service';
 
 /** A CloudFormation template as plain JSON. */
 export type CloudFormationTemplate = Record<string, unknown>;
@@ -15,11 +26,17 @@ export interface EnvironmentStackProps {
   readonly project: string;
   readonly service: ServiceModel;
   readonly environment: EnvironmentModel;
+  /** The service's database, if it has one. */
+  readonly database?: DatabaseModel;
+  /** Every feature flag of the project. */
+  readonly flags: readonly FlagModel[];
+  /** The HEALTHCHECK of the service's Dockerfile, when shipshape builds its image. */
+  readonly healthcheck?: HealthcheckModel;
 }
 
 /**
  * One service in one environment. Deployable with plain `aws cloudformation deploy`:
- * no bootstrap version rule or parameter, no assets, no CDKMetadata.
+ * no bootstrap version rule or parameter, no assets, no CDKMetadata, no context lookups.
  */
 export class EnvironmentStack extends Stack {
   public readonly logGroup: logs.LogGroup;
@@ -35,6 +52,7 @@ export class EnvironmentStack extends Stack {
       analyticsReporting: false,
     });
     const svc = pascalCase(service.name);
+    const infra = environment.infrastructure;
 
     this.logGroup = new logs.LogGroup(this, `${svc}Logs`, {
       logGroupName: `/shipshape/${service.name}/${environment.name}`,
@@ -60,19 +78,68 @@ export class EnvironmentStack extends Stack {
     });
 
     const alarm = new cloudwatch.Alarm(this, `${svc}ErrorLogsAlarm`, {
-      alarmName: `${service.name}-${environment.name}-error-logs`,
+      alarmName: alarmName(service.name, environment.name, ERROR_LOGS_ALARM),
       alarmDescription: `${service.name} in ${environment.name} logged errors at level "error".`,
-      metric: errors.metric({ statistic: 'Sum', period: Duration.minutes(1) }),
-      threshold: 5,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
+      metric: errors.metric({ statistic: 'Sum', period: Duration.seconds(ERROR_LOGS_ALARM.periodSeconds) }),
+      threshold: ERROR_LOGS_ALARM.threshold,
+      evaluationPeriods: ERROR_LOGS_ALARM.evaluationPeriods,
+      datapointsToAlarm: ERROR_LOGS_ALARM.datapointsToAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
     alarm.addOkAction(new cwActions.SnsAction(this.alarmTopic));
+    const deploymentAlarms: cloudwatch.IAlarm[] = [alarm];
+
+    const vpc = buildNetwork(this, infra.network, environment.logRetentionDays);
+    const lb = infra.domain
+      ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
+      : undefined;
+    if (lb) {
+      const target5xx = new cloudwatch.Alarm(this, `${svc}Target5xxAlarm`, {
+        alarmName: alarmName(service.name, environment.name, TARGET_5XX_ALARM),
+        alarmDescription: `${service.name} in ${environment.name} answered with 5xx through the load balancer.`,
+        metric: lb.target5xx,
+        threshold: TARGET_5XX_ALARM.threshold,
+        evaluationPeriods: TARGET_5XX_ALARM.evaluationPeriods,
+        datapointsToAlarm: TARGET_5XX_ALARM.datapointsToAlarm,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      target5xx.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
+      target5xx.addOkAction(new cwActions.SnsAction(this.alarmTopic));
+      deploymentAlarms.push(target5xx);
+    }
+
+    const parts = [
+      props.database ? buildDatabase(this, vpc, props.database, environment) : {},
+      buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, deploymentAlarms),
+    ];
+    const wiring: ServiceWiring = {
+      variables: Object.assign({}, ...parts.map((p) => p.variables ?? {})),
+      secrets: Object.assign({}, ...parts.map((p) => p.secrets ?? {})),
+      taskPolicy: parts.flatMap((p) => p.taskPolicy ?? []),
+      egress: parts.flatMap((p) => p.egress ?? []),
+    };
+    const fargate = buildFargateService(this, {
+      service, environment, vpc, logGroup: this.logGroup, healthcheck: props.healthcheck, loadBalancing: lb, deploymentAlarms, wiring,
+    });
 
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName });
+    new CfnOutput(this, 'ClusterName', { value: fargate.cluster.clusterName });
+    new CfnOutput(this, 'ServiceName', { value: fargate.serviceName });
+    if (lb) new CfnOutput(this, 'LoadBalancerDnsName', { value: lb.alb.loadBalancerDnsName });
+    if (infra.domain) new CfnOutput(this, 'Url', { value: `https://${infra.domain.name}` });
+
+    acknowledgeEnvironmentStack(this, environment);
+    const context = { service: service.name, environment: environment.name };
+    for (const customize of infra.customizations) customize(this, context);
+    applyOverrides(this, infra.overrides, environment.path);
+  }
+
+  /** The AZs CloudFormation picks at deploy time: no context lookup, no credentials at synthesis. */
+  public get availabilityZones(): string[] {
+    return Array.from({ length: AZ_COUNT }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 }

@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { App } from 'aws-cdk-lib';
+import { problem, throwIfAny } from '../core/errors';
+import { stackName } from '../core/naming';
+import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
 import type { CloudFormationTemplate } from './stack';
 
@@ -18,6 +22,21 @@ export interface StackTarget {
   readonly filePath: string;
 }
 
+/** One bootstrap stack: one per AWS account the environments use. */
+export interface BootstrapTarget {
+  readonly account: string;
+  readonly region: string;
+  readonly environments: readonly EnvironmentModel[];
+  readonly stackName: string;
+  readonly filePath: string;
+}
+
+/** A template file and the construct path it comes from. */
+export interface TemplateFile {
+  readonly filePath: string;
+  readonly source: string;
+}
+
 /** Which stacks a project has and where their templates go. */
 export function stackTargets(model: ProjectModel): StackTarget[] {
   const single = model.services.length === 1;
@@ -27,7 +46,7 @@ export function stackTargets(model: ProjectModel): StackTarget[] {
       targets.push({
         service,
         environment,
-        stackName: `${service.name}-${environment.name}`,
+        stackName: stackName(service.name, environment.name),
         filePath: single ? `infra/${environment.name}.template.json` : `infra/${service.name}-${environment.name}.template.json`,
       });
     }
@@ -36,32 +55,141 @@ export function stackTargets(model: ProjectModel): StackTarget[] {
 }
 
 /**
- * Synthesize every environment stack in one in-memory aws-cdk-lib App.
+ * One bootstrap stack per account: `infra/bootstrap.template.json` when every environment shares an
+ * account, `infra/bootstrap-<account>.template.json` per account otherwise. None without a repository.
+ * The environments of one account must share a region (the image repositories are regional).
+ */
+export function bootstrapTargets(model: ProjectModel): BootstrapTarget[] {
+  if (!model.bootstrap || model.services.length === 0) return [];
+  const accounts = [...new Set(model.environments.map((e) => e.account))];
+  return accounts.map((account) => {
+    const environments = model.environments.filter((e) => e.account === account);
+    const regions = [...new Set(environments.map((e) => e.region))];
+    throwIfAny(regions.length > 1 ? [problem('SS-BOOTSTRAP-REGION', environments[1].path, 'region', environments.map((e) => `${e.name}: ${e.region}`),
+      `one region per account (the bootstrap stack of account ${account} holds the image repositories, which are regional)`)] : []);
+    return {
+      account,
+      region: regions[0],
+      environments,
+      stackName: `${model.name}-bootstrap`,
+      filePath: accounts.length === 1 ? 'infra/bootstrap.template.json' : `infra/bootstrap-${account}.template.json`,
+    };
+  });
+}
+
+/** Every template file, in render order: the bootstrap stacks, then the environment stacks. */
+export function templateFiles(model: ProjectModel): TemplateFile[] {
+  return [
+    ...bootstrapTargets(model).map((t) => ({ filePath: t.filePath, source: `${model.name}/Shipshape` })),
+    ...stackTargets(model).map((t) => ({ filePath: t.filePath, source: t.environment.path })),
+  ];
+}
+
+/** The Dockerfile HEALTHCHECK of a service's image, if shipshape builds it. */
+function imageHealthcheck(model: ProjectModel, service: string): HealthcheckModel | undefined {
+  const image = model.images.find((i) => i.service === service);
+  const last = image?.dockerfile.stages[image.dockerfile.stages.length - 1];
+  for (const instruction of last?.instructions ?? []) if (instruction.kind === 'healthcheck') return instruction.check;
+  return undefined;
+}
+
+/**
+ * Build every stack in one in-memory aws-cdk-lib App, unsynthesized: for cdk-nag, tests and synthesis.
  * aws-cdk-lib is loaded here, and only here, so projects without templates never pay for it.
  */
-export function synthesizeTemplates(model: ProjectModel, options: TemplateSynthOptions): Map<string, CloudFormationTemplate> {
-  const targets = stackTargets(model);
-  const out = new Map<string, CloudFormationTemplate>();
-  if (targets.length === 0) return out;
+export function buildApp(
+  model: ProjectModel, options: TemplateSynthOptions & { readonly outdir: string },
+): { app: App; stacks: Map<string, string> } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { App: CdkApp } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvironmentStack } = require('./stack') as typeof import('./stack');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { BootstrapStack } = require('./bootstrap') as typeof import('./bootstrap');
+  const app = new CdkApp({
+    outdir: options.outdir,
+    analyticsReporting: false,
+    treeMetadata: false,
+    stackTraces: false,
+    performanceReporting: false,
+    builtinCloudFormationValidation: options.validation,
+  });
+  const stacks = new Map<string, string>();
+  for (const t of bootstrapTargets(model)) {
+    const id = `${t.stackName}-${t.account}`;
+    new BootstrapStack(app, id, {
+      project: model.name,
+      stackName: t.stackName,
+      account: t.account,
+      region: t.region,
+      bootstrap: model.bootstrap!,
+      services: model.services,
+      environments: t.environments,
+    });
+    stacks.set(t.filePath, id);
+  }
+  for (const t of stackTargets(model)) {
+    new EnvironmentStack(app, t.stackName, {
+      service: t.service,
+      environment: t.environment,
+      project: model.name,
+      database: model.databases.find((d) => d.service === t.service.name),
+      flags: model.flags,
+      healthcheck: imageHealthcheck(model, t.service.name),
+    });
+    stacks.set(t.filePath, t.stackName);
+  }
+  return { app, stacks };
+}
+
+/** Synthesize every stack; returns the templates by file path. */
+export function synthesizeTemplates(model: ProjectModel, options: TemplateSynthOptions): Map<string, CloudFormationTemplate> {
+  const out = new Map<string, CloudFormationTemplate>();
+  if (templateFiles(model).length === 0) return out;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cdk-'));
   try {
-    const app = new App({
-      outdir,
-      analyticsReporting: false,
-      treeMetadata: false,
-      stackTraces: false,
-      performanceReporting: false,
-      builtinCloudFormationValidation: options.validation,
-    });
-    for (const t of targets) new EnvironmentStack(app, t.stackName, { service: t.service, environment: t.environment, project: model.name });
+    const { app, stacks } = buildApp(model, { ...options, outdir });
     const assembly = app.synth();
-    for (const t of targets) out.set(t.filePath, assembly.getStackByName(t.stackName).template as CloudFormationTemplate);
+    for (const [file, id] of stacks) {
+      out.set(file, pruneRedundantDependsOn(assembly.getStackArtifact(id).template as CloudFormationTemplate));
+    }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/**
+ * Drop `DependsOn` entries that a `Ref` or `Fn::GetAtt` in the same resource already enforces
+ * (aws-cdk-lib adds some, for example from a service to the listener rule it references;
+ * the CloudFormation validator flags them as W3005). Returns a new template.
+ */
+export function pruneRedundantDependsOn(template: CloudFormationTemplate): CloudFormationTemplate {
+  const resources = (template.Resources ?? {}) as Record<string, Record<string, unknown>>;
+  const pruned: Record<string, unknown> = {};
+  for (const [id, resource] of Object.entries(resources)) {
+    const deps = resource.DependsOn;
+    if (!Array.isArray(deps) && typeof deps !== 'string') {
+      pruned[id] = resource;
+      continue;
+    }
+    const referenced = referencedIds({ ...resource, DependsOn: undefined });
+    const kept = (Array.isArray(deps) ? deps : [deps]).filter((d: string) => !referenced.has(d));
+    const { DependsOn: _drop, ...rest } = resource;
+    pruned[id] = kept.length > 0 ? { ...rest, DependsOn: kept } : rest;
+  }
+  return { ...template, Resources: pruned };
+}
+
+function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) referencedIds(v, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') out.add(v);
+      else if (k === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') out.add(v[0]);
+      else referencedIds(v, out);
+    }
   }
   return out;
 }

@@ -64,7 +64,7 @@ export function toYaml(value: unknown, options: YamlOptions = {}): string {
   return header ? `${header}\n${body}` : body;
 }
 
-/** Serialize to JSON with canonical key order, 2-space indent and a final newline. */
-export function toJson(value: unknown, order?: KeyOrder): string {
-  return `${JSON.stringify(canonicalize(value, order), null, 2)}\n`;
+/** Serialize to JSON with canonical key order, a fixed indent (2 unless given) and a final newline. */
+export function toJson(value: unknown, order?: KeyOrder, indent = 2): string {
+  return `${JSON.stringify(canonicalize(value, order), null, indent)}\n`;
 }

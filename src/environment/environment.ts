@@ -5,6 +5,10 @@ import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
 import type { EnvironmentModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { alarmWindowSeconds } from './alarms';
+import {
+  DomainOptions, InfrastructureModel, Network, ResourceOverride, ScalingOptions, SecretRef, StackCustomization, infrastructureSchema,
+} from './infrastructure';
 import { AWS_REGIONS, LOG_RETENTION_DAYS } from './regions';
 import { DeploymentStrategy } from './strategy';
 
@@ -40,6 +44,37 @@ export interface EnvironmentProps {
    * @default DeploymentStrategy.rolling()
    */
   readonly strategy?: DeploymentStrategy;
+  /**
+   * A production environment: its database has deletion protection and its data is retained.
+   * @default - true when the name is 'prod' or 'production'
+   */
+  readonly production?: boolean;
+  /**
+   * Where the VPC comes from.
+   * @default Network.create()
+   */
+  readonly network?: Network;
+  /**
+   * The public DNS name and its certificate. With a domain the service sits behind an Application
+   * Load Balancer (HTTPS, HTTP redirects to HTTPS); without one it has no load balancer and no inbound traffic.
+   * @default - no load balancer
+   */
+  readonly domain?: DomainOptions;
+  /**
+   * Autoscaling of the service's tasks.
+   * @default { min: 1, max: 2, target: ScalingTarget.cpu(60) }
+   */
+  readonly scaling?: ScalingOptions;
+  /**
+   * Plain environment variables of the service's container. Never put secrets here: use `secrets`.
+   * @default {}
+   */
+  readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from AWS Secrets Manager when a task starts.
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, SecretRef>>;
 }
 
 /** Protection rules of a gated environment. */
@@ -66,6 +101,7 @@ const schema = z.strictObject({
   }).refine((a) => a.reviewers.length > 0 || a.waitMinutes > 0, { message: 'at least one reviewer or a wait of at least 1 minute' }).optional(),
   strategy: z.custom<DeploymentStrategy>((v) => v instanceof DeploymentStrategy, { message: 'a DeploymentStrategy, for example DeploymentStrategy.canary()' })
     .default(() => DeploymentStrategy.rolling()),
+  ...infrastructureSchema,
 }) satisfies z.ZodType<unknown, EnvironmentProps>;
 
 /**
@@ -80,10 +116,20 @@ export class Environment extends ShipshapeConstruct {
   public readonly url?: string;
   public readonly approval?: { readonly reviewers: readonly string[]; readonly waitMinutes: number };
   public readonly strategy: DeploymentStrategy;
+  public readonly production: boolean;
+  public readonly network: Network;
+  public readonly domain?: DomainOptions;
+  public readonly scaling: Required<ScalingOptions>;
+  public readonly variables: Readonly<Record<string, string>>;
+  public readonly secrets: Readonly<Record<string, SecretRef>>;
+  private readonly customizations: StackCustomization[] = [];
+  private readonly overrides: ResourceOverride[] = [];
 
   constructor(scope: IConstruct, id: string, props: EnvironmentProps) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-ENV');
+    // A literal where a SecretRef belongs may be the secret itself: never echo it in an error.
+    const secrets = props.secrets && Object.fromEntries(Object.entries(props.secrets).map(([k, v]) => [k, v instanceof SecretRef ? v : '(a literal value, not shown)']));
+    const p = parseProps(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, this.constructPath, 'SS-ENV');
     this.name = p.name;
     this.account = p.account;
     this.region = p.region;
@@ -91,6 +137,35 @@ export class Environment extends ShipshapeConstruct {
     this.url = p.url;
     this.approval = p.approval;
     this.strategy = p.strategy;
+    this.production = p.production ?? ['prod', 'production'].includes(p.name);
+    this.network = p.network;
+    this.domain = p.domain;
+    this.scaling = p.scaling;
+    this.variables = p.variables;
+    this.secrets = p.secrets;
+  }
+
+  /** True when the service sits behind a load balancer (the environment has a domain). */
+  public get hasLoadBalancer(): boolean {
+    return this.domain !== undefined;
+  }
+
+  /**
+   * Escape hatch: run `customize` on this environment's aws-cdk-lib Stack (one per service) when
+   * templates are built, to add any construct. aws-cdk-lib is loaded only then.
+   */
+  public addStackCustomization(customize: StackCustomization): this {
+    this.customizations.push(customize);
+    return this;
+  }
+
+  /**
+   * Escape hatch: set `path` (for example `Properties.HealthCheckGracePeriodSeconds`) on the resource
+   * with this logical id or construct path, after the stack is built. An unknown target is an error.
+   */
+  public addOverride(target: string, path: string, value: unknown): this {
+    this.overrides.push({ target, path, value });
+    return this;
   }
 
   /** @internal */
@@ -100,7 +175,45 @@ export class Environment extends ShipshapeConstruct {
     if (first !== this) {
       return [problem('SS-ENV-DUPLICATE', this.constructPath, 'name', this.name, `a name no other environment uses (already used by ${first!.constructPath})`)];
     }
-    return [];
+    return this.infrastructureProblems();
+  }
+
+  private infrastructureProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const kind = this.strategy.model.kind;
+    if (this.strategy.needsLoadBalancer && !this.hasLoadBalancer) {
+      problems.push(problem('SS-ENV-STRATEGY', this.constructPath, 'strategy', kind,
+        'a strategy that works without a load balancer (rolling), or a domain on this environment',
+        `${kind} shifts traffic between two target groups of an Application Load Balancer; add a 'domain' to get one.`));
+    }
+    const bake = this.strategy.bakeSeconds;
+    const window = alarmWindowSeconds(this.hasLoadBalancer);
+    if (bake !== undefined && bake < window) {
+      problems.push(problem('SS-ENV-BAKE', this.constructPath, 'strategy.bake', `${bake / 60}m`,
+        `at least ${window / 60}m, the evaluation window of the deployment alarms that roll back`,
+        'A shorter bake finishes the deployment before the alarms can fire.'));
+    }
+    if (this.scaling.target.metric === 'requests' && !this.hasLoadBalancer) {
+      problems.push(problem('SS-ENV-SCALING', this.constructPath, 'scaling.target', 'requests', 'ScalingTarget.cpu() or .memory(): request-count scaling needs a load balancer (a domain)'));
+    }
+    for (const name of Object.keys(this.secrets).filter((n) => n in this.variables)) {
+      problems.push(problem('SS-ENV-VARIABLES', this.constructPath, `secrets.${name}`, name, 'a name not also used in variables'));
+    }
+    return problems;
+  }
+
+  /** The infrastructure part of the model. */
+  private infrastructure(): InfrastructureModel {
+    return {
+      production: this.production,
+      network: this.network.model,
+      domain: this.domain,
+      scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value },
+      variables: this.variables,
+      secrets: Object.fromEntries(Object.entries(this.secrets).map(([k, v]) => [k, v.model])),
+      customizations: [...this.customizations],
+      overrides: [...this.overrides],
+    };
   }
 
   /** @internal */
@@ -115,6 +228,7 @@ export class Environment extends ShipshapeConstruct {
       approval: this.approval,
       strategy: this.strategy.model,
       order: this.shipshape.membersOf(Environment).indexOf(this),
+      infrastructure: this.infrastructure(),
     };
     return { kind: 'environments', model };
   }

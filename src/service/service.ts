@@ -4,6 +4,7 @@ import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
 export interface ServiceEnvVar {
@@ -60,6 +61,10 @@ const schema = z.strictObject({
     z.strictObject({ value: z.string() }),
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
+}).superRefine((v, ctx) => {
+  // Fargate runs only certain CPU and memory pairs.
+  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
+  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**

@@ -1,0 +1,77 @@
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type { DatabaseModel } from '../database/database';
+import type { EnvironmentModel } from '../model';
+import type { ServiceWiring } from './service';
+
+export const POSTGRES_PORT = 5432;
+
+/**
+ * RDS PostgreSQL in the private subnets: storage encrypted, automated backups (point-in-time
+ * restore), a daily AWS Backup plan, deletion protection and retained data in production, the
+ * master credentials generated into Secrets Manager. Returns what the service needs to reach it.
+ */
+export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, environment: EnvironmentModel): Partial<ServiceWiring> {
+  const production = environment.infrastructure.production;
+  const sg = new ec2.SecurityGroup(stack, 'DatabaseSecurityGroup', {
+    vpc,
+    description: `${db.service} database: PostgreSQL from the service tasks only`,
+    allowAllOutbound: false,
+  });
+  const instance = new rds.DatabaseInstance(stack, 'Database', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(db.postgresVersion, db.postgresVersion) }),
+    instanceType: new ec2.InstanceType(db.instanceType),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    securityGroups: [sg],
+    port: POSTGRES_PORT,
+    databaseName: db.databaseName,
+    credentials: rds.Credentials.fromGeneratedSecret(db.username, { secretName: `${db.service}/${environment.name}/database` }),
+    storageEncrypted: true,
+    storageType: rds.StorageType.GP3,
+    allocatedStorage: db.allocatedStorageGiB,
+    maxAllocatedStorage: db.maxAllocatedStorageGiB,
+    multiAz: db.multiAz ?? production,
+    backupRetention: Duration.days(db.backupRetentionDays),
+    preferredBackupWindow: '02:00-03:00',
+    preferredMaintenanceWindow: 'sun:03:30-sun:04:30',
+    deletionProtection: production,
+    removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+    autoMinorVersionUpgrade: true,
+    publiclyAccessible: false,
+    copyTagsToSnapshot: true,
+    cloudwatchLogsExports: ['postgresql', 'upgrade'],
+    enablePerformanceInsights: true,
+    iamAuthentication: false,
+    parameters: { 'rds.force_ssl': '1' },
+  });
+
+  const vault = new backup.BackupVault(stack, 'BackupVault', {
+    backupVaultName: `${db.service}-${environment.name}`,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const plan = new backup.BackupPlan(stack, 'BackupPlan', { backupPlanName: `${db.service}-${environment.name}`, backupVault: vault });
+  plan.addRule(new backup.BackupPlanRule({
+    ruleName: 'Daily',
+    scheduleExpression: events.Schedule.cron({ minute: '0', hour: '4' }),
+    startWindow: Duration.hours(1),
+    completionWindow: Duration.hours(4),
+    deleteAfter: Duration.days(db.snapshotRetentionDays),
+  }));
+  plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(instance)] });
+
+  return {
+    variables: {
+      DATABASE_HOST: instance.dbInstanceEndpointAddress,
+      DATABASE_PORT: instance.dbInstanceEndpointPort,
+      DATABASE_NAME: db.databaseName,
+      DATABASE_USER: db.username,
+    },
+    secrets: { DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(instance.secret!, 'password') },
+    egress: [{ peer: sg, port: POSTGRES_PORT, description: 'The service to its PostgreSQL database' }],
+  };
+}

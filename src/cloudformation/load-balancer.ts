@@ -1,0 +1,102 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { InfrastructureModel } from '../environment/infrastructure';
+import type { ServiceModel } from '../model';
+
+type Domain = NonNullable<InfrastructureModel['domain']>;
+
+/** The load balancer side of a service: ALB, listeners, the production rule and both target groups. */
+export interface LoadBalancing {
+  readonly alb: elbv2.ApplicationLoadBalancer;
+  readonly productionRule: elbv2.ApplicationListenerRule;
+  readonly blue: elbv2.ApplicationTargetGroup;
+  /** The alternate target group of blue/green, canary and linear deployments. */
+  readonly green?: elbv2.ApplicationTargetGroup;
+  /** 5xx answers of the service's targets, across both target groups. */
+  readonly target5xx: cloudwatch.IMetric;
+}
+
+/**
+ * An internet-facing Application Load Balancer: HTTPS on 443 with the domain's certificate, HTTP on
+ * 80 answering only with a redirect to HTTPS, a production listener rule that ECS shifts between
+ * the blue and green target groups, and target-group health checks read from the Service.
+ */
+export function buildLoadBalancer(
+  stack: Stack, vpc: ec2.IVpc, service: ServiceModel, domain: Domain, alternate: boolean, production: boolean,
+): LoadBalancing {
+  const sg = new ec2.SecurityGroup(stack, 'LoadBalancerSecurityGroup', {
+    vpc,
+    description: `${service.name} load balancer: HTTPS and the HTTP redirect from anywhere`,
+    allowAllOutbound: false,
+  });
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere, redirected to HTTPS');
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'LoadBalancer', {
+    vpc,
+    internetFacing: true,
+    securityGroup: sg,
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    dropInvalidHeaderFields: true,
+    deletionProtection: production,
+  });
+
+  const certificate = domain.certificateArn
+    ? acm.Certificate.fromCertificateArn(stack, 'Certificate', domain.certificateArn)
+    : new acm.Certificate(stack, 'Certificate', {
+      domainName: domain.name,
+      validation: acm.CertificateValidation.fromDns(route53.HostedZone.fromHostedZoneId(stack, 'Zone', domain.hostedZoneId!)),
+    });
+  if (domain.hostedZoneId) {
+    new route53.CfnRecordSet(stack, 'AliasRecord', {
+      hostedZoneId: domain.hostedZoneId,
+      name: `${domain.name}.`,
+      type: 'A',
+      aliasTarget: { dnsName: alb.loadBalancerDnsName, hostedZoneId: alb.loadBalancerCanonicalHostedZoneId, evaluateTargetHealth: true },
+    });
+  }
+
+  const https = alb.addListener('Https', {
+    port: 443,
+    protocol: elbv2.ApplicationProtocol.HTTPS,
+    certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    open: false,
+    defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
+  });
+  alb.addListener('Http', {
+    port: 80,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    open: false,
+    defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+  });
+
+  const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, {
+    vpc,
+    port: service.port,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targetType: elbv2.TargetType.IP,
+    deregistrationDelay: Duration.seconds(30),
+    healthCheck: {
+      path: service.healthPath,
+      healthyHttpCodes: '200',
+      interval: Duration.seconds(15),
+      timeout: Duration.seconds(5),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 3,
+    },
+  });
+  const blue = targetGroup('BlueTargetGroup');
+  const green = alternate ? targetGroup('GreenTargetGroup') : undefined;
+  const productionRule = new elbv2.ApplicationListenerRule(stack, 'ProductionRule', {
+    listener: https,
+    priority: 1,
+    conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+    action: elbv2.ListenerAction.forward([blue]),
+  });
+  const target5xx = alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' });
+  return { alb, productionRule, blue, green, target5xx };
+}

@@ -1,0 +1,188 @@
+import { Validations, type Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { EnvironmentModel } from '../model';
+
+/** One cdk-nag (AwsSolutions) finding shipshape accepts by design, with the reason. */
+export interface NagAcknowledgement {
+  /** The rule id, for example `AwsSolutions-EC23`, or one finding of it: `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+  /** Construct paths inside the stack it applies to (a construct covers everything under it). */
+  readonly constructs: readonly string[];
+  readonly reason: string;
+  /** When it applies, in words, for the documentation. */
+  readonly when?: string;
+  /** When it applies; always when absent. */
+  readonly applies?: (environment: EnvironmentModel) => boolean;
+}
+
+/** Acknowledgements on the environment stacks. docs/cdk-nag-acknowledgements.md is generated from this table. */
+export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
+  {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    constructs: ['TaskDefinition/ExecutionRole'],
+    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Image pulls themselves are limited to the service\'s repository.',
+  },
+  {
+    id: 'AwsSolutions-ECS2',
+    constructs: ['TaskDefinition'],
+    reason: 'Only non-secret configuration is passed as plain environment variables (database host, port, name and user, AppConfig names, the user\'s `variables`). Secrets are references to Secrets Manager, which shipshape enforces: a literal secret value is rejected.',
+  },
+  {
+    id: 'AwsSolutions-EC23',
+    constructs: ['LoadBalancerSecurityGroup'],
+    reason: 'The internet-facing load balancer accepts HTTPS from anywhere by design; port 80 only answers with a redirect to HTTPS.',
+    when: 'environments with a domain (a load balancer)',
+  },
+  {
+    id: 'AwsSolutions-ELB2',
+    constructs: ['LoadBalancer'],
+    reason: 'Access logs need an S3 bucket with an ELB delivery policy per environment, which shipshape does not create by default. Deployment safety relies on the target 5xx alarm and the service\'s own logs; add logs through addStackCustomization (alb.logAccessLogs) where audits need them.',
+    when: 'environments with a domain (a load balancer)',
+  },
+  {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+    constructs: ['Service'],
+    reason: 'ECS native blue/green, canary and linear deployments shift traffic through this AWS managed policy, which AWS documents for the purpose and keeps current.',
+    when: 'blue/green, canary and linear strategies',
+  },
+  {
+    id: 'AwsSolutions-SMG4',
+    constructs: ['Database'],
+    reason: 'Automatic rotation needs a rotation Lambda function (an asset or the SAM transform), which a plain `aws cloudformation deploy` without CDK bootstrap cannot ship. Rotate by hand as docs/database-restore.md describes.',
+    when: 'environments with a Database',
+  },
+  {
+    id: 'AwsSolutions-RDS11',
+    constructs: ['Database'],
+    reason: 'The database sits in private subnets and accepts connections only from the service\'s security group; a non-default port would add no protection and break tooling defaults.',
+    when: 'environments with a Database',
+  },
+  {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+    constructs: ['BackupPlan'],
+    reason: 'AWS Backup\'s own managed policy is the documented permission set for backing up RDS, and AWS keeps it current.',
+    when: 'environments with a Database',
+  },
+  {
+    id: 'AwsSolutions-RDS3',
+    constructs: ['Database'],
+    reason: 'Outside production the database runs in one availability zone to halve its cost (multiAz: true turns the standby on); a ProdParity check makes staging state this difference.',
+    when: 'non-production environments',
+    applies: (e) => !e.infrastructure.production,
+  },
+  {
+    id: 'AwsSolutions-RDS10',
+    constructs: ['Database'],
+    reason: 'Deletion protection is on in production only, so non-production databases can be torn down with their stack; they are snapshotted on deletion.',
+    when: 'non-production environments',
+    applies: (e) => !e.infrastructure.production,
+  },
+];
+
+/** What a bootstrap acknowledgement needs to name its exact findings. */
+export interface BootstrapNagContext {
+  readonly account: string;
+  readonly region: string;
+  /** The environment stacks the role deploys. */
+  readonly stacks: readonly string[];
+  /** `<cluster>/<service>` of each ECS service the role waits for. */
+  readonly ecsServices: readonly string[];
+  /** The wildcard actions of the execution role. */
+  readonly wildcardActions: readonly string[];
+}
+
+/** A bootstrap acknowledgement: `id` is the documented pattern, `findings` the exact ids cdk-nag reports. */
+export interface BootstrapNagAcknowledgement extends NagAcknowledgement {
+  readonly findings: (ctx: BootstrapNagContext) => string[];
+}
+
+const PARTITION = '<AWS::Partition>';
+const IAM5 = 'AwsSolutions-IAM5';
+
+/** Acknowledgements on the bootstrap stacks, per environment role (`{Env}` is the environment's PascalCase name). */
+export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] = [
+  {
+    id: `${IAM5}[Action::<service>:*]`,
+    constructs: ['{Env}ExecutionRole'],
+    reason: 'CloudFormation acts as this role to create, update and replace every kind of resource an environment stack holds (VPC, ECS, load balancer, RDS, AppConfig, ...). Only CloudFormation can assume it and only the environment\'s deploy role can pass it.',
+    findings: (c) => c.wildcardActions.map((a) => `${IAM5}[Action::${a}]`),
+  },
+  {
+    id: `${IAM5}[Resource::*]`,
+    constructs: ['{Env}ExecutionRole'],
+    reason: 'CloudFormation learns the ids of the resources it creates only while deploying, so their ARNs cannot be listed in advance. IAM rights are the exception: they are limited to roles named after the environment\'s stacks.',
+    findings: () => [`${IAM5}[Resource::*]`],
+  },
+  {
+    id: `${IAM5}[Resource::arn:${PARTITION}:iam::<account>:role/<stack>-*]`,
+    constructs: ['{Env}ExecutionRole'],
+    reason: 'CloudFormation names the roles of a stack `<stack>-<logical id>-<random suffix>`: the wildcard is that suffix, so the execution role manages the environment stacks\' own roles and no others.',
+    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:iam::${c.account}:role/${s}-*]`),
+  },
+  {
+    id: `${IAM5}[Resource::*]`,
+    constructs: ['{Env}DeployRole'],
+    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Pushes are limited to the service repositories.',
+    findings: () => [`${IAM5}[Resource::*]`],
+  },
+  {
+    id: `${IAM5}[Resource::arn:${PARTITION}:cloudformation:<region>:<account>:stack/<stack>/*]`,
+    constructs: ['{Env}DeployRole'],
+    reason: 'The wildcard is the stack id AWS appends to a stack ARN; the stack name itself is exact.',
+    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:cloudformation:${c.region}:${c.account}:stack/${s}/*]`),
+  },
+  {
+    id: `${IAM5}[Resource::arn:${PARTITION}:ecs:<region>:<account>:service-deployment/<cluster>/<service>/*]`,
+    constructs: ['{Env}DeployRole'],
+    reason: 'The wildcard is the deployment id ECS assigns to each deployment of the service, which the pipeline reads to wait for the outcome.',
+    findings: (c) => c.ecsServices.map((s) => `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:service-deployment/${s}/*]`),
+  },
+];
+
+function acknowledgeAt(scope: IConstruct, path: string, ack: NagAcknowledgement): void {
+  const target = path.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), scope);
+  if (target) Validations.of(target).acknowledge({ id: ack.id, reason: ack.reason });
+}
+
+/** Record the acknowledgements on an environment stack (aws-cdk-lib's Validations API, which cdk-nag 3 reads). */
+export function acknowledgeEnvironmentStack(stack: Stack, environment: EnvironmentModel): void {
+  for (const ack of ENVIRONMENT_ACKNOWLEDGEMENTS) {
+    if (ack.applies && !ack.applies(environment)) continue;
+    for (const path of ack.constructs) acknowledgeAt(stack, path, ack);
+  }
+}
+
+/** Record the acknowledgements on the roles of one environment in a bootstrap stack. */
+export function acknowledgeBootstrapRoles(stack: Stack, envId: string, ctx: BootstrapNagContext): void {
+  for (const ack of BOOTSTRAP_ACKNOWLEDGEMENTS) {
+    for (const path of ack.constructs) {
+      for (const id of ack.findings(ctx)) acknowledgeAt(stack, path.replace('{Env}', envId), { ...ack, id });
+    }
+  }
+}
+
+/** docs/cdk-nag-acknowledgements.md, generated from the tables above (a test keeps the file in sync). */
+export function renderNagAcknowledgementsDoc(): string {
+  const row = (a: NagAcknowledgement) => `| \`${a.id}\` | ${a.constructs.map((c) => `\`${c}\``).join(', ')} | ${a.when ?? 'always'} | ${a.reason.replace(/\|/g, '\\|')} |`;
+  return [
+    '# cdk-nag acknowledgements',
+    '',
+    '<!-- Generated from src/cloudformation/nag.ts by test/cloudformation-nag.test.ts (SHIPSHAPE_UPDATE_DOCS=1). Do not edit. -->',
+    '',
+    'The generated templates are checked with the cdk-nag 3 AwsSolutions pack in the test suite. Every finding',
+    'that remains is acknowledged on the construct it concerns, with the reason below; any other finding fails the tests.',
+    '',
+    '## Environment stacks (`infra/<env>.template.json`)',
+    '',
+    '| rule | construct | applies to | reason |',
+    '|---|---|---|---|',
+    ...ENVIRONMENT_ACKNOWLEDGEMENTS.map(row),
+    '',
+    '## Bootstrap stacks (`infra/bootstrap*.template.json`)',
+    '',
+    '| rule | construct | applies to | reason |',
+    '|---|---|---|---|',
+    ...BOOTSTRAP_ACKNOWLEDGEMENTS.map(row),
+    '',
+  ].join('\n');
+}

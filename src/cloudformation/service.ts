@@ -1,0 +1,197 @@
+import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Duration as SsDuration } from '../core/duration';
+import { clusterName, ecsServiceName, imageRepositoryName } from '../core/naming';
+import type { HealthcheckModel } from '../docker/model';
+import type { SecretModel } from '../environment/infrastructure';
+import type { EnvironmentModel, ServiceModel } from '../model';
+import type { LoadBalancing } from './load-balancer';
+
+/** What other parts of the stack (database, feature flags) add to the service. */
+export interface ServiceWiring {
+  readonly variables: Record<string, string>;
+  readonly secrets: Record<string, ecs.Secret>;
+  readonly taskPolicy: iam.PolicyStatement[];
+  /** Security groups the tasks may reach, and on which port. */
+  readonly egress: Array<{ readonly peer: ec2.ISecurityGroup; readonly port: number; readonly description: string }>;
+}
+
+export interface FargateServiceProps {
+  readonly service: ServiceModel;
+  readonly environment: EnvironmentModel;
+  readonly vpc: ec2.IVpc;
+  readonly logGroup: logs.ILogGroup;
+  /** The Dockerfile's HEALTHCHECK, when shipshape builds the image: the container health check reuses it. */
+  readonly healthcheck?: HealthcheckModel;
+  readonly loadBalancing?: LoadBalancing;
+  readonly deploymentAlarms: cloudwatch.IAlarm[];
+  readonly wiring: ServiceWiring;
+}
+
+/** Image tags the pipeline passes (a commit SHA, a version, ...). */
+const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+
+/**
+ * The ECS side: cluster, task definition (image from the ImageTag parameter, limits, variables,
+ * secrets, health check, logs), the Fargate service with its deployment strategy, and autoscaling.
+ */
+export function buildFargateService(stack: Stack, props: FargateServiceProps): ecs.FargateService {
+  const { service, environment, vpc, loadBalancing: lb } = props;
+  const infra = environment.infrastructure;
+  const imageTag = new CfnParameter(stack, 'ImageTag', {
+    type: 'String',
+    allowedPattern: IMAGE_TAG_PATTERN,
+    description: `The tag of the ${service.name} image to run (the pipeline passes the commit SHA).`,
+  });
+
+  const cluster = new ecs.Cluster(stack, 'Cluster', {
+    vpc,
+    clusterName: clusterName(service.name, environment.name),
+    containerInsightsV2: ecs.ContainerInsights.ENABLED,
+  });
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'TaskDefinition', {
+    cpu: service.cpu,
+    memoryLimitMiB: service.memoryMiB,
+    runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+  });
+  for (const statement of props.wiring.taskPolicy) taskDefinition.addToTaskRolePolicy(statement);
+
+  const repository = ecr.Repository.fromRepositoryName(stack, 'Repository', imageRepositoryName(service.name));
+  const container = taskDefinition.addContainer('App', {
+    containerName: service.name,
+    image: ecs.ContainerImage.fromEcrRepository(repository, imageTag.valueAsString),
+    essential: true,
+    readonlyRootFilesystem: false,
+    portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http' }],
+    // The Service declares its variables once (compose reads the same names); environments and wiring
+    // (a Database) override them per environment.
+    environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables },
+    secrets: { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets },
+    healthCheck: containerHealthCheck(service, props.healthcheck),
+    logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: service.name }),
+  });
+
+  const sg = new ec2.SecurityGroup(stack, 'ServiceSecurityGroup', {
+    vpc,
+    description: `${service.name} tasks: inbound only from the load balancer, outbound HTTPS and the database`,
+    allowAllOutbound: false,
+  });
+  sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs, AppConfig)');
+  for (const e of props.wiring.egress) sg.connections.allowTo(e.peer, ec2.Port.tcp(e.port), e.description);
+
+  const strategy = environment.strategy;
+  const bake = strategy.kind === 'rolling' ? undefined : Duration.seconds(strategy.bakeSeconds);
+  const fargate = new ecs.FargateService(stack, 'Service', {
+    cluster,
+    taskDefinition,
+    serviceName: ecsServiceName(service.name),
+    securityGroups: [sg],
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    assignPublicIp: false,
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
+    circuitBreaker: strategy.kind === 'rolling' ? { enable: true, rollback: true } : undefined,
+    deploymentAlarms: {
+      alarmNames: props.deploymentAlarms.map((a) => a.alarmName),
+      behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+    },
+    deploymentStrategy: ecsStrategy(strategy.kind),
+    bakeTime: bake,
+    canaryConfiguration: strategy.kind === 'canary' ? { stepPercent: strategy.percent, stepBakeTime: bake } : undefined,
+    linearConfiguration: strategy.kind === 'linear'
+      ? { stepPercent: strategy.stepPercent, stepBakeTime: Duration.seconds(strategy.stepIntervalSeconds) } : undefined,
+  });
+
+  if (lb) {
+    lb.alb.connections.allowTo(sg, ec2.Port.tcp(service.port), 'Load balancer to the service port');
+    const target = fargate.loadBalancerTarget({
+      containerName: container.containerName,
+      containerPort: service.port,
+      protocol: ecs.Protocol.TCP,
+      alternateTarget: lb.green ? new ecs.AlternateTarget('AlternateTarget', {
+        alternateTargetGroup: lb.green,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(lb.productionRule),
+      }) : undefined,
+    });
+    target.attachToApplicationTargetGroup(lb.blue);
+  }
+
+  const scaling = fargate.autoScaleTaskCount({ minCapacity: infra.scaling.min, maxCapacity: infra.scaling.max });
+  const cooldowns = { scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) };
+  if (infra.scaling.metric === 'cpu') scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
+  if (infra.scaling.metric === 'memory') scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
+  if (infra.scaling.metric === 'requests') {
+    scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
+  }
+  return fargate;
+}
+
+function ecsStrategy(kind: EnvironmentModel['strategy']['kind']): ecs.DeploymentStrategy {
+  switch (kind) {
+    case 'rolling': return ecs.DeploymentStrategy.ROLLING;
+    case 'blue-green': return ecs.DeploymentStrategy.BLUE_GREEN;
+    case 'canary': return ecs.DeploymentStrategy.CANARY;
+    case 'linear': return ecs.DeploymentStrategy.LINEAR;
+  }
+}
+
+/** The container health check: the Dockerfile's HEALTHCHECK when shipshape builds the image, else an HTTP probe of the Service's health path. */
+function containerHealthCheck(service: ServiceModel, fromImage: HealthcheckModel | undefined): ecs.HealthCheck {
+  if (fromImage) {
+    const seconds = (d: string) => Duration.seconds(SsDuration.parse(d).toSeconds());
+    return {
+      command: ['CMD', ...fromImage.command],
+      interval: seconds(fromImage.interval),
+      timeout: seconds(fromImage.timeout),
+      startPeriod: seconds(fromImage.startPeriod),
+      retries: fromImage.retries,
+    };
+  }
+  const url = `http://127.0.0.1:${service.port}${service.healthPath}`;
+  return {
+    command: ['CMD-SHELL', `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || exit 1`],
+    interval: Duration.seconds(30),
+    timeout: Duration.seconds(5),
+    startPeriod: Duration.seconds(10),
+    retries: 3,
+  };
+}
+
+/** The Service's plain variables. */
+function serviceValues(service: ServiceModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(service.env)) if (v.value !== undefined) out[name] = v.value;
+  return out;
+}
+
+/** The Service's secret references, under the environment's own; names that wiring provides are left to it. */
+function serviceSecrets(service: ServiceModel, envSecrets: Record<string, SecretModel>, wired: Readonly<Record<string, unknown>>): Record<string, SecretModel> {
+  const out: Record<string, SecretModel> = {};
+  for (const [name, v] of Object.entries(service.env)) {
+    if (v.secret === undefined || name in wired) continue;
+    out[name] = v.secret.startsWith('arn:') ? { kind: 'arn', id: v.secret } : { kind: 'name', id: v.secret };
+  }
+  return { ...out, ...envSecrets };
+}
+
+/** ECS secrets from Secrets Manager references (by name or ARN; never values). */
+function secretsOf(stack: Stack, secrets: Readonly<Record<string, SecretModel>>): Record<string, ecs.Secret> {
+  const out: Record<string, ecs.Secret> = {};
+  for (const [name, ref] of Object.entries(secrets)) {
+    const id = `Secret${name}`;
+    const complete = /-[A-Za-z0-9]{6}$/.test(ref.id);
+    const secret = ref.kind === 'name'
+      ? secretsmanager.Secret.fromSecretNameV2(stack, id, ref.id)
+      : secretsmanager.Secret.fromSecretAttributes(stack, id, complete ? { secretCompleteArn: ref.id } : { secretPartialArn: ref.id });
+    out[name] = ecs.Secret.fromSecretsManager(secret, ref.field);
+  }
+  return out;
+}

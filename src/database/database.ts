@@ -1,0 +1,134 @@
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import { Problem, problem } from '../core/errors';
+import { parseProps } from '../core/schema';
+import { Environment } from '../environment/environment';
+import { Service } from '../service/service';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+
+/** The environment variables a database gives its service; docker-compose uses the same names. */
+export const DATABASE_VARIABLES = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const;
+/** The secret environment variable holding the database password. */
+export const DATABASE_PASSWORD_SECRET = 'DATABASE_PASSWORD';
+
+/** PostgreSQL major versions shipshape offers (RDS picks the current minor version). */
+export const POSTGRES_VERSIONS = ['15', '16', '17'] as const;
+
+/** Props of a {@link Database}. */
+export interface DatabaseProps {
+  /** The service that uses the database: it gets DATABASE_HOST/PORT/NAME/USER and the DATABASE_PASSWORD secret. */
+  readonly service: Service;
+  /**
+   * The database's name inside PostgreSQL.
+   * @default - the service name with dashes turned into underscores
+   */
+  readonly databaseName?: string;
+  /**
+   * The master user's name; its password is generated into AWS Secrets Manager.
+   * @default 'app'
+   */
+  readonly username?: string;
+  /** @default '17' */
+  readonly postgresVersion?: (typeof POSTGRES_VERSIONS)[number];
+  /** @default 't4g.micro' */
+  readonly instanceType?: string;
+  /** @default 20 */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * Storage autoscaling ceiling.
+   * @default 100
+   */
+  readonly maxAllocatedStorageGiB?: number;
+  /**
+   * Days of RDS automated backups (point-in-time restore window).
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Days AWS Backup keeps the daily snapshots of its backup plan.
+   * @default 35
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * A standby in a second availability zone.
+   * @default - true in production environments
+   */
+  readonly multiAz?: boolean;
+}
+
+const schema = z.strictObject({
+  service: z.custom<Service>((v) => v instanceof Service, { message: 'a Service' }),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: 'a PostgreSQL identifier: lowercase letters, digits, underscores' }),
+  username: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, { message: 'a lowercase user name of at most 16 characters' })
+    .refine((u) => !['postgres', 'admin', 'rdsadmin'].includes(u), { message: "a user name RDS does not reserve (not 'postgres', 'admin' or 'rdsadmin')" })
+    .default('app'),
+  postgresVersion: z.enum(POSTGRES_VERSIONS).default('17'),
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" }).default('t4g.micro'),
+  allocatedStorageGiB: z.number().int().min(20).max(65536).default(20),
+  maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
+  backupRetentionDays: z.number().int().min(1).max(35).default(7),
+  snapshotRetentionDays: z.number().int().min(1).max(36500).default(35),
+  multiAz: z.boolean().optional(),
+}).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
+
+/** The plain-data form of a database. */
+export interface DatabaseModel {
+  readonly path: string;
+  readonly id: string;
+  readonly service: string;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly postgresVersion: string;
+  readonly instanceType: string;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+  readonly backupRetentionDays: number;
+  readonly snapshotRetentionDays: number;
+  /** Undefined: follow the environment (multi-AZ in production). */
+  readonly multiAz?: boolean;
+}
+
+/**
+ * A managed PostgreSQL database (Amazon RDS) for one service, in every environment: encrypted,
+ * with automated backups and an AWS Backup plan, deletion protection in production, and its
+ * credentials in AWS Secrets Manager, wired to the service's container.
+ */
+export class Database extends ShipshapeConstruct {
+  public readonly service: Service;
+  private readonly props: Omit<DatabaseModel, 'path' | 'id' | 'service'>;
+
+  constructor(scope: IConstruct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const p = parseProps(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, this.constructPath, 'SS-DATABASE');
+    this.service = p.service;
+    const { service: _service, ...rest } = p;
+    this.props = rest;
+  }
+
+  /** Whether the database has a standby in `env` (explicit, or because the environment is production). */
+  public multiAzIn(env: Environment): boolean {
+    return this.props.multiAz ?? env.production;
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const problems: Problem[] = [];
+    const others = this.shipshape.membersOf(Database).filter((d) => d.service === this.service);
+    if (others[0] !== this) {
+      problems.push(problem('SS-DATABASE-DUPLICATE', this.constructPath, 'service', this.service.name, `a service without another database (already used by ${others[0].constructPath})`));
+    }
+    const reserved: string[] = [...DATABASE_VARIABLES, DATABASE_PASSWORD_SECRET];
+    for (const env of this.shipshape.membersOf(Environment)) {
+      for (const name of [...Object.keys(env.variables), ...Object.keys(env.secrets)].filter((n) => reserved.includes(n))) {
+        problems.push(problem('SS-DATABASE-VARIABLE', env.constructPath, name, name, `a name the database does not set (${reserved.join(', ')} come from ${this.constructPath})`));
+      }
+    }
+    return problems;
+  }
+
+  /** @internal */
+  public _contribute(): ModelContribution {
+    const model: DatabaseModel = { path: this.constructPath, id: this.node.id, service: this.service.name, ...this.props };
+    return { kind: 'databases', model };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The alarms that watch a deployment and roll it back. The environment stack creates them from
+ * this table, and the Environment checks bake times against their evaluation window, so both read
+ * the same numbers.
+ */
+export interface DeploymentAlarmSpec {
+  /** Suffix of the alarm name: `<service>-<env>-<suffix>`. */
+  readonly suffix: string;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  /** True when the alarm reads the load balancer's metrics (only environments with a domain have it). */
+  readonly needsLoadBalancer: boolean;
+}
+
+export const ERROR_LOGS_ALARM: DeploymentAlarmSpec = {
+  suffix: 'error-logs', periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, threshold: 5, needsLoadBalancer: false,
+};
+
+export const TARGET_5XX_ALARM: DeploymentAlarmSpec = {
+  suffix: 'target-5xx', periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2, threshold: 5, needsLoadBalancer: true,
+};
+
+/** The deployment alarms of an environment with or without a load balancer. */
+export function deploymentAlarms(hasLoadBalancer: boolean): DeploymentAlarmSpec[] {
+  return [ERROR_LOGS_ALARM, TARGET_5XX_ALARM].filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
+}
+
+/** The longest evaluation window of the deployment alarms: a bake must last at least this long to see them fire. */
+export function alarmWindowSeconds(hasLoadBalancer: boolean): number {
+  return Math.max(...deploymentAlarms(hasLoadBalancer).map((a) => a.periodSeconds * a.evaluationPeriods));
+}
+
+/** The name of one deployment alarm. */
+export function alarmName(service: string, env: string, spec: DeploymentAlarmSpec): string {
+  return `${service}-${env}-${spec.suffix}`;
+}

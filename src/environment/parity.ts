@@ -1,0 +1,116 @@
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import { Problem, problem } from '../core/errors';
+import { parseProps } from '../core/schema';
+import { Database } from '../database/database';
+import { FeatureFlag } from '../flags/feature-flag';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { Environment } from './environment';
+
+/** Props of a {@link ProdParity} check. */
+export interface ProdParityProps {
+  /** The environment that must mirror production. */
+  readonly staging: Environment;
+  /** The production environment. */
+  readonly prod: Environment;
+  /**
+   * Differences accepted on purpose: the property (as the check reports it, for example
+   * `database.api.multiAz`) and the written reason.
+   * @default {}
+   */
+  readonly allow?: Readonly<Record<string, string>>;
+}
+
+/** One property where the two environments differ. */
+export interface ParityDifference {
+  readonly property: string;
+  readonly staging: string;
+  readonly prod: string;
+  /** The reason, when the difference is allowed. */
+  readonly allowedBecause?: string;
+}
+
+/**
+ * What may differ between staging and prod without an allowance: these are the knobs of an
+ * environment, not its shape.
+ */
+export const PARITY_KNOBS = ['name', 'account', 'region', 'scaling', 'domain (its name, zone and certificate)', 'approval', 'url', 'production'] as const;
+
+const schema = z.strictObject({
+  staging: z.custom<Environment>((v) => v instanceof Environment, { message: 'an Environment' }),
+  prod: z.custom<Environment>((v) => v instanceof Environment, { message: 'an Environment' }),
+  allow: z.record(z.string(), z.string().trim().min(10, { message: 'a written reason of at least 10 characters' })).default({}),
+}).refine((p) => p.staging !== p.prod, { message: 'two different environments', path: ['prod'] }) satisfies z.ZodType<unknown, ProdParityProps>;
+
+/**
+ * Staging mirrors prod: synthesis fails when the two differ in anything beyond the knobs
+ * ({@link PARITY_KNOBS}), unless the difference is allowed with a reason. The error lists each
+ * difference side by side.
+ */
+export class ProdParity extends ShipshapeConstruct {
+  public readonly staging: Environment;
+  public readonly prod: Environment;
+  private readonly allowed: Readonly<Record<string, string>>;
+
+  constructor(scope: IConstruct, id: string, props: ProdParityProps) {
+    super(scope, id);
+    const p = parseProps(schema, props, this.constructPath, 'SS-PARITY');
+    this.staging = p.staging;
+    this.prod = p.prod;
+    this.allowed = p.allow;
+  }
+
+  /** Every difference between the two environments' shapes, allowed or not. */
+  public differences(): ParityDifference[] {
+    const a = this.profile(this.staging);
+    const b = this.profile(this.prod);
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys
+      .filter((k) => a[k] !== b[k])
+      .map((k) => ({ property: k, staging: a[k] ?? '(not set)', prod: b[k] ?? '(not set)', ...(this.allowed[k] ? { allowedBecause: this.allowed[k] } : {}) }));
+  }
+
+  /** The differences as a side-by-side table, for people. */
+  public report(): string {
+    const rows = this.differences().map((d) => [d.property, d.staging, d.prod, d.allowedBecause ? `allowed: ${d.allowedBecause}` : 'NOT ALLOWED']);
+    return sideBySide([['property', this.staging.name, this.prod.name, ''], ...rows]);
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const diffs = this.differences();
+    const problems: Problem[] = diffs.filter((d) => !d.allowedBecause).map((d) => problem('SS-PARITY', this.staging.constructPath, d.property,
+      `${this.staging.name}=${d.staging}, ${this.prod.name}=${d.prod}`,
+      `the same in ${this.staging.name} and ${this.prod.name} (only ${PARITY_KNOBS.join(', ')} may differ)`,
+      `If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { '${d.property}': '<why>' } }).\n${this.report()}`));
+    for (const key of Object.keys(this.allowed).filter((k) => !diffs.some((d) => d.property === k))) {
+      problems.push(problem('SS-PARITY-STALE', this.constructPath, `allow.${key}`, key, `a property where ${this.staging.name} and ${this.prod.name} differ (remove the stale allowance)`));
+    }
+    return problems;
+  }
+
+  /** @internal */
+  public _contribute(): ModelContribution | undefined {
+    return undefined;
+  }
+
+  /** The environment's shape as flat property → value, knobs left out. */
+  private profile(env: Environment): Record<string, string> {
+    const out: Record<string, string> = {
+      strategy: JSON.stringify(env.strategy.model),
+      network: JSON.stringify(env.network.model),
+      logRetentionDays: String(env.logRetentionDays),
+      loadBalancer: env.hasLoadBalancer ? 'yes' : 'no',
+    };
+    for (const [k, v] of Object.entries(env.variables)) out[`variables.${k}`] = JSON.stringify(v);
+    for (const k of Object.keys(env.secrets)) out[`secrets.${k}`] = 'from Secrets Manager';
+    for (const f of this.shipshape.membersOf(FeatureFlag)) out[`flags.${f.name}`] = f.values[env.name] ? 'on' : 'off';
+    for (const d of this.shipshape.membersOf(Database)) out[`database.${d.service.name}.multiAz`] = String(d.multiAzIn(env));
+    return out;
+  }
+}
+
+function sideBySide(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `    ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')}`.trimEnd()).join('\n');
+}

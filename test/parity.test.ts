@@ -1,0 +1,66 @@
+import { Project } from 'projen';
+import { DOMAIN, synthFailure, synthTemplates } from './cloudformation-helpers';
+import { Database, DeploymentStrategy, Environment, FeatureFlag, ProdParity, Service } from '../src';
+
+const pair = (project: Project, staging: object, prod: object) => ({
+  staging: new Environment(project, 'staging', { account: '123456789012', region: 'eu-west-1', ...staging }),
+  prod: new Environment(project, 'prod', { account: '210987654321', region: 'eu-west-1', ...prod }),
+});
+
+describe('ProdParity: staging mirrors prod', () => {
+  test('knobs may differ: scale, domain, account, region, approvals', () => {
+    const files = synthTemplates((project) => {
+      const { staging, prod } = pair(project,
+        { domain: { name: 'staging.example.com', hostedZoneId: 'ZSTAGING' }, scaling: { min: 1, max: 2 }, strategy: DeploymentStrategy.canary() },
+        { domain: DOMAIN, scaling: { min: 3, max: 9 }, approval: { reviewers: ['alice'] }, region: 'eu-central-1', strategy: DeploymentStrategy.canary() });
+      new ProdParity(project, 'parity', { staging, prod });
+    });
+    expect(Object.keys(files)).toContain('infra/staging.template.json');
+  });
+
+  test('a divergence without an allowance fails synthesis and reports both sides', () => {
+    const { error, files } = synthFailure((project) => {
+      new Service(project, 'api');
+      const { staging, prod } = pair(project, { strategy: DeploymentStrategy.rolling(), variables: { LOG_LEVEL: 'debug' } },
+        { variables: { LOG_LEVEL: 'info' } });
+      new ProdParity(project, 'parity', { staging, prod });
+    });
+    expect(error.message).toContain('[shop/staging] variables.LOG_LEVEL: must be the same in staging and prod');
+    expect(error.message).toContain('(got \'staging="debug", prod="info"\')');
+    // the side-by-side table
+    expect(error.message).toMatch(/property\s+\| staging\s+\| prod/);
+    expect(error.message).toMatch(/variables\.LOG_LEVEL \| "debug"\s+\| "info"\s+\| NOT ALLOWED/);
+    expect(files).toEqual([]);
+  });
+
+  test('an allowed difference passes; the report keeps the reason', () => {
+    let parity: ProdParity | undefined;
+    synthTemplates((project, api) => {
+      const { staging, prod } = pair(project, {}, {});
+      new Database(project, 'db', { service: api });
+      new FeatureFlag(project, 'beta', { description: 'Beta', values: { staging: true, prod: true } });
+      parity = new ProdParity(project, 'parity', { staging, prod, allow: { 'database.api.multiAz': 'single-AZ staging halves the cost' } });
+    });
+    expect(parity!.differences()).toEqual([{ property: 'database.api.multiAz', staging: 'false', prod: 'true', allowedBecause: 'single-AZ staging halves the cost' }]);
+    expect(parity!.report()).toContain('allowed: single-AZ staging halves the cost');
+  });
+
+  test('flag values are compared too', () => {
+    const { error } = synthFailure((project) => {
+      new Service(project, 'api');
+      const { staging, prod } = pair(project, {}, {});
+      new FeatureFlag(project, 'beta', { description: 'Beta', values: { staging: true } });
+      new ProdParity(project, 'parity', { staging, prod });
+    });
+    expect(error.message).toContain('flags.beta: must be the same in staging and prod');
+  });
+
+  test('an allowance for a difference that does not exist is an error (stale)', () => {
+    const { error } = synthFailure((project) => {
+      new Service(project, 'api');
+      const { staging, prod } = pair(project, {}, {});
+      new ProdParity(project, 'parity', { staging, prod, allow: { strategy: 'we used to differ here' } });
+    });
+    expect(error.message).toContain('[shop/parity] allow.strategy: must be a property where staging and prod differ');
+  });
+});
