@@ -1,8 +1,7 @@
 import { stackTargets, synthesizeTemplates } from './cloudformation/templates';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
-import { ActionPins } from './github/pins';
-import { renderWorkflow } from './github/render';
+import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
 
 export interface RenderOptions {
@@ -19,10 +18,7 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     const ignorePath = image.contextPath === '.' ? '.dockerignore' : `${image.contextPath.replace(/\/$/, '')}/.dockerignore`;
     files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
   }
-  for (const pipeline of model.pipelines) {
-    const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
-    files.push({ path: pipeline.filePath, source: pipeline.path, content });
-  }
+  for (const pipeline of model.pipelines) files.push(...renderPipeline(pipeline, model.header));
   const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
   for (const target of stackTargets(model)) {
     const template = templates.get(target.filePath)!;
