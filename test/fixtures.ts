@@ -1,5 +1,5 @@
 import { Project } from 'projen';
-import { DockerImage, DockerPreset, Environment, Pipeline, Service } from '../src';
+import { DeploymentStrategy, DockerImage, DockerPreset, Environment, Pipeline, Service, ServiceContainer, Toolchain } from '../src';
 
 /** Small projects that exercise options the flagship example does not. */
 export const fixtures: Array<[string, (outdir: string) => Project]> = [
@@ -19,6 +19,31 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
     new Environment(project, 'live', { account: '210987654321', region: 'eu-central-1', logRetentionDays: 365 });
     new DockerImage(project, 'alpha-image', { service: a, preset: DockerPreset.node({ outDir: 'build', entrypoint: 'build/main.js' }) });
     new Pipeline(project, 'ci', { nodeVersion: '20', branch: 'trunk' });
+    return project;
+  }],
+  ['fixture: python toolchain, linear deploys', (outdir) => {
+    const project = new Project({ name: 'py', outdir });
+    const svc = new Service(project, 'web');
+    new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });
+    new Environment(project, 'live', { account: '123456789012', region: 'us-east-1', url: 'https://web.example.com', strategy: DeploymentStrategy.linear() });
+    new Pipeline(project, 'ci', {
+      toolchain: Toolchain.python(),
+      checks: { format: true, typecheck: true, build: false, integration: { services: { db: ServiceContainer.postgres() } } },
+    });
+    return project;
+  }],
+  ['fixture: go toolchain, no deploys', (outdir) => {
+    const project = new Project({ name: 'gosvc', outdir });
+    new Pipeline(project, 'ci', { toolchain: Toolchain.go(), checks: { format: true, test: { shards: 3 } } });
+    return project;
+  }],
+  ['fixture: pnpm and yarn, blue-green', (outdir) => {
+    const project = new Project({ name: 'pnpm', outdir });
+    const svc = new Service(project, 'web');
+    new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });
+    new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1', strategy: DeploymentStrategy.blueGreen(), approval: { waitMinutes: 10 } });
+    new Pipeline(project, 'ci', { toolchain: Toolchain.node({ packageManager: 'pnpm' }), checks: { typecheck: true } });
+    new Pipeline(project, 'yarn', { toolchain: Toolchain.node({ packageManager: 'yarn' }), deploy: false, drift: false, guardrails: { ruleset: false, dependabot: false } });
     return project;
   }],
 ];
