@@ -303,8 +303,11 @@ export class Pipeline extends ShipshapeConstruct {
     return { kind: 'pipelines', model };
   }
 
-  /** Print the critical paths (and warn when the PR path is over budget) once the files are written. */
-  public postSynthesize(): void {
+  /**
+   * Print the critical paths, and warn when the PR path is over budget. Runs in preSynthesize
+   * (postSynthesize is skipped under PROJEN_DISABLE_POST); an over-budget error is a problem of _validate.
+   */
+  public preSynthesize(): void {
     const built = this.build();
     const jobs = built.specs.map((s) => s.job);
     const pr = this.prPath(built);
