@@ -12,7 +12,9 @@ function synth(props: PipelineProps = {}): Record<string, string> {
     new Environment(p, 'dev', { account: '111111111111', region: 'eu-west-1' });
     new Environment(p, 'staging', { account: '222222222222', region: 'eu-west-1', url: 'https://staging.example.com', strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }) });
     new Environment(p, 'prod', {
-      account: '333333333333', region: 'eu-west-1', url: 'https://example.com',
+      account: '333333333333',
+      region: 'eu-west-1',
+      url: 'https://example.com',
       approval: { reviewers: ['alice', 'org/releasers'], waitMinutes: 15 },
       strategy: DeploymentStrategy.linear({ stepPercent: 25, interval: Duration.minutes(1), bake: Duration.minutes(10) }),
     });

@@ -58,8 +58,8 @@ test('GIVEN a patch of an unknown job or step THEN synthesis stops naming it', (
     return p;
   });
   expect(err.problems.map((x) => x.code)).toEqual(['SS-JOB-PATCH', 'SS-STEP-PATCH']);
-  expect(err.message).toContain("[app/ci/jobs/lnit] id: must be the id of a job in this pipeline (lint, test,");
-  expect(err.message).toContain("[app/ci/jobs/lint] step: must be the name or id of a step of lint");
+  expect(err.message).toContain('[app/ci/jobs/lnit] id: must be the id of a job in this pipeline (lint, test,');
+  expect(err.message).toContain('[app/ci/jobs/lint] step: must be the name or id of a step of lint');
 });
 
 test('GIVEN an added job with a generated id THEN synthesis points to patchJob', () => {

@@ -1,7 +1,7 @@
-import type { StepModel } from '../github/workflow';
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
 import type { ServiceContainer } from './service-container';
 import type { CheckKind } from './toolchain';
+import type { StepModel } from '../github/workflow';
 
 /** A check after defaults are applied. */
 export interface ResolvedCheck {

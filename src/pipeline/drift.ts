@@ -1,9 +1,9 @@
-import type { StackTarget } from '../cloudformation/templates';
-import { driftRoleName } from '../core/naming';
-import type { JobModel, WorkflowModel } from '../github/workflow';
 import { assumeRole } from './cd';
 import type { BuildContext } from './job-spec';
 import { DRIFT_SCRIPT } from './scripts';
+import type { StackTarget } from '../cloudformation/templates';
+import { driftRoleName } from '../core/naming';
+import type { JobModel, WorkflowModel } from '../github/workflow';
 
 /**
  * The scheduled drift workflow: one job per environment, each assuming the read-only

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DockerImage } from '../docker/docker-image';
-import { isSha } from '../github/pins';
 import { ServiceContainer } from './service-container';
 import { Toolchain } from './toolchain';
+import { DockerImage } from '../docker/docker-image';
+import { isSha } from '../github/pins';
 
 /** A check's settings. Every field is optional: the toolchain preset fills the command. */
 export interface CheckOptions {
@@ -52,16 +52,16 @@ export type Scan<T> = boolean | T;
 export interface ScansOptions {
   /** GitHub's dependency review on pull requests. @default { failOnSeverity: 'high' } */
   readonly dependencyReview?: Scan<{ readonly failOnSeverity?: 'low' | 'moderate' | 'high' | 'critical' }>;
-  /** The package manager's audit. @default - the toolchain's audit command */
-  readonly audit?: Scan<{ readonly command?: string }>;
+  /** The package manager's audit (a string: that command). @default - the toolchain's audit command */
+  readonly audit?: Scan<{ readonly command?: string }> | string;
   /** CodeQL SAST. @default - the toolchain's language, the `security-extended` queries */
   readonly codeql?: Scan<{ readonly languages?: readonly string[]; readonly queries?: string }>;
   /** Trivy on every built image, SARIF uploaded to code scanning. @default { severity: ['CRITICAL', 'HIGH'], ignoreUnfixed: true } */
   readonly image?: Scan<{ readonly severity?: ReadonlyArray<'UNKNOWN' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'>; readonly ignoreUnfixed?: boolean }>;
   /** gitleaks over the history. @default true */
   readonly secrets?: boolean;
-  /** IaC checks of the generated CloudFormation templates. @default - cfn-lint over every template */
-  readonly iac?: Scan<{ readonly command?: string }>;
+  /** IaC checks of the generated CloudFormation templates (a string: that command). @default - cfn-lint over every template */
+  readonly iac?: Scan<{ readonly command?: string }> | string;
 }
 
 /** Continuous deployment on the branch. */
@@ -98,7 +98,12 @@ export interface BudgetOptions {
 
 const minutes = z.number().positive({ message: 'a positive number of minutes' });
 const command = z.string().min(1);
-const checkShape = { enabled: z.boolean().default(true), command: command.optional(), expectedMinutes: minutes.optional(), timeoutMinutes: z.number().int().min(1).max(360).optional() };
+const checkShape = {
+  enabled: z.boolean().default(true),
+  command: command.optional(),
+  expectedMinutes: minutes.optional(),
+  timeoutMinutes: z.number().int().min(1).max(360).optional(),
+};
 const checkObject = z.strictObject(checkShape);
 const testObject = z.strictObject({
   ...checkShape,

@@ -261,10 +261,10 @@ export class Pipeline extends ShipshapeConstruct {
     const main: WorkflowModel = {
       name: this.workflowName,
       on: {
-        'pull_request': { branches: [this.branch] },
+        pull_request: { branches: [this.branch] },
         // Docs-only pushes start nothing: no image build, no deploy.
-        'push': { 'branches': [this.branch], 'paths-ignore': [...this.props.docsPaths] },
-        'workflow_dispatch': {},
+        push: { 'branches': [this.branch], 'paths-ignore': [...this.props.docsPaths] },
+        workflow_dispatch: {},
       },
       permissions: {},
       concurrency: {
@@ -278,7 +278,9 @@ export class Pipeline extends ShipshapeConstruct {
     const required = built.specs.filter((s) => s.stage === 'check' && s.required).flatMap((s) => checkNames(s.job));
     const githubEnvironments: GitHubEnvironmentModel[] = built.environments
       .filter((e) => built.specs.some((s) => s.job.environment?.name === e.name))
-      .map((e) => ({ name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch }));
+      .map((e) => ({
+        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
+      }));
     const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
     const model: PipelineModel = {
       path: this.constructPath,
@@ -364,7 +366,9 @@ export class Pipeline extends ShipshapeConstruct {
     specs.push(...scanJobs(ctx, {
       dependencyReview: p.scans.dependencyReview.enabled ? { failOnSeverity: p.scans.dependencyReview.failOnSeverity } : undefined,
       audit: p.scans.audit.enabled ? { command: p.scans.audit.command ?? this.toolchain.model.audit } : undefined,
-      codeql: p.scans.codeql.enabled ? { languages: p.scans.codeql.languages ?? [this.toolchain.model.codeql.language], queries: p.scans.codeql.queries } : undefined,
+      codeql: p.scans.codeql.enabled
+        ? { languages: p.scans.codeql.languages ?? [this.toolchain.model.codeql.language], queries: p.scans.codeql.queries }
+        : undefined,
       secrets: p.scans.secrets.enabled ? {} : undefined,
       iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
     }, templates.map((t) => t.filePath)));
@@ -394,7 +398,8 @@ export class Pipeline extends ShipshapeConstruct {
         problems.push(problem('SS-PIPELINE-CHECKS', this.constructPath, `checks.${kind}`, true, `a command: the ${this.toolchain.model.name} toolchain has no preset for '${kind}'`));
         continue;
       }
-      out.push({ kind, command, expectedMinutes: c.expectedMinutes, timeoutMinutes: c.timeoutMinutes, shards: c.shards ?? 1, services: c.services ?? {} });
+      const { expectedMinutes, timeoutMinutes } = c;
+      out.push({ kind, command, expectedMinutes, timeoutMinutes, shards: c.shards ?? 1, services: c.services ?? {} });
     }
     return out;
   }

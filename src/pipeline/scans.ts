@@ -35,7 +35,8 @@ export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: rea
   }
   if (scans.codeql) {
     const languages = scans.codeql.languages.join(',');
-    const buildMode = scans.codeql.languages.length === 1 && scans.codeql.languages[0] === ctx.toolchain.codeql.language ? ctx.toolchain.codeql.buildMode : undefined;
+    const own = scans.codeql.languages.length === 1 && scans.codeql.languages[0] === ctx.toolchain.codeql.language;
+    const buildMode = own ? ctx.toolchain.codeql.buildMode : undefined;
     jobs.push(checkJob(ctx, 'codeql', {
       permissions: { 'actions': 'read', 'contents': 'read', 'security-events': 'write' },
       steps: [

@@ -2,8 +2,8 @@
  * The shell scripts of the deploy and drift jobs. Every value they need comes in
  * through `env:` (never `${{ }}` inside the script), and each passes shellcheck.
  */
-import type { StrategyModel } from '../environment/strategy';
 import { IMAGE_TAG_PARAMETER, STACK_OUTPUTS } from '../core/naming';
+import type { StrategyModel } from '../environment/strategy';
 
 const lines = (...l: string[]) => l.join('\n');
 
@@ -55,7 +55,7 @@ export function waitScript(strategy: StrategyModel): string {
       READ_SERVICE,
       'echo "Waiting for $service in $cluster to become stable (rolling)"',
       'aws ecs wait services-stable --cluster "$cluster" --services "$service"',
-      `state="$(aws ecs describe-services --cluster "$cluster" --services "$service" --query "services[0].deployments[?status=='PRIMARY'].rolloutState | [0]" --output text)"`,
+      'state="$(aws ecs describe-services --cluster "$cluster" --services "$service" --query "services[0].deployments[?status==\'PRIMARY\'].rolloutState | [0]" --output text)"',
       'echo "outcome=$state" >> "$GITHUB_OUTPUT"',
       'if [ "$state" != "COMPLETED" ]; then',
       '  echo "::error::The rolling deployment of $service ended in state $state"',
@@ -66,7 +66,7 @@ export function waitScript(strategy: StrategyModel): string {
   return lines(
     READ_SERVICE,
     'deadline=$(( $(date +%s) + WAIT_SECONDS ))',
-    `arn="$(aws ecs list-service-deployments --cluster "$cluster" --service "$service" --query "sort_by(serviceDeployments, &createdAt)[-1].serviceDeploymentArn" --output text)"`,
+    'arn="$(aws ecs list-service-deployments --cluster "$cluster" --service "$service" --query "sort_by(serviceDeployments, &createdAt)[-1].serviceDeploymentArn" --output text)"',
     'echo "Waiting for $arn ($STRATEGY), at most $WAIT_SECONDS seconds"',
     'while true; do',
     '  status="$(aws ecs describe-service-deployments --service-deployment-arns "$arn" --query "serviceDeployments[0].status" --output text)"',

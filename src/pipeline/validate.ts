@@ -1,6 +1,6 @@
+import type { JobSpec } from './job-spec';
 import { Problem, problem } from '../core/errors';
 import { ActionPins, isPinned } from '../github/pins';
-import type { JobSpec } from './job-spec';
 
 export interface JobCheckOptions {
   readonly pins: ActionPins;
