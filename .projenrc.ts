@@ -22,7 +22,7 @@ const project = new typescript.TypeScriptProject({
     ...VALIDATOR_PEERS,
   ],
   deps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1', 'yaml@^2.9.0', 'zod@^4.6.0'],
-  devDeps: ['tsx', '@swc/core', '@swc/jest', 'cdk-nag@^3.0.0'],
+  devDeps: ['tsx', '@swc/core', '@swc/jest', 'cdk-nag@^3.0.0', 'fast-check@^4.10.0'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -75,6 +75,9 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
   VALIDATOR_PEERS.map((p) => [p.slice(0, p.lastIndexOf('@')), { optional: true }]),
 ));
 
+// tsc does not copy the ESM worker that runs GitHub's workflow parser.
+project.postCompileTask.exec('cp src/validators/*.mjs lib/validators/');
+
 // Type-check separately from Jest (which only strips types), before the tests run.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
@@ -83,6 +86,14 @@ project.addTask('example', {
   description: 'Synthesize examples/node-api from its .projenrc.ts',
   cwd: 'examples/node-api',
   exec: 'tsx .projenrc.ts',
+});
+
+// `npx shipshape validate [dir]` for users' CI; `npm run shipshape -- validate [dir]` runs it from source here.
+project.addBins({ shipshape: 'lib/cli/main.js' });
+project.addTask('shipshape', {
+  description: 'Run the shipshape CLI from source (e.g. npm run shipshape -- validate examples/node-api)',
+  exec: 'tsx src/cli/main.ts',
+  receiveArgs: true,
 });
 
 // Speed: the benchmark prints a table and, last, `cold=…x warm=…x scale50=…s perstack=…ms`.

@@ -3,9 +3,14 @@ import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
+import { withTemplateCache } from './template-cache';
 
 export interface RenderOptions {
   readonly cloudFormationValidation: boolean;
+  /** The project's root, where the template cache lives. @default - no cache */
+  readonly projectDir?: string;
+  /** @default true */
+  readonly cache?: boolean;
 }
 
 const TEMPLATE_HEAD = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'];
@@ -19,11 +24,13 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: ignorePath, source: image.path, content: renderDockerignore(image.dockerignore, model.header) });
   }
   for (const pipeline of model.pipelines) files.push(...renderPipeline(pipeline, model.header));
-  const templates = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
+  const cacheOptions = { projectDir: options.projectDir, validation: options.cloudFormationValidation, enabled: options.cache };
+  const templates = withTemplateCache(model, cacheOptions, () => {
+    const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
+    return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined))]));
+  });
   for (const target of stackTargets(model)) {
-    const template = templates.get(target.filePath)!;
-    const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined));
-    files.push({ path: target.filePath, source: target.environment.path, content });
+    files.push({ path: target.filePath, source: target.environment.path, content: templates.get(target.filePath)! });
   }
   return files;
 }

@@ -28,7 +28,7 @@ const cfn = new CloudFormationValidator();
 afterAll(() => cfn.free());
 
 const only = (files: Record<string, string>, re: RegExp) => Object.entries(files).filter(([f]) => re.test(f));
-const blocking = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info');
+const blocking = (found: Finding[]) => found.filter((f) => f.severity !== 'info');
 
 describe.each(outputs)('%s', (_name, files) => {
   test('has a workflow, a Dockerfile and templates to validate', () => {

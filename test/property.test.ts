@@ -1,0 +1,76 @@
+/**
+ * Property-based: any valid configuration produces output that passes every
+ * third-party validator. fast-check generates the configurations.
+ */
+import fc from 'fast-check';
+import { Project } from 'projen';
+import { DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape } from '../src';
+import { AWS_REGIONS, LOG_RETENTION_DAYS } from '../src/environment/regions';
+import { synthSnapshot } from '../src/testing/synth';
+import { actionlint } from '../src/validators/actionlint';
+import { CloudFormationValidator } from '../src/validators/cloudformation';
+import { lintDockerfile } from '../src/validators/dockerfile';
+import { workflowParser } from '../src/validators/workflow-parser';
+
+jest.setTimeout(300_000);
+
+const name = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6})?$/);
+const config = fc.record({
+  service: fc.record({
+    name,
+    port: fc.integer({ min: 1, max: 65535 }),
+    healthPath: fc.stringMatching(/^\/[a-z0-9/_.-]{0,20}$/),
+    cpu: fc.constantFrom(256, 512, 1024),
+    memoryMiB: fc.constantFrom(512, 1024, 2048),
+  }),
+  environments: fc.uniqueArray(fc.record({
+    name,
+    account: fc.stringMatching(/^\d{12}$/),
+    region: fc.constantFrom(...AWS_REGIONS.filter((r) => !r.startsWith('cn-') && !r.startsWith('us-gov-'))),
+    logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
+  }), { minLength: 1, maxLength: 3, selector: (e) => e.name }),
+  pipeline: fc.record({
+    nodeVersion: fc.constantFrom('20', '22', '24'),
+    branch: fc.constantFrom('main', 'trunk', 'release/v1'),
+    lint: fc.boolean(),
+  }),
+});
+
+type Config = typeof config extends fc.Arbitrary<infer T> ? T : never;
+
+function build(c: Config) {
+  return (outdir: string) => {
+    const p = new Project({ name: 'prop', outdir });
+    Shipshape.configure(p, { cloudFormationValidation: false });
+    const svc = new Service(p, c.service.name, c.service);
+    const image = new DockerImage(p, 'image', { service: svc, preset: DockerPreset.node() });
+    c.environments.forEach((e, i) => new Environment(p, `env-${i}`, e));
+    new Pipeline(p, 'ci', { image, nodeVersion: c.pipeline.nodeVersion, branch: c.pipeline.branch, checks: { lint: c.pipeline.lint ? 'npm run lint' : false } });
+    return p;
+  };
+}
+
+const cfn = new CloudFormationValidator();
+afterAll(() => cfn.free());
+
+test('random valid configurations always pass every validator', async () => {
+  // GitHub's parser runs in a child process: validate every generated workflow in one batch at the end.
+  const allWorkflows: Array<{ name: string; content: string }> = [];
+  let run = 0;
+  await fc.assert(fc.asyncProperty(config, async (c) => {
+    const files = synthSnapshot(build(c));
+    const problems: string[] = [];
+    for (const [f, text] of Object.entries(files)) {
+      if (f.startsWith('.github/workflows/')) {
+        problems.push(...(await actionlint(text, f)).map((x) => `${f}: ${x.message}`));
+      }
+      if (f.endsWith('Dockerfile')) problems.push(...lintDockerfile(text, f).filter((x) => x.severity !== 'info').map((x) => `${f}: ${x.message}`));
+      if (f.endsWith('.template.json')) problems.push(...cfn.validate(text, f).filter((x) => x.severity !== 'info').map((x) => `${f}: ${x.message}`));
+    }
+    run++;
+    for (const [f, content] of Object.entries(files)) if (f.startsWith('.github/workflows/')) allWorkflows.push({ name: `run-${run}/${f}`, content });
+    expect(problems).toEqual([]);
+  }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 15), seed: Number(process.env.PROPERTY_SEED ?? 20261127) });
+  expect(allWorkflows.length).toBeGreaterThan(0);
+  expect(workflowParser(allWorkflows)).toEqual([]);
+});
