@@ -42,9 +42,21 @@ export { ComposeDependency, PostgresDependency, RedisDependency } from './compos
 export type { DependencyOptions, PostgresOptions, RedisOptions, CustomDependencyOptions } from './compose/dependency';
 
 export { Pipeline } from './pipeline/pipeline';
-export type { PipelineProps, JobOptions } from './pipeline/pipeline';
+export type { PipelineProps, JobOptions, JobPatch, StepPatch } from './pipeline/pipeline';
+export type { ChecksOptions, Check, CheckOptions, TestCheck, TestCheckOptions, ScansOptions, Scan, DeployOptions, GuardrailsOptions, BudgetOptions } from './pipeline/options';
+export { Toolchain } from './pipeline/toolchain';
+export type { NodeToolchainOptions, PythonToolchainOptions, GoToolchainOptions } from './pipeline/toolchain';
+export { ServiceContainer } from './pipeline/service-container';
+export type { CustomServiceContainerOptions } from './pipeline/service-container';
+export { criticalPath } from './pipeline/budget';
+export type { CriticalPath } from './pipeline/budget';
+export {
+  deployRoleName, deployRoleSubject, publishRoleName, driftRoleName, branchRoleSubject, imageRepositoryName, stackName,
+  lastGoodImageTagParameter, IMAGE_TAG_PARAMETER, STACK_OUTPUTS, ecrRegistry, registryEnvironment, cloudFormationExecutionRoleName, clusterName,
+  ecsServiceName,
+} from './core/naming';
 export { ActionPins } from './github/pins';
 export type { ActionPin } from './github/pins';
-export type { StepModel as Step, Permissions } from './github/workflow';
+export type { StepModel as Step, Permissions, JobModel as Job } from './github/workflow';
 
 export type { ProjectModel, RenderedFile } from './model';

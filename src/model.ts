@@ -9,6 +9,7 @@ import type { DockerfileModel } from './docker/model';
 import type { InfrastructureModel } from './environment/infrastructure';
 import type { StrategyModel } from './environment/strategy';
 import type { FlagModel } from './flags/feature-flag';
+import type { DependabotModel, GitHubEnvironmentModel, RulesetModel } from './github/guardrails';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
 
@@ -60,6 +61,14 @@ export interface PipelineModel {
   readonly workflow: WorkflowModel;
   /** The action pin table this workflow is rendered with, keyed by `owner/repo`. */
   readonly pins: Readonly<Record<string, ActionPin>>;
+  /** Further workflow files of the pipeline (the scheduled drift check). */
+  readonly extraWorkflows?: ReadonlyArray<{ readonly filePath: string; readonly workflow: WorkflowModel }>;
+  /** The branch ruleset (`.github/rulesets/<branch>.json`). */
+  readonly ruleset?: RulesetModel;
+  /** `.github/dependabot.yml`. */
+  readonly dependabot?: DependabotModel;
+  /** GitHub environment protection, documented in `.github/environments.json`. */
+  readonly githubEnvironments?: readonly GitHubEnvironmentModel[];
 }
 
 export interface ProjectModel {

@@ -2,8 +2,7 @@ import { synthesizeTemplates, templateFiles } from './cloudformation/templates';
 import { renderCompose } from './compose/render';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
-import { ActionPins } from './github/pins';
-import { renderWorkflow } from './github/render';
+import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
 import { withTemplateCache } from './template-cache';
 
@@ -30,10 +29,7 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   for (const compose of model.composes) {
     files.push({ path: compose.filePath, source: compose.path, content: renderCompose(compose, model.header) });
   }
-  for (const pipeline of model.pipelines) {
-    const content = renderWorkflow(pipeline.workflow, ActionPins.fromTable(pipeline.pins), model.header);
-    files.push({ path: pipeline.filePath, source: pipeline.path, content });
-  }
+  for (const pipeline of model.pipelines) files.push(...renderPipeline(pipeline, model.header));
   const cacheOptions = {
     projectDir: options.projectDir,
     validation: options.cloudFormationValidation,

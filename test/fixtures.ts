@@ -1,7 +1,7 @@
 import { Project } from 'projen';
 import {
   BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, LocalDev,
-  Network, Pipeline, ScalingTarget, SecretRef, Service, Shipshape,
+  Network, Pipeline, ScalingTarget, SecretRef, Service, ServiceContainer, Shipshape, Toolchain,
 } from '../src';
 
 /** Small projects that exercise options the flagship example does not. */
@@ -72,6 +72,39 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
     new FeatureFlag(project, 'beta-banner', { description: 'Show the beta banner', values: { test: true } });
     new DockerImage(project, 'image', { service: web, preset: DockerPreset.node() });
     new Pipeline(project, 'ci', { checks: { lint: false } });
+    return project;
+  }],
+  ['fixture: python toolchain, linear deploys', (outdir) => {
+    const project = new Project({ name: 'py', outdir });
+    const svc = new Service(project, 'web');
+    new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });
+    new Environment(project, 'live', {
+      account: '123456789012', region: 'us-east-1', domain: { name: 'web.example.com', hostedZoneId: 'ZEXAMPLEZONE' }, strategy: DeploymentStrategy.linear(),
+    });
+    new Pipeline(project, 'ci', {
+      toolchain: Toolchain.python(),
+      checks: { format: true, typecheck: true, build: false, integration: { services: { db: ServiceContainer.postgres() } } },
+    });
+    return project;
+  }],
+  ['fixture: go toolchain, no deploys', (outdir) => {
+    const project = new Project({ name: 'gosvc', outdir });
+    new Pipeline(project, 'ci', { toolchain: Toolchain.go(), checks: { format: true, test: { shards: 3 } } });
+    return project;
+  }],
+  ['fixture: pnpm and yarn, blue-green', (outdir) => {
+    const project = new Project({ name: 'pnpm', outdir });
+    const svc = new Service(project, 'web');
+    new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });
+    new Environment(project, 'prod', {
+      account: '123456789012',
+      region: 'eu-west-1',
+      domain: { name: 'pnpm.example.com', hostedZoneId: 'ZEXAMPLEZONE' },
+      strategy: DeploymentStrategy.blueGreen(),
+      approval: { waitMinutes: 10 },
+    });
+    new Pipeline(project, 'ci', { toolchain: Toolchain.node({ packageManager: 'pnpm' }), checks: { typecheck: true } });
+    new Pipeline(project, 'yarn', { toolchain: Toolchain.node({ packageManager: 'yarn' }), deploy: false, drift: false, guardrails: { ruleset: false, dependabot: false } });
     return project;
   }],
 ];

@@ -14,7 +14,9 @@ import { CloudFormationValidator } from '../src/validators/cloudformation';
 import { checkCompose } from '../src/validators/compose';
 import { lintDockerfile } from '../src/validators/dockerfile';
 import type { Finding } from '../src/validators/finding';
+import { shellcheck, shellcheckWorkflow } from '../src/validators/shellcheck';
 import { workflowParser } from '../src/validators/workflow-parser';
+import { yamllint } from '../src/validators/yamllint';
 
 jest.setTimeout(120_000);
 
@@ -43,6 +45,18 @@ describe.each(outputs)('%s', (_name, files) => {
   test("workflows pass GitHub's workflow parser", () => {
     const wf = only(files, /^\.github\/workflows\/.*\.yml$/).map(([name, content]) => ({ name, content }));
     expect(workflowParser(wf)).toEqual([]);
+  });
+
+  test('every run: script of every workflow passes shellcheck', () => {
+    for (const [file, text] of only(files, /^\.github\/workflows\/.*\.yml$/)) {
+      expect(shellcheckWorkflow(text, file)).toEqual([]);
+    }
+  });
+
+  test('every generated YAML file passes yamllint', () => {
+    for (const [file, text] of only(files, /^\.github\/.*\.ya?ml$/)) {
+      expect(yamllint(text, file)).toEqual([]);
+    }
   });
 
   test('Dockerfiles pass dockerfile-utils and the AST checks', () => {
@@ -99,6 +113,13 @@ describe('the validators can fail', () => {
   test('the workflow parser reports an unknown key', () => {
     const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n';
     expect(workflowParser([{ name: 'bad.yml', content: bad }]).length).toBeGreaterThan(0);
+  });
+  test('shellcheck reports an unquoted variable, with GitHub expressions blanked', () => {
+    expect(shellcheck('echo ${{ github.sha }}\nrm -rf $DIR/x\n', 'bad').map((f) => f.rule)).toEqual(['SC2086']);
+  });
+  test('yamllint reports a yes/no truthy value and a one-space comment', () => {
+    const rules = yamllint('on: push\nflag: yes\nx: 1 # c\n', 'bad.yml').map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['truthy', 'comments']));
   });
   test('the Dockerfile checks report root, no healthcheck and an untagged base', () => {
     const rules = lintDockerfile('FROM node\nUSER root\nCMD ["node"]\n', 'Dockerfile').map((f) => f.rule);

@@ -1,7 +1,7 @@
 import { Project, typescript } from 'projen';
 import {
   ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, LocalDev, Pipeline, ProdParity,
-  ScalingTarget, Service, Shipshape,
+  ScalingTarget, Service, ServiceContainer, Shipshape, Toolchain,
 } from 'shipshape';
 
 /**
@@ -63,6 +63,7 @@ export function createProject(outdir?: string): Project {
     region: 'eu-west-1',
     logRetentionDays: 90,
     domain: SETTINGS.prodDomain,
+    approval: { reviewers: ['example-org/releasers'], waitMinutes: 5 },
     strategy: canary,
     scaling: { min: 2, max: 6, target: ScalingTarget.requests(500) },
     variables: { LOG_LEVEL: 'info' },
@@ -79,7 +80,17 @@ export function createProject(outdir?: string): Project {
     allow: { 'database.api.multiAz': 'Staging runs a single-AZ database to halve its cost; failover is rehearsed in prod.' },
   });
 
-  new Pipeline(project, 'ci', { image });
+  new Pipeline(project, 'ci', {
+    image,
+    toolchain: Toolchain.node({ packageManager: 'npm', version: '22' }),
+    checks: {
+      format: true,
+      typecheck: true,
+      test: { command: 'node --test --test-shard="$SHARD_INDEX/$SHARD_TOTAL" test/*.test.js', shards: 2 },
+      integration: { services: { postgres: ServiceContainer.postgres(), redis: ServiceContainer.redis() } },
+    },
+    deploy: { smokeTest: 'npm run smoke' },
+  });
 
   return project;
 }

@@ -51,6 +51,26 @@ const VALIDATORS: ValidatorSpec[] = [
     },
   },
   {
+    name: 'shellcheck',
+    needs: [{ kind: 'command', name: 'shellcheck' }],
+    files: WORKFLOW,
+    async run(files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { shellcheckWorkflow } = require('../validators/shellcheck') as typeof import('../validators/shellcheck');
+      return files.flatMap((f) => shellcheckWorkflow(f.content, f.name));
+    },
+  },
+  {
+    name: 'yamllint',
+    needs: [{ kind: 'command', name: 'yamllint' }],
+    files: WORKFLOW,
+    async run(files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { yamllint } = require('../validators/yamllint') as typeof import('../validators/yamllint');
+      return files.flatMap((f) => yamllint(f.content, f.name));
+    },
+  },
+  {
     name: 'dockerfile-utils',
     needs: [{ kind: 'npm', name: 'dockerfile-utils' }, { kind: 'npm', name: 'dockerfile-ast' }],
     files: DOCKERFILE,
@@ -119,7 +139,10 @@ export async function validateDirectory(dir: string, rules: readonly FileRule[] 
   for (const v of VALIDATORS) {
     const absent = v.needs.filter((n) => !installed(n));
     if (absent.length > 0) {
-      missing.push({ validator: v.name, install: `npm install --save-dev ${absent.map((a) => a.name).join(' ')}` });
+      const npm = absent.filter((a) => a.kind === 'npm').map((a) => a.name);
+      const commands = absent.filter((a) => a.kind === 'command').map((a) => a.name);
+      const install = [npm.length > 0 ? `npm install --save-dev ${npm.join(' ')}` : '', commands.length > 0 ? `apt-get install ${commands.join(' ')}` : ''];
+      missing.push({ validator: v.name, install: install.filter(Boolean).join(' and ') });
       continue;
     }
     const mine = files.filter((f) => v.files.test(f.name));

@@ -1,40 +1,104 @@
 /**
- * Names that several outputs must agree on: the pipeline assumes the deploy role and deploys the
- * stack; the bootstrap stack creates the role and the image repository; the environment stack
- * names the cluster and service the pipeline waits for. One function per name, read everywhere.
+ * Naming conventions shared by the pipeline (which assumes roles, pushes images,
+ * reads stack outputs and SSM parameters) and the CloudFormation side (which
+ * creates them). Each name is defined here once; both sides import it.
  */
 
-/** The IAM role GitHub Actions assumes (through OIDC) to deploy one environment. */
-export function deployRoleName(projectName: string, envName: string): string {
-  return `${projectName}-${envName}-deploy`;
+/** IAM role names are at most 64 characters of `[\w+=,.@-]`. */
+function roleName(parts: readonly string[]): string {
+  return parts.join('-').replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
-/** The IAM role CloudFormation acts as while it deploys one environment's stacks (passed by the deploy role). */
-export function cloudFormationExecutionRoleName(projectName: string, envName: string): string {
-  return `${projectName}-${envName}-cfn-exec`;
+/**
+ * The role a deploy job assumes in an environment's account (through GitHub OIDC).
+ * The bootstrap stack creates it, trusting `repo:<owner>/<repo>:environment:<env>`
+ * ({@link deployRoleSubject}).
+ */
+export function deployRoleName(project: string, environment: string): string {
+  return roleName(['shipshape', project, environment, 'deploy']);
 }
 
-/** The ECR repository of one service (one per account and region, created by the bootstrap stack). */
+/** The OIDC `sub` claim a deploy role trusts: a job that declares the GitHub environment `environment`. */
+export function deployRoleSubject(repository: string, environment: string): string {
+  return `repo:${repository}:environment:${environment}`;
+}
+
+/**
+ * The role the image publish job assumes in the registry account. It runs outside any
+ * GitHub environment, so the bootstrap stack trusts `repo:<owner>/<repo>:ref:refs/heads/<branch>`
+ * ({@link branchRoleSubject}) and grants ECR push on the service repositories only.
+ */
+export function publishRoleName(project: string): string {
+  return roleName(['shipshape', project, 'publish']);
+}
+
+/**
+ * The read-only role the scheduled drift check assumes in an environment's account
+ * (CloudFormation drift detection needs read access to the stack's resources).
+ * Trusts `repo:<owner>/<repo>:ref:refs/heads/<branch>` ({@link branchRoleSubject}).
+ */
+export function driftRoleName(project: string, environment: string): string {
+  return roleName(['shipshape', project, environment, 'drift']);
+}
+
+/** The OIDC `sub` claim of a job on `branch` that declares no GitHub environment. */
+export function branchRoleSubject(repository: string, branch: string): string {
+  return `repo:${repository}:ref:refs/heads/${branch}`;
+}
+
+/** The ECR repository of a service's image: the service name. */
 export function imageRepositoryName(service: string): string {
   return service;
 }
 
-/** The CloudFormation stack of one service in one environment. */
-export function stackName(service: string, env: string): string {
-  return `${service}-${env}`;
+/** The CloudFormation stack of a service in an environment. */
+export function stackName(service: string, environment: string): string {
+  return `${service}-${environment}`;
+}
+
+/**
+ * The SSM parameter holding the image tag that last passed verification in an
+ * environment. The deploy job writes it after a successful verify; rollback reads it.
+ */
+export function lastGoodImageTagParameter(service: string, environment: string): string {
+  return `/shipshape/${service}/${environment}/last-good-image-tag`;
+}
+
+/** The CloudFormation template parameter that carries the image tag. */
+export const IMAGE_TAG_PARAMETER = 'ImageTag';
+
+/** Stack outputs the pipeline reads to wait for the ECS deployment. */
+export const STACK_OUTPUTS = {
+  /** The ECS cluster name. */
+  clusterName: 'EcsClusterName',
+  /** The ECS service name. */
+  serviceName: 'EcsServiceName',
+} as const;
+
+/** The ECR registry host of an account and region. */
+export function ecrRegistry(account: string, region: string): string {
+  return `${account}.dkr.ecr.${region}.amazonaws.com`;
+}
+
+/**
+ * The environment whose account and region hold the ECR repositories: the first declared
+ * environment. The image is built and pushed there once; later environments pull the same tag.
+ */
+export function registryEnvironment<E extends { readonly order: number }>(environments: readonly E[]): E | undefined {
+  return [...environments].sort((a, b) => a.order - b.order)[0];
+}
+
+/** The IAM role CloudFormation acts as while it deploys one environment's stacks (passed by the deploy role). */
+export function cloudFormationExecutionRoleName(project: string, environment: string): string {
+  return roleName(['shipshape', project, environment, 'cfn-exec']);
 }
 
 /** The ECS cluster of one service in one environment. */
-export function clusterName(service: string, env: string): string {
-  return `${service}-${env}`;
+export function clusterName(service: string, environment: string): string {
+  return `${service}-${environment}`;
 }
 
 /** The ECS service name inside its cluster. */
 export function ecsServiceName(service: string): string {
   return service;
-}
-
-/** The SSM parameter where the pipeline records the last image tag that deployed and verified. */
-export function lastGoodImageTagParameter(service: string, env: string): string {
-  return `/shipshape/${service}/${env}/last-good-image-tag`;
 }

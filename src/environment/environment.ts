@@ -30,7 +30,7 @@ export interface EnvironmentProps {
   readonly logRetentionDays?: number;
   /**
    * The environment's public base URL, used by the pipeline's smoke test.
-   * @default - no URL: the verify step is skipped with a notice
+   * @default - `https://<domain>` when the environment has a domain; otherwise no URL and the smoke test is skipped with a notice
    */
   readonly url?: string;
   /**
@@ -224,7 +224,8 @@ export class Environment extends ShipshapeConstruct {
       account: this.account,
       region: this.region,
       logRetentionDays: this.logRetentionDays,
-      url: this.url,
+      // One source of truth: with a domain, the smoke test reads the URL the load balancer serves.
+      url: this.url ?? (this.infrastructure().domain ? `https://${this.infrastructure().domain!.name}` : undefined),
       approval: this.approval,
       strategy: this.strategy.model,
       order: this.shipshape.membersOf(Environment).indexOf(this),

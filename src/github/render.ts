@@ -1,5 +1,5 @@
 import { ActionPins, isPinned } from './pins';
-import type { JobModel, StepModel, WorkflowModel } from './workflow';
+import type { JobModel, StepModel, WorkflowModel, WorkflowOverride } from './workflow';
 import { KeyOrder, toYaml } from '../core/serialize';
 
 const WORKFLOW_HEAD = ['name', 'on', 'permissions', 'concurrency', 'env', 'defaults', 'jobs'];
@@ -20,7 +20,7 @@ export const workflowOrder: KeyOrder = (path) => {
 export function workflowObject(model: WorkflowModel, pins: ActionPins): Record<string, unknown> {
   const jobs: Record<string, unknown> = {};
   for (const job of model.jobs) jobs[job.id] = jobObject(job, pins);
-  return {
+  const out: Record<string, unknown> = {
     name: model.name,
     on: model.on,
     permissions: model.permissions,
@@ -29,6 +29,27 @@ export function workflowObject(model: WorkflowModel, pins: ActionPins): Record<s
     jobs,
     ...(model.raw ?? {}),
   };
+  for (const o of model.overrides ?? []) applyOverride(out, o);
+  return out;
+}
+
+/**
+ * Set or delete one key deep in a plain object, copying on the way so the model stays untouched.
+ * Arrays are addressed by index (`steps.2.with`).
+ */
+export function applyOverride(root: Record<string, unknown>, override: WorkflowOverride): void {
+  let cur: Record<string, unknown> = root;
+  const { path, value } = override;
+  for (const key of path.slice(0, -1)) {
+    const next = cur[key];
+    const copy: Record<string, unknown> = Array.isArray(next) ? ([...next] as unknown as Record<string, unknown>)
+      : next !== null && typeof next === 'object' ? { ...(next as Record<string, unknown>) } : {};
+    cur[key] = copy;
+    cur = copy;
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
 }
 
 function jobObject(job: JobModel, pins: ActionPins): Record<string, unknown> {
@@ -75,7 +96,7 @@ export function pinnedUses(uses: string, pins: ActionPins): string {
 
 /** Render the workflow YAML, with the release of every pinned action in a trailing comment. */
 export function renderWorkflow(model: WorkflowModel, pins: ActionPins, header: readonly string[] = []): string {
-  return toYaml(workflowObject(model, pins), {
+  const text = toYaml(workflowObject(model, pins), {
     header,
     order: workflowOrder,
     trailingComment: (key, value) => {
@@ -84,4 +105,6 @@ export function renderWorkflow(model: WorkflowModel, pins: ActionPins, header: r
       return pin && value.endsWith(`@${pin.sha}`) ? pin.version : undefined;
     },
   });
+  // yamllint's default `comments` rule wants two spaces between content and a trailing comment.
+  return text.replace(/^(\s*(?:- )?uses: \S+@[0-9a-f]{40}) # /gm, '$1  # ');
 }

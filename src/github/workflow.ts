@@ -38,6 +38,14 @@ export interface JobModel {
   readonly steps: readonly StepModel[];
   /** Raw keys the typed model lacks, merged last. */
   readonly raw?: Readonly<Record<string, unknown>>;
+  /** How long the job is expected to take, for the speed budget. Not rendered. */
+  readonly expectedMinutes?: number;
+}
+
+/** A raw change to the rendered workflow object: set (or, with `value` undefined, delete) the key at `path`. */
+export interface WorkflowOverride {
+  readonly path: readonly string[];
+  readonly value: unknown;
 }
 
 export interface WorkflowModel {
@@ -49,4 +57,6 @@ export interface WorkflowModel {
   readonly jobs: readonly JobModel[];
   /** Raw keys the typed model lacks, merged last. */
   readonly raw?: Readonly<Record<string, unknown>>;
+  /** Deep overrides applied to the rendered object, in order, after everything else. */
+  readonly overrides?: readonly WorkflowOverride[];
 }

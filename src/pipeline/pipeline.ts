@@ -1,13 +1,26 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
-import { ActionPin, ActionPins, isPinned, isSha } from '../github/pins';
-import type { JobModel, Permissions, StepModel, WorkflowModel } from '../github/workflow';
-import type { PipelineModel } from '../model';
+import { Environment } from '../environment/environment';
+import { GitHubEnvironmentModel, checkNames } from '../github/guardrails';
+import { ActionPin, ActionPins } from '../github/pins';
+import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
+import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
+import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { CriticalPath, criticalPath, formatPath } from './budget';
+import { deployJobs, publishJob } from './cd';
+import { ResolvedCheck, changesJob, checkJobs, imageJob, synthCheckJob } from './checks';
+import { driftWorkflow } from './drift';
+import { BuildContext, JobSpec, checkout } from './job-spec';
+import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
+import { scanJobs } from './scans';
+import { CheckKind, Toolchain } from './toolchain';
+import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
 export interface JobOptions {
@@ -25,9 +38,20 @@ export interface JobOptions {
   readonly permissions?: Permissions;
   /** @default 10 */
   readonly timeoutMinutes?: number;
+  /** Expected minutes, for the speed budget. @default 2 */
+  readonly expectedMinutes?: number;
   readonly env?: Readonly<Record<string, string>>;
   readonly services?: Readonly<Record<string, unknown>>;
   readonly strategy?: Readonly<Record<string, unknown>>;
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly environment?: { readonly name: string; readonly url?: string };
+  readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean | string };
+  /**
+   * `check`: part of the pull-request checks (required by the ruleset, counted in the PR path).
+   * `deploy`: only on the branch.
+   * @default 'check'
+   */
+  readonly stage?: 'check' | 'deploy';
   readonly steps: readonly StepModel[];
   /** Raw workflow keys the typed API lacks; merged last. */
   readonly raw?: Readonly<Record<string, unknown>>;
@@ -35,66 +59,56 @@ export interface JobOptions {
 
 /** Props of a {@link Pipeline}. */
 export interface PipelineProps {
-  /**
-   * The workflow's name.
-   * @default - the construct id
-   */
+  /** The workflow's name. @default - the construct id */
   readonly name?: string;
-  /**
-   * The branch that CI guards and CD deploys from.
-   * @default 'main'
-   */
+  /** The branch that CI guards and CD deploys from. @default 'main' */
   readonly branch?: string;
   /**
-   * The Node.js major version the checks run on.
+   * The Node.js version of the default toolchain (ignored when `toolchain` is given).
    * @default '22'
    */
   readonly nodeVersion?: string;
-  /**
-   * The runner label for every job.
-   * @default 'ubuntu-24.04'
-   */
+  /** Language and package manager. @default Toolchain.node({ packageManager: 'npm', version: nodeVersion }) */
+  readonly toolchain?: Toolchain;
+  /** The runner label for every job. @default 'ubuntu-24.04' */
   readonly runsOn?: string;
-  /**
-   * The check commands; `false` leaves a job out.
-   * @default { lint: 'npm run lint', test: 'npm test', build: 'npm run build' }
-   */
-  readonly checks?: {
-    readonly lint?: string | false;
-    readonly test?: string | false;
-    readonly build?: string | false;
-  };
-  /**
-   * An image to build in CI, with Docker layer caching.
-   * @default - no image build
-   */
+  /** The checks; `false` leaves a job out. @default { lint: true, test: true, build: true } */
+  readonly checks?: ChecksOptions;
+  /** Security scans, each on by default. @default - all on */
+  readonly scans?: ScansOptions;
+  /** The image to build (shorthand for `images: [image]`). */
   readonly image?: DockerImage;
-  /**
-   * Extra or replaced action pins, keyed by `owner/repo`.
-   * @default - shipshape's verified pin table
-   */
+  /** The images to build, scan, push and deploy. @default - every DockerImage of the project */
+  readonly images?: readonly DockerImage[];
+  /** Deploys on the branch; `false` switches CD off. @default - every environment, in declared order */
+  readonly deploy?: boolean | DeployOptions;
+  /** The scheduled CloudFormation drift check; `false` switches it off. @default { schedule: '17 5 * * *' } */
+  readonly drift?: boolean | { readonly schedule?: string };
+  /** Ruleset, Dependabot. @default - a ruleset with 1 approval, weekly Dependabot */
+  readonly guardrails?: GuardrailsOptions;
+  /** Re-synthesize in CI and fail on a diff. @default 'npx projen' */
+  readonly synthCheck?: boolean | string;
+  /** Changes only to these globs skip the image build and (on the branch) the whole run. @default ['**\/*.md', 'docs/**'] */
+  readonly docsPaths?: readonly string[];
+  /** The speed budget. @default { prMinutes: 10, failOnExceed: false } */
+  readonly budget?: BudgetOptions;
+  /** Expected minutes of any job by id, overriding the preset's. @default {} */
+  readonly expectedMinutes?: Readonly<Record<string, number>>;
+  /** Extra or replaced action pins, keyed by `owner/repo`. @default - shipshape's verified pin table */
   readonly actionPins?: Readonly<Record<string, ActionPin>>;
-  /**
-   * Fail synthesis when a `uses:` is not pinned to a commit SHA.
-   * @default true
-   */
+  /** Fail synthesis when a `uses:` is not pinned to a commit SHA. @default true */
   readonly enforcePinning?: boolean;
 }
 
-const command = z.union([z.string().min(1), z.literal(false)]);
-const schema = z.strictObject({
-  name: z.string().min(1).default(''),
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
-  nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "a Node.js version such as '22'" }).default('22'),
-  runsOn: z.string().min(1).default('ubuntu-24.04'),
-  checks: z.strictObject({ lint: command.optional(), test: command.optional(), build: command.optional() }).default({}),
-  image: z.instanceof(DockerImage, { message: 'a DockerImage construct' }).optional(),
-  actionPins: z.record(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "an 'owner/repo' key" }), z.strictObject({
-    sha: z.string().refine(isSha, { message: 'a full 40-character commit SHA' }),
-    version: z.string().min(1),
-  })).default({}),
-  enforcePinning: z.boolean().default(true),
-});
+/** A change to a job: fields to merge, or a function returning the new job. */
+export type JobPatch = Partial<Omit<JobModel, 'id'>> | ((job: JobModel) => JobModel);
+/** A change to a step: fields to merge, or a function returning the new step. */
+export type StepPatch = Partial<StepModel> | ((step: StepModel) => StepModel);
+
+type Edit =
+  | { readonly kind: 'job'; readonly id: string; readonly patch: JobPatch }
+  | { readonly kind: 'add-step'; readonly id: string; readonly step: StepModel; readonly before?: string; readonly after?: string }
+  | { readonly kind: 'step'; readonly id: string; readonly step: string; readonly patch: StepPatch };
 
 const jobSchema = z.strictObject({
   name: z.string().min(1).optional(),
@@ -103,143 +117,153 @@ const jobSchema = z.strictObject({
   runsOn: z.string().optional(),
   permissions: z.record(z.string(), z.enum(['read', 'write', 'none'])).default({ contents: 'read' }),
   timeoutMinutes: z.number().int().min(1, { message: 'at least 1 minute' }).max(360).default(10),
+  expectedMinutes: z.number().positive().default(2),
   env: z.record(z.string(), z.string()).optional(),
   services: z.record(z.string(), z.unknown()).optional(),
   strategy: z.record(z.string(), z.unknown()).optional(),
+  outputs: z.record(z.string(), z.string()).optional(),
+  environment: z.strictObject({ name: z.string().min(1), url: z.string().optional() }).optional(),
+  concurrency: z.strictObject({ group: z.string().min(1), cancelInProgress: z.union([z.boolean(), z.string()]) }).optional(),
+  stage: z.enum(['check', 'deploy']).default('check'),
   steps: z.array(z.custom<StepModel>((s) => typeof s === 'object' && s !== null && ('run' in s || 'uses' in s), { message: "a step with 'run' or 'uses'" })).min(1),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 
-const READ_CONTENTS: Permissions = { contents: 'read' };
+const CHECK_ORDER: readonly CheckKind[] = ['lint', 'format', 'typecheck', 'test', 'integration', 'build'];
+
+/** Everything one build of the pipeline produces. */
+interface Built {
+  readonly specs: JobSpec[];
+  readonly drift?: WorkflowModel;
+  readonly environments: readonly EnvironmentModel[];
+  readonly images: readonly ImageModel[];
+  readonly problems: Problem[];
+}
 
 /**
- * A GitHub Actions workflow: checks on every pull request and push to the
- * branch. Jobs can be added and patched until synthesis.
+ * The project's GitHub Actions: pull-request checks and scans, build-once-deploy-in-order
+ * CD on the branch, a scheduled drift check, and the repository guardrails. Jobs are
+ * built at synthesis from the project's services, images and environments; they can be
+ * added, patched and overridden until then.
  */
 export class Pipeline extends ShipshapeConstruct {
   public readonly workflowName: string;
   public readonly branch: string;
   public readonly pins: ActionPins;
-  private readonly props: z.output<typeof schema>;
-  private readonly jobs = new Map<string, Omit<JobModel, 'id'>>();
-  private readonly jobPaths = new Map<string, string>();
+  public readonly toolchain: Toolchain;
+  private readonly props: ParsedPipelineProps;
+  private readonly userJobs = new Map<string, JobSpec>();
+  private readonly edits: Edit[] = [];
+  private readonly overrides: Array<{ readonly workflow: 'main' | 'drift'; readonly override: WorkflowOverride }> = [];
 
   constructor(scope: IConstruct, id: string, props: PipelineProps = {}) {
     super(scope, id);
-    const p = parseProps(schema, props, this.constructPath, 'SS-PIPELINE');
+    const input = {
+      ...props,
+      checks: normalizeGroup(props.checks),
+      scans: normalizeGroup(props.scans),
+      deploy: normalizeSwitch(props.deploy),
+      drift: normalizeSwitch(props.drift),
+      synthCheck: normalizeSwitch(props.synthCheck),
+    };
+    const p = parseProps(pipelineSchema, input, this.constructPath, 'SS-PIPELINE');
+    if (p.toolchain && p.nodeVersion) {
+      throw new ShipshapeError([problem('SS-PIPELINE-NODEVERSION', this.constructPath, 'nodeVersion', p.nodeVersion, 'unset when a toolchain is given', 'Pass the version to Toolchain.node({ version }).')]);
+    }
     this.props = p;
     this.workflowName = p.name || id;
     this.branch = p.branch;
     this.pins = ActionPins.defaults().with(p.actionPins);
-    this.addPresetJobs();
+    this.toolchain = p.toolchain ?? Toolchain.node({ version: p.nodeVersion ?? '22' });
   }
 
-  /** The workflow file this pipeline writes. */
+  /** The workflow file of the checks and deploys. */
   public get filePath(): string {
     return `.github/workflows/${this.node.id}.yml`;
   }
 
-  /** The job ids, in order. */
+  /** The scheduled drift workflow's file. */
+  public get driftFilePath(): string {
+    return `.github/workflows/${this.node.id}-drift.yml`;
+  }
+
+  /** The job ids of the main workflow, in order (generated jobs included). */
   public get jobIds(): string[] {
-    return [...this.jobs.keys()];
+    return this.build().specs.map((s) => s.job.id);
   }
 
   /** Add a job. Its id is also its check name unless `name` is given. */
   public addJob(id: string, options: JobOptions): void {
     const path = `${this.constructPath}/jobs/${id}`;
     parseProps(z.object({ id: nameSchema }), { id }, path, 'SS-JOB');
-    if (this.jobs.has(id)) throw new ShipshapeError([problem('SS-JOB-DUPLICATE', path, 'id', id, 'a job id not used yet in this pipeline')]);
+    if (this.userJobs.has(id)) throw new ShipshapeError([problem('SS-JOB-DUPLICATE', path, 'id', id, 'a job id not used yet in this pipeline')]);
     const o = parseProps(jobSchema, options, path, 'SS-JOB');
-    this.jobs.set(id, {
-      name: o.name ?? id,
-      needs: o.needs,
-      if: o.if,
-      runsOn: o.runsOn ?? this.props.runsOn,
-      permissions: o.permissions,
-      timeoutMinutes: o.timeoutMinutes,
-      env: o.env,
-      services: o.services,
-      strategy: o.strategy,
-      steps: o.steps,
-      raw: o.raw,
+    const { stage, runsOn, ...rest } = o;
+    this.userJobs.set(id, {
+      job: { ...rest, id, name: o.name ?? id, runsOn: runsOn ?? this.props.runsOn },
+      stage,
+      required: stage === 'check',
+      prOnly: false,
+      path,
     });
-    this.jobPaths.set(id, path);
   }
 
-  /** The steps that check out the code and install Node dependencies with caching. */
+  /** Change any job, generated or added: merge fields, or map the whole job. */
+  public patchJob(id: string, patch: JobPatch): void {
+    this.edits.push({ kind: 'job', id, patch });
+  }
+
+  /** Insert a step into a job, at the end or before/after the step with that name or id. */
+  public addStep(jobId: string, step: StepModel, position: { readonly before?: string; readonly after?: string } = {}): void {
+    this.edits.push({ kind: 'add-step', id: jobId, step, ...position });
+  }
+
+  /** Change one step of a job, found by its name or id. */
+  public patchStep(jobId: string, step: string, patch: StepPatch): void {
+    this.edits.push({ kind: 'step', id: jobId, step, patch });
+  }
+
+  /**
+   * Set a raw key in the rendered workflow (dot path, for example `jobs.lint.continue-on-error`);
+   * `undefined` deletes it. For anything the typed API lacks.
+   */
+  public addOverride(path: string | readonly string[], value: unknown, workflow: 'main' | 'drift' = 'main'): void {
+    const parts = typeof path === 'string' ? path.split('.') : [...path];
+    this.overrides.push({ workflow, override: { path: parts, value } });
+  }
+
+  /** Check out (without persisted credentials) and set up the toolchain with caching. */
   public nodeSetupSteps(): StepModel[] {
-    return [
-      { name: 'Check out', uses: 'actions/checkout', with: { 'persist-credentials': false } },
-      { name: 'Set up Node.js', uses: 'actions/setup-node', with: { 'node-version': this.props.nodeVersion, 'cache': 'npm' } },
-      { name: 'Install dependencies', run: 'npm ci' },
-    ];
-  }
-
-  private addPresetJobs(): void {
-    const checks = { lint: 'npm run lint', test: 'npm test', build: 'npm run build', ...this.props.checks };
-    const checkIds: string[] = [];
-    for (const id of ['lint', 'test'] as const) {
-      const cmd = checks[id];
-      if (cmd === false) continue;
-      this.addJob(id, { permissions: READ_CONTENTS, steps: [...this.nodeSetupSteps(), { name: id === 'lint' ? 'Lint' : 'Test', run: cmd }] });
-      checkIds.push(id);
-    }
-    if (checks.build !== false) {
-      const steps: StepModel[] = [...this.nodeSetupSteps(), { name: 'Build', run: checks.build }];
-      const image = this.props.image;
-      if (image) {
-        steps.push(
-          { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action' },
-          {
-            name: 'Build image',
-            uses: 'docker/build-push-action',
-            with: {
-              'context': image.contextPath,
-              'file': image.dockerfilePath,
-              'push': false,
-              'tags': `${image.service.name}:ci`,
-              'cache-from': 'type=gha',
-              'cache-to': 'type=gha,mode=max',
-            },
-          },
-        );
-      }
-      this.addJob('build', { needs: checkIds, permissions: READ_CONTENTS, timeoutMinutes: 20, steps });
-    }
+    return [checkout(), ...this.toolchain.model.setup];
   }
 
   /** @internal */
   public _validate(): Problem[] {
-    const problems: Problem[] = [];
-    for (const [id, job] of this.jobs) {
-      const path = this.jobPaths.get(id)!;
-      for (const need of job.needs) {
-        if (!this.jobs.has(need)) problems.push(problem('SS-JOB-NEEDS', path, 'needs', need, `the id of a job in this pipeline (${this.jobIds.join(', ')})`));
-      }
-      job.steps.forEach((step, i) => {
-        if (!step.uses) return;
-        if (step.uses.includes('@')) {
-          if (this.props.enforcePinning && !isPinned(step.uses)) {
-            problems.push(problem('SS-ACTION-UNPINNED', path, `steps.${i}.uses`, step.uses, "an action pinned to a full commit SHA ('owner/repo@<40 hex>'), or a bare 'owner/repo' from the pin table",
-              'Pin it with its commit SHA, or add it to actionPins.'));
-          }
-        } else if (!step.uses.startsWith('./') && !step.uses.startsWith('docker://') && !this.pins.tryFind(step.uses)) {
-          problems.push(problem('SS-ACTION-UNKNOWN', path, `steps.${i}.uses`, step.uses, `an action in the pin table (${this.pins.repos.join(', ')})`, 'Add it to actionPins with its commit SHA and version.'));
-        }
-      });
+    const built = this.build();
+    const problems = [...built.problems];
+    problems.push(...validateJobs(built.specs, { pins: this.pins, enforcePinning: this.props.enforcePinning }));
+    if (built.drift) {
+      const specs = built.drift.jobs.map((job) => ({ job, stage: 'deploy' as const, required: false, prOnly: false, path: `${this.constructPath}/drift/${job.id}` }));
+      problems.push(...validateJobs(specs, { pins: this.pins, enforcePinning: this.props.enforcePinning }));
     }
-    const cycle = findCycle(this.jobs);
-    if (cycle) problems.push(problem('SS-JOB-CYCLE', this.jobPaths.get(cycle[0])!, 'needs', cycle.join(' -> '), 'jobs whose needs form no cycle'));
+    const pr = this.prPath(built);
+    if (this.props.budget.failOnExceed && pr.minutes > this.props.budget.prMinutes) {
+      problems.push(problem('SS-PIPELINE-BUDGET', this.constructPath, 'budget.prMinutes', formatPath(pr, built.specs.map((s) => s.job)),
+        `a pull-request critical path of at most ${this.props.budget.prMinutes} minutes`, 'Shard the slowest job, split it, or raise budget.prMinutes.'));
+    }
     return problems;
   }
 
   /** @internal */
   public _contribute(): ModelContribution {
-    const workflow: WorkflowModel = {
+    const built = this.build();
+    const jobs = built.specs.map((s) => s.job);
+    const main: WorkflowModel = {
       name: this.workflowName,
       on: {
         pull_request: { branches: [this.branch] },
-        push: { branches: [this.branch] },
+        // Docs-only pushes start nothing: no image build, no deploy.
+        push: { 'branches': [this.branch], 'paths-ignore': [...this.props.docsPaths] },
         workflow_dispatch: {},
       },
       permissions: {},
@@ -247,33 +271,173 @@ export class Pipeline extends ShipshapeConstruct {
         group: '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}',
         cancelInProgress: "${{ github.event_name == 'pull_request' }}",
       },
-      jobs: [...this.jobs].map(([id, job]) => ({ id, ...job })),
+      jobs,
+      overrides: this.overrides.filter((o) => o.workflow === 'main').map((o) => o.override),
     };
-    const model: PipelineModel = { path: this.constructPath, filePath: this.filePath, workflow, pins: this.pins.toJSON() };
+    const g = this.props.guardrails;
+    const required = built.specs.filter((s) => s.stage === 'check' && s.required).flatMap((s) => checkNames(s.job));
+    const githubEnvironments: GitHubEnvironmentModel[] = built.environments
+      .filter((e) => built.specs.some((s) => s.job.environment?.name === e.name))
+      .map((e) => ({
+        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
+      }));
+    const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
+    const model: PipelineModel = {
+      path: this.constructPath,
+      filePath: this.filePath,
+      workflow: main,
+      pins: this.pins.toJSON(),
+      extraWorkflows: built.drift ? [{
+        filePath: this.driftFilePath,
+        workflow: { ...built.drift, overrides: this.overrides.filter((o) => o.workflow === 'drift').map((o) => o.override) },
+      }] : [],
+      ruleset: g.ruleset ? { branch: this.branch, requiredChecks: required, requiredApprovals: g.requiredApprovals } : undefined,
+      dependabot: g.dependabot === false ? undefined : {
+        interval: g.dependabot,
+        updates: [
+          { ecosystem: this.toolchain.model.ecosystem, directory: '/' },
+          { ecosystem: 'github-actions', directory: '/' },
+          ...dockerDirs.map((directory) => ({ ecosystem: 'docker', directory })),
+        ],
+      },
+      githubEnvironments,
+    };
     return { kind: 'pipelines', model };
   }
-}
 
-/** A cycle in the needs graph, as job ids ending where they start, or undefined. */
-function findCycle(jobs: ReadonlyMap<string, { readonly needs: readonly string[] }>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === 'done' || !jobs.has(id)) return undefined;
-    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const n of jobs.get(id)!.needs) {
-      const c = visit(n);
-      if (c) return c;
+  /**
+   * Print the critical paths, and warn when the PR path is over budget. Runs in preSynthesize
+   * (postSynthesize is skipped under PROJEN_DISABLE_POST); an over-budget error is a problem of _validate.
+   */
+  public preSynthesize(): void {
+    const built = this.build();
+    const jobs = built.specs.map((s) => s.job);
+    const pr = this.prPath(built);
+    const deploy = criticalPath(built.specs.filter((s) => !s.prOnly).map((s) => s.job));
+    const hasDeploy = built.specs.some((s) => s.stage === 'deploy');
+    this.project.logger.info(`shipshape pipeline ${this.constructPath}: PR critical path ${formatPath(pr, jobs)} (budget ${this.props.budget.prMinutes}m)`);
+    if (hasDeploy) this.project.logger.info(`shipshape pipeline ${this.constructPath}: deploy critical path ${formatPath(deploy, jobs)}`);
+    if (pr.minutes > this.props.budget.prMinutes) {
+      this.project.logger.warn(`shipshape pipeline ${this.constructPath}: the PR critical path takes ${pr.minutes}m, over the budget of ${this.props.budget.prMinutes}m`);
     }
-    stack.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const id of jobs.keys()) {
-    const c = visit(id);
-    if (c) return c;
   }
-  return undefined;
+
+  private prPath(built: Built): CriticalPath {
+    return criticalPath(built.specs.filter((s) => s.stage === 'check').map((s) => s.job));
+  }
+
+  /** Build every job from the current state of the project. Pure: called by validate, contribute and the budget report. */
+  private build(): Built {
+    const p = this.props;
+    const problems: Problem[] = [];
+    const services = this.shipshape.membersOf(Service).map((s) => s._contribute().model as ServiceModel);
+    const declared = this.shipshape.membersOf(Environment).map((e) => e._contribute().model as EnvironmentModel);
+    let environments = [...declared].sort((a, b) => a.order - b.order);
+    if (p.deploy.order) {
+      const names = declared.map((e) => e.name);
+      p.deploy.order.forEach((name, i) => {
+        if (!names.includes(name)) problems.push(problem('SS-PIPELINE-DEPLOY-ORDER', this.constructPath, `deploy.order.${i}`, name, `the name of a declared environment (${names.join(', ') || 'none declared'})`));
+        else if (p.deploy.order!.indexOf(name) !== i) problems.push(problem('SS-PIPELINE-DEPLOY-ORDER', this.constructPath, `deploy.order.${i}`, name, 'each environment at most once'));
+      });
+      environments = p.deploy.order.map((n) => declared.find((e) => e.name === n)).filter((e): e is EnvironmentModel => !!e);
+      environments = environments.filter((e, i) => environments.indexOf(e) === i).map((e, i) => ({ ...e, order: i }));
+    }
+    const imageConstructs = p.images ?? (p.image ? [p.image] : this.shipshape.membersOf(DockerImage));
+    const images = imageConstructs.map((i) => i._contribute().model as ImageModel);
+    const ctx: BuildContext = {
+      constructPath: this.constructPath,
+      project: this.project.name,
+      branch: this.branch,
+      runsOn: p.runsOn,
+      toolchain: this.toolchain.model,
+      services,
+      images,
+      environments,
+      expectedMinutes: p.expectedMinutes,
+    };
+    const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);
+    const specs: JobSpec[] = [...checkJobs(ctx, this.resolveChecks(problems))];
+    const withImages = new Set(images.map((i) => i.service));
+    const hasImageJob = images.length > 0;
+    if (hasImageJob) {
+      specs.push(changesJob(ctx, { docs: p.docsPaths }));
+      specs.push(imageJob(ctx, { enabled: p.scans.image.enabled, severity: p.scans.image.severity, ignoreUnfixed: p.scans.image.ignoreUnfixed })!);
+    }
+    specs.push(...scanJobs(ctx, {
+      dependencyReview: p.scans.dependencyReview.enabled ? { failOnSeverity: p.scans.dependencyReview.failOnSeverity } : undefined,
+      audit: p.scans.audit.enabled ? { command: p.scans.audit.command ?? this.toolchain.model.audit } : undefined,
+      codeql: p.scans.codeql.enabled
+        ? { languages: p.scans.codeql.languages ?? [this.toolchain.model.codeql.language], queries: p.scans.codeql.queries }
+        : undefined,
+      secrets: p.scans.secrets.enabled ? {} : undefined,
+      iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
+    }, templates.map((t) => t.filePath)));
+    if (p.synthCheck.enabled) specs.push(synthCheckJob(ctx, p.synthCheck.command));
+    const generated = new Set(specs.map((s) => s.job.id));
+    for (const [id, spec] of this.userJobs) {
+      if (generated.has(id)) problems.push(problem('SS-JOB-DUPLICATE', spec.path, 'id', id, `a job id the pipeline does not generate (${[...generated].join(', ')})`, 'Use patchJob() to change a generated job.'));
+      else specs.push(spec);
+    }
+    const deployTargets: StackTarget[] = templates.filter((t) => withImages.has(t.service.name));
+    if (p.deploy.enabled && deployTargets.length > 0) {
+      const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
+      const publish = publishJob(ctx, needs);
+      if (publish) specs.push(publish, ...deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }));
+    }
+    const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
+    return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
+  }
+
+  private resolveChecks(problems: Problem[]): ResolvedCheck[] {
+    const out: ResolvedCheck[] = [];
+    for (const kind of CHECK_ORDER) {
+      const c = this.props.checks[kind] as ParsedPipelineProps['checks']['test'];
+      if (!c.enabled) continue;
+      const command = c.command ?? this.toolchain.model.commands[kind];
+      if (!command) {
+        problems.push(problem('SS-PIPELINE-CHECKS', this.constructPath, `checks.${kind}`, true, `a command: the ${this.toolchain.model.name} toolchain has no preset for '${kind}'`));
+        continue;
+      }
+      const { expectedMinutes, timeoutMinutes } = c;
+      out.push({ kind, command, expectedMinutes, timeoutMinutes, shards: c.shards ?? 1, services: c.services ?? {} });
+    }
+    return out;
+  }
+
+  private applyEdits(specs: JobSpec[], problems: Problem[]): JobSpec[] {
+    const out = [...specs];
+    for (const edit of this.edits) {
+      const i = out.findIndex((s) => s.job.id === edit.id);
+      const path = `${this.constructPath}/jobs/${edit.id}`;
+      if (i < 0) {
+        problems.push(problem('SS-JOB-PATCH', path, 'id', edit.id, `the id of a job in this pipeline (${out.map((s) => s.job.id).join(', ')})`));
+        continue;
+      }
+      const job = out[i].job;
+      let next: JobModel;
+      if (edit.kind === 'job') {
+        next = typeof edit.patch === 'function' ? edit.patch(job) : { ...job, ...edit.patch, id: job.id };
+      } else if (edit.kind === 'add-step') {
+        const anchor = edit.before ?? edit.after;
+        const at = anchor === undefined ? job.steps.length : job.steps.findIndex((s) => s.name === anchor || s.id === anchor);
+        if (at < 0) {
+          problems.push(problem('SS-STEP-PATCH', path, edit.before !== undefined ? 'before' : 'after', anchor, `the name or id of a step of ${edit.id} (${job.steps.map((s) => s.id ?? s.name).join(', ')})`));
+          continue;
+        }
+        const pos = anchor === undefined ? at : edit.before !== undefined ? at : at + 1;
+        next = { ...job, steps: [...job.steps.slice(0, pos), edit.step, ...job.steps.slice(pos)] };
+      } else {
+        const at = job.steps.findIndex((s) => s.name === edit.step || s.id === edit.step);
+        if (at < 0) {
+          problems.push(problem('SS-STEP-PATCH', path, 'step', edit.step, `the name or id of a step of ${edit.id} (${job.steps.map((s) => s.id ?? s.name).join(', ')})`));
+          continue;
+        }
+        const step = job.steps[at];
+        const patched = typeof edit.patch === 'function' ? edit.patch(step) : { ...step, ...edit.patch };
+        next = { ...job, steps: job.steps.map((s, k) => (k === at ? patched : s)) };
+      }
+      out[i] = { ...out[i], job: next };
+    }
+    return out;
+  }
 }

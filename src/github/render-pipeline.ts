@@ -1,0 +1,30 @@
+import { toJson, toYaml } from '../core/serialize';
+import type { PipelineModel, RenderedFile } from '../model';
+import { dependabotObject, environmentsObject, rulesetObject } from './guardrails';
+import { ActionPins } from './pins';
+import { renderWorkflow } from './render';
+
+/** Every file of one pipeline: its workflows, the ruleset, dependabot.yml and the environments file. */
+export function renderPipeline(pipeline: PipelineModel, header: readonly string[]): RenderedFile[] {
+  const pins = ActionPins.fromTable(pipeline.pins);
+  const source = pipeline.path;
+  const files: RenderedFile[] = [{ path: pipeline.filePath, source, content: renderWorkflow(pipeline.workflow, pins, header) }];
+  for (const w of pipeline.extraWorkflows ?? []) {
+    files.push({ path: w.filePath, source, content: renderWorkflow(w.workflow, pins, header) });
+  }
+  if (pipeline.ruleset) {
+    const name = pipeline.ruleset.branch.replace(/[^\w.-]+/g, '-');
+    files.push({ path: `.github/rulesets/${name}.json`, source, content: toJson(rulesetObject(pipeline.ruleset), (p) => (p.length === 0 ? ['name', 'target', 'enforcement'] : p[p.length - 1] === '[]' ? ['type'] : undefined)) });
+  }
+  if (pipeline.dependabot) {
+    files.push({
+      path: '.github/dependabot.yml',
+      source,
+      content: toYaml(dependabotObject(pipeline.dependabot), { header, order: (p) => (p.length === 0 ? ['version'] : p[p.length - 1] === '[]' ? ['package-ecosystem', 'directory'] : undefined) }),
+    });
+  }
+  if (pipeline.githubEnvironments && pipeline.githubEnvironments.length > 0) {
+    files.push({ path: '.github/environments.json', source, content: toJson(environmentsObject(pipeline.githubEnvironments), (p) => (p[p.length - 1] === '[]' ? ['name'] : undefined)) });
+  }
+  return files;
+}

@@ -1,0 +1,154 @@
+import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+import type { ServiceContainer } from './service-container';
+import type { CheckKind } from './toolchain';
+import type { StepModel } from '../github/workflow';
+
+/** A check after defaults are applied. */
+export interface ResolvedCheck {
+  readonly kind: CheckKind;
+  readonly command: string;
+  readonly expectedMinutes?: number;
+  readonly timeoutMinutes?: number;
+  /** Number of matrix shards (tests only). */
+  readonly shards: number;
+  readonly services: Readonly<Record<string, ServiceContainer>>;
+}
+
+/** Settings of the path filter: changes only under these globs are "docs only". */
+export interface PathFilter {
+  readonly docs: readonly string[];
+}
+
+const STEP_NAMES: Record<CheckKind, string> = {
+  lint: 'Lint',
+  format: 'Check formatting',
+  typecheck: 'Type-check',
+  test: 'Unit tests',
+  integration: 'Integration tests',
+  build: 'Build',
+};
+
+/** One job per check, all independent, so they run in parallel. Tests shard through a matrix. */
+export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[]): JobSpec[] {
+  return checks.map((c) => {
+    const setup: StepModel[] = [checkout(), ...ctx.toolchain.setup];
+    const connection = Object.assign({}, ...Object.values(c.services).map((s) => s.model.connection)) as Record<string, string>;
+    const sharded = c.shards > 1;
+    const env: Record<string, string> = { ...connection };
+    if (sharded) Object.assign(env, { SHARD_INDEX: '${{ matrix.shard }}', SHARD_TOTAL: String(c.shards) });
+    const run: StepModel = { name: STEP_NAMES[c.kind], run: c.command, ...(Object.keys(env).length > 0 ? { env } : {}) };
+    const services = Object.keys(c.services).length > 0
+      ? Object.fromEntries(Object.entries(c.services).map(([name, s]) => [name, s.toWorkflow()]))
+      : undefined;
+    const perShard = ctx.toolchain.expectedMinutes[c.kind] / (sharded ? c.shards : 1);
+    return checkJob(ctx, c.kind, {
+      name: sharded ? `${c.kind} (\${{ matrix.shard }}/${c.shards})` : c.kind,
+      steps: [...setup, run],
+      services,
+      strategy: sharded ? { 'fail-fast': false, 'matrix': { shard: Array.from({ length: c.shards }, (_, i) => i + 1) } } : undefined,
+      timeoutMinutes: c.timeoutMinutes,
+      expectedMinutes: c.expectedMinutes ?? Math.max(1, Math.ceil(perShard)),
+    });
+  });
+}
+
+/**
+ * `changes`: on pull requests, whether anything outside the docs changed (dorny/paths-filter
+ * reads the PR's files through the API, no checkout). Pushes of docs only never start the
+ * workflow (`paths-ignore`), so on a push the answer is always yes.
+ */
+export function changesJob(ctx: BuildContext, filter: PathFilter): JobSpec {
+  const filters = ['code:', "  - '**'", ...filter.docs.map((g) => `  - '!${g}'`)].join('\n');
+  return checkJob(ctx, 'changes', {
+    permissions: { 'contents': 'read', 'pull-requests': 'read' },
+    outputs: { code: "${{ github.event_name != 'pull_request' || steps.filter.outputs.code == 'true' }}" },
+    steps: [{
+      name: 'Detect changes outside the docs',
+      id: 'filter',
+      if: "github.event_name == 'pull_request'",
+      uses: 'dorny/paths-filter',
+      with: { 'filters': `${filters}\n`, 'predicate-quantifier': 'every' },
+    }],
+    expectedMinutes: 1,
+  }, { required: false });
+}
+
+/** The image of one service, as the CI image job builds and scans it. */
+export interface ImageScan {
+  readonly enabled: boolean;
+  readonly severity: readonly string[];
+  readonly ignoreUnfixed: boolean;
+}
+
+/**
+ * `image`: build every image with buildx and the GitHub Actions layer cache (never pushed),
+ * then scan it with Trivy and upload the SARIF to code scanning. Skipped for docs-only changes.
+ */
+export function imageJob(ctx: BuildContext, scan: ImageScan): JobSpec | undefined {
+  if (ctx.images.length === 0) return undefined;
+  const steps: StepModel[] = [checkout(), { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action' }];
+  for (const image of ctx.images) {
+    const tag = `${image.service}:ci`;
+    steps.push({
+      name: `Build image ${image.service}`,
+      uses: 'docker/build-push-action',
+      with: {
+        'context': image.contextPath,
+        'file': image.dockerfilePath,
+        'push': false,
+        'load': scan.enabled,
+        'tags': tag,
+        'cache-from': `type=gha,scope=${image.service}`,
+        'cache-to': `type=gha,scope=${image.service},mode=max`,
+      },
+    });
+    if (!scan.enabled) continue;
+    const sarif = `trivy-${image.service}.sarif`;
+    steps.push(
+      {
+        name: `Scan image ${image.service}`,
+        uses: 'aquasecurity/trivy-action',
+        with: { 'image-ref': tag, 'format': 'sarif', 'output': sarif, 'severity': scan.severity.join(','), 'ignore-unfixed': scan.ignoreUnfixed, 'exit-code': '1' },
+      },
+      {
+        name: `Upload the image scan of ${image.service}`,
+        if: `\${{ !cancelled() && hashFiles('${sarif}') != '' }}`,
+        uses: 'github/codeql-action/upload-sarif',
+        with: { sarif_file: sarif, category: `trivy-${image.service}` },
+      },
+    );
+  }
+  return checkJob(ctx, 'image', {
+    needs: ['changes'],
+    if: "needs.changes.outputs.code == 'true'",
+    permissions: scan.enabled ? { 'contents': 'read', 'security-events': 'write' } : undefined,
+    steps,
+    expectedMinutes: 6 * ctx.images.length,
+  });
+}
+
+/** `synth-check`: re-synthesize and fail when the committed generated files differ. */
+export function synthCheckJob(ctx: BuildContext, command: string): JobSpec {
+  const setup: StepModel[] = ctx.toolchain.hasNode ? [...ctx.toolchain.setup] : [
+    { name: 'Set up Node.js', uses: 'actions/setup-node', with: { 'node-version': '22', 'cache': 'npm' } },
+    { name: 'Install dependencies', run: 'npm ci' },
+  ];
+  return checkJob(ctx, 'synth-check', {
+    steps: [
+      checkout(),
+      ...setup,
+      { name: 'Re-synthesize', run: command, env: { PROJEN_DISABLE_POST: 'true' } },
+      {
+        name: 'Fail when generated files differ from the commit',
+        run: [
+          'if ! git diff --exit-code || [ -n "$(git status --porcelain)" ]; then',
+          '  echo "::error::Generated files are out of date. Run \'npx projen\' and commit the result."',
+          '  git status --short',
+          '  exit 1',
+          'fi',
+        ].join('\n'),
+      },
+    ],
+    expectedMinutes: 3,
+  });
+}

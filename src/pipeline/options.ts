@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { ServiceContainer } from './service-container';
+import { Toolchain } from './toolchain';
+import { DockerImage } from '../docker/docker-image';
+import { isSha } from '../github/pins';
+
+/** A check's settings. Every field is optional: the toolchain preset fills the command. */
+export interface CheckOptions {
+  /** @default - the toolchain's preset command */
+  readonly command?: string;
+  /** Expected minutes on a warm cache (per shard for sharded tests), for the speed budget. @default - the preset's */
+  readonly expectedMinutes?: number;
+  /** @default - three times the expected minutes, at least 10 */
+  readonly timeoutMinutes?: number;
+}
+
+/** Settings of the unit and integration test checks. */
+export interface TestCheckOptions extends CheckOptions {
+  /**
+   * Split the tests over this many parallel jobs (a matrix). The command sees `SHARD_INDEX` (1-based) and `SHARD_TOTAL`.
+   * @default 1
+   */
+  readonly shards?: number;
+  /** Containers the tests talk to, by host name, for example `{ postgres: ServiceContainer.postgres() }`. @default {} */
+  readonly services?: Readonly<Record<string, ServiceContainer>>;
+}
+
+/** `true`: the preset command; a string: that command; `false`: no such job. */
+export type Check = boolean | string | CheckOptions;
+export type TestCheck = boolean | string | TestCheckOptions;
+
+/** Which checks run. */
+export interface ChecksOptions {
+  /** @default true */
+  readonly lint?: Check;
+  /** @default false */
+  readonly format?: Check;
+  /** @default false */
+  readonly typecheck?: Check;
+  /** @default true */
+  readonly test?: TestCheck;
+  /** @default false */
+  readonly integration?: TestCheck;
+  /** @default true */
+  readonly build?: Check;
+}
+
+/** A scan that is on by default: `false` switches it off, an object configures it. */
+export type Scan<T> = boolean | T;
+
+/** Security scans; each is on by default. */
+export interface ScansOptions {
+  /** GitHub's dependency review on pull requests. @default { failOnSeverity: 'high' } */
+  readonly dependencyReview?: Scan<{ readonly failOnSeverity?: 'low' | 'moderate' | 'high' | 'critical' }>;
+  /** The package manager's audit (a string: that command). @default - the toolchain's audit command */
+  readonly audit?: Scan<{ readonly command?: string }> | string;
+  /** CodeQL SAST. @default - the toolchain's language, the `security-extended` queries */
+  readonly codeql?: Scan<{ readonly languages?: readonly string[]; readonly queries?: string }>;
+  /** Trivy on every built image, SARIF uploaded to code scanning. @default { severity: ['CRITICAL', 'HIGH'], ignoreUnfixed: true } */
+  readonly image?: Scan<{ readonly severity?: ReadonlyArray<'UNKNOWN' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'>; readonly ignoreUnfixed?: boolean }>;
+  /** gitleaks over the history. @default true */
+  readonly secrets?: boolean;
+  /** IaC checks of the generated CloudFormation templates (a string: that command). @default - cfn-lint over every template */
+  readonly iac?: Scan<{ readonly command?: string }> | string;
+}
+
+/** Continuous deployment on the branch. */
+export interface DeployOptions {
+  /**
+   * The environments to deploy, in order, by name.
+   * @default - every environment, in the order they are declared
+   */
+  readonly order?: readonly string[];
+  /**
+   * A command run after the health check of each service, with `BASE_URL` and `SERVICE` set.
+   * @default - the health check only
+   */
+  readonly smokeTest?: string;
+}
+
+/** Rulesets, Dependabot and the environments file. */
+export interface GuardrailsOptions {
+  /** Approving reviews a pull request needs. @default 1 */
+  readonly requiredApprovals?: number;
+  /** Write `.github/rulesets/<branch>.json`. @default true */
+  readonly ruleset?: boolean;
+  /** Write `.github/dependabot.yml`. @default 'weekly' */
+  readonly dependabot?: false | 'daily' | 'weekly' | 'monthly';
+}
+
+/** The speed budget of the pull-request path. */
+export interface BudgetOptions {
+  /** Minutes the PR critical path may take. @default 10 */
+  readonly prMinutes?: number;
+  /** Fail synthesis instead of warning when the PR path is over budget. @default false */
+  readonly failOnExceed?: boolean;
+}
+
+const minutes = z.number().positive({ message: 'a positive number of minutes' });
+const command = z.string().min(1);
+const checkShape = {
+  enabled: z.boolean().default(true),
+  command: command.optional(),
+  expectedMinutes: minutes.optional(),
+  timeoutMinutes: z.number().int().min(1).max(360).optional(),
+};
+const checkObject = z.strictObject(checkShape);
+const testObject = z.strictObject({
+  ...checkShape,
+  shards: z.number().int({ message: 'a whole number of shards' }).min(1, { message: 'at least 1 shard' }).max(256).default(1),
+  services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'a lowercase host name' }), z.custom<ServiceContainer>((v) => v instanceof ServiceContainer, { message: 'a ServiceContainer, for example ServiceContainer.postgres()' })).default({}),
+});
+const off = z.strictObject({ enabled: z.boolean().default(true) });
+
+export const pipelineSchema = z.strictObject({
+  name: z.string().min(1).default(''),
+  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
+  nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "a Node.js version such as '22'" }).optional(),
+  toolchain: z.custom<Toolchain>((v) => v instanceof Toolchain, { message: 'a Toolchain, for example Toolchain.node()' }).optional(),
+  runsOn: z.string().min(1).default('ubuntu-24.04'),
+  checks: z.strictObject({
+    lint: checkObject.prefault({}),
+    format: checkObject.prefault({ enabled: false }),
+    typecheck: checkObject.prefault({ enabled: false }),
+    test: testObject.prefault({}),
+    integration: testObject.prefault({ enabled: false }),
+    build: checkObject.prefault({}),
+  }).prefault({}),
+  scans: z.strictObject({
+    dependencyReview: off.extend({ failOnSeverity: z.enum(['low', 'moderate', 'high', 'critical']).default('high') }).prefault({}),
+    audit: off.extend({ command: command.optional() }).prefault({}),
+    codeql: off.extend({ languages: z.array(z.string().min(1)).min(1).optional(), queries: z.string().min(1).default('security-extended') }).prefault({}),
+    image: off.extend({ severity: z.array(z.enum(['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).min(1).default(['CRITICAL', 'HIGH']), ignoreUnfixed: z.boolean().default(true) }).prefault({}),
+    secrets: off.prefault({}),
+    iac: off.extend({ command: command.optional() }).prefault({}),
+  }).prefault({}),
+  image: z.instanceof(DockerImage, { message: 'a DockerImage construct' }).optional(),
+  images: z.array(z.instanceof(DockerImage, { message: 'a DockerImage construct' })).optional(),
+  deploy: off.extend({ order: z.array(z.string()).optional(), smokeTest: command.optional() }).prefault({}),
+  drift: off.extend({ schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "a cron expression of five fields, for example '17 5 * * *'" }).default('17 5 * * *') }).prefault({}),
+  guardrails: z.strictObject({
+    requiredApprovals: z.number().int().min(0).max(10).default(1),
+    ruleset: z.boolean().default(true),
+    dependabot: z.union([z.literal(false), z.enum(['daily', 'weekly', 'monthly'])]).default('weekly'),
+  }).prefault({}),
+  synthCheck: off.extend({ command: command.default('npx projen') }).prefault({}),
+  docsPaths: z.array(z.string().min(1)).min(1).default(['**/*.md', 'docs/**']),
+  budget: z.strictObject({
+    prMinutes: z.number().min(1, { message: 'at least 1 minute' }).default(10),
+    failOnExceed: z.boolean().default(false),
+  }).prefault({}),
+  expectedMinutes: z.record(z.string(), minutes).default({}),
+  actionPins: z.record(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "an 'owner/repo' key" }), z.strictObject({
+    sha: z.string().refine(isSha, { message: 'a full 40-character commit SHA' }),
+    version: z.string().min(1),
+  })).default({}),
+  enforcePinning: z.boolean().default(true),
+});
+
+export type ParsedPipelineProps = z.output<typeof pipelineSchema>;
+
+/** `true` → `{}`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
+export function normalizeSwitch(value: unknown): unknown {
+  if (value === true || value === undefined) return value === true ? {} : undefined;
+  if (value === false) return { enabled: false };
+  if (typeof value === 'string') return { command: value };
+  return value;
+}
+
+/** Apply {@link normalizeSwitch} to every key of a group of checks or scans. */
+export function normalizeGroup(group: unknown): unknown {
+  if (group === null || typeof group !== 'object' || Array.isArray(group)) return group;
+  return Object.fromEntries(Object.entries(group).map(([k, v]) => [k, normalizeSwitch(v)]));
+}

@@ -1,0 +1,80 @@
+import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+
+/** The security scans after defaults are applied; `undefined` means switched off. */
+export interface ResolvedScans {
+  readonly dependencyReview?: { readonly failOnSeverity: string };
+  readonly audit?: { readonly command: string };
+  readonly codeql?: { readonly languages: readonly string[]; readonly queries: string };
+  readonly image?: { readonly severity: readonly string[]; readonly ignoreUnfixed: boolean };
+  readonly secrets?: Record<string, never>;
+  /** The IaC check command; undefined runs cfn-lint over every generated template. */
+  readonly iac?: { readonly command?: string };
+}
+
+/** cfn-lint's release at the time of writing (from the package registry); override with `scans.iac.command`. */
+export const CFN_LINT = 'cfn-lint==1.58.0';
+
+/** Every enabled scan as its own job, independent of the others. The image scan lives in the image job. */
+export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: readonly string[]): JobSpec[] {
+  const jobs: JobSpec[] = [];
+  if (scans.dependencyReview) {
+    jobs.push(checkJob(ctx, 'dependency-review', {
+      if: "github.event_name == 'pull_request'",
+      steps: [
+        checkout(),
+        { name: 'Review dependency changes', uses: 'actions/dependency-review-action', with: { 'fail-on-severity': scans.dependencyReview.failOnSeverity } },
+      ],
+      expectedMinutes: 1,
+    }, { prOnly: true }));
+  }
+  if (scans.audit) {
+    jobs.push(checkJob(ctx, 'audit', {
+      steps: [checkout(), ...ctx.toolchain.setup, { name: 'Audit dependencies', run: scans.audit.command }],
+      expectedMinutes: ctx.toolchain.expectedMinutes.audit,
+    }));
+  }
+  if (scans.codeql) {
+    const languages = scans.codeql.languages.join(',');
+    const own = scans.codeql.languages.length === 1 && scans.codeql.languages[0] === ctx.toolchain.codeql.language;
+    const buildMode = own ? ctx.toolchain.codeql.buildMode : undefined;
+    jobs.push(checkJob(ctx, 'codeql', {
+      permissions: { 'actions': 'read', 'contents': 'read', 'security-events': 'write' },
+      steps: [
+        checkout(),
+        {
+          name: 'Initialize CodeQL',
+          uses: 'github/codeql-action/init',
+          with: { languages, queries: scans.codeql.queries, ...(buildMode ? { 'build-mode': buildMode } : {}) },
+        },
+        { name: 'Analyze', uses: 'github/codeql-action/analyze', with: { category: `/language:${languages}` } },
+      ],
+      expectedMinutes: 8,
+    }));
+  }
+  if (scans.secrets) {
+    jobs.push(checkJob(ctx, 'secrets', {
+      permissions: { 'contents': 'read', 'pull-requests': 'read' },
+      steps: [
+        checkout({ 'fetch-depth': 0 }),
+        {
+          name: 'Scan for secrets',
+          uses: 'gitleaks/gitleaks-action',
+          // GITLEAKS_LICENSE is needed for repositories of organizations (free); an unset secret is empty.
+          env: { GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}', GITLEAKS_LICENSE: '${{ secrets.GITLEAKS_LICENSE }}' },
+        },
+      ],
+      expectedMinutes: 2,
+    }));
+  }
+  if (scans.iac && templates.length > 0) {
+    jobs.push(checkJob(ctx, 'iac', {
+      steps: [
+        checkout(),
+        { name: 'Set up Python', uses: 'actions/setup-python', with: { 'python-version': '3.13' } },
+        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? `pipx run ${CFN_LINT} ${templates.join(' ')}` },
+      ],
+      expectedMinutes: 2,
+    }));
+  }
+  return jobs;
+}

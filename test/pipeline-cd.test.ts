@@ -1,0 +1,160 @@
+/** CD on the branch: build once, deploy in order, verify, record, roll back, report; strategies honoured. */
+import { parse } from 'yaml';
+import { bareProject } from './util';
+import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, PipelineProps, Service } from '../src';
+import { deployRoleName, lastGoodImageTagParameter } from '../src/core/naming';
+import { synthSnapshot } from '../src/testing/synth';
+
+function synth(props: PipelineProps = {}): Record<string, string> {
+  return synthSnapshot((outdir) => {
+    const p = bareProject(outdir, 'shop');
+    new DockerImage(p, 'image', { service: new Service(p, 'api', { healthPath: '/health/ready' }), preset: DockerPreset.node() });
+    new Environment(p, 'dev', { account: '111111111111', region: 'eu-west-1' });
+    new Environment(p, 'staging', {
+      account: '222222222222',
+      region: 'eu-west-1',
+      domain: { name: 'staging.example.com', hostedZoneId: 'ZSTAGING' },
+      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
+    });
+    new Environment(p, 'prod', {
+      account: '333333333333',
+      region: 'eu-west-1',
+      domain: { name: 'example.com', hostedZoneId: 'ZPROD' },
+      approval: { reviewers: ['alice', 'org/releasers'], waitMinutes: 15 },
+      strategy: DeploymentStrategy.linear({ stepPercent: 25, interval: Duration.minutes(1), bake: Duration.minutes(10) }),
+    });
+    new Pipeline(p, 'ci', props);
+    return p;
+  });
+}
+const wfOf = (files: Record<string, string>) => parse(files['.github/workflows/ci.yml']);
+const named = (job: any, name: string) => job.steps.find((s: any) => s.name === name);
+
+describe('GIVEN three environments', () => {
+  const files = synth({ deploy: { smokeTest: 'npm run smoke' } });
+  const wf = wfOf(files);
+
+  test('THEN the image is built and pushed once, tagged with the commit SHA, after the checks, on main only', () => {
+    const publish = wf.jobs.publish;
+    expect(publish.if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'");
+    expect(publish.needs).toEqual(expect.arrayContaining(['lint', 'test', 'build', 'image', 'codeql']));
+    expect(publish.needs).not.toContain('dependency-review');
+    expect(publish.outputs['image-tag']).toBe('${{ github.sha }}');
+    const push = publish.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(push.with).toMatchObject({ 'push': true, 'tags': '111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}', 'cache-from': 'type=gha,scope=api' });
+    expect(publish.steps.map((s: any) => s.uses?.split('@')[0])).toEqual(expect.arrayContaining(['aws-actions/configure-aws-credentials', 'aws-actions/amazon-ecr-login']));
+    expect(Object.keys(wf.jobs).filter((id) => wf.jobs[id].steps.some((s: any) => s.with?.push === true))).toEqual(['publish']);
+  });
+
+  test('THEN environments deploy in declared order, each after the previous one', () => {
+    expect(wf.jobs['deploy-dev'].needs).toEqual(['publish']);
+    expect(wf.jobs['deploy-staging'].needs).toEqual(['publish', 'deploy-dev']);
+    expect(wf.jobs['deploy-prod'].needs).toEqual(['publish', 'deploy-staging']);
+  });
+
+  test('THEN each deploy job declares its GitHub environment, assumes its role by OIDC and never runs concurrently or cancels', () => {
+    const prod = wf.jobs['deploy-prod'];
+    expect(prod.environment).toEqual({ name: 'prod', url: 'https://example.com' });
+    expect(prod.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    expect(prod.concurrency).toEqual({ 'group': 'deploy-prod', 'cancel-in-progress': false });
+    expect(named(prod, 'Configure AWS credentials (OIDC)').with).toEqual({ 'role-to-assume': `arn:aws:iam::333333333333:role/${deployRoleName('shop', 'prod')}`, 'aws-region': 'eu-west-1' });
+    expect(wf.jobs['deploy-dev'].environment).toEqual({ name: 'dev' });
+  });
+
+  test('THEN deploy runs aws cloudformation deploy of the environment template with the ImageTag parameter', () => {
+    const deploy = named(wf.jobs['deploy-prod'], 'Deploy api');
+    expect(deploy.env).toEqual({ STACK: 'api-prod', TEMPLATE: 'infra/prod.template.json' });
+    expect(deploy.run).toContain('aws cloudformation deploy --stack-name "$STACK" --template-file "$TEMPLATE" --parameter-overrides "ImageTag=$IMAGE_TAG"');
+    expect(wf.jobs['deploy-prod'].env).toEqual({ IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' });
+  });
+
+  test('THEN verify smoke-tests the URL and health path, then runs the user command', () => {
+    const verify = named(wf.jobs['deploy-staging'], 'Verify api');
+    expect(verify.env).toEqual({ BASE_URL: 'https://staging.example.com', HEALTH_PATH: '/health/ready' });
+    expect(verify.run).toContain('curl --fail');
+    expect(named(wf.jobs['deploy-staging'], 'Smoke test api')).toMatchObject({ run: 'npm run smoke', env: { BASE_URL: 'https://staging.example.com' } });
+    expect(named(wf.jobs['deploy-dev'], 'Verify api').run).toContain('::notice::dev has no url');
+  });
+
+  test('THEN a verified tag is recorded in SSM and rollback redeploys it on failure', () => {
+    const job = wf.jobs['deploy-prod'];
+    const names = job.steps.map((s: any) => s.name);
+    expect(names.indexOf('Record the last good image of api')).toBeGreaterThan(names.indexOf('Verify api'));
+    expect(named(job, 'Record the last good image of api').env.PARAMETER).toBe(lastGoodImageTagParameter('api', 'prod'));
+    expect(lastGoodImageTagParameter('api', 'prod')).toBe('/shipshape/api/prod/last-good-image-tag');
+    const rollback = named(job, 'Rollback api');
+    expect(names.indexOf('Rollback api')).toBeGreaterThan(names.indexOf('Verify api'));
+    expect(rollback.if).toBe('failure()');
+    expect(rollback.run).toContain('aws ssm get-parameter --name "$PARAMETER"');
+    expect(rollback.run).toContain('--parameter-overrides "ImageTag=$last_good"');
+  });
+
+  test('THEN the results go to the step summary', () => {
+    const summary = named(wf.jobs['deploy-prod'], 'Summary');
+    expect(summary.if).toBe('always()');
+    expect(summary.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(summary.env.API_ROLLBACK).toBe('${{ steps.rollback-api.outcome }}');
+  });
+
+  test('THEN each strategy is waited for: rolling with services-stable, the others through the bake', () => {
+    expect(named(wf.jobs['deploy-dev'], 'Wait for api (rolling)').run).toContain('aws ecs wait services-stable');
+    const bg = named(wf.jobs['deploy-staging'], 'Wait for api (blue-green, bake 5m)');
+    expect(bg.env).toMatchObject({ STRATEGY: 'blue-green', WAIT_SECONDS: String(5 * 60 + 15 * 60) });
+    expect(bg.run).toContain('aws ecs describe-service-deployments');
+    const linear = named(wf.jobs['deploy-prod'], 'Wait for api (linear 25% every 1m, bake 10m)');
+    expect(linear.env.WAIT_SECONDS).toBe(String(4 * 60 + 10 * 60 + 15 * 60));
+    expect(wf.jobs['deploy-prod']['timeout-minutes']).toBeGreaterThan(Number(linear.env.WAIT_SECONDS) / 60);
+  });
+
+  test('THEN the gated environment is documented with its reviewers and wait timer', () => {
+    const envs = JSON.parse(files['.github/environments.json']).environments;
+    expect(envs.map((e: any) => e.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(envs[2]).toMatchObject({ wait_timer: 15, reviewers: [{ type: 'User', login: 'alice' }, { type: 'Team', slug: 'org/releasers' }], deployment_branches: ['main'] });
+  });
+});
+
+test('GIVEN a deploy order WHEN synthesized THEN environments deploy in that order', () => {
+  const wf = wfOf(synth({ deploy: { order: ['staging', 'dev'] } }));
+  expect(wf.jobs['deploy-staging'].needs).toEqual(['publish']);
+  expect(wf.jobs['deploy-dev'].needs).toEqual(['publish', 'deploy-staging']);
+  expect(wf.jobs['deploy-prod']).toBeUndefined();
+});
+
+test('GIVEN deploy false THEN there is no publish and no deploy job', () => {
+  const wf = wfOf(synth({ deploy: false }));
+  expect(Object.keys(wf.jobs).filter((id) => id === 'publish' || id.startsWith('deploy-'))).toEqual([]);
+});
+
+test('GIVEN a project without environments THEN no CD jobs and no drift workflow appear', () => {
+  const files = synthSnapshot((outdir) => {
+    const p = bareProject(outdir);
+    new Pipeline(p, 'ci');
+    return p;
+  });
+  expect(Object.keys(parse(files['.github/workflows/ci.yml']).jobs).filter((id) => id === 'publish' || id.startsWith('deploy-'))).toEqual([]);
+  expect(files['.github/workflows/ci-drift.yml']).toBeUndefined();
+  expect(files['.github/environments.json']).toBeUndefined();
+});
+
+describe('drift', () => {
+  const files = synth();
+  const drift = parse(files['.github/workflows/ci-drift.yml']);
+
+  test('GIVEN environments THEN a scheduled workflow checks every stack with the read-only drift role', () => {
+    expect(drift.on.schedule).toEqual([{ cron: '17 5 * * *' }]);
+    expect(Object.keys(drift.jobs)).toEqual(['drift-dev', 'drift-staging', 'drift-prod']);
+    expect(drift.jobs['drift-prod'].steps[0].with['role-to-assume']).toBe('arn:aws:iam::333333333333:role/shipshape-shop-prod-drift');
+    expect(drift.jobs['drift-prod'].environment).toBeUndefined();
+  });
+
+  test('THEN it detects drift, waits, describes the drifted resources and fails loudly with a summary', () => {
+    const script = drift.jobs['drift-prod'].steps[1].run;
+    for (const part of ['detect-stack-drift', 'describe-stack-drift-detection-status', 'describe-stack-resource-drifts', 'GITHUB_STEP_SUMMARY', '::error::', 'exit 1']) {
+      expect(script).toContain(part);
+    }
+  });
+
+  test('GIVEN drift false THEN there is no drift workflow', () => {
+    expect(synth({ drift: false })['.github/workflows/ci-drift.yml']).toBeUndefined();
+  });
+});
