@@ -173,7 +173,11 @@ function serviceValues(service: ServiceModel): Record<string, string> {
 }
 
 /** The Service's secret references, under the environment's own; names that wiring provides are left to it. */
-function serviceSecrets(service: ServiceModel, envSecrets: Record<string, SecretModel>, wired: Readonly<Record<string, unknown>>): Record<string, SecretModel> {
+function serviceSecrets(
+  service: ServiceModel,
+  envSecrets: Record<string, SecretModel>,
+  wired: Readonly<Record<string, unknown>>,
+): Record<string, SecretModel> {
   const out: Record<string, SecretModel> = {};
   for (const [name, v] of Object.entries(service.env)) {
     if (v.secret === undefined || name in wired) continue;
