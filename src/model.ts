@@ -7,6 +7,7 @@ import type { DockerfileModel } from './docker/model';
 import type { StrategyModel } from './environment/strategy';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
+import type { MonitoringModel } from './monitoring/model';
 
 export interface ServiceModel {
   readonly path: string;
@@ -63,6 +64,8 @@ export interface ProjectModel {
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly pipelines: readonly PipelineModel[];
+  /** What watches each service: alarms, routes, canary, tracing (src/monitoring/). */
+  readonly monitoring: readonly MonitoringModel[];
 }
 
 /** One file a renderer produced. */

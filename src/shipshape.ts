@@ -73,7 +73,7 @@ export class Shipshape extends Component {
 
   /** Build the plain model from every construct. */
   public model(): ProjectModel {
-    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [] };
+    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [], monitoring: [] };
     for (const m of this.members) {
       const contribution = m._contribute();
       if (contribution) parts[contribution.kind].push(contribution.model);
@@ -81,7 +81,7 @@ export class Shipshape extends Component {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'monitoring'>),
     };
   }
 
@@ -198,7 +198,7 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
 
 /** What a construct adds to the model. */
 export interface ModelContribution {
-  readonly kind: 'services' | 'environments' | 'images' | 'pipelines';
+  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'monitoring';
   readonly model: unknown;
 }
 
