@@ -7,6 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
 import type { EnvironmentModel, ServiceModel } from '../model';
+import type { MonitoringModel } from '../monitoring/model';
+import { addServiceMonitoring } from './monitoring/service-monitoring';
 
 /** A CloudFormation template as plain JSON. */
 export type CloudFormationTemplate = Record<string, unknown>;
@@ -15,6 +17,8 @@ export interface EnvironmentStackProps {
   readonly project: string;
   readonly service: ServiceModel;
   readonly environment: EnvironmentModel;
+  /** The service's monitoring (alarms, routes, dashboard, canary), if it has one. */
+  readonly monitoring?: MonitoringModel;
 }
 
 /**
@@ -74,5 +78,9 @@ export class EnvironmentStack extends Stack {
 
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName });
+
+    // Monitoring hook (src/cloudformation/monitoring/): pass ecsService, loadBalancer, targetGroup and url
+    // here once the stack has them; feed the returned criticalAlarms to deployment alarms and AppConfig monitors.
+    if (props.monitoring) addServiceMonitoring(this, { service, environment, monitoring: props.monitoring, logGroup: this.logGroup });
   }
 }

@@ -57,7 +57,10 @@ export function synthesizeTemplates(model: ProjectModel, options: TemplateSynthO
       performanceReporting: false,
       builtinCloudFormationValidation: options.validation,
     });
-    for (const t of targets) new EnvironmentStack(app, t.stackName, { service: t.service, environment: t.environment, project: model.name });
+    for (const t of targets) {
+      const monitoring = model.monitoring.find((m) => m.service === t.service.name);
+      new EnvironmentStack(app, t.stackName, { service: t.service, environment: t.environment, project: model.name, monitoring });
+    }
     const assembly = app.synth();
     for (const t of targets) out.set(t.filePath, assembly.getStackByName(t.stackName).template as CloudFormationTemplate);
   } finally {
