@@ -4,6 +4,7 @@ import { renderDockerfile, renderDockerignore } from './docker/render';
 import { ActionPins } from './github/pins';
 import { renderWorkflow } from './github/render';
 import type { ProjectModel, RenderedFile } from './model';
+import { renderMonitoringDocs } from './monitoring/docs/render';
 
 export interface RenderOptions {
   readonly cloudFormationValidation: boolean;
@@ -29,5 +30,6 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     const content = toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined));
     files.push({ path: target.filePath, source: target.environment.path, content });
   }
+  files.push(...renderMonitoringDocs(model));
   return files;
 }

@@ -66,3 +66,8 @@ export function runbookPath(service: string, alarm: string, singleService: boole
 export function lastGoodImageTagParameter(service: string, env: string): string {
   return `/shipshape/${service}/${env}/last-good-image-tag`;
 }
+
+/** The service's own log group (JSON lines). The environment stack creates it under this name. */
+export function serviceLogGroupName(service: string, env: string): string {
+  return `/shipshape/${service}/${env}`;
+}

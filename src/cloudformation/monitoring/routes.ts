@@ -70,7 +70,7 @@ export class SeverityRoutes extends Construct {
         slackChannelId: w.channelId,
         notificationTopics: [this.warning],
         loggingLevel: chatbot.LoggingLevel.ERROR,
-        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchReadOnlyAccess')],
       });
     } else {
       w.addresses.forEach((address, i) => new sns.Subscription(this, `WarningEmail${i}`, { topic: this.warning, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: address }));
