@@ -165,3 +165,11 @@ export function evaluationWindowSeconds(alarm: AlarmModel, all: readonly AlarmMo
   const parts = all.filter((a) => c.alarms.includes(a.name) && a !== alarm);
   return Math.max(0, ...parts.map((p) => evaluationWindowSeconds(p, all.filter((x) => x !== alarm))));
 }
+
+/**
+ * True for the alarms that roll deployments back: CRITICAL metric and anomaly alarms. A CRITICAL
+ * composite alarm pages but is not a rollback alarm itself (its CRITICAL parts are).
+ */
+export function isRollbackAlarm(alarm: AlarmModel): boolean {
+  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite';
+}

@@ -11,7 +11,7 @@ import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { Alarm, AlarmProps } from './alarm';
 import { EscalationPolicy } from './escalation';
 import type { AlarmModel, CanaryModel, MonitoringModel } from './model';
-import { evaluationWindowSeconds } from './model';
+import { evaluationWindowSeconds, isRollbackAlarm } from './model';
 import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
 import { SEVERITY_EXPECTED, Severity } from './severity';
 import { Tracing } from './tracing';
@@ -203,10 +203,10 @@ export class Monitoring extends ShipshapeConstruct {
     for (const env of envs) {
       const strategy = env.strategy.model;
       if (strategy.kind === 'rolling') continue;
-      for (const a of alarms.filter((x) => x.severity === 'critical' && (x.environments === undefined || x.environments.includes(env.name)))) {
+      for (const a of alarms.filter((x) => isRollbackAlarm(x) && (x.environments === undefined || x.environments.includes(env.name)))) {
         const window = evaluationWindowSeconds(a, alarms);
         if (window > strategy.bakeSeconds) {
-          problems.push(problem('SS-ALARM-BAKE', a.path, 'evaluation', `${window}s (period × evaluationPeriods)`,
+          problems.push(problem('SS-ALARM-BAKE', a.path, `${a.name}.evaluation`, `${window}s (period × evaluationPeriods)`,
             `at most the ${strategy.kind} bake time of environment '${env.name}' (${strategy.bakeSeconds}s)`,
             'CRITICAL alarms roll deployments back; one that cannot fire before the bake ends cannot stop a bad release. Shorten the alarm\'s window or lengthen the bake.'));
         }

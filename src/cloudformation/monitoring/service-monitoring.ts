@@ -15,7 +15,7 @@ import { pascalCase } from '../../core/names';
 import { alarmName, monitoringNamespace } from '../../core/naming';
 import type { EnvironmentModel, ServiceModel } from '../../model';
 import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../../monitoring/model';
-import { alarmsIn } from '../../monitoring/model';
+import { alarmsIn, isRollbackAlarm } from '../../monitoring/model';
 import { severityLabel } from '../../monitoring/severity';
 import { ServiceCanary } from './canary';
 import { buildDashboard } from './dashboard';
@@ -64,7 +64,8 @@ const MISSING: Record<string, cloudwatch.TreatMissingData> = {
 
 export class ServiceMonitoring extends Construct {
   /**
-   * The CRITICAL alarms: the deployment's rollback alarms. Feed them to the ECS service's
+   * The CRITICAL metric and anomaly alarms: the deployment's rollback alarms (a CRITICAL composite
+   * alarm pages but is left out; its CRITICAL parts are in). Feed them to the ECS service's
    * deployment alarms (by {@link criticalAlarmNames}, which are literal and avoid a dependency
    * cycle) and to the AppConfig environment's monitors.
    */
@@ -130,7 +131,7 @@ export class ServiceMonitoring extends Construct {
         created.addAlarmAction(new cwActions.SnsAction(topic));
         created.addOkAction(new cwActions.SnsAction(topic));
       }
-      if (a.severity === 'critical') {
+      if (isRollbackAlarm(a)) {
         this.criticalAlarms.push(created);
         this.criticalAlarmNames.push(alarmName(svc, env, a.name));
         if (created instanceof cloudwatch.Alarm) critical.push([alarmName(svc, env, a.name), created]);

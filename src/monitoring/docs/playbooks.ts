@@ -1,12 +1,12 @@
 /** docs/playbooks/deploy.md and docs/playbooks/rollback.md. */
 import { lastGoodImageTagParameter } from '../../core/naming';
 import type { ProjectModel } from '../../model';
-import { alarmsIn } from '../model';
+import { alarmsIn, isRollbackAlarm } from '../model';
 import { alarmName, dashboardLink, describeStrategy, marker, ordered, rollbackCommand, target } from './common';
 
 function criticalNames(model: ProjectModel, service: string, env: string): string[] {
   const m = model.monitoring.find((x) => x.service === service);
-  return m ? alarmsIn(m, env).filter((a) => a.severity === 'critical').map((a) => `\`${alarmName(service, env, a.name)}\``) : [];
+  return m ? alarmsIn(m, env).filter(isRollbackAlarm).map((a) => `\`${alarmName(service, env, a.name)}\``) : [];
 }
 
 export function renderDeployPlaybook(model: ProjectModel): string {
