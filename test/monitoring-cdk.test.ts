@@ -3,15 +3,15 @@
  * the link between CRITICAL alarms and rollback (ECS deployment alarms, AppConfig monitors),
  * the tracing sidecar, and a clean CloudFormation validation of the result.
  */
+import * as os from 'os';
 import { App, Stack } from 'aws-cdk-lib';
-import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { shop } from './monitoring-helpers';
-import { bareProject } from './util';
 import { Shipshape } from '../src';
 import { ServiceMonitoring, addServiceMonitoring, addTracingSidecar, appConfigMonitors, useAsDeploymentAlarms } from '../src/cloudformation/monitoring';
 import type { ProjectModel } from '../src/model';
@@ -21,7 +21,7 @@ import { CloudFormationValidator } from '../src/validators/cloudformation';
 jest.setTimeout(60_000);
 
 function model(o: Parameters<typeof shop>[1] = {}): ProjectModel {
-  const p = shop(bareProject(require('os').tmpdir()).outdir, o);
+  const p = shop(os.tmpdir(), o);
   return Shipshape.of(p).model();
 }
 
@@ -38,7 +38,13 @@ function fullStack(m: ProjectModel) {
   const listener = alb.addListener('Http', { port: 80 });
   const targetGroup = listener.addTargets('Api', { port: 8080, targets: [service], healthCheck: { path: '/healthz' } });
   const monitoring = addServiceMonitoring(stack, {
-    service: m.services[0], environment: m.environments[0], monitoring: m.monitoring[0], logGroup, ecsService: service, loadBalancer: alb, targetGroup,
+    service: m.services[0],
+    environment: m.environments[0],
+    monitoring: m.monitoring[0],
+    logGroup,
+    ecsService: service,
+    loadBalancer: alb,
+    targetGroup,
   });
   return { stack, service, task, app0, logGroup, monitoring };
 }
@@ -59,7 +65,8 @@ describe('with every target', () => {
 
   test('THEN the 5xx rate is a percentage of all requests, and p99 latency is in milliseconds', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'api-prod-http-5xx-rate', Threshold: 5,
+      AlarmName: 'api-prod-http-5xx-rate',
+      Threshold: 5,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-p99-latency', Threshold: 1000, Metrics: Match.arrayWith([Match.objectLike({ Expression: '1000 * latency' })]) });

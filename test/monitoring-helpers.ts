@@ -24,7 +24,8 @@ export function shop(outdir: string, o: ShopOptions = {}): Project {
   const project = bareProject(outdir, 'shop');
   const api = new Service(project, 'api');
   new Environment(project, 'prod', {
-    account: '123456789012', region: 'eu-west-1',
+    account: '123456789012',
+    region: 'eu-west-1',
     ...(o.url === false ? {} : { url: o.url ?? 'https://api.example.com' }),
     strategy: o.strategy ?? DeploymentStrategy.canary({ bake: Duration.minutes(10) }),
   });

@@ -5,7 +5,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ESCALATION, findResource, monitoringAlarmNames, shop, synthShop } from './monitoring-helpers';
 import { expectRejected } from './util';
-import { AlarmMetric, DeploymentStrategy, Duration, Severity } from '../src';
+import { Alarm, AlarmMetric, DeploymentStrategy, Duration, Environment, Severity } from '../src';
 import { CANARY_RUNTIME } from '../src/cloudformation/monitoring';
 
 describe('severity routing', () => {
@@ -71,8 +71,14 @@ describe('presets', () => {
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'shipshape/api/prod', MetricName: 'ErrorLogLines', MetricValue: '1' })],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'api-prod-error-rate', Threshold: 5, Period: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', MetricName: 'ErrorLogLines', Namespace: 'shipshape/api/prod',
+      AlarmName: 'api-prod-error-rate',
+      Threshold: 5,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      MetricName: 'ErrorLogLines',
+      Namespace: 'shipshape/api/prod',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'api-prod-canary', Threshold: 90, ComparisonOperator: 'LessThanThreshold', MetricName: 'SuccessPercent', Namespace: 'CloudWatchSynthetics', Period: 300,
@@ -80,7 +86,8 @@ describe('presets', () => {
   });
 
   test('GIVEN a preset switched off or overridden THEN the template follows the override', () => {
-    const { template } = synthShop({ monitoring: { alarms: { canary: false, errorRate: { threshold: 2, period: Duration.minutes(2), evaluationPeriods: 2, severity: Severity.WARNING } } } });
+    const errorRate = { threshold: 2, period: Duration.minutes(2), evaluationPeriods: 2, severity: Severity.WARNING };
+    const { template } = synthShop({ monitoring: { alarms: { canary: false, errorRate } } });
     expect(monitoringAlarmNames(template)).toEqual(['api-prod-error-rate']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-error-rate', Threshold: 2, Period: 120, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
   });
@@ -98,7 +105,9 @@ describe('presets', () => {
       },
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'api-prod-latency-anomaly', ThresholdMetricId: 'band', ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
+      AlarmName: 'api-prod-latency-anomaly',
+      ThresholdMetricId: 'band',
+      ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
       Metrics: Match.arrayWith([Match.objectLike({ Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m, 3)' })]),
     });
     const [, composite] = findResource(json, 'AWS::CloudWatch::CompositeAlarm', 'AlarmName', 'api-prod-users-hurting');
@@ -110,7 +119,7 @@ describe('presets', () => {
   test('GIVEN an alarm limited to other environments THEN it is not in this one', () => {
     const { template } = synthShop({
       extra: (m, p) => {
-        new (require('../src').Environment)(p, 'dev', { account: '123456789012', region: 'eu-west-1' });
+        new Environment(p, 'dev', { account: '123456789012', region: 'eu-west-1' });
         m.addAlarm('dev-only', { severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'X' }), threshold: 1, environments: ['dev'] });
       },
     });
@@ -205,7 +214,7 @@ describe('bad input is rejected before anything is written', () => {
       ['shop/monitoring/error-rate', "'error-rate'"],
       ['shop/monitoring/b', "'queue'"],
     ]);
-    expect(e.message).toContain("alarms: { errorRate: false }");
+    expect(e.message).toContain('alarms: { errorRate: false }');
   });
 
   test('a CRITICAL route with no endpoint configured', () => {
@@ -239,7 +248,7 @@ describe('bad input is rejected before anything is written', () => {
     const e = expectRejected((d) => shop(d, {
       extra: (m, p) => {
         m.addAlarm('both', { severity: Severity.WARNING, composite: { allOf: ['error-rate', 'nope'] } });
-        new (require('../src').Alarm)(p, 'stray', { ...custom, severity: Severity.INFO });
+        new Alarm(p, 'stray', { ...custom, severity: Severity.INFO });
       },
     }));
     expect(e.problems.map((p) => p.code).sort()).toEqual(['SS-ALARM-COMPOSITE', 'SS-ALARM-SCOPE']);

@@ -2,9 +2,10 @@
  * Runbooks, playbooks, the incident response page and the postmortem template, rendered from the
  * model; and the link from each alarm's description to its runbook.
  */
+import * as os from 'os';
 import { findResource, shop, synthShop } from './monitoring-helpers';
 import { bareProject } from './util';
-import { AlarmMetric, Environment, EscalationPolicy, Monitoring, Service, Severity } from '../src';
+import { AlarmMetric, Environment, EscalationPolicy, Monitoring, Service, Severity, Shipshape } from '../src';
 import { rollbackCommand } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
 
@@ -14,8 +15,12 @@ describe('runbooks', () => {
   const { files, json } = synthShop({
     monitoring: { repository: 'acme/shop', alarms: { errorRate: { steps: [step] } } },
     extra: (m) => m.addAlarm('queue-depth', {
-      severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'QueueDepth' }), threshold: 100, unit: 'count',
-      impact: 'Checkouts are confirmed late.', steps: ['Look at the queue consumer logs.'],
+      severity: Severity.WARNING,
+      metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'QueueDepth' }),
+      threshold: 100,
+      unit: 'count',
+      impact: 'Checkouts are confirmed late.',
+      steps: ['Look at the queue consumer logs.'],
     }),
   });
 
@@ -92,7 +97,7 @@ test('GIVEN two services THEN runbooks are named <service>-<alarm>.md and each e
 });
 
 test('rollbackCommand is the exact deploy of the last good tag', () => {
-  const model = require('../src').Shipshape.of(shop(require('os').tmpdir())).model();
+  const model = Shipshape.of(shop(os.tmpdir())).model();
   expect(rollbackCommand(model, 'api', model.environments[0])).toBe(
     'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file infra/prod.template.json \\\n'
     + '  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region eu-west-1 --name /shipshape/api/prod/last-good-image-tag --query Parameter.Value --output text)" \\\n'

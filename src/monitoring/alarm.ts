@@ -153,8 +153,7 @@ const schema = z.strictObject({
   const kinds = [p.metric, p.anomaly, p.composite].filter((k) => k !== undefined).length;
   if (kinds !== 1) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'exactly one of metric (with threshold), anomaly or composite' });
   if (p.metric !== undefined) {
-    if (p.threshold === undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a number (required with metric)' });
-    else {
+    if (p.threshold === undefined) {ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a number (required with metric)' });} else {
       const bad = thresholdProblem(p.unit, p.threshold);
       if (bad) ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${bad} (unit '${p.unit}')` });
     }

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { Problem, problem } from '../core/errors';
 import { Duration } from '../core/duration';
+import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
 import { ShipshapeConstruct } from '../shipshape';
 import type { EscalationModel } from './model';

@@ -104,9 +104,11 @@ const presetSchema = z.union([z.literal(false), z.strictObject({
   environments: envNames.optional(),
 })], { message: 'false or preset options ({ threshold, severity, period, ... })' });
 
+type PresetField = z.ZodOptional<typeof presetSchema>;
+
 const schema = z.strictObject({
   service: z.custom<Service>((v) => v instanceof Service, { message: 'a Service' }),
-  alarms: z.strictObject(Object.fromEntries(PRESETS.map((p) => [p.key, presetSchema.optional()])) as Record<PresetKey, z.ZodOptional<typeof presetSchema>>)
+  alarms: z.strictObject(Object.fromEntries(PRESETS.map((p) => [p.key, presetSchema.optional()])) as Record<PresetKey, PresetField>)
     .superRefine((a, ctx) => {
       for (const def of PRESETS) {
         const o = a[def.key];
@@ -186,7 +188,7 @@ export class Monitoring extends ShipshapeConstruct {
         problems.push(problem('SS-ALARM-DUPLICATE', a.path, 'name', a.name,
           `a name no other alarm of service '${this.service.name}' uses (already used by ${first.preset ? `the built-in ${first.preset} alarm of ${first.path}` : first.path})`,
           first.preset ? `Rename the alarm, or switch the built-in one off with alarms: { ${PRESETS.find((p) => p.kind === first.preset)!.key}: false }.` : undefined));
-      } else seen.set(a.name, a);
+      } else {seen.set(a.name, a);}
     }
     const envs = this.shipshape.membersOf(Environment);
     for (const a of alarms) {

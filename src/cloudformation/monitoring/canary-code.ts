@@ -17,7 +17,7 @@ export const CANARY_CODE = [
   '  for (const journey of journeys) {',
   '    const url = new URL(journey.path, base);',
   '    const request = {',
-  "      hostname: url.hostname, method: journey.method, path: url.pathname + url.search, protocol: url.protocol, port: url.port || 443,",
+  '      hostname: url.hostname, method: journey.method, path: url.pathname + url.search, protocol: url.protocol, port: url.port || 443,',
   "      headers: { 'User-Agent': synthetics.getCanaryUserAgentString() },",
   '    };',
   '    await synthetics.executeHttpStep(journey.name, request, (res) => new Promise((resolve, reject) => {',

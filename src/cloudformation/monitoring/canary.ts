@@ -6,9 +6,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { CANARY_CODE } from './canary-code';
 import { canaryName } from '../../core/naming';
 import type { CanaryModel } from '../../monitoring/model';
-import { CANARY_CODE } from './canary-code';
 
 /** The Synthetics runtime of every canary (the newest Node.js Puppeteer runtime in the installed aws-cdk-lib). */
 export const CANARY_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;

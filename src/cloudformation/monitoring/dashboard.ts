@@ -5,9 +5,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { dashboardName } from '../../core/naming';
 import type { MetricTargets } from './metrics';
 import { resolveMetric } from './metrics';
+import { dashboardName } from '../../core/naming';
 
 export interface DashboardProps {
   readonly service: string;

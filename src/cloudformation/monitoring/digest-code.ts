@@ -16,7 +16,7 @@ export const DIGEST_CODE = [
   '    let token;',
   '    do {',
   "      const page = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: start, EndDate: end, NextToken: token }));",
-  "      for (const item of page.AlarmHistoryItems || []) lines.push(`${item.Timestamp.toISOString()}  ${name}  ${item.HistorySummary}`);",
+  '      for (const item of page.AlarmHistoryItems || []) lines.push(`${item.Timestamp.toISOString()}  ${name}  ${item.HistorySummary}`);',
   '      token = page.NextToken;',
   '    } while (token);',
   '  }',

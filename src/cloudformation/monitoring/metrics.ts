@@ -7,8 +7,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
-import type { MetricSource, MonitoringTarget } from '../../monitoring/model';
 import type { ServiceEvents } from './events';
+import type { MetricSource, MonitoringTarget } from '../../monitoring/model';
 
 /** What the stack offers to read metrics from. */
 export interface MetricTargets {
@@ -38,7 +38,8 @@ export function missingTargets(needs: readonly MonitoringTarget[], t: MetricTarg
 export function resolveMetric(source: MetricSource, periodSeconds: number, t: MetricTargets): cloudwatch.IMetric | undefined {
   const period = Duration.seconds(periodSeconds);
   if (source.kind === 'custom') {
-    return new cloudwatch.Metric({ namespace: source.namespace, metricName: source.metricName, dimensionsMap: { ...source.dimensions }, statistic: source.statistic, period });
+    const { namespace, metricName, statistic } = source;
+    return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { ...source.dimensions }, statistic, period });
   }
   const lb = t.loadBalancer;
   switch (source.preset) {

@@ -12,9 +12,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { DIGEST_CODE } from './digest-code';
 import { severityTopicName } from '../../core/naming';
 import type { EscalationModel, SeverityLevel } from '../../monitoring/model';
-import { DIGEST_CODE } from './digest-code';
 
 export interface RoutesProps {
   readonly service: string;

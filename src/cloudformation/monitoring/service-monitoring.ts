@@ -11,17 +11,17 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ServiceCanary } from './canary';
+import { buildDashboard } from './dashboard';
+import { ServiceEvents } from './events';
+import { MetricTargets, missingTargets, resolveMetric } from './metrics';
+import { SeverityRoutes } from './routes';
 import { pascalCase } from '../../core/names';
 import { alarmName, monitoringNamespace } from '../../core/naming';
 import type { EnvironmentModel, ServiceModel } from '../../model';
 import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../../monitoring/model';
 import { alarmsIn, isRollbackAlarm } from '../../monitoring/model';
 import { severityLabel } from '../../monitoring/severity';
-import { ServiceCanary } from './canary';
-import { buildDashboard } from './dashboard';
-import { ServiceEvents } from './events';
-import { MetricTargets, missingTargets, resolveMetric } from './metrics';
-import { SeverityRoutes } from './routes';
 
 export interface ServiceMonitoringProps {
   readonly service: ServiceModel;
@@ -116,8 +116,13 @@ export class ServiceMonitoring extends Construct {
     }
 
     const targets: MetricTargets = {
-      errorLines, ecsService: props.ecsService, cluster, loadBalancer: props.loadBalancer, targetGroup: props.targetGroup,
-      canary: this.canary?.canary, events: this.events,
+      errorLines,
+      ecsService: props.ecsService,
+      cluster,
+      loadBalancer: props.loadBalancer,
+      targetGroup: props.targetGroup,
+      canary: this.canary?.canary,
+      events: this.events,
     };
     const wanted = alarmsIn(monitoring, env);
     const critical: Array<readonly [string, cloudwatch.Alarm]> = [];
@@ -200,7 +205,8 @@ export class ServiceMonitoring extends Construct {
 /** The metric as CloudFormation metric-data queries, the alarmed series with id `m`. */
 function metricQueries(metric: cloudwatch.IMetric, periodSeconds: number): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
   if (metric instanceof cloudwatch.MathExpression) {
-    const inner = Object.entries(metric.usingMetrics).map(([id, m]) => ({ id, returnData: false, metricStat: metricStat(m as cloudwatch.Metric, periodSeconds) }));
+    const inner = Object.entries(metric.usingMetrics)
+      .map(([id, m]) => ({ id, returnData: false, metricStat: metricStat(m as cloudwatch.Metric, periodSeconds) }));
     return [...inner, { id: 'm', expression: metric.expression, returnData: true }];
   }
   return [{ id: 'm', returnData: true, metricStat: metricStat(metric as cloudwatch.Metric, periodSeconds) }];

@@ -1,8 +1,8 @@
 /** Pieces shared by the runbook and playbook renderers. Pure functions of the model. */
 import { stackTargets } from '../../cloudformation/templates';
 import { alarmName, dashboardName, dashboardUrl, lastGoodImageTagParameter } from '../../core/naming';
-import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { StrategyModel } from '../../environment/strategy';
+import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { EscalationModel, SeverityLevel } from '../model';
 
 /** The generated-file marker as a Markdown comment. */

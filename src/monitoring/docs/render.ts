@@ -1,8 +1,8 @@
 /** Every monitoring document of a project: runbooks, playbooks, incident response, postmortem template. */
-import type { ProjectModel, RenderedFile } from '../../model';
 import { renderIncidentResponse, renderPostmortemTemplate } from './incident';
 import { renderDeployPlaybook, renderRollbackPlaybook } from './playbooks';
 import { renderRunbook } from './runbook';
+import type { ProjectModel, RenderedFile } from '../../model';
 
 export function renderMonitoringDocs(model: ProjectModel): RenderedFile[] {
   if (model.monitoring.length === 0) return [];
