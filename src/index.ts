@@ -60,3 +60,14 @@ export type { ActionPin } from './github/pins';
 export type { StepModel as Step, Permissions, JobModel as Job } from './github/workflow';
 
 export type { ProjectModel, RenderedFile } from './model';
+
+export { Monitoring } from './monitoring/monitoring';
+export type { MonitoringProps, PresetOptions, PresetAlarms, CanaryOptions, Journey, LogOptions } from './monitoring/monitoring';
+export { Alarm, AlarmMetric } from './monitoring/alarm';
+export type { AlarmProps, AnomalyOptions, CompositeOptions, CustomMetricOptions } from './monitoring/alarm';
+export { Severity } from './monitoring/severity';
+export { EscalationPolicy } from './monitoring/escalation';
+export type { EscalationPolicyProps, CriticalRoute, WarningRoute, SlackRoute, InfoRoute } from './monitoring/escalation';
+export { Tracing } from './monitoring/tracing';
+export type { XRayTracingOptions } from './monitoring/tracing';
+export type { MonitoringModel, AlarmModel, SeverityLevel, PresetKind } from './monitoring/model';

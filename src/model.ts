@@ -12,6 +12,7 @@ import type { FlagModel } from './flags/feature-flag';
 import type { DependabotModel, GitHubEnvironmentModel, RulesetModel } from './github/guardrails';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
+import type { MonitoringModel } from './monitoring/model';
 
 export interface ServiceModel {
   readonly path: string;
@@ -84,6 +85,8 @@ export interface ProjectModel {
   readonly composes: readonly ComposeModel[];
   readonly databases: readonly DatabaseModel[];
   readonly flags: readonly FlagModel[];
+  /** What watches each service: alarms, routes, canary, tracing (src/monitoring/). */
+  readonly monitoring: readonly MonitoringModel[];
   /** Present when the project names its GitHub repository: the bootstrap stacks are generated. */
   readonly bootstrap?: BootstrapModel;
 }

@@ -4,6 +4,7 @@ import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
+import { renderMonitoringDocs } from './monitoring/docs/render';
 import { withTemplateCache } from './template-cache';
 
 export interface RenderOptions {
@@ -44,5 +45,6 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   for (const target of templateFiles(model)) {
     files.push({ path: target.filePath, source: target.source, content: templates.get(target.filePath)! });
   }
+  files.push(...renderMonitoringDocs(model));
   return files;
 }

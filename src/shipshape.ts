@@ -95,7 +95,7 @@ export class Shipshape extends Component {
 
   /** Build the plain model from every construct. */
   public model(): ProjectModel {
-    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [] };
+    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [] };
     for (const m of this.members) {
       const contribution = m._contribute();
       if (contribution) parts[contribution.kind].push(contribution.model);
@@ -103,7 +103,7 @@ export class Shipshape extends Component {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
       ...(this.options.repository
         ? { bootstrap: { repository: this.options.repository, existingOidcProviderAccounts: this.options.existingOidcProviderAccounts ?? [] } }
         : {}),
@@ -230,7 +230,7 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
 
 /** What a construct adds to the model. */
 export interface ModelContribution {
-  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags';
+  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
   readonly model: unknown;
 }
 

@@ -1,7 +1,7 @@
 import { Project, typescript } from 'projen';
 import {
-  ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, FeatureFlag, LocalDev, Pipeline, ProdParity,
-  ScalingTarget, Service, ServiceContainer, Shipshape, Toolchain,
+  AlarmMetric, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy, FeatureFlag,
+  LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, Service, ServiceContainer, Severity, Shipshape, Toolchain,
 } from 'shipshape';
 
 /**
@@ -90,6 +90,37 @@ export function createProject(outdir?: string): Project {
       integration: { services: { postgres: ServiceContainer.postgres(), redis: ServiceContainer.redis() } },
     },
     deploy: { smokeTest: 'npm run smoke' },
+  });
+
+  // Who hears about what: CRITICAL pages, WARNING goes to Slack, INFO becomes a daily digest.
+  new EscalationPolicy(project, 'escalation', {
+    critical: { pagerEndpointParameter: '/shipshape/pager/pagerduty-url' },
+    warning: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } },
+    info: { email: ['api-team@example.com'] },
+  });
+  const monitoring = new Monitoring(project, 'monitoring', {
+    service: api,
+    repository: SETTINGS.repository,
+    alarms: { p99Latency: { threshold: 800, steps: ['Check the orders database dashboard for slow queries.'] } },
+    canary: { journeys: [{ name: 'home', path: '/' }] },
+  });
+  monitoring.addAlarm('orders-backlog', {
+    severity: Severity.WARNING,
+    metric: AlarmMetric.custom({ namespace: 'node-api', metricName: 'OrdersBacklog', statistic: 'Maximum' }),
+    threshold: 500, unit: 'count', period: Duration.minutes(5), evaluationPeriods: 3,
+    impact: 'Orders are confirmed late.',
+    steps: ['Check the order worker logs for a stuck batch.'],
+  });
+  monitoring.addAlarm('signup-anomaly', {
+    severity: Severity.INFO,
+    anomaly: { metric: AlarmMetric.custom({ namespace: 'node-api', metricName: 'Signups', statistic: 'Sum' }), direction: 'below' },
+    period: Duration.hours(1), evaluationPeriods: 3,
+    impact: 'Fewer sign-ups than usual: possibly a broken sign-up page.',
+  });
+  monitoring.addAlarm('users-hurting', {
+    severity: Severity.CRITICAL,
+    composite: { anyOf: ['http-5xx-rate', 'canary'] },
+    impact: 'Users see errors or cannot reach the service.',
   });
 
   return project;

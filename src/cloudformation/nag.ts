@@ -13,6 +13,8 @@ export interface NagAcknowledgement {
   readonly when?: string;
   /** When it applies; always when absent. */
   readonly applies?: (environment: EnvironmentModel) => boolean;
+  /** The exact finding ids, when they name account-specific resources; `id` (as written in the docs) when absent. */
+  readonly stackFindings?: (stack: Stack) => readonly string[];
 }
 
 /** Acknowledgements on the environment stacks. docs/cdk-nag-acknowledgements.md is generated from this table. */
@@ -76,6 +78,40 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     reason: 'Deletion protection is on in production only, so non-production databases can be torn down with their stack; they are snapshotted on deletion.',
     when: 'non-production environments',
     applies: (e) => !e.infrastructure.production,
+  },
+  {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    constructs: ['Monitoring/Routes/Digest'],
+    reason: 'The INFO digest function only writes its own logs; this AWS managed policy grants exactly CloudWatch Logs writes.',
+    when: 'services with a Monitoring that routes INFO alarms to a digest',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    constructs: ['Monitoring/Routes/Digest'],
+    reason: 'Publishing to the encrypted INFO topic needs the GenerateDataKey family on that one KMS key; the resource is the key itself, not a wildcard.',
+    when: 'services with a Monitoring that routes INFO alarms to a digest',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    constructs: ['Monitoring/Canary/Canary/ServiceRole'],
+    reason: 'aws-cdk-lib\'s Synthetics canary role: cloudwatch:PutMetricData has no resource-level permissions and is limited by a condition to the CloudWatchSynthetics namespace.',
+    when: 'environments with a URL and a canary',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Resource::<artifacts bucket>/canary/*], AwsSolutions-IAM5[Resource::arn:…:log-group:/aws/lambda/cwsyn-*]',
+    stackFindings: (stack) => [
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(stack.node.findChild('Monitoring').node.findChild('Canary').node.findChild('Artifacts').node.defaultChild as never)}.Arn>/canary/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws/lambda/cwsyn-*]`,
+    ],
+    constructs: ['Monitoring/Canary/Canary/ServiceRole'],
+    reason: 'aws-cdk-lib\'s Synthetics canary role writes artifacts under the canary/ prefix of its own bucket and logs to the /aws/lambda/cwsyn-* log groups Synthetics creates; both are prefixes the service defines, not account-wide wildcards.',
+    when: 'environments with a URL and a canary',
+  },
+  {
+    id: 'AwsSolutions-S1',
+    constructs: ['Monitoring/Canary/Artifacts'],
+    reason: 'The canary artifacts bucket holds only screenshots and HAR files that expire after 30 days; server access logs would need a second bucket per environment for no audit value.',
+    when: 'environments with a URL and a canary',
   },
 ];
 
@@ -148,8 +184,15 @@ function acknowledgeAt(scope: IConstruct, path: string, ack: NagAcknowledgement)
 export function acknowledgeEnvironmentStack(stack: Stack, environment: EnvironmentModel): void {
   for (const ack of ENVIRONMENT_ACKNOWLEDGEMENTS) {
     if (ack.applies && !ack.applies(environment)) continue;
-    for (const path of ack.constructs) acknowledgeAt(stack, path, ack);
+    for (const path of ack.constructs) {
+      if (!resolvePath(stack, path)) continue;
+      for (const id of ack.stackFindings ? ack.stackFindings(stack) : [ack.id]) acknowledgeAt(stack, path, { ...ack, id });
+    }
   }
+}
+
+function resolvePath(scope: IConstruct, path: string): IConstruct | undefined {
+  return path.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), scope);
 }
 
 /** Record the acknowledgements on the roles of one environment in a bootstrap stack. */

@@ -99,10 +99,11 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
     circuitBreaker: strategy.kind === 'rolling' ? { enable: true, rollback: true } : undefined,
-    deploymentAlarms: {
+    // Without alarms here, a Monitoring sets its CRITICAL alarms later (useAsDeploymentAlarms).
+    deploymentAlarms: props.deploymentAlarms.length > 0 ? {
       alarmNames: props.deploymentAlarms.map((a) => a.alarmName),
       behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
-    },
+    } : undefined,
     deploymentStrategy: ecsStrategy(strategy.kind),
     bakeTime: bake,
     canaryConfiguration: strategy.kind === 'canary' ? { stepPercent: strategy.percent, stepBakeTime: bake } : undefined,

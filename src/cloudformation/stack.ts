@@ -1,11 +1,13 @@
-import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
+import { STACK_OUTPUTS, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
 import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM, alarmName } from '../environment/alarms';
@@ -14,10 +16,13 @@ import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
 import { applyOverrides } from './escape-hatches';
 import { buildFeatureFlags } from './flags';
-import { buildLoadBalancer } from './load-balancer';
+import { LoadBalancing, buildLoadBalancer } from './load-balancer';
 import { acknowledgeEnvironmentStack } from './nag';
 import { AZ_COUNT, buildNetwork } from './network';
 import { ServiceWiring, buildFargateService } from './service';
+import type { MonitoringModel } from '../monitoring/model';
+import { useAsDeploymentAlarms } from './monitoring/deployment';
+import { addServiceMonitoring } from './monitoring/service-monitoring';
 
 /** A CloudFormation template as plain JSON. */
 export type CloudFormationTemplate = Record<string, unknown>;
@@ -32,6 +37,8 @@ export interface EnvironmentStackProps {
   readonly flags: readonly FlagModel[];
   /** The HEALTHCHECK of the service's Dockerfile, when shipshape builds its image. */
   readonly healthcheck?: HealthcheckModel;
+  /** The service's monitoring (alarms, routes, dashboard, canary), if it has one. */
+  readonly monitoring?: MonitoringModel;
 }
 
 /**
@@ -40,7 +47,8 @@ export interface EnvironmentStackProps {
  */
 export class EnvironmentStack extends Stack {
   public readonly logGroup: logs.LogGroup;
-  public readonly alarmTopic: sns.Topic;
+  /** The topic of the built-in deployment alarms; undefined when the service has a Monitoring (its routes notify instead). */
+  public readonly alarmTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const { service, environment } = props;
@@ -55,66 +63,27 @@ export class EnvironmentStack extends Stack {
     const infra = environment.infrastructure;
 
     this.logGroup = new logs.LogGroup(this, `${svc}Logs`, {
-      logGroupName: `/shipshape/${service.name}/${environment.name}`,
+      logGroupName: serviceLogGroupName(service.name, environment.name),
       retention: environment.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `${service.name}-${environment.name}-alarms`,
-      displayName: `${service.name} ${environment.name} alarms`,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-
-    const errors = new logs.MetricFilter(this, `${svc}ErrorFilter`, {
-      logGroup: this.logGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'error'),
-      metricNamespace: `shipshape/${service.name}`,
-      metricName: 'ErrorLogs',
-      metricValue: '1',
-      defaultValue: 0,
-      dimensions: undefined,
-    });
-
-    const alarm = new cloudwatch.Alarm(this, `${svc}ErrorLogsAlarm`, {
-      alarmName: alarmName(service.name, environment.name, ERROR_LOGS_ALARM),
-      alarmDescription: `${service.name} in ${environment.name} logged errors at level "error".`,
-      metric: errors.metric({ statistic: 'Sum', period: Duration.seconds(ERROR_LOGS_ALARM.periodSeconds) }),
-      threshold: ERROR_LOGS_ALARM.threshold,
-      evaluationPeriods: ERROR_LOGS_ALARM.evaluationPeriods,
-      datapointsToAlarm: ERROR_LOGS_ALARM.datapointsToAlarm,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
-    alarm.addOkAction(new cwActions.SnsAction(this.alarmTopic));
-    const deploymentAlarms: cloudwatch.IAlarm[] = [alarm];
 
     const vpc = buildNetwork(this, infra.network, environment.logRetentionDays);
     const lb = infra.domain
       ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
       : undefined;
-    if (lb) {
-      const target5xx = new cloudwatch.Alarm(this, `${svc}Target5xxAlarm`, {
-        alarmName: alarmName(service.name, environment.name, TARGET_5XX_ALARM),
-        alarmDescription: `${service.name} in ${environment.name} answered with 5xx through the load balancer.`,
-        metric: lb.target5xx,
-        threshold: TARGET_5XX_ALARM.threshold,
-        evaluationPeriods: TARGET_5XX_ALARM.evaluationPeriods,
-        datapointsToAlarm: TARGET_5XX_ALARM.datapointsToAlarm,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      target5xx.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
-      target5xx.addOkAction(new cwActions.SnsAction(this.alarmTopic));
-      deploymentAlarms.push(target5xx);
-    }
 
-    const parts = [
-      props.database ? buildDatabase(this, vpc, props.database, environment) : {},
-      buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, deploymentAlarms),
-    ];
+    // Without a Monitoring, the service still gets the two built-in deployment alarms (error logs, target 5xx).
+    const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb);
+    const deploymentAlarms: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
+    this.alarmTopic = builtin?.topic;
+
+    const database = props.database ? buildDatabase(this, vpc, props.database, environment) : {};
+    // With a Monitoring, the flags' rollback monitors are its CRITICAL alarms, which exist only once the service does.
+    const flagsFirst = props.monitoring
+      ? {}
+      : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, deploymentAlarms);
+    const parts: Array<Partial<ServiceWiring>> = [database, flagsFirst];
     const wiring: ServiceWiring = {
       variables: Object.assign({}, ...parts.map((p) => p.variables ?? {})),
       secrets: Object.assign({}, ...parts.map((p) => p.secrets ?? {})),
@@ -125,10 +94,30 @@ export class EnvironmentStack extends Stack {
       service, environment, vpc, logGroup: this.logGroup, healthcheck: props.healthcheck, loadBalancing: lb, deploymentAlarms, wiring,
     });
 
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    if (props.monitoring) {
+      const monitoring = addServiceMonitoring(this, {
+        service,
+        environment,
+        monitoring: props.monitoring,
+        logGroup: this.logGroup,
+        ecsService: fargate,
+        cluster: fargate.cluster,
+        loadBalancer: lb?.alb,
+        targetGroup: lb?.blue,
+      });
+      // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
+      useAsDeploymentAlarms(fargate, monitoring);
+      const flags = buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, monitoring.criticalAlarms);
+      const container = fargate.taskDefinition.defaultContainer!;
+      for (const [name, value] of Object.entries(flags.variables ?? {})) container.addEnvironment(name, value);
+      for (const statement of flags.taskPolicy ?? []) fargate.taskDefinition.addToTaskRolePolicy(statement);
+    }
+
+    if (this.alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName });
-    new CfnOutput(this, 'ClusterName', { value: fargate.cluster.clusterName });
-    new CfnOutput(this, 'ServiceName', { value: fargate.serviceName });
+    // The pipeline reads these two to wait for the ECS deployment.
+    new CfnOutput(this, STACK_OUTPUTS.clusterName, { value: fargate.cluster.clusterName });
+    new CfnOutput(this, STACK_OUTPUTS.serviceName, { value: fargate.serviceName });
     if (lb) new CfnOutput(this, 'LoadBalancerDnsName', { value: lb.alb.loadBalancerDnsName });
     if (infra.domain) new CfnOutput(this, 'Url', { value: `https://${infra.domain.name}` });
 
@@ -141,5 +130,82 @@ export class EnvironmentStack extends Stack {
   /** The AZs CloudFormation picks at deploy time: no context lookup, no credentials at synthesis. */
   public get availabilityZones(): string[] {
     return Array.from({ length: AZ_COUNT }, (_, i) => Fn.select(i, Fn.getAzs()));
+  }
+
+  /**
+   * The deployment alarms of a service without a Monitoring: error-level logs and, behind a load balancer,
+   * target 5xx, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
+   * encrypted with the AWS managed key `alias/aws/sns`.
+   */
+  private builtinDeploymentAlarms(
+    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined,
+  ): { alarms: cloudwatch.Alarm[]; topic: sns.Topic } {
+    const svc = pascalCase(service.name);
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts the ${service.name} ${environment.name} alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }));
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: `${service.name}-${environment.name}-alarms`,
+      displayName: `${service.name} ${environment.name} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        ArnLike: {
+          'aws:SourceArn': this.formatArn({
+            service: 'cloudwatch', resource: 'alarm', resourceName: `${service.name}-${environment.name}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }));
+
+    const errors = new logs.MetricFilter(this, `${svc}ErrorFilter`, {
+      logGroup: this.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'error'),
+      metricNamespace: `shipshape/${service.name}`,
+      metricName: 'ErrorLogs',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const alarms: cloudwatch.Alarm[] = [new cloudwatch.Alarm(this, `${svc}ErrorLogsAlarm`, {
+      alarmName: alarmName(service.name, environment.name, ERROR_LOGS_ALARM),
+      alarmDescription: `${service.name} in ${environment.name} logged errors at level "error".`,
+      metric: errors.metric({ statistic: 'Sum', period: Duration.seconds(ERROR_LOGS_ALARM.periodSeconds) }),
+      threshold: ERROR_LOGS_ALARM.threshold,
+      evaluationPeriods: ERROR_LOGS_ALARM.evaluationPeriods,
+      datapointsToAlarm: ERROR_LOGS_ALARM.datapointsToAlarm,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    })];
+    if (lb) {
+      alarms.push(new cloudwatch.Alarm(this, `${svc}Target5xxAlarm`, {
+        alarmName: alarmName(service.name, environment.name, TARGET_5XX_ALARM),
+        alarmDescription: `${service.name} in ${environment.name} answered with 5xx through the load balancer.`,
+        metric: lb.target5xx,
+        threshold: TARGET_5XX_ALARM.threshold,
+        evaluationPeriods: TARGET_5XX_ALARM.evaluationPeriods,
+        datapointsToAlarm: TARGET_5XX_ALARM.datapointsToAlarm,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
+    for (const a of alarms) {
+      a.addAlarmAction(new cwActions.SnsAction(topic));
+      a.addOkAction(new cwActions.SnsAction(topic));
+    }
+    return { alarms, topic };
   }
 }

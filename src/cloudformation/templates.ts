@@ -136,6 +136,7 @@ export function buildApp(
       database: model.databases.find((d) => d.service === t.service.name),
       flags: model.flags,
       healthcheck: imageHealthcheck(model, t.service.name),
+      monitoring: model.monitoring.find((m) => m.service === t.service.name),
     });
     stacks.set(t.filePath, t.stackName);
   }

@@ -1,0 +1,90 @@
+/**
+ * ECS task and deployment events → a log group → metric filters. This gives the task-restarts and
+ * failed-deployments alarms their metrics, the dashboard its deployment count, and the on-call
+ * engineer a record of what changed. Written without CDK's log-group target, which needs a custom
+ * resource (and therefore an asset).
+ */
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { eventsLogGroupName, monitoringNamespace } from '../../core/naming';
+
+export interface ServiceEventsProps {
+  readonly service: string;
+  readonly environment: string;
+  readonly logRetentionDays: number;
+  readonly cluster?: ecs.ICluster;
+  readonly ecsService?: ecs.BaseService;
+}
+
+export class ServiceEvents extends Construct {
+  public readonly logGroup: logs.LogGroup;
+  /** Tasks that stopped because an essential container exited or the task failed to start. */
+  public readonly taskStops?: cloudwatch.Metric;
+  /** ECS deployments that started. */
+  public readonly deploymentsStarted?: cloudwatch.Metric;
+  /** ECS deployments that failed (and rolled back). */
+  public readonly deploymentsFailed?: cloudwatch.Metric;
+
+  constructor(scope: Construct, id: string, props: ServiceEventsProps) {
+    super(scope, id);
+    const { service, environment } = props;
+    const namespace = monitoringNamespace(service, environment);
+    const name = eventsLogGroupName(service, environment);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: name,
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stack = Stack.of(this);
+    const targetArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const target: events.IRuleTarget = { bind: () => ({ arn: targetArn }) };
+    new logs.ResourcePolicy(this, 'Policy', {
+      resourcePolicyName: `${service}-${environment}-ecs-events`,
+      policyStatements: [new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      })],
+    });
+
+    const filter = (fid: string, metricName: string, pattern: logs.IFilterPattern) => {
+      new logs.MetricFilter(this, fid, { logGroup: this.logGroup, filterPattern: pattern, metricNamespace: namespace, metricName, metricValue: '1', defaultValue: 0 });
+      return new cloudwatch.Metric({ namespace, metricName, statistic: 'Sum' });
+    };
+
+    const cluster = props.cluster ?? props.ecsService?.cluster;
+    if (cluster) {
+      new events.Rule(this, 'TaskStops', {
+        description: `Tasks of ${service} in ${environment} that stopped unexpectedly`,
+        eventPattern: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Task State Change'],
+          detail: {
+            clusterArn: [cluster.clusterArn],
+            lastStatus: ['STOPPED'],
+            stopCode: ['EssentialContainerExited', 'TaskFailedToStart'],
+            ...(props.ecsService ? { group: [`service:${props.ecsService.serviceName}`] } : {}),
+          },
+        },
+        targets: [target],
+      });
+      this.taskStops = filter('TaskStopsFilter', 'TaskStops', logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'));
+    }
+    if (props.ecsService) {
+      new events.Rule(this, 'Deployments', {
+        description: `Deployments of ${service} in ${environment}`,
+        eventPattern: { source: ['aws.ecs'], detailType: ['ECS Deployment State Change'], resources: [props.ecsService.serviceArn] },
+        targets: [target],
+      });
+      this.deploymentsStarted = filter('DeploymentsStartedFilter', 'DeploymentsStarted',
+        logs.FilterPattern.stringValue('$.detail.eventName', '=', 'SERVICE_DEPLOYMENT_IN_PROGRESS'));
+      this.deploymentsFailed = filter('DeploymentsFailedFilter', 'DeploymentsFailed',
+        logs.FilterPattern.stringValue('$.detail.eventName', '=', 'SERVICE_DEPLOYMENT_FAILED'));
+    }
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The aws-cdk-lib side of a service's Monitoring: alarms routed by severity, the dashboard, the
+ * canary and the log and event metric filters, in one construct the environment stack adds with
+ * {@link addServiceMonitoring}. Alarms whose metric needs a target the stack does not pass
+ * (load balancer, target group, ECS service, URL) are skipped and listed in `skipped`.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ServiceCanary } from './canary';
+import { buildDashboard } from './dashboard';
+import { ServiceEvents } from './events';
+import { MetricTargets, missingTargets, resolveMetric } from './metrics';
+import { SeverityRoutes } from './routes';
+import { pascalCase } from '../../core/names';
+import { alarmName, monitoringNamespace } from '../../core/naming';
+import type { EnvironmentModel, ServiceModel } from '../../model';
+import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../../monitoring/model';
+import { alarmsIn, isRollbackAlarm } from '../../monitoring/model';
+import { severityLabel } from '../../monitoring/severity';
+
+export interface ServiceMonitoringProps {
+  readonly service: ServiceModel;
+  readonly environment: EnvironmentModel;
+  readonly monitoring: MonitoringModel;
+  /** The service's log group (JSON lines); the error-level metric filter reads it. */
+  readonly logGroup: logs.ILogGroup;
+  readonly ecsService?: ecs.BaseService;
+  /** @default - the ECS service's cluster */
+  readonly cluster?: ecs.ICluster;
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
+  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+  /** @default - the environment's url; without one there is no canary */
+  readonly url?: string;
+}
+
+/** An alarm that was not created, and why. */
+export interface SkippedAlarm {
+  readonly name: string;
+  readonly missing: readonly MonitoringTarget[];
+}
+
+const COMPARISON: Record<string, cloudwatch.ComparisonOperator> = {
+  '>': cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  '>=': cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  '<': cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+  '<=': cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+};
+const ANOMALY: Record<string, string> = {
+  above: 'GreaterThanUpperThreshold',
+  below: 'LessThanLowerThreshold',
+  outside: 'LessThanLowerOrGreaterThanUpperThreshold',
+};
+const MISSING: Record<string, cloudwatch.TreatMissingData> = {
+  breaching: cloudwatch.TreatMissingData.BREACHING,
+  notBreaching: cloudwatch.TreatMissingData.NOT_BREACHING,
+  ignore: cloudwatch.TreatMissingData.IGNORE,
+  missing: cloudwatch.TreatMissingData.MISSING,
+};
+
+export class ServiceMonitoring extends Construct {
+  /**
+   * The CRITICAL metric and anomaly alarms: the deployment's rollback alarms (a CRITICAL composite
+   * alarm pages but is left out; its CRITICAL parts are in). Feed them to the ECS service's
+   * deployment alarms (by {@link criticalAlarmNames}, which are literal and avoid a dependency
+   * cycle) and to the AppConfig environment's monitors.
+   */
+  public readonly criticalAlarms: cloudwatch.IAlarm[] = [];
+  /** The literal CloudWatch names of {@link criticalAlarms}, in the same order. */
+  public readonly criticalAlarmNames: string[] = [];
+  /** Every alarm created, by its name within the service. */
+  public readonly alarms = new Map<string, cloudwatch.IAlarm>();
+  /** Alarms not created because the stack lacks what their metric needs. */
+  public readonly skipped: SkippedAlarm[] = [];
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly routes: SeverityRoutes;
+  public readonly canary?: ServiceCanary;
+  public readonly events?: ServiceEvents;
+
+  constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
+    super(scope, id);
+    const { service, environment, monitoring } = props;
+    const svc = service.name;
+    const env = environment.name;
+
+    this.routes = new SeverityRoutes(this, 'Routes', {
+      service: svc, environment: env, escalation: monitoring.escalation, logRetentionDays: environment.logRetentionDays,
+    });
+
+    // Structured JSON logs: count the lines at an error level.
+    const namespace = monitoringNamespace(svc, env);
+    const levels = monitoring.logs.errorLevels.map((l) => logs.FilterPattern.stringValue(`$.${monitoring.logs.levelField}`, '=', l));
+    new logs.MetricFilter(this, 'ErrorLinesFilter', {
+      logGroup: props.logGroup,
+      filterPattern: levels.length === 1 ? levels[0] : logs.FilterPattern.any(...levels),
+      metricNamespace: namespace,
+      metricName: 'ErrorLogLines',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const errorLines = new cloudwatch.Metric({ namespace, metricName: 'ErrorLogLines', statistic: 'Sum', period: Duration.minutes(1) });
+
+    const cluster = props.cluster ?? props.ecsService?.cluster;
+    if (cluster || props.ecsService) {
+      this.events = new ServiceEvents(this, 'Events', {
+        service: svc, environment: env, logRetentionDays: environment.logRetentionDays, cluster, ecsService: props.ecsService,
+      });
+    }
+    const url = props.url ?? environment.url;
+    if (url && monitoring.canary) {
+      this.canary = new ServiceCanary(this, 'Canary', { service: svc, environment: env, url, canary: monitoring.canary });
+    }
+
+    const targets: MetricTargets = {
+      errorLines,
+      ecsService: props.ecsService,
+      cluster,
+      loadBalancer: props.loadBalancer,
+      targetGroup: props.targetGroup,
+      canary: this.canary?.canary,
+      events: this.events,
+    };
+    const wanted = alarmsIn(monitoring, env);
+    const critical: Array<readonly [string, cloudwatch.Alarm]> = [];
+    // Metric alarms first, composites after the alarms they combine.
+    for (const a of [...wanted.filter((x) => x.condition.kind !== 'composite'), ...wanted.filter((x) => x.condition.kind === 'composite')]) {
+      const created = this.createAlarm(a, targets, svc, env);
+      if (!created) continue;
+      this.alarms.set(a.name, created);
+      const topic = this.routes.topicFor(a.severity);
+      if (topic && created instanceof cloudwatch.AlarmBase) {
+        created.addAlarmAction(new cwActions.SnsAction(topic));
+        created.addOkAction(new cwActions.SnsAction(topic));
+      }
+      if (isRollbackAlarm(a)) {
+        this.criticalAlarms.push(created);
+        this.criticalAlarmNames.push(alarmName(svc, env, a.name));
+        if (created instanceof cloudwatch.Alarm) critical.push([alarmName(svc, env, a.name), created]);
+      }
+    }
+    this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
+
+    this.dashboard = buildDashboard(this, { service: svc, environment: env, alarms: [...this.alarms.values()], criticalAlarms: critical, targets });
+  }
+
+  private createAlarm(a: AlarmModel, targets: MetricTargets, svc: string, env: string): cloudwatch.IAlarm | undefined {
+    const missing = missingTargets(a.needs, targets);
+    if (missing.length > 0) {
+      this.skipped.push({ name: a.name, missing });
+      return undefined;
+    }
+    const name = alarmName(svc, env, a.name);
+    const description = alarmDescription(a);
+    const id = `${pascalCase(a.name)}Alarm`;
+    const c = a.condition;
+    if (c.kind === 'composite') {
+      const parts = c.alarms.map((n) => this.alarms.get(n));
+      if (parts.some((p) => p === undefined)) {
+        this.skipped.push({ name: a.name, missing: [] });
+        return undefined;
+      }
+      const rules = parts.map((p) => cloudwatch.AlarmRule.fromAlarm(p!, cloudwatch.AlarmState.ALARM));
+      return new cloudwatch.CompositeAlarm(this, id, {
+        compositeAlarmName: name,
+        alarmDescription: description,
+        alarmRule: c.operator === 'any' ? cloudwatch.AlarmRule.anyOf(...rules) : cloudwatch.AlarmRule.allOf(...rules),
+      });
+    }
+    const metric = resolveMetric(c.metric, c.periodSeconds, targets);
+    if (!metric) {
+      this.skipped.push({ name: a.name, missing: [] });
+      return undefined;
+    }
+    if (c.kind === 'threshold') {
+      return new cloudwatch.Alarm(this, id, {
+        alarmName: name,
+        alarmDescription: description,
+        metric,
+        threshold: c.threshold,
+        comparisonOperator: COMPARISON[c.comparison],
+        evaluationPeriods: c.evaluationPeriods,
+        datapointsToAlarm: c.datapointsToAlarm,
+        treatMissingData: MISSING[c.treatMissingData],
+      });
+    }
+    // Anomaly detection has no L2 alarm: the band is a metric-math expression over the metric.
+    const cfn = new cloudwatch.CfnAlarm(this, id, {
+      alarmName: name,
+      alarmDescription: description,
+      comparisonOperator: ANOMALY[c.direction],
+      evaluationPeriods: c.evaluationPeriods,
+      datapointsToAlarm: c.datapointsToAlarm,
+      treatMissingData: c.treatMissingData,
+      thresholdMetricId: 'band',
+      metrics: [...metricQueries(metric, c.periodSeconds), { id: 'band', expression: `ANOMALY_DETECTION_BAND(m, ${c.bandWidth})`, label: 'expected band', returnData: true }],
+    });
+    return cloudwatch.Alarm.fromAlarmName(this, `${id}Ref`, cfn.ref);
+  }
+}
+
+/** The metric as CloudFormation metric-data queries, the alarmed series with id `m`. */
+function metricQueries(metric: cloudwatch.IMetric, periodSeconds: number): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
+  if (metric instanceof cloudwatch.MathExpression) {
+    const inner = Object.entries(metric.usingMetrics)
+      .map(([id, m]) => ({ id, returnData: false, metricStat: metricStat(m as cloudwatch.Metric, periodSeconds) }));
+    return [...inner, { id: 'm', expression: metric.expression, returnData: true }];
+  }
+  return [{ id: 'm', returnData: true, metricStat: metricStat(metric as cloudwatch.Metric, periodSeconds) }];
+}
+
+function metricStat(m: cloudwatch.Metric, periodSeconds: number): cloudwatch.CfnAlarm.MetricStatProperty {
+  return {
+    metric: {
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensions: Object.entries(m.dimensions ?? {}).map(([name, value]) => ({ name, value: String(value) })),
+    },
+    period: periodSeconds,
+    stat: m.statistic,
+  };
+}
+
+/** Severity, what it watches, the impact and the runbook link (CloudWatch allows 1024 characters). */
+export function alarmDescription(a: AlarmModel): string {
+  const tail = ` Impact: ${a.impact} Runbook: ${a.runbookUrl}`;
+  const head = `${severityLabel(a.severity)}: ${a.summary}`;
+  const room = 1024 - tail.length;
+  return (head.length > room ? `${head.slice(0, Math.max(0, room - 1))}…` : head) + tail;
+}
+
+/** Add a service's monitoring to an environment stack. The one call the stack makes. */
+export function addServiceMonitoring(scope: Construct, props: ServiceMonitoringProps): ServiceMonitoring {
+  return new ServiceMonitoring(scope, 'Monitoring', props);
+}

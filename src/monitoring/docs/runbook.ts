@@ -1,0 +1,78 @@
+/** One runbook per alarm: docs/runbooks/<alarm>.md. */
+import { alarmUrl, lastGoodImageTagParameter, serviceLogGroupName } from '../../core/naming';
+import type { ProjectModel } from '../../model';
+import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../model';
+import { evaluationWindowSeconds } from '../model';
+import { severityLabel } from '../severity';
+import { alarmName, dashboardLink, marker, ordered, rollbackCommand, routeSentence } from './common';
+
+const NEEDS: Record<MonitoringTarget, string> = {
+  'load-balancer': 'a load balancer',
+  'target-group': 'a load balancer target group',
+  'ecs-service': 'an ECS service',
+  'cluster': 'an ECS cluster',
+  'url': 'a public URL (the canary)',
+  'log-group': 'the service log group',
+};
+
+/** The condition in words: threshold, evaluation and window. */
+export function describeCondition(alarm: AlarmModel, all: readonly AlarmModel[]): string {
+  const c = alarm.condition;
+  if (c.kind === 'composite') return `${c.operator === 'any' ? 'any' : 'all'} of ${c.alarms.map((a) => `\`${a}\``).join(', ')} in ALARM`;
+  const window = evaluationWindowSeconds(alarm, all);
+  const when = `${c.datapointsToAlarm} of ${c.evaluationPeriods} periods of ${c.periodSeconds} s (window ${window / 60} min)`;
+  if (c.kind === 'anomaly') return `outside (${c.direction}) the anomaly band of ${c.bandWidth} standard deviations, for ${when}`;
+  return `\`${c.comparison} ${c.threshold}${c.unit === 'none' ? '' : ` ${c.unit}`}\` for ${when}`;
+}
+
+export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel): string {
+  const service = monitoring.service;
+  const envs = ordered(model).filter((e) => alarm.environments === undefined || alarm.environments.includes(e.name));
+  const up = '../'.repeat(alarm.runbookPath.split('/').length - 2);
+  const lines: string[] = [
+    marker(model),
+    `# Runbook: ${service} ${alarm.name}`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| Severity | **${severityLabel(alarm.severity)}** |`,
+    `| Service | \`${service}\` |`,
+    `| Watches | ${alarm.summary} |`,
+    `| Impact | ${alarm.impact} |`,
+    `| Condition | ${describeCondition(alarm, monitoring.alarms)} |`,
+    `| Route | ${routeSentence(monitoring.escalation, alarm.severity, service)} |`,
+    '',
+  ];
+  if (alarm.needs.some((n) => n !== 'log-group')) {
+    lines.push(`The alarm exists where the environment stack has ${alarm.needs.map((n) => NEEDS[n]).join(' and ')}.`, '');
+  }
+  lines.push(
+    '## Where to look',
+    '',
+    '| environment | CloudWatch alarm | dashboard | log group | last good image tag |',
+    '|---|---|---|---|---|',
+    ...envs.map((e) => {
+      const name = alarmName(service, e.name, alarm.name);
+      return `| ${e.name} | [\`${name}\`](${alarmUrl(e.region, name)}) | ${dashboardLink(service, e)} | \`${serviceLogGroupName(service, e.name)}\` | \`${lastGoodImageTagParameter(service, e.name)}\` |`;
+    }),
+    '',
+    '## Checks',
+    '',
+    ...(alarm.steps.length > 0 ? alarm.steps.map((s, i) => `${i + 1}. ${s}`) : ['1. Open the dashboard (table above) and compare the alarm time with "What changed?".']),
+    '',
+    '## Escalation',
+    '',
+    `1. ${routeSentence(monitoring.escalation, alarm.severity, service)}`,
+    alarm.severity === 'critical'
+      ? '2. Unacknowledged pages escalate by the pager service\'s own escalation policy (configured in PagerDuty or Opsgenie).'
+      : '2. If users are affected, treat it as CRITICAL: page the on-call engineer through the pager service.',
+    `3. If the impact lasts more than 30 minutes or spreads, declare an incident and follow [incident response](${up}incident-response.md).`,
+    '',
+    '## Rollback',
+    '',
+    `Redeploy the last image tag that passed verification (details in the [rollback playbook](${up}playbooks/rollback.md)):`,
+    '',
+  );
+  for (const e of envs) lines.push(`### ${e.name}`, '', '```sh', rollbackCommand(model, service, e), '```', '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,110 @@
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import { Duration } from '../core/duration';
+import { Problem, problem } from '../core/errors';
+import { parseProps } from '../core/schema';
+import { ShipshapeConstruct } from '../shipshape';
+import type { EscalationModel } from './model';
+
+/** Where CRITICAL alarms page. */
+export interface CriticalRoute {
+  /**
+   * Name of an SSM parameter (type String) that holds the pager's HTTPS integration URL, for example
+   * a PagerDuty or Opsgenie CloudWatch integration. The template reads it at deploy time through a
+   * CloudFormation parameter of type `AWS::SSM::Parameter::Value<String>`: the URL never appears in
+   * the template or the repository.
+   */
+  readonly pagerEndpointParameter: string;
+}
+
+/** A Slack channel reached through AWS Chatbot (the workspace must be authorized in the Chatbot console once). */
+export interface SlackRoute {
+  /** The Slack workspace id, for example `T0123ABCD`. */
+  readonly workspaceId: string;
+  /** The Slack channel id, for example `C0123ABCD`. */
+  readonly channelId: string;
+}
+
+/** Where WARNING alarms notify: exactly one of `slack` or `email`. */
+export interface WarningRoute {
+  readonly slack?: SlackRoute;
+  /** Email addresses subscribed to the WARNING topic (each confirms the subscription once). */
+  readonly email?: readonly string[];
+}
+
+/** Where INFO alarms go: a periodic email digest. */
+export interface InfoRoute {
+  /** Email addresses that receive the digest. */
+  readonly email: readonly string[];
+  /**
+   * How often the digest is sent; a digest lists every INFO alarm state change since the previous one.
+   * @default Duration.hours(24)
+   */
+  readonly every?: Duration;
+}
+
+/** Props of an {@link EscalationPolicy}. */
+export interface EscalationPolicyProps {
+  readonly critical: CriticalRoute;
+  readonly warning: WarningRoute;
+  /**
+   * @default - no digest: INFO alarms are only shown on the dashboard
+   */
+  readonly info?: InfoRoute;
+}
+
+const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'an email address' });
+const ssmName = z.string({ message: "the name of an SSM parameter, for example '/pager/url'" })
+  .regex(/^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/, { message: "the name of an SSM parameter, for example '/pager/url'" });
+
+const schema = z.strictObject({
+  critical: z.strictObject({ pagerEndpointParameter: ssmName }, { message: "a pager route: { pagerEndpointParameter: '/pager/url' }" }),
+  warning: z.strictObject({
+    slack: z.strictObject({
+      workspaceId: z.string().regex(/^[A-Z0-9]{9,15}$/, { message: 'a Slack workspace id such as T0123ABCD' }),
+      channelId: z.string().regex(/^[A-Z0-9]{9,15}$/, { message: 'a Slack channel id such as C0123ABCD' }),
+    }).optional(),
+    email: z.array(email).min(1).optional(),
+  }, { message: 'a warning route: { slack: {...} } or { email: [...] }' })
+    .refine((w) => (w.slack === undefined) !== (w.email === undefined), { message: 'exactly one of slack or email' }),
+  info: z.strictObject({
+    email: z.array(email).min(1),
+    every: z.custom<Duration>(Duration.isDuration, { message: 'a Duration' })
+      .refine((d) => d.toSeconds() >= 3600 && d.toSeconds() <= 7 * 86400 && d.toSeconds() % 3600 === 0, { message: 'whole hours from 1h to 7d' })
+      .default(() => Duration.hours(24)),
+  }).optional(),
+}) satisfies z.ZodType<unknown, EscalationPolicyProps>;
+
+/**
+ * The project's escalation routes, configured once: CRITICAL pages, WARNING goes to chat or
+ * email, INFO becomes a digest. Every service's alarms use these routes.
+ */
+export class EscalationPolicy extends ShipshapeConstruct {
+  /** @internal */
+  public readonly _model: EscalationModel;
+
+  constructor(scope: IConstruct, id: string, props: EscalationPolicyProps) {
+    super(scope, id);
+    const p = parseProps(schema, props, this.constructPath, 'SS-ESCALATION');
+    const warning: EscalationModel['warning'] = p.warning.slack
+      ? { kind: 'slack', workspaceId: p.warning.slack.workspaceId, channelId: p.warning.slack.channelId }
+      : { kind: 'email', addresses: p.warning.email! };
+    this._model = {
+      path: this.constructPath,
+      critical: { pagerEndpointParameter: p.critical.pagerEndpointParameter },
+      warning,
+      ...(p.info ? { info: { kind: 'email-digest', addresses: p.info.email, everyHours: p.info.every.toSeconds() / 3600 } } : {}),
+    };
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const all = this.shipshape.membersOf(EscalationPolicy);
+    if (all[0] !== this) {
+      return [problem('SS-ESCALATION-DUPLICATE', this.constructPath, '(construct)', this.node.id,
+        `the only EscalationPolicy of the project (already declared at ${all[0].constructPath})`,
+        'Escalation routes are configured once per project; every service uses them.')];
+    }
+    return [];
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The monitoring part of the model: plain, readonly data that the CloudFormation side
+ * (alarms, routes, dashboard, canary) and the docs renderers (runbooks, playbooks) read.
+ */
+
+/** How urgently an alarm reaches a person. */
+export type SeverityLevel = 'critical' | 'warning' | 'info';
+
+/** The built-in alarms of a service. */
+export type PresetKind =
+  | 'http-5xx-rate'
+  | 'p99-latency'
+  | 'unhealthy-hosts'
+  | 'cpu'
+  | 'memory'
+  | 'task-restarts'
+  | 'failed-deployments'
+  | 'error-rate'
+  | 'canary';
+
+/** What an alarm's metric needs from the stack; an alarm whose target is missing is not created. */
+export type MonitoringTarget = 'load-balancer' | 'target-group' | 'ecs-service' | 'cluster' | 'url' | 'log-group';
+
+export type Comparison = '>' | '>=' | '<' | '<=';
+export type MetricUnit = 'percent' | 'milliseconds' | 'seconds' | 'count' | 'bytes' | 'none';
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+
+/** The metric an alarm reads. */
+export type MetricSource =
+  | { readonly kind: 'preset'; readonly preset: PresetKind }
+  | {
+    readonly kind: 'custom';
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Readonly<Record<string, string>>;
+    readonly statistic: string;
+  };
+
+/** How often and for how long a metric alarm looks. */
+export interface EvaluationModel {
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: TreatMissingData;
+}
+
+export type AlarmCondition =
+  | ({
+    readonly kind: 'threshold';
+    readonly metric: MetricSource;
+    readonly threshold: number;
+    readonly comparison: Comparison;
+    readonly unit: MetricUnit;
+  } & EvaluationModel)
+  | ({
+    readonly kind: 'anomaly';
+    readonly metric: MetricSource;
+    /** Width of the expected band, in standard deviations. */
+    readonly bandWidth: number;
+    readonly direction: 'above' | 'below' | 'outside';
+  } & EvaluationModel)
+  | {
+    readonly kind: 'composite';
+    readonly operator: 'any' | 'all';
+    /** Names (within the same service) of the alarms this one combines. */
+    readonly alarms: readonly string[];
+  };
+
+export interface AlarmModel {
+  /** Construct path of the alarm (or of the Monitoring that created the preset). */
+  readonly path: string;
+  /** The alarm's name within its service, for example `http-5xx-rate`. */
+  readonly name: string;
+  readonly severity: SeverityLevel;
+  /** One sentence: what the alarm watches. */
+  readonly summary: string;
+  /** What users notice while it is in ALARM. */
+  readonly impact: string;
+  /** The preset it came from, if any. */
+  readonly preset?: PresetKind;
+  readonly condition: AlarmCondition;
+  /** Targets the metric needs; when the stack lacks one, the alarm is skipped. */
+  readonly needs: readonly MonitoringTarget[];
+  /** Runbook checks, in order: the preset's defaults, then the user's own. */
+  readonly steps: readonly string[];
+  /** Environments the alarm exists in; undefined means every environment. */
+  readonly environments?: readonly string[];
+  /** The runbook file, relative to the project root. */
+  readonly runbookPath: string;
+  /** Where the alarm description points: a repository URL, or the relative runbook path. */
+  readonly runbookUrl: string;
+}
+
+/** Where the CRITICAL alarms page. */
+export interface CriticalRouteModel {
+  /** SSM parameter (type String) holding the pager's HTTPS integration URL. */
+  readonly pagerEndpointParameter: string;
+}
+
+export type WarningRouteModel =
+  | { readonly kind: 'slack'; readonly workspaceId: string; readonly channelId: string }
+  | { readonly kind: 'email'; readonly addresses: readonly string[] };
+
+export interface InfoRouteModel {
+  readonly kind: 'email-digest';
+  readonly addresses: readonly string[];
+  /** Hours between two digests. */
+  readonly everyHours: number;
+}
+
+export interface EscalationModel {
+  readonly path: string;
+  readonly critical: CriticalRouteModel;
+  readonly warning: WarningRouteModel;
+  readonly info?: InfoRouteModel;
+}
+
+export interface JourneyModel {
+  readonly name: string;
+  readonly path: string;
+  readonly method: 'GET' | 'HEAD';
+  readonly expectStatus: number;
+}
+
+export interface CanaryModel {
+  readonly everyMinutes: number;
+  readonly timeoutSeconds: number;
+  /** The health check first, then the user journeys. */
+  readonly journeys: readonly JourneyModel[];
+}
+
+export interface TracingModel {
+  readonly kind: 'xray';
+  /** The X-Ray daemon image, `public.ecr.aws/xray/aws-xray-daemon:<tag>`. */
+  readonly image: string;
+}
+
+export interface LogsModel {
+  /** The JSON field holding the level, for example `level`. */
+  readonly levelField: string;
+  /** Levels counted as errors. */
+  readonly errorLevels: readonly string[];
+}
+
+/** Everything that watches one service. */
+export interface MonitoringModel {
+  readonly path: string;
+  readonly service: string;
+  readonly alarms: readonly AlarmModel[];
+  readonly escalation: EscalationModel;
+  readonly canary?: CanaryModel;
+  readonly tracing?: TracingModel;
+  readonly logs: LogsModel;
+}
+
+/** The alarms of `monitoring` that exist in `env`. */
+export function alarmsIn(monitoring: MonitoringModel, env: string): AlarmModel[] {
+  return monitoring.alarms.filter((a) => a.environments === undefined || a.environments.includes(env));
+}
+
+/** The evaluation window of an alarm in seconds (a composite alarm: its longest part). */
+export function evaluationWindowSeconds(alarm: AlarmModel, all: readonly AlarmModel[]): number {
+  const c = alarm.condition;
+  if (c.kind !== 'composite') return c.periodSeconds * c.evaluationPeriods;
+  const parts = all.filter((a) => c.alarms.includes(a.name) && a !== alarm);
+  return Math.max(0, ...parts.map((p) => evaluationWindowSeconds(p, all.filter((x) => x !== alarm))));
+}
+
+/**
+ * True for the alarms that roll deployments back: CRITICAL metric and anomaly alarms. A CRITICAL
+ * composite alarm pages but is not a rollback alarm itself (its CRITICAL parts are).
+ */
+export function isRollbackAlarm(alarm: AlarmModel): boolean {
+  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite';
+}

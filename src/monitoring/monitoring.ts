@@ -1,0 +1,286 @@
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import { Duration } from '../core/duration';
+import { Problem, problem } from '../core/errors';
+import { NAME_PATTERN, NAME_RULE } from '../core/names';
+import { runbookPath } from '../core/naming';
+import { parseProps } from '../core/schema';
+import { Environment } from '../environment/environment';
+import { Service } from '../service/service';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { Alarm, AlarmProps } from './alarm';
+import { EscalationPolicy } from './escalation';
+import type { AlarmModel, CanaryModel, MonitoringModel } from './model';
+import { evaluationWindowSeconds, isRollbackAlarm } from './model';
+import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
+import { SEVERITY_EXPECTED, Severity } from './severity';
+import { Tracing } from './tracing';
+
+/** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */
+export interface PresetOptions {
+  /** @default - the preset's threshold (see the README table) */
+  readonly threshold?: number;
+  /** @default - the preset's severity */
+  readonly severity?: Severity;
+  /** @default - the preset's period */
+  readonly period?: Duration;
+  /** @default - the preset's evaluation periods */
+  readonly evaluationPeriods?: number;
+  /** @default - the preset's datapoints to alarm, capped at the evaluation periods */
+  readonly datapointsToAlarm?: number;
+  /** Runbook checks added after the preset's own. @default [] */
+  readonly steps?: readonly string[];
+  /** @default - every environment */
+  readonly environments?: readonly string[];
+}
+
+/** The built-in alarms: each enabled by default (where the stack has what its metric needs). */
+export type PresetAlarms = { readonly [K in PresetKey]?: PresetOptions | false };
+
+/** An HTTP check the canary runs after the health path. */
+export interface Journey {
+  /** A short name, shown as the canary step. */
+  readonly name: string;
+  /** The path under the environment's URL, starting with '/'. */
+  readonly path: string;
+  /** @default 'GET' */
+  readonly method?: 'GET' | 'HEAD';
+  /** @default 200 */
+  readonly expectStatus?: number;
+}
+
+/** The Synthetics canary that calls the service from outside. */
+export interface CanaryOptions {
+  /** @default Duration.minutes(5) */
+  readonly every?: Duration;
+  /** @default Duration.seconds(60) */
+  readonly timeout?: Duration;
+  /** @default [] */
+  readonly journeys?: readonly Journey[];
+}
+
+/** How the service logs (structured JSON, one object per line). */
+export interface LogOptions {
+  /** @default 'level' */
+  readonly levelField?: string;
+  /** @default ['error', 'fatal'] */
+  readonly errorLevels?: readonly string[];
+}
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly service: Service;
+  /** Overrides of the built-in alarms. @default - every preset with its defaults */
+  readonly alarms?: PresetAlarms;
+  /**
+   * The canary; `false` switches it off. It runs only in environments with a `url`.
+   * @default - the health path every 5 minutes
+   */
+  readonly canary?: CanaryOptions | false;
+  /** @default - no tracing sidecar */
+  readonly tracing?: Tracing;
+  /** @default - JSON lines with a `level` field; `error` and `fatal` count as errors */
+  readonly logs?: LogOptions;
+  /**
+   * The GitHub repository (`owner/repo`): alarm descriptions link to the runbooks there.
+   * @default - alarm descriptions hold the runbook's path relative to the repository root
+   */
+  readonly repository?: string;
+  /** @default 'main' */
+  readonly branch?: string;
+}
+
+const nonEmpty = z.string({ message: 'a non-empty sentence' }).refine((s) => s.trim().length > 0, { message: 'a non-empty sentence' });
+const envNames = z.array(z.string().regex(NAME_PATTERN, { message: NAME_RULE })).min(1);
+const duration = z.custom<Duration>(Duration.isDuration, { message: 'a Duration' });
+
+const presetSchema = z.union([z.literal(false), z.strictObject({
+  threshold: z.number({ message: 'a number' }).optional(),
+  severity: z.custom<Severity>((v) => v instanceof Severity, { message: SEVERITY_EXPECTED }).optional(),
+  period: duration.refine((d) => periodProblem(d.toSeconds()) === undefined, { message: periodProblem(7)! }).optional(),
+  evaluationPeriods: z.number().int().min(1).max(100).optional(),
+  datapointsToAlarm: z.number().int().min(1).max(100).optional(),
+  steps: z.array(nonEmpty).default([]),
+  environments: envNames.optional(),
+})], { message: 'false or preset options ({ threshold, severity, period, ... })' });
+
+type PresetField = z.ZodOptional<typeof presetSchema>;
+
+const schema = z.strictObject({
+  service: z.custom<Service>((v) => v instanceof Service, { message: 'a Service' }),
+  alarms: z.strictObject(Object.fromEntries(PRESETS.map((p) => [p.key, presetSchema.optional()])) as Record<PresetKey, PresetField>)
+    .superRefine((a, ctx) => {
+      for (const def of PRESETS) {
+        const o = a[def.key];
+        if (!o || o.threshold === undefined) continue;
+        const bad = thresholdProblem(def.unit, o.threshold);
+        if (bad) ctx.addIssue({ code: 'custom', path: [def.key, 'threshold'], message: `${bad} (${def.kind} is in ${def.unit})` });
+      }
+    }).default({}),
+  canary: z.union([z.literal(false), z.strictObject({
+    every: duration.refine((d) => d.toSeconds() % 60 === 0 && d.toSeconds() >= 60 && d.toSeconds() <= 3600, { message: 'whole minutes from 1m to 60m' })
+      .default(() => Duration.minutes(5)),
+    timeout: duration.refine((d) => d.toSeconds() >= 3 && d.toSeconds() <= 840, { message: 'from 3s to 840s' }).default(() => Duration.seconds(60)),
+    journeys: z.array(z.strictObject({
+      name: z.string().regex(/^[A-Za-z0-9 _-]{1,64}$/, { message: 'a step name of 1-64 letters, digits, spaces, dashes or underscores' }),
+      path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, { message: "a URL path starting with '/'" }),
+      method: z.enum(['GET', 'HEAD']).default('GET'),
+      expectStatus: z.number().int().min(100).max(599).default(200),
+    })).default([]),
+  })]).default(() => ({ every: Duration.minutes(5), timeout: Duration.seconds(60), journeys: [] })),
+  tracing: z.custom<Tracing>((v) => v instanceof Tracing, { message: 'Tracing.xray({ imageTag })' })
+    .refine((t) => t._tagProblem() === undefined, { message: 'Tracing.xray({ imageTag }) with a Docker image tag or a sha256: digest' }).optional(),
+  logs: z.strictObject({
+    levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default('level'),
+    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).default(['error', 'fatal']),
+  }).default({ levelField: 'level', errorLevels: ['error', 'fatal'] }),
+  repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
+  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
+}) satisfies z.ZodType<unknown, MonitoringProps>;
+
+type Parsed = z.output<typeof schema>;
+
+/**
+ * Everything that watches one service in every environment: the built-in alarms (presets),
+ * your own alarms ({@link Monitoring.addAlarm}), a dashboard per environment, a Synthetics canary,
+ * log metric filters and an optional tracing sidecar. Alarms route through the project's
+ * {@link EscalationPolicy}, and each alarm gets a runbook under `docs/runbooks/`.
+ */
+export class Monitoring extends ShipshapeConstruct {
+  /** @internal marks a valid parent of an {@link Alarm}. */
+  public readonly _isMonitoring = true;
+  public readonly service: Service;
+  private readonly props: Parsed;
+
+  constructor(scope: IConstruct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.props = parseProps(schema, props, this.constructPath, 'SS-MONITORING');
+    this.service = this.props.service;
+  }
+
+  /** Add an alarm of your own to this service. */
+  public addAlarm(id: string, props: AlarmProps): Alarm {
+    return new Alarm(this, id, props);
+  }
+
+  private get userAlarms(): Alarm[] {
+    return this.node.children.filter((c): c is Alarm => c instanceof Alarm);
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const problems: Problem[] = [];
+    const path = this.constructPath;
+    const others = this.shipshape.membersOf(Monitoring).filter((m) => m.service === this.service);
+    if (others[0] !== this) {
+      problems.push(problem('SS-MONITORING-DUPLICATE', path, 'service', this.service.name, `a service no other Monitoring watches (already watched by ${others[0].constructPath})`));
+    }
+    if (this.shipshape.membersOf(EscalationPolicy).length === 0) {
+      problems.push(problem('SS-MONITORING-ESCALATION', path, 'escalation', undefined,
+        "an EscalationPolicy in the project with a CRITICAL route (critical: { pagerEndpointParameter: '/pager/url' })",
+        'CRITICAL alarms must page someone: declare new EscalationPolicy(project, "escalation", { critical, warning, info }).'));
+    }
+    const alarms = this.alarmModels();
+    const seen = new Map<string, AlarmModel>();
+    for (const a of alarms) {
+      const first = seen.get(a.name);
+      if (first) {
+        problems.push(problem('SS-ALARM-DUPLICATE', a.path, 'name', a.name,
+          `a name no other alarm of service '${this.service.name}' uses (already used by ${first.preset ? `the built-in ${first.preset} alarm of ${first.path}` : first.path})`,
+          first.preset ? `Rename the alarm, or switch the built-in one off with alarms: { ${PRESETS.find((p) => p.kind === first.preset)!.key}: false }.` : undefined));
+      } else {seen.set(a.name, a);}
+    }
+    const envs = this.shipshape.membersOf(Environment);
+    for (const a of alarms) {
+      if (a.condition.kind === 'composite') {
+        for (const ref of a.condition.alarms) {
+          if (!seen.has(ref) || ref === a.name) problems.push(problem('SS-ALARM-COMPOSITE', a.path, 'composite', ref, `the name of another alarm of service '${this.service.name}' (${[...seen.keys()].filter((n) => n !== a.name).join(', ')})`));
+        }
+      }
+      for (const e of a.environments ?? []) {
+        if (!envs.some((x) => x.name === e)) problems.push(problem('SS-ALARM-ENVIRONMENT', a.path, 'environments', e, `the name of a declared environment (${envs.map((x) => x.name).join(', ')})`));
+      }
+    }
+    // Rollback alarms must be able to fire while the deployment bakes.
+    for (const env of envs) {
+      const strategy = env.strategy.model;
+      if (strategy.kind === 'rolling') continue;
+      for (const a of alarms.filter((x) => isRollbackAlarm(x) && (x.environments === undefined || x.environments.includes(env.name)))) {
+        const window = evaluationWindowSeconds(a, alarms);
+        if (window > strategy.bakeSeconds) {
+          problems.push(problem('SS-ALARM-BAKE', a.path, `${a.name}.evaluation`, `${window}s (period × evaluationPeriods)`,
+            `at most the ${strategy.kind} bake time of environment '${env.name}' (${strategy.bakeSeconds}s)`,
+            'CRITICAL alarms roll deployments back; one that cannot fire before the bake ends cannot stop a bad release. Shorten the alarm\'s window or lengthen the bake.'));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Every alarm of the service: the enabled presets, then the user's alarms, in declaration order. */
+  private alarmModels(): AlarmModel[] {
+    const service = this.service.name;
+    const single = this.shipshape.membersOf(Service).length <= 1;
+    const link = (name: string) => {
+      const file = runbookPath(service, name, single);
+      return { runbookPath: file, runbookUrl: this.props.repository ? `https://github.com/${this.props.repository}/blob/${this.props.branch}/${file}` : file };
+    };
+    const out: AlarmModel[] = [];
+    for (const def of PRESETS) {
+      const o = this.props.alarms[def.key];
+      if (o === false) continue;
+      if (def.kind === 'canary' && this.props.canary === false) continue;
+      const threshold = o?.threshold ?? def.threshold;
+      const canaryPeriod = def.kind === 'canary' && this.props.canary !== false ? this.props.canary.every.toSeconds() : undefined;
+      const evaluationPeriods = o?.evaluationPeriods ?? def.evaluationPeriods;
+      out.push({
+        path: this.constructPath,
+        name: def.kind,
+        severity: o?.severity?.level ?? def.severity,
+        summary: def.summary(threshold),
+        impact: def.impact,
+        preset: def.kind,
+        condition: {
+          kind: 'threshold',
+          metric: { kind: 'preset', preset: def.kind },
+          threshold,
+          comparison: def.comparison,
+          unit: def.unit,
+          periodSeconds: o?.period?.toSeconds() ?? canaryPeriod ?? def.periodSeconds,
+          evaluationPeriods,
+          datapointsToAlarm: Math.min(o?.datapointsToAlarm ?? def.datapointsToAlarm, evaluationPeriods),
+          treatMissingData: def.treatMissingData,
+        },
+        needs: def.needs,
+        steps: [...def.steps, ...(o?.steps ?? [])],
+        environments: o?.environments,
+        ...link(def.kind),
+      });
+    }
+    for (const a of this.userAlarms) out.push({ ...a._spec, ...link(a._spec.name) });
+    return out;
+  }
+
+  /** @internal */
+  public _contribute(): ModelContribution {
+    const p = this.props;
+    const canary: CanaryModel | undefined = p.canary === false ? undefined : {
+      everyMinutes: p.canary.every.toSeconds() / 60,
+      timeoutSeconds: Math.min(p.canary.timeout.toSeconds(), p.canary.every.toSeconds()),
+      journeys: [
+        { name: 'health', path: this.service.healthPath, method: 'GET', expectStatus: 200 },
+        ...p.canary.journeys,
+      ],
+    };
+    const model: MonitoringModel = {
+      path: this.constructPath,
+      service: this.service.name,
+      alarms: this.alarmModels(),
+      escalation: this.shipshape.membersOf(EscalationPolicy)[0]._model,
+      canary,
+      tracing: p.tracing?._model(),
+      logs: { levelField: p.logs.levelField, errorLevels: p.logs.errorLevels },
+    };
+    return { kind: 'monitoring', model };
+  }
+}

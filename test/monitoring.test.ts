@@ -1,0 +1,259 @@
+/**
+ * Behaviour of monitoring in the generated templates: severity routing, presets, canary,
+ * dashboard, and every bad input rejected before anything is written.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { ESCALATION, findResource, monitoringAlarmNames, shop, synthShop } from './monitoring-helpers';
+import { expectRejected } from './util';
+import { Alarm, AlarmMetric, DeploymentStrategy, Duration, Environment, Severity } from '../src';
+import { CANARY_RUNTIME } from '../src/cloudformation/monitoring';
+
+describe('severity routing', () => {
+  const { template, json } = synthShop({
+    monitoring: { alarms: { errorRate: { threshold: 10 } } },
+    extra: (m) => {
+      m.addAlarm('queue-depth', { severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'QueueDepth' }), threshold: 100, unit: 'count' });
+      m.addAlarm('signups', { severity: Severity.INFO, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Signups', statistic: 'Sum' }), threshold: 1, comparison: '<', unit: 'count' });
+    },
+  });
+  const critical = findResource(json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-critical')[0];
+  const warning = findResource(json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-warning')[0];
+  const info = findResource(json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-info')[0];
+
+  test('GIVEN a CRITICAL alarm THEN it notifies the critical topic, which pages an HTTPS endpoint read from SSM at deploy time', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-error-rate', Threshold: 10, AlarmActions: [{ Ref: critical }], OKActions: [{ Ref: critical }] });
+    template.hasParameter('PagerEndpoint', { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/pager/url', NoEcho: true });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: critical }, Protocol: 'https', Endpoint: { Ref: 'PagerEndpoint' } });
+  });
+
+  test('GIVEN a WARNING alarm and an email warning route THEN it notifies the warning topic, subscribed by email', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-queue-depth', AlarmActions: [{ Ref: warning }] });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: warning }, Protocol: 'email', Endpoint: 'team@example.com' });
+  });
+
+  test('GIVEN an INFO alarm THEN it notifies nobody at once and is listed in the scheduled digest', () => {
+    const [, alarm] = findResource(json, 'AWS::CloudWatch::Alarm', 'AlarmName', 'api-prod-signups');
+    expect(alarm.Properties.AlarmActions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Code: { ZipFile: Match.stringLikeRegexp('DescribeAlarmHistoryCommand') },
+      Environment: { Variables: Match.objectLike({ ALARM_NAMES: '["api-prod-signups"]', DIGEST_HOURS: '24', TOPIC_ARN: { Ref: info } }) },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: info }, Protocol: 'email', Endpoint: 'digest@example.com' });
+  });
+
+  test('THEN CloudWatch may publish to the topics and use their key (the AWS managed SNS key would silently drop alarms)', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'api-prod-critical', KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: critical }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+  });
+
+  test('GIVEN a Slack warning route THEN an AWS Chatbot channel configuration listens to the warning topic', () => {
+    const slack = synthShop({ escalation: { ...ESCALATION, warning: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } } } });
+    const topic = findResource(slack.json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-warning')[0];
+    slack.template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', { SlackWorkspaceId: 'T0123ABCD', SlackChannelId: 'C0123ABCD', SnsTopicArns: [{ Ref: topic }] });
+    slack.template.resourceCountIs('AWS::SNS::Subscription', 2); // pager + info email, no warning email
+  });
+});
+
+describe('presets', () => {
+  test('GIVEN a stack with only a log group and a URL THEN the error-rate and canary presets exist, with their default thresholds', () => {
+    const { template } = synthShop();
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.level = "error") || ($.level = "fatal") }',
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'shipshape/api/prod', MetricName: 'ErrorLogLines', MetricValue: '1' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'api-prod-error-rate',
+      Threshold: 5,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      MetricName: 'ErrorLogLines',
+      Namespace: 'shipshape/api/prod',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'api-prod-canary', Threshold: 90, ComparisonOperator: 'LessThanThreshold', MetricName: 'SuccessPercent', Namespace: 'CloudWatchSynthetics', Period: 300,
+    });
+  });
+
+  test('GIVEN a preset switched off or overridden THEN the template follows the override', () => {
+    const errorRate = { threshold: 2, period: Duration.minutes(2), evaluationPeriods: 2, severity: Severity.WARNING };
+    const { template } = synthShop({ monitoring: { alarms: { canary: false, errorRate } } });
+    const names = monitoringAlarmNames(template);
+    expect(names).not.toContain('api-prod-canary');
+    expect(names).toContain('api-prod-error-rate');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-error-rate', Threshold: 2, Period: 120, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+  });
+
+  test('GIVEN custom JSON log levels THEN the metric filter counts exactly those', () => {
+    const { template } = synthShop({ monitoring: { logs: { levelField: 'severity', errorLevels: ['ERROR'] } } });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.severity = "ERROR" }' });
+  });
+
+  test('GIVEN anomaly-detection and composite alarms THEN they read the band and the named alarms', () => {
+    const { template, json } = synthShop({
+      extra: (m) => {
+        m.addAlarm('latency-anomaly', { severity: Severity.WARNING, anomaly: { metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Latency', statistic: 'p90' }), bandWidth: 3, direction: 'outside' } });
+        m.addAlarm('users-hurting', { severity: Severity.CRITICAL, composite: { anyOf: ['error-rate', 'canary'] } });
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'api-prod-latency-anomaly',
+      ThresholdMetricId: 'band',
+      ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m, 3)' })]),
+    });
+    const [, composite] = findResource(json, 'AWS::CloudWatch::CompositeAlarm', 'AlarmName', 'api-prod-users-hurting');
+    expect(JSON.stringify(composite.Properties.AlarmRule)).toMatch(/ALARM\(.*\) OR ALARM\(/);
+    const critical = findResource(json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-critical')[0];
+    expect(composite.Properties.AlarmActions).toEqual([{ Ref: critical }]);
+  });
+
+  test('GIVEN an alarm limited to other environments THEN it is not in this one', () => {
+    const { template } = synthShop({
+      extra: (m, p) => {
+        new Environment(p, 'dev', { account: '123456789012', region: 'eu-west-1' });
+        m.addAlarm('dev-only', { severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'X' }), threshold: 1, environments: ['dev'] });
+      },
+    });
+    expect(monitoringAlarmNames(template)).not.toContain('api-prod-dev-only');
+    expect(monitoringAlarmNames(template)).toContain('api-prod-error-rate');
+  });
+});
+
+describe('canary and dashboard', () => {
+  const { template, json, files } = synthShop({ strategy: DeploymentStrategy.canary({ bake: Duration.minutes(20) }), monitoring: { canary: { every: Duration.minutes(10), journeys: [{ name: 'cart', path: '/cart', expectStatus: 204 }] } } });
+
+  test('THEN the canary runs inline code on the health path and the journeys, on its schedule, with the installed runtime', () => {
+    template.hasResourceProperties('AWS::Synthetics::Canary', {
+      Name: 'api-prod',
+      RuntimeVersion: CANARY_RUNTIME.name,
+      Code: { Handler: 'index.handler', Script: Match.stringLikeRegexp('executeHttpStep') },
+      Schedule: { Expression: 'rate(10 minutes)' },
+      RunConfig: Match.objectLike({
+        EnvironmentVariables: {
+          BASE_URL: 'https://api.example.com',
+          JOURNEYS: JSON.stringify([{ name: 'health', path: '/healthz', method: 'GET', expectStatus: 200 }, { name: 'cart', path: '/cart', method: 'GET', expectStatus: 204 }]),
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-canary', Period: 600 });
+  });
+
+  test('THEN the artifacts bucket is encrypted, TLS-only, private and expires artifacts, and nothing needs an asset', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })]) },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const text = files['infra/prod.template.json'];
+    expect(text).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
+    expect(Object.keys(json.Parameters).sort()).toEqual(['ImageTag', 'PagerEndpoint']);
+  });
+
+  test('THEN one dashboard answers the three questions and shows every alarm', () => {
+    const [, dashboard] = findResource(json, 'AWS::CloudWatch::Dashboard', 'DashboardName', 'api-prod');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const q of ['Is the system healthy?', 'Are users affected?', 'What changed?']) expect(body).toContain(q);
+    expect(body).toContain('alarm');
+    expect(body).toContain('Rollback alarm: api-prod-error-rate');
+  });
+
+  test('GIVEN an environment without a URL THEN there is no canary and no canary alarm', () => {
+    const none = synthShop({ url: false });
+    none.template.resourceCountIs('AWS::Synthetics::Canary', 0);
+    // Without a domain there is no load balancer either: only the alarms that need neither remain.
+    expect(monitoringAlarmNames(none.template)).toEqual(['api-prod-cpu', 'api-prod-error-rate', 'api-prod-failed-deployments', 'api-prod-memory', 'api-prod-task-restarts']);
+  });
+});
+
+describe('bad input is rejected before anything is written', () => {
+  const custom = { metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'X' }), threshold: 1 };
+
+  test('an alarm without a severity', () => {
+    const e = expectRejected((d) => shop(d, { extra: (m) => m.addAlarm('x', { ...custom } as never) }));
+    expect(e.problems[0]).toMatchObject({ code: 'SS-ALARM-SEVERITY', path: 'shop/monitoring/x', property: 'severity', got: 'undefined' });
+    expect(e.message).toContain('one of Severity.CRITICAL, Severity.WARNING, Severity.INFO');
+  });
+
+  test('an alarm with an unknown severity', () => {
+    const e = expectRejected((d) => shop(d, { extra: (m) => m.addAlarm('x', { ...custom, severity: 'urgent' as never }) }));
+    expect(e.problems[0]).toMatchObject({ code: 'SS-ALARM-SEVERITY', property: 'severity', got: "'urgent'" });
+  });
+
+  test('a percentage above 100', () => {
+    const e = expectRejected((d) => shop(d, { extra: (m) => m.addAlarm('x', { ...custom, severity: Severity.WARNING, threshold: 150, unit: 'percent' }) }));
+    expect(e.problems[0]).toMatchObject({ path: 'shop/monitoring/x', property: 'threshold', got: '150' });
+    expect(e.problems[0].expected).toContain('a percentage from 0 to 100');
+  });
+
+  test('a negative latency on a preset', () => {
+    const e = expectRejected((d) => shop(d, { monitoring: { alarms: { p99Latency: { threshold: -5 } } } }));
+    expect(e.problems[0]).toMatchObject({ path: 'shop/monitoring', property: 'alarms.p99Latency.threshold', got: '-5' });
+    expect(e.problems[0].expected).toContain('a positive duration in milliseconds');
+  });
+
+  test('two alarms with the same name (a preset included)', () => {
+    const e = expectRejected((d) => shop(d, {
+      extra: (m) => {
+        m.addAlarm('error-rate', { ...custom, severity: Severity.WARNING });
+        m.addAlarm('a', { ...custom, severity: Severity.WARNING, name: 'queue' });
+        m.addAlarm('b', { ...custom, severity: Severity.INFO, name: 'queue' });
+      },
+    }));
+    expect(e.problems.filter((p) => p.code === 'SS-ALARM-DUPLICATE').map((p) => [p.path, p.got])).toEqual([
+      ['shop/monitoring/error-rate', "'error-rate'"],
+      ['shop/monitoring/b', "'queue'"],
+    ]);
+    expect(e.message).toContain('alarms: { errorRate: false }');
+  });
+
+  test('a CRITICAL route with no endpoint configured', () => {
+    const e = expectRejected((d) => shop(d, { escalation: { ...ESCALATION, critical: {} as never } }));
+    expect(e.problems[0]).toMatchObject({ code: 'SS-ESCALATION-CRITICAL', path: 'shop/escalation', property: 'critical.pagerEndpointParameter', got: 'undefined' });
+  });
+
+  test('no escalation policy at all', () => {
+    const e = expectRejected((d) => shop(d, { escalation: false }));
+    expect(e.problems[0]).toMatchObject({ code: 'SS-MONITORING-ESCALATION', path: 'shop/monitoring' });
+  });
+
+  test('a runbook step that is empty', () => {
+    const e = expectRejected((d) => shop(d, { extra: (m) => m.addAlarm('x', { ...custom, severity: Severity.WARNING, steps: ['Look at the queue.', '  '] }) }));
+    expect(e.problems[0]).toMatchObject({ path: 'shop/monitoring/x', property: 'steps.1', expected: 'a non-empty sentence' });
+    const p = expectRejected((d) => shop(d, { monitoring: { alarms: { cpu: { steps: [''] } } } }));
+    expect(p.problems[0]).toMatchObject({ property: 'alarms.cpu.steps.0', expected: 'a non-empty sentence' });
+  });
+
+  test('a rollback alarm whose evaluation window does not fit inside the bake time', () => {
+    const e = expectRejected((d) => shop(d, { strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(4) }) }));
+    const bake = e.problems.filter((p) => p.code === 'SS-ALARM-BAKE');
+    // error-rate: 60 s × 5 = 300 s; canary: 300 s × 2 = 600 s. Both exceed 240 s.
+    expect(bake.map((p) => [p.property, p.got, p.expected])).toEqual([
+      ['error-rate.evaluation', "'300s (period × evaluationPeriods)'", "at most the blue-green bake time of environment 'prod' (240s)"],
+      ['canary.evaluation', "'600s (period × evaluationPeriods)'", "at most the blue-green bake time of environment 'prod' (240s)"],
+    ]);
+  });
+
+  test('a composite alarm naming an unknown alarm, and an alarm outside a Monitoring', () => {
+    const e = expectRejected((d) => shop(d, {
+      extra: (m, p) => {
+        m.addAlarm('both', { severity: Severity.WARNING, composite: { allOf: ['error-rate', 'nope'] } });
+        new Alarm(p, 'stray', { ...custom, severity: Severity.INFO });
+      },
+    }));
+    expect(e.problems.map((p) => p.code).sort()).toEqual(['SS-ALARM-COMPOSITE', 'SS-ALARM-SCOPE']);
+  });
+});
