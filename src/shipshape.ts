@@ -95,7 +95,9 @@ export class Shipshape extends Component {
 
   /** Build the plain model from every construct. */
   public model(): ProjectModel {
-    const parts: Record<string, unknown[]> = { services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [] };
+    const parts: Record<string, unknown[]> = {
+      services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
+    };
     for (const m of this.members) {
       const contribution = m._contribute();
       if (contribution) parts[contribution.kind].push(contribution.model);
