@@ -172,6 +172,9 @@ export class Shipshape extends Component {
       }
       new GeneratedFile(this, f.path, f.content);
     }
+    // A short report of the policy findings that did not stop synthesis (warnings, info, acknowledged ones).
+    const report = policyReport(this.findings);
+    if (report.length > 0) this.project.logger.info(`shipshape policy: ${report.length} findings\n  ${report.join('\n  ')}`);
     // Every check passed: only now may the template cache be written.
     for (const write of this.pendingWrites.splice(0)) write();
   }
@@ -181,8 +184,6 @@ export class Shipshape extends Component {
     const changed = this.rendered.filter((f) => this.previous.get(f.path) !== f.content);
     const lines = this.rendered.map((f) => `  ${changed.includes(f) ? 'wrote    ' : 'unchanged'} ${f.path}`);
     this.project.logger.info(`shipshape: ${this.rendered.length} files, ${changed.length} changed\n${lines.join('\n')}`);
-    const report = policyReport(this.findings);
-    if (report.length > 0) this.project.logger.info(`shipshape policy: ${report.length} findings\n  ${report.join('\n  ')}`);
   }
 
   /** The files rendered in the last synthesis, in render order. */

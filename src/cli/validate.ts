@@ -26,6 +26,8 @@ export interface ValidateResult {
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const DOCKERFILE = /(^|\/)Dockerfile(\.[\w.-]+)?$/;
 const TEMPLATE = /\.template\.json$/;
+/** Files only the cross-artifact rules read. */
+const OTHER = /(^|\/)docker-compose\.ya?ml$|^\.github\/rulesets\/[^/]+\.json$/;
 
 const VALIDATORS: ValidatorSpec[] = [
   {
@@ -105,7 +107,7 @@ export function collectFiles(dir: string): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!['node_modules', '.git', 'cdk.out', 'lib', 'dist'].includes(e.name)) walk(p);
-      } else if (WORKFLOW.test(p) || DOCKERFILE.test(p) || TEMPLATE.test(p)) {
+      } else if (WORKFLOW.test(p) || DOCKERFILE.test(p) || TEMPLATE.test(p) || OTHER.test(p)) {
         out.push(p);
       }
     }

@@ -1,3 +1,4 @@
+import { CROSS_POLICY_RULES } from './cross-artifact';
 import { DOCKER_RULES } from './docker-rules';
 import type { PolicyRule } from './policy';
 
@@ -8,4 +9,5 @@ import type { PolicyRule } from './policy';
  */
 export const BUILTIN_RULES: PolicyRule[] = [
   ...DOCKER_RULES,
+  ...CROSS_POLICY_RULES,
 ];
