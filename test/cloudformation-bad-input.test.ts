@@ -26,7 +26,7 @@ describe('bad input: a clear error before anything is written', () => {
     const { error, files } = synthFailure((project) => {
       new Environment(project, 'prod', { ...env, scaling: { min: 5, max: 2 } });
     });
-    expect(error.message).toContain('[shop/prod] scaling.min: must be min no greater than max');
+    expect(error.message).toContain('[shop/prod] scaling.min: must be at most scaling.max (got 5)');
     expect(files).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ describe('severity routing', () => {
     const [, alarm] = findResource(json, 'AWS::CloudWatch::Alarm', 'AlarmName', 'api-prod-signups');
     expect(alarm.Properties.AlarmActions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Code: { ZipFile: Match.stringLikeRegexp('DescribeAlarmHistoryCommand') },
       Environment: { Variables: Match.objectLike({ ALARM_NAMES: '["api-prod-signups"]', DIGEST_HOURS: '24', TOPIC_ARN: { Ref: info } }) },
     });

@@ -35,7 +35,7 @@ test('a shard count below 1', () => {
     new Pipeline(p, 'ci', { checks: { test: { shards: 0 } } });
     return p;
   });
-  expect(err.message).toContain('[app/ci] checks.test.shards: must be >= 1 (got 0) [SS-PIPELINE-CHECKS]');
+  expect(err.message).toContain('[app/ci] checks.test.shards: must be at least 1 shard (got 0) [SS-PIPELINE-CHECKS]');
 });
 
 test('a budget below 1 minute', () => {
@@ -44,7 +44,7 @@ test('a budget below 1 minute', () => {
     new Pipeline(p, 'ci', { budget: { prMinutes: 0.5 } });
     return p;
   });
-  expect(err.message).toContain('[app/ci] budget.prMinutes: must be >= 1 (got 0.5) [SS-PIPELINE-BUDGET]');
+  expect(err.message).toContain('[app/ci] budget.prMinutes: must be at least 1 minute (got 0.5) [SS-PIPELINE-BUDGET]');
 });
 
 test('an action reference not pinned while pinning is enforced', () => {

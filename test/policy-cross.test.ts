@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeploymentStrategy, DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape } from '../src';
-import { CROSS_RULES, crossFindings } from '../src/policy/cross-artifact';
-import { collectFiles } from '../src/cli/validate';
 import { bareProject, expectRejected } from './util';
+import { collectFiles } from '../src/cli/validate';
+import { CROSS_RULES, crossFindings } from '../src/policy/cross-artifact';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
 const files = collectFiles(EXAMPLE).map((name) => ({ name, content: fs.readFileSync(path.join(EXAMPLE, name), 'utf8') }));

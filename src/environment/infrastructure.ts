@@ -152,7 +152,7 @@ export const infrastructureSchema = {
     max: z.number().int().min(1).max(100).default(2),
     target: z.custom<ScalingTarget>((v) => v instanceof ScalingTarget, { message: 'a ScalingTarget, for example ScalingTarget.cpu(60)' })
       .default(() => ScalingTarget.cpu()),
-  }).refine((s) => s.min <= s.max, { message: 'min no greater than max', path: ['min'] }).default({ min: 1, max: 2, target: ScalingTarget.cpu() }),
+  }).refine((s) => s.min <= s.max, { message: 'at most scaling.max', path: ['min'] }).default({ min: 1, max: 2, target: ScalingTarget.cpu() }),
   variables: z.record(envVarName, z.string({ message: 'a string value' })).default({}),
   secrets: z.record(envVarName, z.custom<SecretRef>((v) => v instanceof SecretRef, {
     message: "a reference to a secret (SecretRef.fromName('...') or SecretRef.fromArn('...')), never the secret value itself",

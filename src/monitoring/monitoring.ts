@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Duration } from '../core/duration';
-import { Problem, problem } from '../core/errors';
+import { Problem, ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { runbookPath } from '../core/naming';
 import { parseProps } from '../core/schema';
@@ -160,6 +160,10 @@ export class Monitoring extends ShipshapeConstruct {
 
   /** Add an alarm of your own to this service. */
   public addAlarm(id: string, props: AlarmProps): Alarm {
+    // Construct ids double as alarm names: a second alarm of the same name is the user's mistake, not a crash in constructs.
+    if (this.node.tryFindChild(id)) {
+      throw new ShipshapeError([problem('SS-ALARM-DUPLICATE', `${this.constructPath}/${id}`, 'name', id, 'an alarm name not used yet by this service')]);
+    }
     return new Alarm(this, id, props);
   }
 

@@ -4,8 +4,8 @@
  * `shipshape validate` (over the files on disk, where a person may have edited one of them).
  */
 import { parse as parseYaml } from 'yaml';
-import type { Finding } from '../validators/finding';
 import type { PolicyRule, Severity, Violation } from './policy';
+import type { Finding } from '../validators/finding';
 
 /** A generated file: its path and text. */
 export interface ArtifactFile {

@@ -1,5 +1,5 @@
-import type { Finding } from '../validators/finding';
 import { crossFindings } from './cross-artifact';
+import type { Finding } from '../validators/finding';
 
 /** A policy rule that reads generated files only, so it runs both at synthesis and in `shipshape validate`. */
 export type FileRule = (files: ReadonlyArray<{ readonly name: string; readonly content: string }>) => Finding[];

@@ -1,0 +1,150 @@
+/**
+ * The catalogue of bad input: one entry per mistake a user can make, across every construct.
+ * test/catalogue.test.ts asserts each one's full message and that no file was touched.
+ */
+import type { Project } from 'projen';
+import {
+  AlarmMetric, BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy,
+  FeatureFlag, LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, SecretRef, Service, Severity, Shipshape,
+} from '../src';
+import { bareProject } from './util';
+
+export interface BadInput {
+  readonly name: string;
+  readonly build: (outdir: string) => Project;
+  /** Files that exist before synthesis (for the hand-written-file cases). */
+  readonly existing?: Record<string, string>;
+}
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const DOMAIN = { name: 'api.example.com', hostedZoneId: 'ZEXAMPLE' };
+
+/** A project with a service `api`; `more` adds the mistake. */
+function withService(more: (p: Project, api: Service) => void, serviceProps: ConstructorParameters<typeof Service>[2] = {}) {
+  return (outdir: string) => {
+    const p = bareProject(outdir, 'shop');
+    const api = new Service(p, 'api', serviceProps);
+    more(p, api);
+    return p;
+  };
+}
+
+const env = (p: Project, id: string, props: Partial<ConstructorParameters<typeof Environment>[2]> = {}) =>
+  new Environment(p, id, { account: ACCOUNT, region: REGION, ...props });
+
+const image = (p: Project, api: Service) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node() });
+
+const ESCALATION = { critical: { pagerEndpointParameter: '/pager/url' }, warning: { email: ['team@example.com'] }, info: { email: ['digest@example.com'] } };
+const custom = { metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Queue' }), threshold: 10, unit: 'count' as const };
+const monitored = (extra: (m: Monitoring, p: Project) => void, escalation: object | false = ESCALATION) => withService((p, api) => {
+  env(p, 'prod');
+  if (escalation) new EscalationPolicy(p, 'escalation', escalation as never);
+  extra(new Monitoring(p, 'monitoring', { service: api }), p);
+});
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  // Service
+  { name: 'service: name with capitals', build: withService(() => undefined, { name: 'Api' }) },
+  { name: 'service: port 0', build: withService(() => undefined, { port: 0 }) },
+  { name: 'service: port 65536', build: withService(() => undefined, { port: 65536 }) },
+  { name: 'service: fractional port', build: withService(() => undefined, { port: 80.5 }) },
+  { name: 'service: health path without /', build: withService(() => undefined, { healthPath: 'healthz' }) },
+  { name: 'service: health path with a space', build: withService(() => undefined, { healthPath: '/health z' }) },
+  { name: 'service: CPU Fargate does not run', build: withService(() => undefined, { cpu: 300 }) },
+  { name: 'service: memory that does not fit the CPU', build: withService(() => undefined, { cpu: 1024, memoryMiB: 512 }) },
+  { name: 'service: env name in lower case', build: withService(() => undefined, { env: { db_host: { value: 'x' } } }) },
+  { name: 'service: env with value and secret', build: withService(() => undefined, { env: { DB: { value: 'x', secret: 'y' } as never } }) },
+  { name: 'service: unknown prop', build: withService(() => undefined, { prot: 8080 } as never) },
+
+  // Environment
+  { name: 'environment: short account id', build: withService((p) => env(p, 'prod', { account: '12345' })) },
+  { name: 'environment: unknown region', build: withService((p) => env(p, 'prod', { region: 'eu-westish-1' })) },
+  { name: 'environment: duplicate name', build: withService((p) => { env(p, 'prod'); env(p, 'prod2', { name: 'prod' }); }) },
+  { name: 'environment: log retention CloudWatch does not offer', build: withService((p) => env(p, 'prod', { logRetentionDays: 10 })) },
+  { name: 'environment: http URL', build: withService((p) => env(p, 'prod', { url: 'http://api.example.com' })) },
+  { name: 'environment: gated without reviewers or wait', build: withService((p) => env(p, 'prod', { approval: {} })) },
+  { name: 'environment: reviewer that is no GitHub user or team', build: withService((p) => env(p, 'prod', { approval: { reviewers: ['not a user'] } })) },
+  { name: 'environment: canary without a load balancer', build: withService((p) => env(p, 'prod', { strategy: DeploymentStrategy.canary() })) },
+  { name: 'environment: blue/green without a load balancer', build: withService((p) => env(p, 'prod', { strategy: DeploymentStrategy.blueGreen() })) },
+  { name: 'environment: scaling min above max', build: withService((p) => env(p, 'prod', { scaling: { min: 5, max: 2 } })) },
+  { name: 'environment: a secret given as a literal', build: withService((p) => env(p, 'prod', { secrets: { API_KEY: 'hunter2-hunter2' as never } })) },
+  { name: 'environment: variable name in lower case', build: withService((p) => env(p, 'prod', { variables: { log_level: 'info' } })) },
+  { name: 'environment: name with capitals', build: withService((p) => env(p, 'prod', { name: 'Prod' })) },
+  { name: 'environment: scaling target percent above 100', build: withService((p) => env(p, 'prod', { scaling: { min: 1, max: 2, target: ScalingTarget.cpu(150) } })) },
+
+  // Deployment strategies
+  { name: 'strategy: canary of 0 percent', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary({ percent: 0 }) })) },
+  { name: 'strategy: canary of 100 percent', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary({ percent: 100 }) })) },
+  { name: 'strategy: linear step of 2 percent', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.linear({ stepPercent: 2 }) })) },
+  { name: 'strategy: bake shorter than the rollback alarms', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary({ bake: Duration.minutes(1) }) })) },
+
+  // Images
+  { name: 'image: preset given as a string', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: 'node' as never })) },
+  { name: 'image: absolute Dockerfile path', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node(), dockerfilePath: '/Dockerfile' })) },
+  { name: 'image: healthcheck interval without a unit', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node(), healthcheck: { interval: '30' } })) },
+  { name: 'image: stage name used twice', build: withService((p, api) => { const i = image(p, api); i.dockerfile.addStage('deps', { from: { image: 'node', tag: '22-bookworm-slim' } }); }) },
+  { name: 'image: USER root in the final stage', build: withService((p, api) => { image(p, api).targetStage.user('root'); }) },
+  { name: 'image: EXPOSE another port than the service', build: withService((p, api) => { image(p, api).targetStage.expose(9999); }) },
+  { name: 'image: an AWS key in ENV', build: withService((p, api) => { image(p, api).targetStage.env({ AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' }); }) },
+  { name: 'image: a latest base image', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node({ baseImages: BaseImages.defaults().use('node', { image: 'node', tag: 'latest' }) } as never) })) },
+  { name: 'image: a digest that is not sha256', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node(), baseImages: BaseImages.defaults().pin('node', 'sha256:abc') })) },
+
+  // Local development
+  { name: 'compose: env name the service does not declare', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), env: { UNKNOWN: 'x' } })) },
+  { name: 'compose: service secret without a local value', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api) }), { env: { TOKEN: { secret: 'shop/token' } } }) },
+  { name: 'compose: a local value that looks like a real secret', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), env: { TOKEN: 'AKIAIOSFODNN7EXAMPLE' } }), { env: { TOKEN: { secret: 'shop/token' } } }) },
+  { name: 'compose: the same dependency twice', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), dependencies: [ComposeDependency.redis(), ComposeDependency.redis()] })) },
+
+  // Pipeline
+  { name: 'pipeline: needs an unknown job', build: withService((p) => new Pipeline(p, 'ci').addJob('e2e', { needs: ['biuld'], steps: [{ run: 'npm run e2e' }] })) },
+  { name: 'pipeline: a needs cycle', build: withService((p) => { const ci = new Pipeline(p, 'ci'); ci.addJob('a', { needs: ['b'], steps: [{ run: 'true' }] }); ci.addJob('b', { needs: ['a'], steps: [{ run: 'true' }] }); }) },
+  { name: 'pipeline: a shard count of 0', build: withService((p) => new Pipeline(p, 'ci', { checks: { test: { shards: 0 } } })) },
+  { name: 'pipeline: a budget under a minute', build: withService((p) => new Pipeline(p, 'ci', { budget: { prMinutes: 0.5 } })) },
+  { name: 'pipeline: an action pinned to a tag', build: withService((p) => new Pipeline(p, 'ci').addJob('x', { steps: [{ uses: 'actions/checkout@v4' }] })) },
+  { name: 'pipeline: an action missing from the pin table', build: withService((p) => new Pipeline(p, 'ci').addJob('x', { steps: [{ uses: 'someone/something' }] })) },
+  { name: 'pipeline: untrusted input inside run', build: withService((p) => new Pipeline(p, 'ci').addJob('x', { steps: [{ run: 'echo "${{ github.event.pull_request.title }}"' }] })) },
+  { name: 'pipeline: a deploy order naming an unknown environment', build: withService((p, api) => { image(p, api); env(p, 'prod'); new Pipeline(p, 'ci', { deploy: { order: ['prod', 'qa'] } }); }) },
+  { name: 'pipeline: a job id with capitals', build: withService((p) => new Pipeline(p, 'ci').addJob('E2E', { steps: [{ run: 'true' }] })) },
+  { name: 'pipeline: a job without steps', build: withService((p) => new Pipeline(p, 'ci').addJob('empty', { steps: [] })) },
+  { name: 'pipeline: a timeout of 0 minutes', build: withService((p) => new Pipeline(p, 'ci').addJob('x', { timeoutMinutes: 0, steps: [{ run: 'true' }] })) },
+  { name: 'pipeline: a pin that is not a commit SHA', build: withService((p) => new Pipeline(p, 'ci', { actionPins: { 'a/b': { sha: 'v1', version: 'v1' } } })) },
+
+  // Database, flags, parity
+  { name: 'database: unknown Postgres version', build: withService((p, api) => new Database(p, 'db', { service: api, postgresVersion: '9' as never })) },
+  { name: 'database: no backups', build: withService((p, api) => new Database(p, 'db', { service: api, backupRetentionDays: 0 })) },
+  { name: 'flag: a value for an environment that does not exist', build: withService((p) => { env(p, 'prod'); new FeatureFlag(p, 'beta', { description: 'Beta', values: { produktion: true } }); }) },
+  {
+    name: 'parity: staging diverges from prod without an allowance',
+    build: withService((p) => {
+      const staging = env(p, 'staging', { domain: { name: 'staging.example.com', hostedZoneId: 'ZS' }, strategy: DeploymentStrategy.rolling() });
+      const prod = env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary() });
+      new ProdParity(p, 'parity', { staging, prod });
+    }),
+  },
+  {
+    name: 'parity: an allowance for a difference that does not exist',
+    build: withService((p) => {
+      const staging = env(p, 'staging', { domain: { name: 'staging.example.com', hostedZoneId: 'ZS' } });
+      const prod = env(p, 'prod', { domain: DOMAIN });
+      new ProdParity(p, 'parity', { staging, prod, allow: { strategy: 'we used to differ here' } });
+    }),
+  },
+
+  // Monitoring
+  { name: 'alarm: no severity', build: monitored((m) => m.addAlarm('queue', { ...custom } as never)) },
+  { name: 'alarm: an unknown severity', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: 'urgent' as never })) },
+  { name: 'alarm: a percentage above 100', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, threshold: 150, unit: 'percent' })) },
+  { name: 'alarm: a negative latency', build: monitored((m) => m.addAlarm('slow', { ...custom, severity: Severity.WARNING, threshold: -5, unit: 'milliseconds' })) },
+  { name: 'alarm: two alarms with the same name', build: monitored((m) => { m.addAlarm('queue', { ...custom, severity: Severity.WARNING }); m.addAlarm('queue', { ...custom, severity: Severity.INFO }); }) },
+  { name: 'alarm: an empty runbook step', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, steps: ['Look at the queue.', '  '] })) },
+  { name: 'escalation: CRITICAL with no endpoint', build: monitored(() => undefined, { critical: {}, warning: { email: ['team@example.com'] }, info: { email: ['d@example.com'] } }) },
+
+  // Project settings and files
+  { name: 'project: a repository that is not owner/repo', build: withService((p) => { Shipshape.configure(p, { repository: 'acme' }); env(p, 'prod'); }) },
+  { name: 'project: acknowledging a rule without a reason', build: withService((p, api) => { image(p, api).acknowledge('SS-DOCKER-NONROOT', ''); }) },
+  { name: 'project: a Dockerfile written by hand', build: withService((p, api) => { image(p, api); }), existing: { Dockerfile: 'FROM scratch\n' } },
+  { name: 'project: a workflow written by hand', build: withService((p) => { new Pipeline(p, 'ci'); }), existing: { '.github/workflows/ci.yml': 'on: push\n' } },
+  { name: 'duration: a bake of 0 minutes', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bake: Duration.seconds(0) }) })) },
+  { name: 'secret ref: an empty secret name', build: withService((p) => env(p, 'prod', { secrets: { API_KEY: SecretRef.fromName('') } })) },
+];

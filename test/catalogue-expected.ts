@@ -1,0 +1,223 @@
+/**
+ * The full message of every entry of the bad-input catalogue (test/catalogue-cases.ts), one problem an entry.
+ * Reviewed by hand: each names the construct path, the property, what was given and what is allowed.
+ */
+export const EXPECTED: Record<string, readonly string[]> = {
+  'service: name with capitals': [
+    "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'Api') [SS-SERVICE-NAME]",
+  ],
+  'service: port 0': [
+    '[shop/api] port: must be >= 1 (got 0) [SS-SERVICE-PORT]',
+  ],
+  'service: port 65536': [
+    '[shop/api] port: must be <= 65535 (got 65536) [SS-SERVICE-PORT]',
+  ],
+  'service: fractional port': [
+    '[shop/api] port: must be an integer from 1 to 65535 (got 80.5) [SS-SERVICE-PORT]',
+  ],
+  'service: health path without /': [
+    "[shop/api] healthPath: must be a path starting with '/' (got 'healthz') [SS-SERVICE-HEALTHPATH]",
+  ],
+  'service: health path with a space': [
+    "[shop/api] healthPath: must be a URL path of printable characters (no spaces, '?' or '#') (got '/health z') [SS-SERVICE-HEALTHPATH]",
+  ],
+  'service: CPU Fargate does not run': [
+    '[shop/api] cpu: must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192, 16384) (got 300) [SS-SERVICE-CPU]',
+  ],
+  'service: memory that does not fit the CPU': [
+    '[shop/api] memoryMiB: must be a memory Fargate accepts with 1024 CPU units: 2048, 3072, 4096, 5120, 6144, 7168, 8192 MiB (got 512) [SS-SERVICE-MEMORYMIB]',
+  ],
+  'service: env name in lower case': [
+    "[shop/api] env.db_host: must be an upper-case variable name (got 'db_host') [SS-SERVICE-ENV]",
+  ],
+  'service: env with value and secret': [
+    '[shop/api] env.DB: must be either { value } or { secret }, not both (got {"value":"x","secret":"y"}) [SS-SERVICE-ENV]',
+  ],
+  'service: unknown prop': [
+    '[shop/api] prot: must be a known property (prot is not one; check its spelling) (got 8080) [SS-SERVICE-PROT]',
+  ],
+  'environment: short account id': [
+    "[shop/prod] account: must be a 12-digit AWS account id (got '12345') [SS-ENV-ACCOUNT]",
+  ],
+  'environment: unknown region': [
+    "[shop/prod] region: must be a known AWS region (af-south-1, ap-east-1, ap-east-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-7, ca-central-1, ca-west-1, cn-north-1, cn-northwest-1, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3, il-central-1, me-central-1, me-south-1, mx-central-1, sa-east-1, us-east-1, us-east-2, us-gov-east-1, us-gov-west-1, us-west-1, us-west-2) (got 'eu-westish-1') [SS-ENV-REGION]",
+  ],
+  'environment: duplicate name': [
+    "[shop/prod2] name: must be a name no other environment uses (already used by shop/prod) (got 'prod') [SS-ENV-DUPLICATE]",
+  ],
+  'environment: log retention CloudWatch does not offer': [
+    '[shop/prod] logRetentionDays: must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653) (got 10) [SS-ENV-LOGRETENTIONDAYS]',
+  ],
+  'environment: http URL': [
+    "[shop/prod] url: must be an https:// URL (got 'http://api.example.com') [SS-ENV-URL]",
+  ],
+  'environment: gated without reviewers or wait': [
+    '[shop/prod] approval: must be at least one reviewer or a wait of at least 1 minute (got {}) [SS-ENV-APPROVAL]',
+  ],
+  'environment: reviewer that is no GitHub user or team': [
+    "[shop/prod] approval.reviewers.0: must be a GitHub user or 'org/team' (got 'not a user') [SS-ENV-APPROVAL]",
+  ],
+  'environment: canary without a load balancer': [
+    "[shop/prod] strategy: must be a strategy that works without a load balancer (rolling), or a domain on this environment (got 'canary') [SS-ENV-STRATEGY] Hint: canary shifts traffic between two target groups of an Application Load Balancer; add a 'domain' to get one.",
+  ],
+  'environment: blue/green without a load balancer': [
+    "[shop/prod] strategy: must be a strategy that works without a load balancer (rolling), or a domain on this environment (got 'blue-green') [SS-ENV-STRATEGY] Hint: blue-green shifts traffic between two target groups of an Application Load Balancer; add a 'domain' to get one.",
+  ],
+  'environment: scaling min above max': [
+    '[shop/prod] scaling.min: must be at most scaling.max (got 5) [SS-ENV-SCALING]',
+  ],
+  'environment: a secret given as a literal': [
+    "[shop/prod] secrets.API_KEY: must be a reference to a secret (SecretRef.fromName('...') or SecretRef.fromArn('...')), never the secret value itself (got '(a literal value, not shown)') [SS-ENV-SECRETS]",
+  ],
+  'environment: variable name in lower case': [
+    "[shop/prod] variables.log_level: must be an environment variable name (UPPER_SNAKE_CASE) (got 'log_level') [SS-ENV-VARIABLES]",
+  ],
+  'environment: name with capitals': [
+    "[shop/prod] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'Prod') [SS-ENV-NAME]",
+  ],
+  'environment: scaling target percent above 100': [
+    '[ScalingTarget.cpu] percent: must be a whole percentage from 10 to 90 (got 150) [SS-SCALING]',
+  ],
+  'strategy: canary of 0 percent': [
+    '[DeploymentStrategy.canary] percent: must be a whole percentage from 1 to 99 (got 0) [SS-STRATEGY]',
+  ],
+  'strategy: canary of 100 percent': [
+    '[DeploymentStrategy.canary] percent: must be a whole percentage from 1 to 99 (got 100) [SS-STRATEGY]',
+  ],
+  'strategy: linear step of 2 percent': [
+    '[DeploymentStrategy.linear] stepPercent: must be a whole percentage from 3 to 99 (got 2) [SS-STRATEGY]',
+  ],
+  'strategy: bake shorter than the rollback alarms': [
+    "[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '1m') [SS-ENV-BAKE] Hint: A shorter bake finishes the deployment before the alarms can fire.",
+  ],
+  'image: preset given as a string': [
+    "[shop/image] preset: must be a DockerPreset, for example DockerPreset.node() (got 'node') [SS-IMAGE-PRESET]",
+  ],
+  'image: absolute Dockerfile path': [
+    "[shop/image] dockerfilePath: must be a relative path to a file named like 'Dockerfile' (got '/Dockerfile') [SS-IMAGE-DOCKERFILEPATH]",
+  ],
+  'image: healthcheck interval without a unit': [
+    "[shop/image] healthcheck.interval: must be a whole number with a unit: 's', 'm', 'h' or 'd' (for example '30s') (got '30') [SS-DURATION]",
+  ],
+  'image: stage name used twice': [
+    "[shop/image] stage: must be a stage name not used yet (used: deps, build, prod-deps, runtime) (got 'deps') [SS-DOCKER-STAGE-DUPLICATE]",
+  ],
+  'image: USER root in the final stage': [
+    "[shop/image/runtime] user: must be a non-root USER (got 'root') [SS-DOCKER-NONROOT] Hint: End the final stage with a non-root USER such as '10001:10001' (ctx.finishRuntime does this). (Dockerfile, stage 'runtime') To accept it, call acknowledge('SS-DOCKER-NONROOT', '<reason>') on the construct.",
+  ],
+  'image: EXPOSE another port than the service': [
+    "[shop/image/runtime] expose: must be the service's port 8080 (from shop/api) (got 9999) [SS-DOCKER-EXPOSE] Hint: The Service owns the port; change it there, or remove the extra EXPOSE.",
+  ],
+  'image: an AWS key in ENV': [
+    "[shop/image/runtime] env.AWS_ACCESS_KEY_ID: must be a value that is not a secret (got an AWS access key id (value hidden)) [SS-DOCKER-SECRET] Hint: Pass secrets with a BuildKit secret mount: run(cmd, { mounts: [Mount.secret({ id: 'npm', env: 'NPM_TOKEN' })] }), and at run time from the platform's secret store. (Dockerfile, stage 'runtime') To accept it, call acknowledge('SS-DOCKER-SECRET', '<reason>') on the construct.",
+  ],
+  'image: a latest base image': [
+    "[BaseImages] node.tag: must be a tag other than 'latest', for example '22-bookworm-slim' (got 'latest') [SS-DOCKER-BASE]",
+  ],
+  'image: a digest that is not sha256': [
+    "[BaseImages] node.digest: must be a digest 'sha256:' followed by 64 lowercase hex digits (got 'sha256:abc') [SS-DOCKER-BASE]",
+  ],
+  'compose: env name the service does not declare': [
+    "[shop/local] env.UNKNOWN: must be one of the service's env names (none declared) (got 'UNKNOWN') [SS-COMPOSE-ENV] Hint: Declare it on the Service (shop/api) first, so production and local development use the same names.",
+  ],
+  'compose: service secret without a local value': [
+    "[shop/local] env.TOKEN: must be a local development value for this secret (got undefined) [SS-COMPOSE-ENV] Hint: The service reads 'TOKEN' from secret 'shop/token'; compose never sees real secrets, so give a clearly local value, e.g. env: { TOKEN: postgres.password }.",
+  ],
+  'compose: a local value that looks like a real secret': [
+    "[shop/local] env.TOKEN: must be a local development value, never a real secret (got 'an AWS access key id (value hidden)') [SS-COMPOSE-SECRET]",
+  ],
+  'compose: the same dependency twice': [
+    "[shop/local] dependencies: must be a compose service name used once (and not the service's own name) (got 'redis') [SS-COMPOSE-DEPENDENCY]",
+  ],
+  'pipeline: needs an unknown job': [
+    "[shop/ci/jobs/e2e] needs: must be the id of a job in this pipeline (lint, test, build, dependency-review, audit, codeql, secrets, synth-check, e2e) (got 'biuld') [SS-JOB-NEEDS]",
+  ],
+  'pipeline: a needs cycle': [
+    "[shop/ci/jobs/a] needs: must be jobs whose needs form no cycle (got 'a -> b -> a') [SS-JOB-CYCLE]",
+  ],
+  'pipeline: a shard count of 0': [
+    '[shop/ci] checks.test.shards: must be at least 1 shard (got 0) [SS-PIPELINE-CHECKS]',
+  ],
+  'pipeline: a budget under a minute': [
+    '[shop/ci] budget.prMinutes: must be at least 1 minute (got 0.5) [SS-PIPELINE-BUDGET]',
+  ],
+  'pipeline: an action pinned to a tag': [
+    '[shop/ci/jobs/x] steps.0.with.persist-credentials: must be false, so the token is not left in .git/config (got undefined) [SS-WORKFLOW-CHECKOUT]',
+    "[shop/ci/jobs/x] steps.0.uses: must be an action pinned to a full commit SHA ('owner/repo@<40 hex>'), or a bare 'owner/repo' from the pin table (got 'actions/checkout@v4') [SS-ACTION-UNPINNED] Hint: Pin it with its commit SHA, or add it to actionPins.",
+  ],
+  'pipeline: an action missing from the pin table': [
+    "[shop/ci/jobs/x] steps.0.uses: must be an action in the pin table (actions/cache, actions/checkout, actions/dependency-review-action, actions/download-artifact, actions/github-script, actions/setup-go, actions/setup-node, actions/setup-python, actions/upload-artifact, aquasecurity/trivy-action, aws-actions/amazon-ecr-login, aws-actions/configure-aws-credentials, docker/build-push-action, docker/login-action, docker/metadata-action, docker/setup-buildx-action, docker/setup-qemu-action, dorny/paths-filter, github/codeql-action, gitleaks/gitleaks-action, pnpm/action-setup) (got 'someone/something') [SS-ACTION-UNKNOWN] Hint: Add it to actionPins with its commit SHA and version.",
+  ],
+  'pipeline: untrusted input inside run': [
+    "[shop/ci/jobs/x] steps.0.run: must be a script without github.event.*, github.head_ref or inputs.* expressions (got 'echo \"${{ github.event.pull_request.title }}\"') [SS-WORKFLOW-UNTRUSTED] Hint: Pass the value through the step's env and read it as \"$VAR\".",
+  ],
+  'pipeline: a deploy order naming an unknown environment': [
+    "[shop/ci] deploy.order.1: must be the name of a declared environment (prod) (got 'qa') [SS-PIPELINE-DEPLOY-ORDER]",
+  ],
+  'pipeline: a job id with capitals': [
+    "[shop/ci/jobs/E2E] id: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'E2E') [SS-JOB-ID]",
+  ],
+  'pipeline: a job without steps': [
+    '[shop/ci/jobs/empty] steps: must be a list of at least 1 items (got []) [SS-JOB-STEPS]',
+  ],
+  'pipeline: a timeout of 0 minutes': [
+    '[shop/ci/jobs/x] timeoutMinutes: must be at least 1 minute (got 0) [SS-JOB-TIMEOUTMINUTES]',
+  ],
+  'pipeline: a pin that is not a commit SHA': [
+    "[shop/ci] actionPins.a/b.sha: must be a full 40-character commit SHA (got 'v1') [SS-PIPELINE-ACTIONPINS]",
+  ],
+  'database: unknown Postgres version': [
+    "[shop/db] postgresVersion: must be one of '15', '16', '17' (got '9') [SS-DATABASE-POSTGRESVERSION]",
+  ],
+  'database: no backups': [
+    '[shop/db] backupRetentionDays: must be >= 1 (got 0) [SS-DATABASE-BACKUPRETENTIONDAYS]',
+  ],
+  'flag: a value for an environment that does not exist': [
+    "[shop/beta] values.produktion: must be the name of an environment (prod) (got 'produktion') [SS-FLAG-ENVIRONMENT]",
+  ],
+  'parity: staging diverges from prod without an allowance': [
+    "[shop/staging] strategy: must be the same in staging and prod (only name, account, region, scaling, domain (its name, zone and certificate), approval, url, production may differ) (got 'staging={\"kind\":\"rolling\"}, prod={\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":600}') [SS-PARITY] Hint: If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { 'strategy': '<why>' } }).\n    property | staging            | prod                                             |\n    strategy | {\"kind\":\"rolling\"} | {\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":600} | NOT ALLOWED",
+  ],
+  'parity: an allowance for a difference that does not exist': [
+    "[shop/parity] allow.strategy: must be a property where staging and prod differ (remove the stale allowance) (got 'strategy') [SS-PARITY-STALE]",
+  ],
+  'alarm: no severity': [
+    '[shop/monitoring/queue] severity: must be one of Severity.CRITICAL, Severity.WARNING, Severity.INFO (got undefined) [SS-ALARM-SEVERITY]',
+  ],
+  'alarm: an unknown severity': [
+    "[shop/monitoring/queue] severity: must be one of Severity.CRITICAL, Severity.WARNING, Severity.INFO (got 'urgent') [SS-ALARM-SEVERITY]",
+  ],
+  'alarm: a percentage above 100': [
+    "[shop/monitoring/queue] threshold: must be a percentage from 0 to 100 (unit 'percent') (got 150) [SS-ALARM-THRESHOLD]",
+  ],
+  'alarm: a negative latency': [
+    "[shop/monitoring/slow] threshold: must be a positive duration in milliseconds (unit 'milliseconds') (got -5) [SS-ALARM-THRESHOLD]",
+  ],
+  'alarm: two alarms with the same name': [
+    "[shop/monitoring/queue] name: must be an alarm name not used yet by this service (got 'queue') [SS-ALARM-DUPLICATE]",
+  ],
+  'alarm: an empty runbook step': [
+    "[shop/monitoring/queue] steps.1: must be a non-empty sentence (got '  ') [SS-ALARM-STEPS]",
+  ],
+  'escalation: CRITICAL with no endpoint': [
+    "[shop/escalation] critical.pagerEndpointParameter: must be the name of an SSM parameter, for example '/pager/url' (got undefined) [SS-ESCALATION-CRITICAL]",
+  ],
+  'project: a repository that is not owner/repo': [
+    "[shop/Shipshape] repository: must be a GitHub repository as 'owner/repo', for example 'acme/node-api' (got 'acme') [SS-REPOSITORY]",
+  ],
+  'project: acknowledging a rule without a reason': [
+    "[shop/image] acknowledge: must be a rule id such as 'SS-DOCKER-NONROOT' and a written reason (got {\"ruleId\":\"SS-DOCKER-NONROOT\",\"reason\":\"\"}) [SS-ACK]",
+  ],
+  'project: a Dockerfile written by hand': [
+    "[shop/image] path: must be a file that does not exist yet or that projen generated before (got 'Dockerfile') [SS-FILE-HANDWRITTEN] Hint: 'Dockerfile' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['Dockerfile'] }) (its content will be replaced), or move it away.",
+  ],
+  'project: a workflow written by hand': [
+    "[shop/ci] path: must be a file that does not exist yet or that projen generated before (got '.github/workflows/ci.yml') [SS-FILE-HANDWRITTEN] Hint: '.github/workflows/ci.yml' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['.github/workflows/ci.yml'] }) (its content will be replaced), or move it away.",
+  ],
+  'duration: a bake of 0 minutes': [
+    "[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '0m') [SS-ENV-BAKE] Hint: A shorter bake finishes the deployment before the alarms can fire.",
+  ],
+  'secret ref: an empty secret name': [
+    "[SecretRef.fromName] name: must be a Secrets Manager secret name: letters, digits and /_+=.@- (got '') [SS-SECRET]",
+  ],
+};
