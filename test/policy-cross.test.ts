@@ -7,7 +7,7 @@ import * as path from 'path';
 import { DeploymentStrategy, DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape } from '../src';
 import { bareProject, expectRejected } from './util';
 import { collectFiles } from '../src/cli/validate';
-import { CROSS_RULES, crossFindings } from '../src/policy/cross-artifact';
+import { FILE_POLICY_RULES, crossFindings } from '../src/policy/cross-artifact';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
 const files = collectFiles(EXAMPLE).map((name) => ({ name, content: fs.readFileSync(path.join(EXAMPLE, name), 'utf8') }));
@@ -21,7 +21,7 @@ function tampered(file: string, edit: (text: string) => string) {
   return files.map((f) => (f.name === file ? { name: file, content: changed } : f));
 }
 
-const rule = (id: string) => CROSS_RULES.find((r) => r.id === id)!;
+const rule = (id: string) => FILE_POLICY_RULES.find((r) => r.id === id)!;
 
 test('the flagship example satisfies every cross-artifact rule', () => {
   expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['Dockerfile', 'docker-compose.yml', '.github/rulesets/main.json', 'infra/prod.template.json']));
@@ -90,4 +90,27 @@ test('at synthesis, a cross-artifact violation made through an escape hatch stop
   expect(err.code).toBe('SS-X-HEALTH');
   expect(err.path).toBe('shop/ci');
   expect(err.message).toContain("[shop/ci] api: smoke test (path): must be '/healthz', as in Dockerfile (HEALTHCHECK) (got '/status') [SS-X-HEALTH]");
+});
+
+describe('single-artifact rules over workflows and templates', () => {
+  test('SS-WF-PINNED: GIVEN an action on a tag THEN it is named', () => {
+    const found = rule('SS-WF-PINNED').check(tampered('.github/workflows/ci.yml', (t) => t.replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v7')));
+    expect(found).toEqual([expect.objectContaining({ file: '.github/workflows/ci.yml', got: "'actions/checkout@v7'" })]);
+  });
+
+  test('SS-WF-PERMISSIONS: GIVEN write-all at workflow level THEN it is named', () => {
+    const found = rule('SS-WF-PERMISSIONS').check(tampered('.github/workflows/ci.yml', (t) => t.replace(/^permissions: \{\}$/m, 'permissions: write-all')));
+    expect(found).toEqual([{ file: '.github/workflows/ci.yml', property: 'permissions', got: '"write-all"', expected: '{} or read-only permissions at workflow level' }]);
+  });
+
+  test('SS-WF-TIMEOUT: GIVEN a job without a timeout THEN it is named', () => {
+    const found = rule('SS-WF-TIMEOUT').check(tampered('.github/workflows/ci.yml', (t) => t.replace(/\n {4}timeout-minutes: \d+/, '')));
+    expect(found).toHaveLength(1);
+    expect(found[0].property).toMatch(/^jobs\.[\w-]+\.timeout-minutes$/);
+  });
+
+  test('SS-CFN-PLAIN-DEPLOY: GIVEN a CDK bootstrap version check THEN it is named', () => {
+    const found = rule('SS-CFN-PLAIN-DEPLOY').check(tampered('infra/prod.template.json', (t) => t.replace('"Parameters": {', '"Parameters": {\n  "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>" },')));
+    expect(found).toEqual([{ file: 'infra/prod.template.json', property: 'Parameters.BootstrapVersion', got: 'present', expected: 'no CDK bootstrap version check' }]);
+  });
 });

@@ -4,6 +4,7 @@
  * `shipshape validate` (over the files on disk, where a person may have edited one of them).
  */
 import { parse as parseYaml } from 'yaml';
+import { ARTIFACT_RULES } from './artifact-rules';
 import type { PolicyRule, Severity, Violation } from './policy';
 import type { Finding } from '../validators/finding';
 
@@ -281,8 +282,11 @@ const IMAGE_TAG: CrossRule = {
 /** Every cross-artifact rule. */
 export const CROSS_RULES: readonly CrossRule[] = [HEALTH, REQUIRED_CHECKS, OIDC_SUBJECT, ROLLBACK_ALARMS, IMAGE_TAG];
 
+/** Every rule that reads generated files: single-artifact (workflows, templates) and cross-artifact. */
+export const FILE_POLICY_RULES: readonly CrossRule[] = [...ARTIFACT_RULES, ...CROSS_RULES];
+
 /** The cross-artifact rules as policy rules for synthesis: a violation names the construct that rendered the file. */
-export const CROSS_POLICY_RULES: PolicyRule[] = CROSS_RULES.map((rule) => ({
+export const CROSS_POLICY_RULES: PolicyRule[] = FILE_POLICY_RULES.map((rule) => ({
   id: rule.id,
   severity: rule.severity,
   description: rule.description,
@@ -301,7 +305,7 @@ export const CROSS_POLICY_RULES: PolicyRule[] = CROSS_RULES.map((rule) => ({
 
 /** The cross-artifact rules as `shipshape validate` findings. */
 export function crossFindings(files: readonly ArtifactFile[]): Finding[] {
-  return CROSS_RULES.flatMap((rule) => rule.check(files).map((f) => ({
+  return FILE_POLICY_RULES.flatMap((rule) => rule.check(files).map((f) => ({
     validator: 'shipshape-policy',
     file: f.file,
     severity: rule.severity,
