@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
+import { registryEnvironment } from '../core/naming';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
@@ -284,6 +285,7 @@ export class Pipeline extends ShipshapeConstruct {
     const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
     const model: PipelineModel = {
       path: this.constructPath,
+      branch: this.branch,
       filePath: this.filePath,
       workflow: main,
       pins: this.pins.toJSON(),
@@ -353,6 +355,7 @@ export class Pipeline extends ShipshapeConstruct {
       services,
       images,
       environments,
+      registry: registryEnvironment(declared),
       expectedMinutes: p.expectedMinutes,
     };
     const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);
