@@ -246,3 +246,20 @@ describe('bootstrap across accounts and imported providers', () => {
     expect(files).toEqual([]);
   });
 });
+
+describe('templateBucketName', () => {
+  test('GIVEN a short project THEN <project>-templates-<account>-<region>, lowercase', () => {
+    expect(templateBucketName('Node_API', '123456789012', 'eu-west-1')).toBe('node-api-templates-123456789012-eu-west-1');
+  });
+
+  test('GIVEN a long project THEN at most 63 characters, still valid, distinct per project and per account', () => {
+    const long = 'a-very-long-project-name-that-goes-on-and-on';
+    const name = templateBucketName(long, '123456789012', 'ap-southeast-2');
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+    expect(name).not.toContain('--');
+    expect(name.endsWith('-templates-123456789012-ap-southeast-2')).toBe(true);
+    expect(templateBucketName(`${long}-2`, '123456789012', 'ap-southeast-2')).not.toBe(name);
+    expect(templateBucketName(long, '210987654321', 'ap-southeast-2')).not.toBe(name);
+  });
+});

@@ -114,6 +114,12 @@ export function templatePrefix(stack: string): string {
   return stack;
 }
 
+/** `arn:<partition>:iam::<account>:role/<name>`, the partition derived from the region. */
+export function roleArn(account: string, region: string, name: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
 /** The ECS cluster of one service in one environment. */
 export function clusterName(service: string, environment: string): string {
   return `${service}-${environment}`;

@@ -1,7 +1,7 @@
 import type { StackTarget } from '../cloudformation/templates';
 import {
   cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, publishRoleName, registryEnvironment,
-  templateBucketName, templatePrefix,
+  roleArn, templateBucketName, templatePrefix,
 } from '../core/naming';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
@@ -14,11 +14,6 @@ export interface ResolvedDeploy {
   readonly smokeCommand?: string;
 }
 
-/** `arn:<partition>:iam::<account>:role/<name>` */
-export function roleArn(account: string, region: string, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account}:role/${name}`;
-}
 
 /** Assume a role through GitHub OIDC (the job needs `id-token: write`). */
 export function assumeRole(account: string, region: string, name: string): StepModel {
