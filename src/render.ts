@@ -1,6 +1,6 @@
 import { synthesizeTemplates, templateFiles, templateSizeProblems } from './cloudformation/templates';
-import { throwIfAny } from './core/errors';
 import { renderCompose } from './compose/render';
+import { throwIfAny } from './core/errors';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';

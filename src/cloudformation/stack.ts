@@ -93,7 +93,14 @@ export class EnvironmentStack extends Stack {
       egress: parts.flatMap((p) => p.egress ?? []),
     };
     const fargate = buildFargateService(this, {
-      service, environment, vpc, logGroup: this.logGroup, healthcheck: props.healthcheck, loadBalancing: lb, deploymentAlarms, wiring,
+      service,
+      environment,
+      vpc,
+      logGroup: this.logGroup,
+      healthcheck: props.healthcheck,
+      loadBalancing: lb,
+      deploymentAlarms,
+      wiring,
       registry: props.registry ?? { account: environment.account, region: environment.region },
     });
 
