@@ -57,6 +57,8 @@ export interface ImageModel {
 
 export interface PipelineModel {
   readonly path: string;
+  /** The branch CI guards and CD deploys from. */
+  readonly branch?: string;
   /** Path of the workflow file, relative to the project root. */
   readonly filePath: string;
   readonly workflow: WorkflowModel;
@@ -96,6 +98,8 @@ export interface BootstrapModel {
   readonly repository: string;
   /** Accounts whose GitHub OIDC provider already exists and is imported. */
   readonly existingOidcProviderAccounts: readonly string[];
+  /** The branch CD runs on (the first Pipeline's): the publish and drift roles trust it. */
+  readonly branch: string;
 }
 
 /** One file a renderer produced. */

@@ -1,5 +1,6 @@
-import { synthesizeTemplates, templateFiles } from './cloudformation/templates';
+import { synthesizeTemplates, templateFiles, templateSizeProblems } from './cloudformation/templates';
 import { renderCompose } from './compose/render';
+import { throwIfAny } from './core/errors';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
@@ -39,9 +40,10 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   };
   const templates = withTemplateCache(model, cacheOptions, () => {
     const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
-    // One-space indent, as the AWS CDK writes templates: readable, and well under the 51,200 bytes of an inline TemplateBody.
+    // One-space indent, as the AWS CDK writes templates. The pipeline deploys them through S3 (up to 1,000,000 bytes).
     return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined), 1)]));
   });
+  throwIfAny(templateSizeProblems(model, templates));
   for (const target of templateFiles(model)) {
     files.push({ path: target.filePath, source: target.source, content: templates.get(target.filePath)! });
   }

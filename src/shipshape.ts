@@ -107,7 +107,13 @@ export class Shipshape extends Component {
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
       ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
       ...(this.options.repository
-        ? { bootstrap: { repository: this.options.repository, existingOidcProviderAccounts: this.options.existingOidcProviderAccounts ?? [] } }
+        ? {
+          bootstrap: {
+            repository: this.options.repository,
+            existingOidcProviderAccounts: this.options.existingOidcProviderAccounts ?? [],
+            branch: (parts.pipelines[0] as ProjectModel['pipelines'][number] | undefined)?.branch ?? 'main',
+          },
+        }
         : {}),
     };
   }

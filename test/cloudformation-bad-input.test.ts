@@ -1,5 +1,7 @@
 import { synthFailure } from './cloudformation-helpers';
 import { DeploymentStrategy, Duration, Environment, ProdParity, Service, ShipshapeError } from '../src';
+import { templateSizeProblems } from '../src/cloudformation/templates';
+import type { ProjectModel } from '../src/model';
 
 const env = { account: '123456789012', region: 'eu-west-1' };
 
@@ -76,5 +78,27 @@ describe('bad input: a clear error before anything is written', () => {
     });
     expect(error.message).toContain("[shop/prod] addOverride: must be the logical id or construct path of a resource in stack api-prod (got 'NoSuchThing')");
     expect(files).toEqual([]);
+  });
+});
+
+describe('template size', () => {
+  test('GIVEN a stack customization that makes a template larger than CloudFormation reads from S3 THEN synthesis stops before writing', () => {
+    const { error, files } = synthFailure((project) => {
+      new Service(project, 'api');
+      new Environment(project, 'prod', env).addStackCustomization((stack) => {
+        stack.templateOptions.metadata = { Notes: 'x'.repeat(1_000_000) };
+      });
+    });
+    expect(error.message).toMatch(/\[shop\/prod\] template: must be at most 1000000 bytes \(the largest template CloudFormation reads from S3\) \(got 'infra\/prod\.template\.json: 10\d{5} bytes'\)/);
+    expect(error.message).toContain('[SS-TEMPLATE-SIZE]');
+    expect(files).toEqual([]);
+  });
+
+  test('GIVEN templates up to the limit THEN no problem; one byte more THEN a problem naming the file', () => {
+    const model = { name: 'shop', services: [{ name: 'api' }], environments: [{ name: 'prod', path: 'shop/prod' }] } as unknown as ProjectModel;
+    expect(templateSizeProblems(model, new Map([['infra/prod.template.json', 'é'.repeat(50)]]), 100)).toEqual([]);
+    const [p] = templateSizeProblems(model, new Map([['infra/prod.template.json', `${'é'.repeat(50)}x`]]), 100);
+    expect(p).toMatchObject({ code: 'SS-TEMPLATE-SIZE', path: 'shop/prod', property: 'template' });
+    expect(p.got).toContain('infra/prod.template.json: 101 bytes');
   });
 });

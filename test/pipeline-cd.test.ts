@@ -2,7 +2,7 @@
 import { parse } from 'yaml';
 import { bareProject } from './util';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, PipelineProps, Service } from '../src';
-import { deployRoleName, lastGoodImageTagParameter } from '../src/core/naming';
+import { cloudFormationExecutionRoleName, deployRoleName, lastGoodImageTagParameter, templateBucketName } from '../src/core/naming';
 import { synthSnapshot } from '../src/testing/synth';
 
 function synth(props: PipelineProps = {}): Record<string, string> {
@@ -61,11 +61,43 @@ describe('GIVEN three environments', () => {
     expect(wf.jobs['deploy-dev'].environment).toEqual({ name: 'dev' });
   });
 
-  test('THEN deploy runs aws cloudformation deploy of the environment template with the ImageTag parameter', () => {
+  // The deploy command of deploy and rollback: through the account's template bucket, as the execution role.
+  const CFN_DEPLOY = (tag: string) => [
+    'aws cloudformation deploy \\',
+    '  --stack-name "$STACK" \\',
+    '  --template-file "$TEMPLATE" \\',
+    '  --s3-bucket "$TEMPLATE_BUCKET" \\',
+    '  --s3-prefix "$TEMPLATE_PREFIX" \\',
+    '  --role-arn "$EXECUTION_ROLE_ARN" \\',
+    '  --capabilities CAPABILITY_IAM \\',
+    `  --parameter-overrides "ImageTag=${tag}" \\`,
+    '  --no-fail-on-empty-changeset',
+  ].join('\n');
+  const PROD_CFN_ENV = {
+    STACK: 'api-prod',
+    TEMPLATE: 'infra/prod.template.json',
+    TEMPLATE_BUCKET: 'shop-templates-333333333333-eu-west-1',
+    TEMPLATE_PREFIX: 'api-prod',
+    EXECUTION_ROLE_ARN: 'arn:aws:iam::333333333333:role/shipshape-shop-prod-cfn-exec',
+  };
+
+  test('THEN deploy runs aws cloudformation deploy of the environment template with the ImageTag parameter, through S3, as the execution role', () => {
     const deploy = named(wf.jobs['deploy-prod'], 'Deploy api');
-    expect(deploy.env).toEqual({ STACK: 'api-prod', TEMPLATE: 'infra/prod.template.json' });
-    expect(deploy.run).toContain('aws cloudformation deploy --stack-name "$STACK" --template-file "$TEMPLATE" --parameter-overrides "ImageTag=$IMAGE_TAG"');
+    expect(deploy.env).toEqual(PROD_CFN_ENV);
+    expect(PROD_CFN_ENV.TEMPLATE_BUCKET).toBe(templateBucketName('shop', '333333333333', 'eu-west-1'));
+    expect(PROD_CFN_ENV.EXECUTION_ROLE_ARN).toBe(`arn:aws:iam::333333333333:role/${cloudFormationExecutionRoleName('shop', 'prod')}`);
+    expect(deploy.run).toContain(CFN_DEPLOY('$IMAGE_TAG'));
     expect(wf.jobs['deploy-prod'].env).toEqual({ IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' });
+    // Each environment deploys with its own account's bucket and execution role.
+    expect(named(wf.jobs['deploy-dev'], 'Deploy api').env).toMatchObject({
+      TEMPLATE_BUCKET: 'shop-templates-111111111111-eu-west-1', EXECUTION_ROLE_ARN: 'arn:aws:iam::111111111111:role/shipshape-shop-dev-cfn-exec',
+    });
+  });
+
+  test('THEN the wait step reads the cluster and service from the stack outputs', () => {
+    const wait = named(wf.jobs['deploy-prod'], 'Wait for api (linear 25% every 1m, bake 10m)');
+    expect(wait.run).toContain("Outputs[?OutputKey=='EcsClusterName']");
+    expect(wait.run).toContain("Outputs[?OutputKey=='EcsServiceName']");
   });
 
   test('THEN verify smoke-tests the URL and health path, then runs the user command', () => {
@@ -85,15 +117,27 @@ describe('GIVEN three environments', () => {
     const rollback = named(job, 'Rollback api');
     expect(names.indexOf('Rollback api')).toBeGreaterThan(names.indexOf('Verify api'));
     expect(rollback.if).toBe('failure()');
+    expect(rollback.env).toEqual({ ...PROD_CFN_ENV, PARAMETER: lastGoodImageTagParameter('api', 'prod') });
     expect(rollback.run).toContain('aws ssm get-parameter --name "$PARAMETER"');
-    expect(rollback.run).toContain('--parameter-overrides "ImageTag=$last_good"');
+    // The same template, bucket and role flags as the deploy, with the last good tag.
+    expect(rollback.run).toContain(CFN_DEPLOY('$last_good'));
+  });
+
+  test('THEN rollback before any verified deploy says so in the summary instead of failing obscurely', () => {
+    const run: string = named(wf.jobs['deploy-prod'], 'Rollback api').run;
+    const missing = run.slice(run.indexOf('grep -q ParameterNotFound'), run.indexOf('exit 0'));
+    expect(missing).toContain('echo "outcome=nothing-to-roll-back" >> "$GITHUB_OUTPUT"');
+    expect(missing).toContain('nothing to roll back to');
+    expect(missing).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    // Other errors reading the parameter still fail the step.
+    expect(run).toContain('echo "::error::Could not read the last good image tag at $PARAMETER"\n  exit 1');
   });
 
   test('THEN the results go to the step summary', () => {
     const summary = named(wf.jobs['deploy-prod'], 'Summary');
     expect(summary.if).toBe('always()');
     expect(summary.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
-    expect(summary.env.API_ROLLBACK).toBe('${{ steps.rollback-api.outcome }}');
+    expect(summary.env.API_ROLLBACK).toBe('${{ steps.rollback-api.outputs.outcome || steps.rollback-api.outcome }}');
   });
 
   test('THEN each strategy is waited for: rolling with services-stable, the others through the bake', () => {
@@ -111,6 +155,13 @@ describe('GIVEN three environments', () => {
     expect(envs.map((e: any) => e.name)).toEqual(['dev', 'staging', 'prod']);
     expect(envs[2]).toMatchObject({ wait_timer: 15, reviewers: [{ type: 'User', login: 'alice' }, { type: 'Team', slug: 'org/releasers' }], deployment_branches: ['main'] });
   });
+});
+
+test('GIVEN a deploy order that starts elsewhere THEN the image is still pushed to the first declared environment (where the bootstrap puts the registry)', () => {
+  const wf = wfOf(synth({ deploy: { order: ['staging', 'dev', 'prod'] } }));
+  const push = wf.jobs.publish.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
+  expect(push.with.tags).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}');
+  expect(named(wf.jobs.publish, 'Configure AWS credentials (OIDC)').with['role-to-assume']).toBe('arn:aws:iam::111111111111:role/shipshape-shop-publish');
 });
 
 test('GIVEN a deploy order WHEN synthesized THEN environments deploy in that order', () => {

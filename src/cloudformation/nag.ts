@@ -125,6 +125,10 @@ export interface BootstrapNagContext {
   readonly ecsServices: readonly string[];
   /** The wildcard actions of the execution role. */
   readonly wildcardActions: readonly string[];
+  /** The template bucket's name. */
+  readonly bucket: string;
+  /** The wildcard (read-only) actions of the drift role. */
+  readonly driftActions: readonly string[];
 }
 
 /** A bootstrap acknowledgement: `id` is the documented pattern, `findings` the exact ids cdk-nag reports. */
@@ -156,14 +160,14 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:iam::${c.account}:role/${s}-*]`),
   },
   {
-    id: `${IAM5}[Resource::*]`,
-    constructs: ['{Env}DeployRole'],
-    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Pushes are limited to the service repositories.',
-    findings: () => [`${IAM5}[Resource::*]`],
+    id: `${IAM5}[Resource::arn:${PARTITION}:s3:::<template bucket>/<stack>/*]`,
+    constructs: ['{Env}DeployRole', '{Env}ExecutionRole'],
+    reason: '`aws cloudformation deploy --s3-prefix <stack>` uploads each template under its stack\'s prefix with a content-hash name; the wildcard is that name. Each role reaches only its own environment\'s stack prefixes.',
+    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:s3:::${c.bucket}/${s}/*]`),
   },
   {
     id: `${IAM5}[Resource::arn:${PARTITION}:cloudformation:<region>:<account>:stack/<stack>/*]`,
-    constructs: ['{Env}DeployRole'],
+    constructs: ['{Env}DeployRole', '{Env}DriftRole'],
     reason: 'The wildcard is the stack id AWS appends to a stack ARN; the stack name itself is exact.',
     findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:cloudformation:${c.region}:${c.account}:stack/${s}/*]`),
   },
@@ -172,6 +176,33 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     constructs: ['{Env}DeployRole'],
     reason: 'The wildcard is the deployment id ECS assigns to each deployment of the service, which the pipeline reads to wait for the outcome.',
     findings: (c) => c.ecsServices.map((s) => `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:service-deployment/${s}/*]`),
+  },
+  {
+    id: `${IAM5}[Action::<service>:Describe*, Get*, List*]`,
+    constructs: ['{Env}DriftRole'],
+    reason: 'Drift detection reads the live configuration of every resource of the stacks with the caller\'s permissions; the role holds read-only Describe/Get/List actions of the resource types an environment stack contains, and no write action.',
+    findings: (c) => c.driftActions.map((a) => `${IAM5}[Action::${a}]`),
+  },
+  {
+    id: `${IAM5}[Resource::*]`,
+    constructs: ['{Env}DriftRole'],
+    reason: 'CloudFormation learns resource ids only while deploying, so the read-only actions cannot list ARNs in advance; DescribeStackDriftDetectionStatus has no resource-level permissions. Drift detection itself is limited to the environment\'s stacks.',
+    findings: () => [`${IAM5}[Resource::*]`],
+  },
+];
+
+/** Acknowledgements on the account-wide resources of a bootstrap stack (template bucket, publish role). */
+export const BOOTSTRAP_ACCOUNT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
+  {
+    id: 'AwsSolutions-S1',
+    constructs: ['TemplateBucket'],
+    reason: 'The template bucket holds copies of the generated templates (already in git) that expire after 30 days; CloudTrail records who uploaded them. Server access logs would need a second bucket per account for no audit value.',
+  },
+  {
+    id: `${IAM5}[Resource::*]`,
+    constructs: ['PublishRole'],
+    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Pushes are limited to the service repositories.',
+    when: 'the registry account (the first declared environment\'s)',
   },
 ];
 
@@ -204,6 +235,11 @@ export function acknowledgeBootstrapRoles(stack: Stack, envId: string, ctx: Boot
   }
 }
 
+/** Record the acknowledgements on the account-wide resources of a bootstrap stack. */
+export function acknowledgeBootstrapAccount(stack: Stack): void {
+  for (const ack of BOOTSTRAP_ACCOUNT_ACKNOWLEDGEMENTS) for (const path of ack.constructs) acknowledgeAt(stack, path, ack);
+}
+
 /** docs/cdk-nag-acknowledgements.md, generated from the tables above (a test keeps the file in sync). */
 export function renderNagAcknowledgementsDoc(): string {
   const row = (a: NagAcknowledgement) => `| \`${a.id}\` | ${a.constructs.map((c) => `\`${c}\``).join(', ')} | ${a.when ?? 'always'} | ${a.reason.replace(/\|/g, '\\|')} |`;
@@ -226,6 +262,7 @@ export function renderNagAcknowledgementsDoc(): string {
     '| rule | construct | applies to | reason |',
     '|---|---|---|---|',
     ...BOOTSTRAP_ACKNOWLEDGEMENTS.map(row),
+    ...BOOTSTRAP_ACCOUNT_ACKNOWLEDGEMENTS.map(row),
     '',
   ].join('\n');
 }

@@ -1,13 +1,12 @@
 import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
-import { clusterName, ecsServiceName, imageRepositoryName } from '../core/naming';
+import { clusterName, ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/infrastructure';
 import type { EnvironmentModel, ServiceModel } from '../model';
@@ -22,6 +21,12 @@ export interface ServiceWiring {
   readonly egress: Array<{ readonly peer: ec2.ISecurityGroup; readonly port: number; readonly description: string }>;
 }
 
+/** The account and region whose ECR holds the service images (the registry environment's). */
+export interface ImageRegistry {
+  readonly account: string;
+  readonly region: string;
+}
+
 export interface FargateServiceProps {
   readonly service: ServiceModel;
   readonly environment: EnvironmentModel;
@@ -32,6 +37,8 @@ export interface FargateServiceProps {
   readonly loadBalancing?: LoadBalancing;
   readonly deploymentAlarms: cloudwatch.IAlarm[];
   readonly wiring: ServiceWiring;
+  /** Where the image repository lives; it may be another account (its bootstrap lets this account pull). */
+  readonly registry: ImageRegistry;
 }
 
 /** Image tags the pipeline passes (a commit SHA, a version, ...). */
@@ -62,10 +69,9 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   });
   for (const statement of props.wiring.taskPolicy) taskDefinition.addToTaskRolePolicy(statement);
 
-  const repository = ecr.Repository.fromRepositoryName(stack, 'Repository', imageRepositoryName(service.name));
   const container = taskDefinition.addContainer('App', {
     containerName: service.name,
-    image: ecs.ContainerImage.fromEcrRepository(repository, imageTag.valueAsString),
+    image: registryImage(stack, taskDefinition, props.registry, service.name, imageTag.valueAsString),
     essential: true,
     readonlyRootFilesystem: false,
     portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http' }],
@@ -133,6 +139,23 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
   }
   return fargate;
+}
+
+/**
+ * The image in the registry repository, by its full URI, and the execution role's right to pull it: the
+ * repository by ARN (in the registry account, which may be another account; its repository policy lets this
+ * account pull) and `ecr:GetAuthorizationToken`, which has no resource-level permissions.
+ */
+function registryImage(stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string): ecs.ContainerImage {
+  const name = imageRepositoryName(service);
+  const repositoryArn = stack.formatArn({ service: 'ecr', account: registry.account, region: registry.region, resource: 'repository', resourceName: name });
+  taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({
+    actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+    resources: [repositoryArn],
+  }));
+  taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+  const host = ecrRegistry(registry.account, registry.region).replace(/amazonaws\.com$/, stack.urlSuffix);
+  return ecs.ContainerImage.fromRegistry(`${host}/${name}:${tag}`);
 }
 
 function ecsStrategy(kind: EnvironmentModel['strategy']['kind']): ecs.DeploymentStrategy {

@@ -19,7 +19,7 @@ import { buildFeatureFlags } from './flags';
 import { LoadBalancing, buildLoadBalancer } from './load-balancer';
 import { acknowledgeEnvironmentStack } from './nag';
 import { AZ_COUNT, buildNetwork } from './network';
-import { ServiceWiring, buildFargateService } from './service';
+import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
 import { addServiceMonitoring } from './monitoring/service-monitoring';
@@ -39,6 +39,8 @@ export interface EnvironmentStackProps {
   readonly healthcheck?: HealthcheckModel;
   /** The service's monitoring (alarms, routes, dashboard, canary), if it has one. */
   readonly monitoring?: MonitoringModel;
+  /** Where the image repository lives (the registry environment's account and region). @default - this environment's */
+  readonly registry?: ImageRegistry;
 }
 
 /**
@@ -91,7 +93,15 @@ export class EnvironmentStack extends Stack {
       egress: parts.flatMap((p) => p.egress ?? []),
     };
     const fargate = buildFargateService(this, {
-      service, environment, vpc, logGroup: this.logGroup, healthcheck: props.healthcheck, loadBalancing: lb, deploymentAlarms, wiring,
+      service,
+      environment,
+      vpc,
+      logGroup: this.logGroup,
+      healthcheck: props.healthcheck,
+      loadBalancing: lb,
+      deploymentAlarms,
+      wiring,
+      registry: props.registry ?? { account: environment.account, region: environment.region },
     });
 
     if (props.monitoring) {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
-import { problem, throwIfAny } from '../core/errors';
-import { stackName } from '../core/naming';
+import { Problem, problem, throwIfAny } from '../core/errors';
+import { registryEnvironment, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
 import type { CloudFormationTemplate } from './stack';
@@ -85,6 +85,28 @@ export function templateFiles(model: ProjectModel): TemplateFile[] {
   ];
 }
 
+/**
+ * The largest template CloudFormation accepts from S3 (`TemplateURL`). The pipeline always deploys through the
+ * account's template bucket, so the 51,200-byte limit of an inline `TemplateBody` does not apply.
+ */
+export const MAX_TEMPLATE_BYTES = 1_000_000;
+
+/** A problem for each rendered template above {@link MAX_TEMPLATE_BYTES}: synthesis stops before anything is written. */
+export function templateSizeProblems(model: ProjectModel, rendered: ReadonlyMap<string, string>, limit = MAX_TEMPLATE_BYTES): Problem[] {
+  const problems: Problem[] = [];
+  for (const file of templateFiles(model)) {
+    const content = rendered.get(file.filePath);
+    if (content === undefined) continue;
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > limit) {
+      problems.push(problem('SS-TEMPLATE-SIZE', file.source, 'template', `${file.filePath}: ${bytes} bytes`,
+        `at most ${limit} bytes (the largest template CloudFormation reads from S3)`,
+        'Split the service into several services (one stack each), or move resources out with fewer alarms, flags or stack customizations.'));
+    }
+  }
+  return problems;
+}
+
 /** The Dockerfile HEALTHCHECK of a service's image, if shipshape builds it. */
 function imageHealthcheck(model: ProjectModel, service: string): HealthcheckModel | undefined {
   const image = model.images.find((i) => i.service === service);
@@ -115,6 +137,10 @@ export function buildApp(
     builtinCloudFormationValidation: options.validation,
   });
   const stacks = new Map<string, string>();
+  // One image registry: the first declared environment's account and region. Every environment pulls from it.
+  const registryEnv = registryEnvironment(model.environments);
+  const registry = registryEnv ? { account: registryEnv.account, region: registryEnv.region } : undefined;
+  const accounts = [...new Set(model.environments.map((e) => e.account))];
   for (const t of bootstrapTargets(model)) {
     const id = `${t.stackName}-${t.account}`;
     new BootstrapStack(app, id, {
@@ -125,6 +151,8 @@ export function buildApp(
       bootstrap: model.bootstrap!,
       services: model.services,
       environments: t.environments,
+      registry: registry!,
+      accounts,
     });
     stacks.set(t.filePath, id);
   }
@@ -137,6 +165,7 @@ export function buildApp(
       flags: model.flags,
       healthcheck: imageHealthcheck(model, t.service.name),
       monitoring: model.monitoring.find((m) => m.service === t.service.name),
+      registry,
     });
     stacks.set(t.filePath, t.stackName);
   }

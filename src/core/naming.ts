@@ -94,6 +94,32 @@ export function cloudFormationExecutionRoleName(project: string, environment: st
   return roleName(['shipshape', project, environment, 'cfn-exec']);
 }
 
+/**
+ * The S3 bucket of one account and region that holds the environment templates `aws cloudformation deploy`
+ * uploads (`--s3-bucket`): templates above 51,200 bytes cannot be passed inline. Bucket names are global,
+ * so the name carries the account and region: `<project>-templates-<account>-<region>`, lowercase, at most
+ * 63 characters (a long project name is shortened and suffixed with a stable hash).
+ */
+export function templateBucketName(project: string, account: string, region: string): string {
+  const suffix = `-templates-${account}-${region}`.toLowerCase();
+  const clean = project.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '') || 'shipshape';
+  const room = 63 - suffix.length;
+  if (clean.length <= room) return `${clean}${suffix}`;
+  const hash = createHash('sha256').update(project).digest('hex').slice(0, 6);
+  return `${clean.slice(0, room - 7).replace(/-+$/, '')}-${hash}${suffix}`;
+}
+
+/** The S3 key prefix under which a stack's templates are uploaded (`--s3-prefix`): the stack name. */
+export function templatePrefix(stack: string): string {
+  return stack;
+}
+
+/** `arn:<partition>:iam::<account>:role/<name>`, the partition derived from the region. */
+export function roleArn(account: string, region: string, name: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
 /** The ECS cluster of one service in one environment. */
 export function clusterName(service: string, environment: string): string {
   return `${service}-${environment}`;

@@ -1,5 +1,8 @@
 import type { StackTarget } from '../cloudformation/templates';
-import { deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, publishRoleName, registryEnvironment } from '../core/naming';
+import {
+  cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, publishRoleName, registryEnvironment,
+  roleArn, templateBucketName, templatePrefix,
+} from '../core/naming';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
 import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
@@ -11,11 +14,6 @@ export interface ResolvedDeploy {
   readonly smokeCommand?: string;
 }
 
-/** `arn:<partition>:iam::<account>:role/<name>` */
-export function roleArn(account: string, region: string, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account}:role/${name}`;
-}
 
 /** Assume a role through GitHub OIDC (the job needs `id-token: write`). */
 export function assumeRole(account: string, region: string, name: string): StepModel {
@@ -31,9 +29,10 @@ const pascal = (s: string) => s.replace(/-([a-z0-9])/g, (_m, c: string) => c.toU
 /**
  * `publish`: build every image once and push it to ECR in the registry environment's
  * account, tagged immutably with the commit SHA. Runs only on the branch, after the checks.
+ * The registry is the first declared environment's account (whatever the deploy order), as in the bootstrap.
  */
 export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobSpec | undefined {
-  const registryEnv = registryEnvironment(ctx.environments);
+  const registryEnv = ctx.registry ?? registryEnvironment(ctx.environments);
   if (!registryEnv || ctx.images.length === 0) return undefined;
   const registry = ecrRegistry(registryEnv.account, registryEnv.region);
   const steps: StepModel[] = [
@@ -101,13 +100,20 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     if (options.smokeCommand && env.url) steps.push(...ctx.toolchain.setup);
     const summary: Record<string, string> = {};
     const rows: string[] = [];
+    // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
+    const cfnEnv = (stack: string) => ({
+      STACK: stack,
+      TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
+      TEMPLATE_PREFIX: templatePrefix(stack),
+      EXECUTION_ROLE_ARN: roleArn(env.account, env.region, cloudFormationExecutionRoleName(ctx.project, env.name)),
+    });
     for (const t of stacks) {
       const s = t.service.name;
       const key = pascal(s).toUpperCase();
       const stackEnv = { STACK: t.stackName, TEMPLATE: t.filePath };
       const parameter = { PARAMETER: lastGoodImageTagParameter(s, env.name) };
       steps.push(
-        { name: `Deploy ${s}`, id: `deploy-${s}`, env: stackEnv, run: DEPLOY_SCRIPT },
+        { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t.stackName), TEMPLATE: t.filePath }, run: DEPLOY_SCRIPT },
         {
           name: `Wait for ${s} (${describeStrategy(env.strategy)})`,
           id: `wait-${s}`,
@@ -126,7 +132,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
         [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outcome }}`,
         [`${key}_WAIT`]: `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
         [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
-        [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outcome }}`,
+        [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
       });
       rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(env.strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
     }
@@ -135,7 +141,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
         name: `Rollback ${t.service.name}`,
         id: `rollback-${t.service.name}`,
         if: 'failure()',
-        env: { STACK: t.stackName, TEMPLATE: t.filePath, PARAMETER: lastGoodImageTagParameter(t.service.name, env.name) },
+        env: { ...cfnEnv(t.stackName), TEMPLATE: t.filePath, PARAMETER: lastGoodImageTagParameter(t.service.name, env.name) },
         run: ROLLBACK_SCRIPT,
       });
     }

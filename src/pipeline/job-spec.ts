@@ -29,6 +29,8 @@ export interface BuildContext {
   readonly images: readonly ImageModel[];
   /** Environments in deploy order. */
   readonly environments: readonly EnvironmentModel[];
+  /** Where the image repositories live: the first declared environment (`registryEnvironment`), whatever the deploy order. */
+  readonly registry?: EnvironmentModel;
   /** Per-job expected minutes given by the user, by job id. */
   readonly expectedMinutes: Readonly<Record<string, number>>;
 }

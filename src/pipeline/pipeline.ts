@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
+import { registryEnvironment } from '../core/naming';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
@@ -167,6 +168,8 @@ export class Pipeline extends ShipshapeConstruct {
       synthCheck: normalizeSwitch(props.synthCheck),
     };
     const p = parseProps(pipelineSchema, input, this.constructPath, 'SS-PIPELINE');
+    // Opting out of pinning is an acknowledged policy finding: it stays visible in every synthesis report.
+    if (p.enforcePinning === false) this.acknowledge('SS-WF-PINNED', 'enforcePinning: false on this pipeline');
     if (p.toolchain && p.nodeVersion) {
       throw new ShipshapeError([problem('SS-PIPELINE-NODEVERSION', this.constructPath, 'nodeVersion', p.nodeVersion, 'unset when a toolchain is given', 'Pass the version to Toolchain.node({ version }).')]);
     }
@@ -284,6 +287,7 @@ export class Pipeline extends ShipshapeConstruct {
     const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
     const model: PipelineModel = {
       path: this.constructPath,
+      branch: this.branch,
       filePath: this.filePath,
       workflow: main,
       pins: this.pins.toJSON(),
@@ -353,6 +357,7 @@ export class Pipeline extends ShipshapeConstruct {
       services,
       images,
       environments,
+      registry: registryEnvironment(declared),
       expectedMinutes: p.expectedMinutes,
     };
     const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);

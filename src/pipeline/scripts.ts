@@ -7,8 +7,23 @@ import type { StrategyModel } from '../environment/strategy';
 
 const lines = (...l: string[]) => l.join('\n');
 
-const CFN_DEPLOY = (tag: string) =>
-  `aws cloudformation deploy --stack-name "$STACK" --template-file "$TEMPLATE" --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset`;
+/**
+ * The one deploy command of deploy and rollback: the template goes through the account's template bucket
+ * (`--s3-bucket`, `--s3-prefix <stack>`; inline templates stop at 51,200 bytes) and CloudFormation acts as the
+ * environment's execution role (`--role-arn`), the only role the deploy role may pass. The environment stacks
+ * create unnamed IAM roles only, so `CAPABILITY_IAM` is enough.
+ */
+const CFN_DEPLOY = (tag: string) => [
+  'aws cloudformation deploy \\',
+  '  --stack-name "$STACK" \\',
+  '  --template-file "$TEMPLATE" \\',
+  '  --s3-bucket "$TEMPLATE_BUCKET" \\',
+  '  --s3-prefix "$TEMPLATE_PREFIX" \\',
+  '  --role-arn "$EXECUTION_ROLE_ARN" \\',
+  '  --capabilities CAPABILITY_IAM \\',
+  `  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" \\`,
+  '  --no-fail-on-empty-changeset',
+].join('\n');
 
 /** Deploy the stack with the new image tag (parameter `ImageTag`). */
 export const DEPLOY_SCRIPT = lines(
@@ -103,15 +118,33 @@ export const RECORD_SCRIPT = lines(
   'echo "Recorded $IMAGE_TAG as the last good image tag at $PARAMETER"',
 );
 
-/** Redeploy the last image tag that passed verification. */
+/**
+ * Redeploy the last image tag that passed verification, with the same template, bucket and role.
+ * Before the first verified deploy there is no such tag: the step says so in the job summary and ends
+ * without redeploying (outcome `nothing-to-roll-back`); the failed step before it still fails the job.
+ * Any other error reading the parameter (access denied, throttling) fails the step.
+ */
 export const ROLLBACK_SCRIPT = lines(
-  'last_good="$(aws ssm get-parameter --name "$PARAMETER" --query Parameter.Value --output text 2>/dev/null || true)"',
-  'if [ -z "$last_good" ] || [ "$last_good" = "None" ]; then',
-  '  echo "::error::No last good image tag at $PARAMETER: nothing to roll back to"',
+  'errors="$(mktemp)"',
+  'if ! last_good="$(aws ssm get-parameter --name "$PARAMETER" --query Parameter.Value --output text 2>"$errors")"; then',
+  '  if grep -q ParameterNotFound "$errors"; then',
+  '    echo "outcome=nothing-to-roll-back" >> "$GITHUB_OUTPUT"',
+  '    {',
+  '      echo "### Rollback of $STACK: nothing to roll back to"',
+  '      echo ""',
+  '      echo "No image tag has passed verification in this environment yet ($PARAMETER does not exist), so there is no earlier version to redeploy."',
+  '      echo "If this was the first deploy, CloudFormation has already rolled the stack back; a stack left in ROLLBACK_COMPLETE must be deleted before the next deploy."',
+  '    } >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::warning::No last good image tag at $PARAMETER (first deploy?): nothing to roll back to"',
+  '    exit 0',
+  '  fi',
+  '  cat "$errors" >&2',
+  '  echo "::error::Could not read the last good image tag at $PARAMETER"',
   '  exit 1',
   'fi',
   'echo "Rolling $STACK back to image tag $last_good"',
   CFN_DEPLOY('$last_good'),
+  'echo "outcome=rolled-back-to-$last_good" >> "$GITHUB_OUTPUT"',
   'echo "::warning::$STACK was rolled back to image tag $last_good"',
 );
 

@@ -1,6 +1,8 @@
 /** Pieces shared by the runbook and playbook renderers. Pure functions of the model. */
 import { stackTargets } from '../../cloudformation/templates';
-import { alarmName, dashboardName, dashboardUrl, lastGoodImageTagParameter } from '../../core/naming';
+import {
+  alarmName, cloudFormationExecutionRoleName, dashboardName, dashboardUrl, lastGoodImageTagParameter, roleArn, templateBucketName, templatePrefix,
+} from '../../core/naming';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { EscalationModel, SeverityLevel } from '../model';
@@ -21,14 +23,20 @@ export function target(model: ProjectModel, service: string, env: string): { sta
   return { stackName: t.stackName, filePath: t.filePath };
 }
 
-/** The exact command that redeploys the last image tag that passed verification. */
+/**
+ * The exact command that redeploys the last image tag that passed verification: the pipeline's rollback, by hand
+ * (through the account's template bucket, as the environment's CloudFormation execution role).
+ */
 export function rollbackCommand(model: ProjectModel, service: string, env: EnvironmentModel): string {
   const t = target(model, service, env.name);
   const parameter = lastGoodImageTagParameter(service, env.name);
+  const execution = roleArn(env.account, env.region, cloudFormationExecutionRoleName(model.name, env.name));
   return [
     `aws cloudformation deploy --region ${env.region} --stack-name ${t.stackName} --template-file ${t.filePath} \\`,
+    `  --s3-bucket ${templateBucketName(model.name, env.account, env.region)} --s3-prefix ${templatePrefix(t.stackName)} \\`,
+    `  --role-arn ${execution} \\`,
     `  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region ${env.region} --name ${parameter} --query Parameter.Value --output text)" \\`,
-    '  --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset',
+    '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
   ].join('\n');
 }
 
