@@ -34,6 +34,8 @@ let fingerprint: string | undefined;
 export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
   const root = path.resolve(__dirname);
+  // An installed package never changes under its version, which is already part of the key.
+  if (root.split(path.sep).includes('node_modules')) return (fingerprint = 'installed');
   const parts: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

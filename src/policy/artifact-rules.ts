@@ -3,21 +3,21 @@
  * generated files, so they guard both synthesis (escape hatches included) and `shipshape validate`
  * (hand edits included).
  */
-import { parse as parseYaml } from 'yaml';
 import type { ArtifactFile, CrossFinding, CrossRule } from './cross-artifact';
+import { parseOnce } from './parse';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const workflows = (files: readonly ArtifactFile[]) => files.filter((f) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)).flatMap((f) => {
   try {
-    return [{ name: f.name, doc: parseYaml(f.content) as Json }];
+    return [{ name: f.name, doc: parseOnce(f.content, 'yaml') as Json }];
   } catch {
     return [];
   }
 });
 const templates = (files: readonly ArtifactFile[]) => files.filter((f) => /\.template\.json$/.test(f.name)).flatMap((f) => {
   try {
-    return [{ name: f.name, doc: JSON.parse(f.content) as Json, size: Buffer.byteLength(f.content) }];
+    return [{ name: f.name, doc: parseOnce(f.content, 'json') as Json, size: Buffer.byteLength(f.content) }];
   } catch {
     return [];
   }

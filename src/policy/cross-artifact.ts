@@ -3,8 +3,8 @@
  * same rule runs at synthesis (over the rendered files, before anything is written) and in
  * `shipshape validate` (over the files on disk, where a person may have edited one of them).
  */
-import { parse as parseYaml } from 'yaml';
 import { ARTIFACT_RULES } from './artifact-rules';
+import { parseOnce } from './parse';
 import type { PolicyRule, Severity, Violation } from './policy';
 import type { Finding } from '../validators/finding';
 
@@ -44,11 +44,11 @@ function parseArtifacts(files: readonly ArtifactFile[]): Artifacts {
   const a: Artifacts = { workflows: [], templates: [], dockerfiles: [], composes: [], rulesets: [] };
   for (const f of files) {
     try {
-      if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)) a.workflows.push({ name: f.name, doc: parseYaml(f.content) });
-      else if (/\.template\.json$/.test(f.name)) a.templates.push({ name: f.name, doc: JSON.parse(f.content) });
+      if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)) a.workflows.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });
+      else if (/\.template\.json$/.test(f.name)) a.templates.push({ name: f.name, doc: parseOnce(f.content, 'json') });
       else if (/(^|\/)Dockerfile[^/]*$/.test(f.name)) a.dockerfiles.push({ name: f.name, text: f.content });
-      else if (/(^|\/)(docker-)?compose\.ya?ml$/.test(f.name)) a.composes.push({ name: f.name, doc: parseYaml(f.content) });
-      else if (/^\.github\/rulesets\/[^/]+\.json$/.test(f.name)) a.rulesets.push({ name: f.name, doc: JSON.parse(f.content) });
+      else if (/(^|\/)(docker-)?compose\.ya?ml$/.test(f.name)) a.composes.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });
+      else if (/^\.github\/rulesets\/[^/]+\.json$/.test(f.name)) a.rulesets.push({ name: f.name, doc: parseOnce(f.content, 'json') });
     } catch {
       // A file that does not parse is the syntax validators' business, not these rules'.
     }
