@@ -2,12 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, Project } from 'projen';
+import { DiskCache } from './core/cache';
 import { Problem, ShipshapeError, problem, throwIfAny } from './core/errors';
 import { bootstrapOptionProblems } from './environment/repository';
 import type { ProjectModel, RenderedFile } from './model';
-import { Acknowledgement, PolicyFinding, blockingProblems, evaluatePolicy, policyReport } from './policy/policy';
+import { Acknowledgement, PolicyFinding, Violation, blockingProblems, evaluatePolicy, policyReport } from './policy/policy';
 import { BUILTIN_RULES } from './policy/rules';
 import { renderProject } from './render';
+import { OutputEntry, outputsKey } from './template-cache';
 
 /** Options that apply to every shipshape output of a project. */
 export interface ShipshapeOptions {
@@ -143,6 +145,20 @@ export class Shipshape extends Component {
     const problems = this.validate();
     if (problems.length > 0) throw new ShipshapeError(problems);
     const model = this.model();
+    // A run where nothing changed reuses the last passing synthesis whole: no rendering, no policy pass.
+    const enabled = (this.options.cache ?? true) && process.env.SHIPSHAPE_CACHE !== 'off';
+    const key = enabled ? outputsKey(model, this.cloudFormationValidation, this.acks) : undefined;
+    const outputs = new DiskCache(this.project.outdir, 'outputs', key !== undefined);
+    const hit = key ? outputs.get<OutputEntry>(key) : undefined;
+    if (hit) {
+      const rules = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
+      this.findings = hit.findings.flatMap((f) => {
+        const rule = rules.get(f.ruleId);
+        if (!rule) return [];
+        return [{ rule, violation: f.violation as Violation, ...(f.acknowledged ? { acknowledged: f.acknowledged as Acknowledgement } : {}) }];
+      });
+      return hit.files.map((f) => ({ ...f }));
+    }
     const files = renderProject(model, {
       cloudFormationValidation: this.cloudFormationValidation,
       projectDir: this.project.outdir,
@@ -160,6 +176,15 @@ export class Shipshape extends Component {
     this.findings = evaluatePolicy(BUILTIN_RULES, { model, files }, this.acks);
     const blocking = blockingProblems(this.findings);
     if (blocking.length > 0) throw new ShipshapeError(blocking);
+    if (key) {
+      const entry: OutputEntry = {
+        files,
+        findings: this.findings.map((f) => ({
+          ruleId: f.rule.id, violation: f.violation, ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
+        })),
+      };
+      this.pendingWrites.push(() => outputs.set(key, entry));
+    }
     return files;
   }
 

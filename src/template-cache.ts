@@ -90,3 +90,18 @@ export function withTemplateCache(model: ProjectModel, options: TemplateCacheOpt
   }
   return built;
 }
+
+/** What a whole synthesis produced once every check passed: its files and its (non-blocking) policy findings. */
+export interface OutputEntry {
+  readonly files: ReadonlyArray<{ readonly path: string; readonly source: string; readonly content: string }>;
+  readonly findings: ReadonlyArray<{ readonly ruleId: string; readonly violation: unknown; readonly acknowledged?: unknown }>;
+}
+
+/**
+ * The key of a whole synthesis: everything the templates' key covers, plus the full model (workflows,
+ * Dockerfiles, compose, docs) and the acknowledgements. Undefined when the model holds functions.
+ */
+export function outputsKey(model: ProjectModel, validation: boolean, acknowledgements: unknown): string | undefined {
+  if (!cacheable(model) || !isPlainData(model)) return undefined;
+  return hashOf(SHIPSHAPE_VERSION, codeFingerprint(), packageVersion('aws-cdk-lib'), validation, model, acknowledgements);
+}

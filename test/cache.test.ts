@@ -105,3 +105,36 @@ test('aws-cdk-lib is loaded only when a template must be built', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('whole-synthesis cache', () => {
+  const synth = (dir: string, port: number) => {
+    process.env.PROJEN_DISABLE_POST = 'true';
+    try {
+      const p = new Project({ name: 'app', outdir: dir });
+      Shipshape.configure(p, { cloudFormationValidation: false });
+      new Service(p, 'api', { port });
+      new Pipeline(p, 'ci');
+      p.synth();
+    } finally {
+      delete process.env.PROJEN_DISABLE_POST;
+    }
+  };
+
+  test('GIVEN nothing changed THEN the last passing synthesis is reused whole; GIVEN a change THEN everything is rendered again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-outputs-'));
+    try {
+      synth(dir, 8080);
+      const cacheDir = path.join(dir, 'node_modules/.cache/shipshape/outputs');
+      const [entry] = fs.readdirSync(cacheDir);
+      // Mark the cached workflow: a second run that serves it proves no rendering happened.
+      const file = path.join(cacheDir, entry);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('name: ci', 'name: ci-from-cache'));
+      synth(dir, 8080);
+      expect(fs.readFileSync(path.join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain('name: ci-from-cache');
+      synth(dir, 9090);
+      expect(fs.readFileSync(path.join(dir, '.github/workflows/ci.yml'), 'utf8')).not.toContain('ci-from-cache');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
