@@ -46,6 +46,7 @@ const monitored = (extra: (m: Monitoring, p: Project) => void, escalation: objec
 export const BAD_INPUTS: readonly BadInput[] = [
   // Service
   { name: 'service: name with capitals', build: withService(() => undefined, { name: 'Api' }) },
+  { name: 'service: a one-letter name (ECR needs two)', build: withService(() => undefined, { name: 'a' }) },
   { name: 'service: port 0', build: withService(() => undefined, { port: 0 }) },
   { name: 'service: port 65536', build: withService(() => undefined, { port: 65536 }) },
   { name: 'service: fractional port', build: withService(() => undefined, { port: 80.5 }) },

@@ -49,7 +49,8 @@ export interface ServiceProps {
 }
 
 const schema = z.strictObject({
-  name: nameSchema,
+  // The name is also the ECR repository name, which needs at least 2 characters.
+  name: nameSchema.min(2, { message: 'at least 2 characters long (it also names the image repository)' }),
   port: z.number().int({ message: 'an integer from 1 to 65535' }).min(1).max(65535).default(8080),
   healthPath: z.string()
     .regex(/^\//, { message: "a path starting with '/'" })
