@@ -6,6 +6,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'service: name with capitals': [
     "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'Api') [SS-SERVICE-NAME]",
   ],
+  'service: a one-letter name (ECR needs two)': [
+    "[shop/api] name: must be at least 2 characters long (it also names the image repository) (got 'a') [SS-SERVICE-NAME]",
+  ],
   'service: port 0': [
     '[shop/api] port: must be >= 1 (got 0) [SS-SERVICE-PORT]',
   ],

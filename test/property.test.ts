@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { Project } from 'projen';
 import {
-  Database, DeploymentStrategy, DockerImage, DockerPreset, Environment, EscalationPolicy, FeatureFlag, Monitoring, Pipeline, ScalingTarget, Service, Shipshape,
+  Database, DeploymentStrategy, DockerImage, DockerPreset, Environment, EscalationPolicy, FeatureFlag, Monitoring, Pipeline, ScalingTarget,
+  Service, Shipshape,
 } from '../src';
 import { AWS_REGIONS, LOG_RETENTION_DAYS } from '../src/environment/regions';
 import { synthSnapshot } from '../src/testing/synth';
