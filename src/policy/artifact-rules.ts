@@ -3,25 +3,13 @@
  * generated files, so they guard both synthesis (escape hatches included) and `shipshape validate`
  * (hand edits included).
  */
+import { parseArtifacts } from './cross-artifact';
 import type { ArtifactFile, CrossFinding, CrossRule } from './cross-artifact';
-import { parseOnce } from './parse';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const workflows = (files: readonly ArtifactFile[]) => files.filter((f) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)).flatMap((f) => {
-  try {
-    return [{ name: f.name, doc: parseOnce(f.content, 'yaml') as Json }];
-  } catch {
-    return [];
-  }
-});
-const templates = (files: readonly ArtifactFile[]) => files.filter((f) => /\.template\.json$/.test(f.name)).flatMap((f) => {
-  try {
-    return [{ name: f.name, doc: parseOnce(f.content, 'json') as Json, size: Buffer.byteLength(f.content) }];
-  } catch {
-    return [];
-  }
-});
+const workflows = (files: readonly ArtifactFile[]) => parseArtifacts(files).workflows;
+const templates = (files: readonly ArtifactFile[]) => parseArtifacts(files).templates;
 const jobs = (doc: Json): Array<[string, Json]> => Object.entries(doc?.jobs ?? {});
 
 const PINNED: CrossRule = {

@@ -32,23 +32,22 @@ export interface CrossRule {
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Artifacts {
+/** The generated files a rule can read, parsed once (src/policy/parse.ts). */
+export interface Artifacts {
   readonly workflows: Array<{ name: string; doc: Json }>;
-  readonly templates: Array<{ name: string; doc: Json }>;
+  readonly templates: Array<{ name: string; doc: Json; size: number }>;
   readonly dockerfiles: Array<{ name: string; text: string }>;
   readonly composes: Array<{ name: string; doc: Json }>;
   readonly rulesets: Array<{ name: string; doc: Json }>;
 }
 
-function parseArtifacts(files: readonly ArtifactFile[]): Artifacts {
+export function parseArtifacts(files: readonly ArtifactFile[]): Artifacts {
   const a: Artifacts = { workflows: [], templates: [], dockerfiles: [], composes: [], rulesets: [] };
   for (const f of files) {
     try {
-      if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)) a.workflows.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });
-      else if (/\.template\.json$/.test(f.name)) a.templates.push({ name: f.name, doc: parseOnce(f.content, 'json') });
-      else if (/(^|\/)Dockerfile[^/]*$/.test(f.name)) a.dockerfiles.push({ name: f.name, text: f.content });
-      else if (/(^|\/)(docker-)?compose\.ya?ml$/.test(f.name)) a.composes.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });
-      else if (/^\.github\/rulesets\/[^/]+\.json$/.test(f.name)) a.rulesets.push({ name: f.name, doc: parseOnce(f.content, 'json') });
+      if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(f.name)) {a.workflows.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });} else if (/\.template\.json$/.test(f.name)) {
+        a.templates.push({ name: f.name, doc: parseOnce(f.content, 'json'), size: Buffer.byteLength(f.content) });
+      } else if (/(^|\/)Dockerfile[^/]*$/.test(f.name)) {a.dockerfiles.push({ name: f.name, text: f.content });} else if (/(^|\/)(docker-)?compose\.ya?ml$/.test(f.name)) {a.composes.push({ name: f.name, doc: parseOnce(f.content, 'yaml') });} else if (/^\.github\/rulesets\/[^/]+\.json$/.test(f.name)) {a.rulesets.push({ name: f.name, doc: parseOnce(f.content, 'json') });}
     } catch {
       // A file that does not parse is the syntax validators' business, not these rules'.
     }
