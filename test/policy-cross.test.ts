@@ -8,6 +8,7 @@ import { DeploymentStrategy, DockerImage, DockerPreset, Environment, Pipeline, S
 import { bareProject, expectRejected } from './util';
 import { collectFiles } from '../src/cli/validate';
 import { FILE_POLICY_RULES, crossFindings } from '../src/policy/cross-artifact';
+import { synthSnapshot } from '../src/testing/synth';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
 const files = collectFiles(EXAMPLE).map((name) => ({ name, content: fs.readFileSync(path.join(EXAMPLE, name), 'utf8') }));
@@ -113,4 +114,29 @@ describe('single-artifact rules over workflows and templates', () => {
     const found = rule('SS-CFN-PLAIN-DEPLOY').check(tampered('infra/prod.template.json', (t) => t.replace('"Parameters": {', '"Parameters": {\n  "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>" },')));
     expect(found).toEqual([{ file: 'infra/prod.template.json', property: 'Parameters.BootstrapVersion', got: 'present', expected: 'no CDK bootstrap version check' }]);
   });
+});
+
+test('SS-BOOTSTRAP-MISSING: GIVEN a project that deploys without a repository THEN synthesis warns, and a repository silences it', () => {
+  const build = (repository?: string) => (outdir: string) => {
+    const p = bareProject(outdir, 'shop');
+    if (repository) Shipshape.configure(p, { repository });
+    const api = new Service(p, 'api');
+    new DockerImage(p, 'image', { service: api, preset: DockerPreset.node() });
+    new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+    new Pipeline(p, 'ci');
+    return p;
+  };
+  const findingsOf = (repository?: string) => {
+    let ids: string[] = [];
+    synthSnapshot((outdir) => {
+      const p = build(repository)(outdir);
+      const root = Shipshape.of(p);
+      const pre = root.preSynthesize.bind(root);
+      root.preSynthesize = () => { pre(); ids = root.policyFindings.map((f) => f.rule.id); };
+      return p;
+    });
+    return ids;
+  };
+  expect(findingsOf()).toContain('SS-BOOTSTRAP-MISSING');
+  expect(findingsOf('acme/shop')).not.toContain('SS-BOOTSTRAP-MISSING');
 });

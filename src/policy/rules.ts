@@ -1,6 +1,7 @@
 import { CROSS_POLICY_RULES } from './cross-artifact';
 import { DOCKER_RULES } from './docker-rules';
 import type { PolicyRule } from './policy';
+import { PROJECT_RULES } from './project-rules';
 
 /**
  * The registry of built-in policy rules. Each output family adds its rules
@@ -10,4 +11,5 @@ import type { PolicyRule } from './policy';
 export const BUILTIN_RULES: PolicyRule[] = [
   ...DOCKER_RULES,
   ...CROSS_POLICY_RULES,
+  ...PROJECT_RULES,
 ];
