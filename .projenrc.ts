@@ -77,6 +77,8 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
 
 // tsc does not copy the ESM worker that runs GitHub's workflow parser.
 project.postCompileTask.exec('cp src/validators/*.mjs lib/validators/');
+// Nor the CommonJS worker that runs AWS's CloudFormation validator beside the stack synthesis.
+project.postCompileTask.exec('cp src/cloudformation/*.js lib/cloudformation/');
 
 // Type-check separately from Jest (which only strips types), before the tests run.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');

@@ -1,6 +1,7 @@
 import { synthesizeTemplates, templateFiles, templateSizeProblems } from './cloudformation/templates';
+import { TemplateDiagnostic, startValidation } from './cloudformation/validation';
 import { renderCompose } from './compose/render';
-import { throwIfAny } from './core/errors';
+import { Problem, problem, throwIfAny } from './core/errors';
 import { toJson } from './core/serialize';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
@@ -39,9 +40,20 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     deferredWrites: options.deferredWrites,
   };
   const templates = withTemplateCache(model, cacheOptions, () => {
-    const built = synthesizeTemplates(model, { validation: options.cloudFormationValidation });
-    // One-space indent, as the AWS CDK writes templates. The pipeline deploys them through S3 (up to 1,000,000 bytes).
-    return new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined), 1)]));
+    // The validator's engine takes seconds to start: it warms up in a worker while the stacks synthesize.
+    const pending = options.cloudFormationValidation && templateFiles(model).length > 0 ? startValidation() : undefined;
+    let rendered: Map<string, string>;
+    try {
+      const built = synthesizeTemplates(model, { validation: false });
+      // One-space indent, as the AWS CDK writes templates. The pipeline deploys them through S3 (up to 1,000,000 bytes).
+      rendered = new Map([...built].map(([file, template]) => [file, toJson(template, (p) => (p.length === 0 ? TEMPLATE_HEAD : undefined), 1)]));
+    } catch (e) {
+      pending?.cancel();
+      throw e;
+    }
+    // The exact text that is written is what gets validated.
+    if (pending) throwIfAny(validationProblems(model, pending.validate([...rendered].map(([name, text]) => ({ name, text })))));
+    return rendered;
   });
   throwIfAny(templateSizeProblems(model, templates));
   for (const target of templateFiles(model)) {
@@ -49,4 +61,14 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   }
   files.push(...renderMonitoringDocs(model));
   return files;
+}
+
+/** Errors of AWS's CloudFormation validator as problems of the environment that owns the template. */
+function validationProblems(model: ProjectModel, results: ReadonlyArray<{ name: string; diagnostics: TemplateDiagnostic[] }>): Problem[] {
+  const sources = new Map(templateFiles(model).map((t) => [t.filePath, t.source]));
+  return results.flatMap((r) => r.diagnostics
+    .filter((d) => /error|fatal/i.test(d.severity))
+    .map((d) => problem('SS-CFN-VALIDATE', sources.get(r.name) ?? model.name, d.propertyPath ?? '(template)', d.message,
+      `a template AWS's CloudFormation validator accepts (rule ${d.ruleId})`,
+      `${r.name}${d.line !== undefined ? `:${d.line}` : ''}. An addOverride or stack customization is the usual cause.`)));
 }
