@@ -4,6 +4,7 @@
  */
 import { Environment, Service, Shipshape } from '../src';
 import { bareProject, expectRejected } from './util';
+import { synthSnapshot } from '../src/testing/synth';
 
 jest.setTimeout(120_000);
 
@@ -22,4 +23,20 @@ test('GIVEN an override the validator rejects WHEN synthesizing with validation 
   expect(err.got).toMatch(/DesiredCountt/);
   expect(err.expected).toMatch(/^a template AWS's CloudFormation validator accepts \(rule [EF]\d+\)$/);
   expect(err.message).toContain('infra/prod.template.json:');
+});
+
+test('GIVEN a resource type aws-cdk-lib ships extra validation rules for THEN those rules are loaded and a valid template passes', () => {
+  const files = synthSnapshot((outdir) => {
+    const p = bareProject(outdir, 'game');
+    Shipshape.configure(p, { cloudFormationValidation: true, cache: false });
+    new Service(p, 'api');
+    const prod = new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+    prod.addStackCustomization((stack) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { CfnResource } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+      new CfnResource(stack, 'Alias', { type: 'AWS::GameLift::Alias', properties: { Name: 'game', RoutingStrategy: { Type: 'TERMINAL', Message: 'closed' } } });
+    });
+    return p;
+  });
+  expect(files['infra/prod.template.json']).toContain('AWS::GameLift::Alias');
 });
