@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Project } from 'projen';
 import { Environment, EnvironmentProps, Service, ServiceProps, Shipshape } from '../src';
+import { rejectedInEmptyDir } from './util';
 import { synthSnapshot } from '../src/testing/synth';
 
 /** A project with one service; `build` adds environments and the rest. Template validation is off (behaviour tests). */
@@ -36,24 +34,10 @@ export function envTemplate(
   return template(files, 'infra/prod.template.json');
 }
 
-/** Run `build` in an empty directory: returns the error it throws and the files left behind. */
+/** Run `build`, expecting a ShipshapeError: returns it and the files the failed synthesis wrote (none expected). */
 export function synthFailure(build: (project: Project) => void): { error: Error; files: string[] } {
-  const outdir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'shipshape-bad-'));
-  try {
-    let error: Error | undefined;
-    try {
-      const project = new Project({ name: 'shop', outdir });
-      Shipshape.configure(project, { cloudFormationValidation: false });
-      build(project);
-      project.synth();
-    } catch (e) {
-      error = e as Error;
-    }
-    if (!error) throw new Error('expected synthesis to fail');
-    return { error, files: fs.readdirSync(outdir) };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  const { error, written } = rejectedInEmptyDir('shop', build);
+  return { error, files: written };
 }
 
 export const DOMAIN = { name: 'api.example.com', hostedZoneId: 'ZTESTZONE' };

@@ -31,6 +31,13 @@ export function tree(dir: string): Record<string, string> {
  * THEN a ShipshapeError is thrown and the directory is byte-for-byte unchanged.
  */
 export function expectRejected(build: (outdir: string) => Project, existing: Record<string, string> = {}): ShipshapeError {
+  const { error, before, after } = attempt(build, existing);
+  expect(after).toEqual(before);
+  return error;
+}
+
+/** Run a synthesis that must throw a ShipshapeError; the directory's files before and after, for comparison. */
+function attempt(build: (outdir: string) => Project, existing: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'shipshape-bad-'));
   for (const [file, content] of Object.entries({ 'sentinel.txt': 'hand-written\n', ...existing })) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -53,6 +60,20 @@ export function expectRejected(build: (outdir: string) => Project, existing: Rec
   if (!(error instanceof ShipshapeError)) {
     throw new Error(`expected a ShipshapeError, got ${error instanceof Error ? error.stack : String(error)}`);
   }
-  expect(after).toEqual(before);
-  return error;
+  return { error, before, after };
+}
+
+
+/**
+ * Synthesize a project named `name`, expecting a ShipshapeError. Returns the error and the paths that the
+ * failed synthesis created or changed (none are expected), for tests that assert on both.
+ */
+export function rejectedInEmptyDir(name: string, build: (project: Project) => void): { error: ShipshapeError; written: string[] } {
+  const { error, before, after } = attempt((dir) => {
+    const project = bareProject(dir, name);
+    build(project);
+    return project;
+  }, {});
+  const written = Object.keys(after).filter((f) => after[f] !== before[f]);
+  return { error, written };
 }
