@@ -7,10 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
-import { STACK_OUTPUTS, serviceLogGroupName } from '../core/naming';
+import { STACK_OUTPUTS, alarmName, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
-import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM, alarmName } from '../environment/alarms';
+import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM } from '../environment/alarms';
 import type { FlagModel } from '../flags/feature-flag';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
@@ -191,7 +191,7 @@ export class EnvironmentStack extends Stack {
       defaultValue: 0,
     });
     const alarms: cloudwatch.Alarm[] = [new cloudwatch.Alarm(this, `${svc}ErrorLogsAlarm`, {
-      alarmName: alarmName(service.name, environment.name, ERROR_LOGS_ALARM),
+      alarmName: alarmName(service.name, environment.name, ERROR_LOGS_ALARM.suffix),
       alarmDescription: `${service.name} in ${environment.name} logged errors at level "error".`,
       metric: errors.metric({ statistic: 'Sum', period: Duration.seconds(ERROR_LOGS_ALARM.periodSeconds) }),
       threshold: ERROR_LOGS_ALARM.threshold,
@@ -202,7 +202,7 @@ export class EnvironmentStack extends Stack {
     })];
     if (lb) {
       alarms.push(new cloudwatch.Alarm(this, `${svc}Target5xxAlarm`, {
-        alarmName: alarmName(service.name, environment.name, TARGET_5XX_ALARM),
+        alarmName: alarmName(service.name, environment.name, TARGET_5XX_ALARM.suffix),
         alarmDescription: `${service.name} in ${environment.name} answered with 5xx through the load balancer.`,
         metric: lb.target5xx,
         threshold: TARGET_5XX_ALARM.threshold,

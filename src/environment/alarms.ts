@@ -4,7 +4,7 @@
  * the same numbers.
  */
 export interface DeploymentAlarmSpec {
-  /** Suffix of the alarm name: `<service>-<env>-<suffix>`. */
+  /** The alarm's own part of its name; the full name comes from `alarmName` in src/core/naming.ts. */
   readonly suffix: string;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
@@ -32,7 +32,3 @@ export function alarmWindowSeconds(hasLoadBalancer: boolean): number {
   return Math.max(...deploymentAlarms(hasLoadBalancer).map((a) => a.periodSeconds * a.evaluationPeriods));
 }
 
-/** The name of one deployment alarm. */
-export function alarmName(service: string, env: string, spec: DeploymentAlarmSpec): string {
-  return `${service}-${env}-${spec.suffix}`;
-}
