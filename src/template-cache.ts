@@ -60,7 +60,8 @@ export function templateInputs(model: ProjectModel): unknown {
  * cannot be hashed, so a project that uses them always rebuilds its templates rather than risk stale output.
  */
 export function cacheable(model: ProjectModel): boolean {
-  return model.environments.every((e) => e.infrastructure.customizations.length === 0) && isPlainData(templateInputs(model));
+  // Stack customizations are functions, so a model that has any is not plain data.
+  return isPlainData(templateInputs(model));
 }
 
 function isPlainData(v: unknown): boolean {
@@ -102,6 +103,7 @@ export interface OutputEntry {
  * Dockerfiles, compose, docs) and the acknowledgements. Undefined when the model holds functions.
  */
 export function outputsKey(model: ProjectModel, validation: boolean, acknowledgements: unknown): string | undefined {
-  if (!cacheable(model) || !isPlainData(model)) return undefined;
+  // One walk of the whole model, which contains the template inputs `cacheable` checks.
+  if (!isPlainData(model)) return undefined;
   return hashOf(SHIPSHAPE_VERSION, codeFingerprint(), packageVersion('aws-cdk-lib'), validation, model, acknowledgements);
 }

@@ -218,6 +218,7 @@ export class Environment extends ShipshapeConstruct {
 
   /** @internal */
   public _contribute(): ModelContribution {
+    const infrastructure = this.infrastructure();
     const model: EnvironmentModel = {
       path: this.constructPath,
       name: this.name,
@@ -225,11 +226,11 @@ export class Environment extends ShipshapeConstruct {
       region: this.region,
       logRetentionDays: this.logRetentionDays,
       // One source of truth: with a domain, the smoke test reads the URL the load balancer serves.
-      url: this.url ?? (this.infrastructure().domain ? `https://${this.infrastructure().domain!.name}` : undefined),
+      url: this.url ?? (infrastructure.domain ? `https://${infrastructure.domain.name}` : undefined),
       approval: this.approval,
       strategy: this.strategy.model,
       order: this.shipshape.membersOf(Environment).indexOf(this),
-      infrastructure: this.infrastructure(),
+      infrastructure,
     };
     return { kind: 'environments', model };
   }
