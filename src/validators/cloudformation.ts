@@ -24,14 +24,7 @@ export class CloudFormationValidator {
       this.TemplateContent = mod.TemplateContent;
     }
     const r = this.engine.validateTemplate(new this.TemplateContent!(text, file), { severityLevel: 'WARN', strict: true });
-    return r.diagnostics.map((d) => ({
-      validator: 'cloudformation',
-      file,
-      severity: /info|debug/i.test(d.severity) ? 'info' : /warn/i.test(d.severity) ? 'warning' : 'error',
-      rule: d.ruleId,
-      message: d.propertyPath ? `${d.message} (at ${d.propertyPath})` : d.message,
-      line: d.startLine,
-    }));
+    return r.diagnostics.map((d) => cloudFormationFinding(file, { ...d, line: d.startLine }));
   }
 
   /** Release the engine's memory. */
@@ -39,4 +32,18 @@ export class CloudFormationValidator {
     this.engine?.free();
     this.engine = undefined;
   }
+}
+
+/** One diagnostic of AWS's CloudFormation validator as a finding (FATAL and ERROR are errors). */
+export function cloudFormationFinding(
+  file: string, d: { severity: string; ruleId: string; message: string; propertyPath?: string; line?: number },
+): Finding {
+  return {
+    validator: 'cloudformation',
+    file,
+    severity: /info|debug/i.test(d.severity) ? 'info' : /warn/i.test(d.severity) ? 'warning' : 'error',
+    rule: d.ruleId,
+    message: d.propertyPath ? `${d.message} (at ${d.propertyPath})` : d.message,
+    line: d.line,
+  };
 }
