@@ -53,7 +53,7 @@ export type { CriticalPath } from './pipeline/budget';
 export {
   deployRoleName, deployRoleSubject, publishRoleName, driftRoleName, branchRoleSubject, imageRepositoryName, stackName,
   lastGoodImageTagParameter, IMAGE_TAG_PARAMETER, STACK_OUTPUTS, ecrRegistry, registryEnvironment, cloudFormationExecutionRoleName, clusterName,
-  ecsServiceName, templateBucketName, templatePrefix, roleArn,
+  ecsServiceName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, lastGoodTemplateKey, roleArn,
 } from './core/naming';
 export { ActionPins } from './github/pins';
 export type { ActionPin } from './github/pins';

@@ -60,7 +60,7 @@ describe('bootstrap stack', () => {
     });
     expect(bySid(prod, 'UploadTheTemplates')).toMatchObject({
       Action: ['s3:PutObject', 's3:GetObject'],
-      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/api-prod/*`),
+      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`),
     });
     expect(bySid(prod, 'RecordTheLastGoodImageTag')).toMatchObject({
       Action: ['ssm:GetParameter', 'ssm:PutParameter'],
@@ -74,7 +74,7 @@ describe('bootstrap stack', () => {
       RoleName: cloudFormationExecutionRoleName('shop', 'prod'),
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudformation.amazonaws.com' } })] },
     });
-    expect(bySid(policyOf('ProdExecutionRole'), 'ReadTheUploadedTemplates').Resource).toEqual(arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/api-prod/*`));
+    expect(bySid(policyOf('ProdExecutionRole'), 'ReadTheUploadedTemplates').Resource).toEqual(arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`));
   });
 
   test('the template bucket is private, encrypted, TLS only and expires uploads', () => {

@@ -77,7 +77,7 @@ describe('GIVEN three environments', () => {
     STACK: 'api-prod',
     TEMPLATE: 'infra/prod.template.json',
     TEMPLATE_BUCKET: 'shop-templates-333333333333-eu-west-1',
-    TEMPLATE_PREFIX: 'api-prod',
+    TEMPLATE_PREFIX: 'uploads/api-prod',
     EXECUTION_ROLE_ARN: 'arn:aws:iam::333333333333:role/shipshape-shop-prod-cfn-exec',
   };
 

@@ -45,7 +45,7 @@ describe('runbooks', () => {
     expect(rb).toContain([
       '```sh',
       'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file infra/prod.template.json \\',
-      '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix api-prod \\',
+      '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix uploads/api-prod \\',
       '  --role-arn arn:aws:iam::123456789012:role/shipshape-shop-prod-cfn-exec \\',
       '  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region eu-west-1 --name /shipshape/api/prod/last-good-image-tag --query Parameter.Value --output text)" \\',
       '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
@@ -102,7 +102,7 @@ test('rollbackCommand is the exact deploy of the last good tag, through the temp
   const model = Shipshape.of(shop(os.tmpdir())).model();
   expect(rollbackCommand(model, 'api', model.environments[0])).toBe(
     'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file infra/prod.template.json \\\n'
-    + '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix api-prod \\\n'
+    + '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix uploads/api-prod \\\n'
     + '  --role-arn arn:aws:iam::123456789012:role/shipshape-shop-prod-cfn-exec \\\n'
     + '  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region eu-west-1 --name /shipshape/api/prod/last-good-image-tag --query Parameter.Value --output text)" \\\n'
     + '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',

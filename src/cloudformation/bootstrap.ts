@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
 import {
   branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, publishRoleName, stackName, templateBucketName, templatePrefix,
+  imageRepositoryName, lastGoodImageTagParameter, publishRoleName, stackName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
 import type { BootstrapModel, EnvironmentModel, ServiceModel } from '../model';
 import { acknowledgeBootstrapAccount, acknowledgeBootstrapRoles } from './nag';
@@ -214,7 +214,7 @@ export class BootstrapStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ id: 'ExpireUploadedTemplates', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [{ id: 'ExpireUploadedTemplates', prefix: `${TEMPLATE_UPLOADS_PREFIX}/`, expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     new CfnOutput(this, 'TemplateBucketName', { value: bucket.bucketName });
     // The literal name, so the role policies name the bucket exactly (and cdk-nag reports readable ARNs).

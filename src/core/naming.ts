@@ -109,9 +109,23 @@ export function templateBucketName(project: string, account: string, region: str
   return `${clean.slice(0, room - 7).replace(/-+$/, '')}-${hash}${suffix}`;
 }
 
-/** The S3 key prefix under which a stack's templates are uploaded (`--s3-prefix`): the stack name. */
+/**
+ * Every upload of `aws cloudformation deploy --s3-bucket` goes under this prefix of the template bucket, and
+ * only these objects expire (CloudFormation reads an uploaded template only while it creates the change set).
+ */
+export const TEMPLATE_UPLOADS_PREFIX = 'uploads';
+
+/** The S3 key prefix under which a stack's templates are uploaded (`--s3-prefix`): `uploads/<stack>`. */
 export function templatePrefix(stack: string): string {
-  return stack;
+  return `${TEMPLATE_UPLOADS_PREFIX}/${stack}`;
+}
+
+/**
+ * The key, in the template bucket, of the template that last passed verification for a stack: kept beside the
+ * last good image tag, so that a rollback redeploys both. Outside the expiring uploads prefix.
+ */
+export function lastGoodTemplateKey(stack: string): string {
+  return `last-good/${stack}.template.json`;
 }
 
 /** `arn:<partition>:iam::<account>:role/<name>`, the partition derived from the region. */
