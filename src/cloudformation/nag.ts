@@ -1,5 +1,6 @@
 import { Validations, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { templatePrefix } from '../core/naming';
 import type { EnvironmentModel } from '../model';
 
 /** One cdk-nag (AwsSolutions) finding shipshape accepts by design, with the reason. */
@@ -160,10 +161,10 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:iam::${c.account}:role/${s}-*]`),
   },
   {
-    id: `${IAM5}[Resource::arn:${PARTITION}:s3:::<template bucket>/<stack>/*]`,
+    id: `${IAM5}[Resource::arn:${PARTITION}:s3:::<template bucket>/uploads/<stack>/*]`,
     constructs: ['{Env}DeployRole', '{Env}ExecutionRole'],
-    reason: '`aws cloudformation deploy --s3-prefix <stack>` uploads each template under its stack\'s prefix with a content-hash name; the wildcard is that name. Each role reaches only its own environment\'s stack prefixes.',
-    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:s3:::${c.bucket}/${s}/*]`),
+    reason: '`aws cloudformation deploy --s3-prefix uploads/<stack>` uploads each template under its stack\'s prefix with a content-hash name; the wildcard is that name. Each role reaches only its own environment\'s stack prefixes.',
+    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:s3:::${c.bucket}/${templatePrefix(s)}/*]`),
   },
   {
     id: `${IAM5}[Resource::arn:${PARTITION}:cloudformation:<region>:<account>:stack/<stack>/*]`,
