@@ -72,9 +72,11 @@ export function assertWorkerPresent(worker: WorkerProgram): void {
 }
 
 /** A worker that crashed (while loading or while working): its first lines of error, as a ShipshapeError. */
-export function workerFailed(worker: WorkerProgram, error: string): ShipshapeError {
-  const firstLines = error.trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 4).join(' | ');
-  return new ShipshapeError([problem('SS-WORKER-FAILED', 'shipshape', displayPath(worker.file), firstLines,
+export function workerFailed(worker: WorkerProgram, error: string, when = ''): ShipshapeError {
+  // The error's own line (`Error: …`), not the stack or the source excerpt Node prints above it.
+  const lines = error.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+  const cause = lines.find((l) => /^[\w.]*(Error|Exception)\b/.test(l)) ?? lines[0] ?? 'no error output';
+  return new ShipshapeError([problem('SS-WORKER-FAILED', 'shipshape', displayPath(worker.file), `${when}${cause}`,
     `a worker that runs ${worker.runs} to completion`,
     'if the error names a missing module, reinstall shipshape and its peer dependencies (`npm install`); ' +
     'otherwise report it, with this message, to shipshape\'s maintainers.')]);

@@ -99,7 +99,7 @@ export function startValidation(options: ValidationOptions = {}): PendingValidat
         const answer = JSON.parse(Buffer.from(new Uint8Array(shared, 8, length)).toString('utf8')) as
           { results?: Array<{ name: string; diagnostics: TemplateDiagnostic[] }>; error?: string; startError?: string };
         const error = answer.startError ?? answer.error;
-        if (error !== undefined) throw workerFailed(program, answer.startError !== undefined ? `failed to start: ${error}` : error);
+        if (error !== undefined) throw workerFailed(program, error, answer.startError !== undefined ? 'failed to start: ' : '');
         return answer.results ?? [];
       } finally {
         void worker.terminate();
