@@ -82,7 +82,7 @@ project.tsconfigDev.addInclude('../src/**/*.ts');
 project.tsconfigDev.addInclude('../src/**/*.mts');
 
 // The package holds lib/ (code, declarations, the JSON data lib/ reads), README and LICENSE; nothing else.
-for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/docs/', '/dist/', '/lib/**/*.tsbuildinfo']) project.npmignore!.exclude(p);
+for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/docs/']) project.npmignore!.exclude(p);
 
 // Type-check separately from Jest (which only strips types), before the tests run.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
