@@ -44,14 +44,14 @@ export interface WorkerProgram {
 const FROM_SOURCE = path.extname(__filename) === '.ts';
 
 /**
- * Where a worker lives: beside the module that starts it, in lib/ (`.js`, or `.mjs` for ESM) or, from source, in
- * src/ (`.ts`/`.mts`, run through tsx). `root` is the folder that holds cloudformation/ and validators/.
+ * Where a worker lives: under lib/ (`.js`, or `.mjs` for ESM) in a package or, run from source, under src/
+ * (`.ts`/`.mts`, run through tsx); beside the module that starts it either way.
  */
-export function resolveWorker(name: WorkerName, root: string = __dirname): WorkerProgram {
+export function resolveWorker(name: WorkerName): WorkerProgram {
   const w = WORKERS[name];
   const esm = w.module === 'esm';
   const ext = FROM_SOURCE ? (esm ? '.mts' : '.ts') : (esm ? '.mjs' : '.js');
-  const file = path.join(root, w.dir, `${w.base}${ext}`);
+  const file = path.join(__dirname, w.dir, `${w.base}${ext}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsx = FROM_SOURCE ? (esm ? pathToFileURL(require.resolve('tsx/esm')).href : require.resolve('tsx/cjs/api')) : undefined;
   return { name, runs: w.runs, file, ...(tsx ? { tsx } : {}) };
