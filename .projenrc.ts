@@ -75,10 +75,14 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
   VALIDATOR_PEERS.map((p) => [p.slice(0, p.lastIndexOf('@')), { optional: true }]),
 ));
 
-// tsc does not copy the ESM worker that runs GitHub's workflow parser.
-project.postCompileTask.exec('cp src/validators/*.mjs lib/validators/');
-// Nor the CommonJS worker that runs AWS's CloudFormation validator beside the stack synthesis.
-project.postCompileTask.exec('cp src/cloudformation/*.js lib/cloudformation/');
+// The workers (src/workers.ts names them) are TypeScript like the rest, so `projen compile` alone makes a complete
+// lib/: validation-worker.ts -> .js, and the ESM workflow-parser-worker.mts -> .mjs, which `src/**/*.ts` misses.
+project.tsconfig!.addInclude('src/**/*.mts');
+project.tsconfigDev.addInclude('../src/**/*.ts');
+project.tsconfigDev.addInclude('../src/**/*.mts');
+
+// The package holds lib/ (code, declarations, the JSON data lib/ reads), README and LICENSE; nothing else.
+for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/docs/']) project.npmignore!.exclude(p);
 
 // Type-check separately from Jest (which only strips types), before the tests run.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');

@@ -1,9 +1,23 @@
 import type { Finding } from './finding';
 
-interface Diagnostic { severity: string; ruleId: string; message: string; startLine?: number; propertyPath?: string }
-interface Engine {
+/** One diagnostic as `@aws/cloudformation-validate` reports it. */
+export interface Diagnostic { severity: string; ruleId: string; message: string; startLine?: number; propertyPath?: string }
+/** The validator's engine. */
+export interface Engine {
   validateTemplate(content: unknown, options: { severityLevel: string; strict: boolean }): { diagnostics: Diagnostic[] };
   free(): void;
+}
+/** The part of `@aws/cloudformation-validate` shipshape uses. */
+export interface ValidatorModule {
+  CompositeEngine: new (options?: { regoRules?: Array<{ name: string; content: string }> }) => Engine;
+  TemplateContent: new (text: string, name: string) => unknown;
+}
+
+/** Load AWS's CloudFormation validator from inside aws-cdk-lib, which bundles it (it is not published on its own). */
+export function loadValidatorModule(): ValidatorModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const req = require('module').createRequire(require.resolve('aws-cdk-lib')) as NodeJS.Require;
+  return req('@aws/cloudformation-validate') as ValidatorModule;
 }
 
 /**
@@ -17,9 +31,7 @@ export class CloudFormationValidator {
   /** Validate one template; returns errors and warnings. */
   public validate(text: string, file: string): Finding[] {
     if (!this.engine) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const req = require('module').createRequire(require.resolve('aws-cdk-lib')) as NodeJS.Require;
-      const mod = req('@aws/cloudformation-validate') as { CompositeEngine: new () => Engine; TemplateContent: new (text: string, name: string) => unknown };
+      const mod = loadValidatorModule();
       this.engine = new mod.CompositeEngine();
       this.TemplateContent = mod.TemplateContent;
     }
