@@ -119,14 +119,14 @@ describe('deployment strategies', () => {
     });
   });
 
-  test('canary: ECS native canary with its percentage, bake time, alternate target group and both alarms', () => {
+  test('canary: ECS native canary with its percentage, bake time, alternate target group and the three built-in alarms', () => {
     const t = envTemplate({ domain: DOMAIN, strategy: DeploymentStrategy.canary({ percent: 5, bake: Duration.minutes(15) }) });
     t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         Strategy: 'CANARY',
         BakeTimeInMinutes: 15,
         CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 15 },
-        Alarms: Match.objectLike({ AlarmNames: [Match.anyValue(), Match.anyValue()], Rollback: true }),
+        Alarms: Match.objectLike({ AlarmNames: [Match.anyValue(), Match.anyValue(), Match.anyValue()], Rollback: true }),
       }),
       LoadBalancers: [Match.objectLike({ AdvancedConfiguration: Match.objectLike({ AlternateTargetGroupArn: { Ref: Match.stringLikeRegexp('GreenTargetGroup') } }) })],
     });

@@ -10,13 +10,13 @@ import { pascalCase } from '../core/names';
 import { STACK_OUTPUTS, alarmName, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
-import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM } from '../environment/alarms';
+import { DeploymentAlarmSpec, ERROR_LOGS_ALARM, TARGET_5XX_ALARM, UNHEALTHY_TARGETS_ALARM } from '../environment/alarms';
 import type { FlagModel } from '../flags/feature-flag';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
 import { applyOverrides } from './escape-hatches';
 import { buildFeatureFlags } from './flags';
-import { LoadBalancing, buildLoadBalancer } from './load-balancer';
+import { LoadBalancing, acrossTargetGroups, buildLoadBalancer } from './load-balancer';
 import { acknowledgeEnvironmentStack } from './nag';
 import { AZ_COUNT, buildNetwork } from './network';
 import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
@@ -75,8 +75,11 @@ export class EnvironmentStack extends Stack {
       ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
       : undefined;
 
-    // Without a Monitoring, the service still gets the two built-in deployment alarms (error logs, target 5xx).
+    // Without a Monitoring, the service still gets the built-in deployment alarms (error logs; behind a load balancer,
+    // target 5xx and unhealthy targets). With one, its CRITICAL alarms roll back, and unhealthy targets too: that
+    // alarm is the failure path of a deployment whose new tasks never pass the health check, whatever the strategy.
     const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb);
+    const unhealthy = props.monitoring && lb ? this.unhealthyTargetsAlarm(service, environment, lb) : undefined;
     const deploymentAlarms: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
     this.alarmTopic = builtin?.topic;
 
@@ -113,10 +116,10 @@ export class EnvironmentStack extends Stack {
         ecsService: fargate,
         cluster: fargate.cluster,
         loadBalancer: lb?.alb,
-        targetGroup: lb?.blue,
+        targetGroups: lb?.targetGroups,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
-      useAsDeploymentAlarms(fargate, monitoring);
+      useAsDeploymentAlarms(fargate, monitoring, unhealthy ? [alarmName(service.name, environment.name, UNHEALTHY_TARGETS_ALARM.suffix)] : []);
       const flags = buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, monitoring.criticalAlarms);
       const container = fargate.taskDefinition.defaultContainer!;
       for (const [name, value] of Object.entries(flags.variables ?? {})) container.addEnvironment(name, value);
@@ -144,7 +147,7 @@ export class EnvironmentStack extends Stack {
 
   /**
    * The deployment alarms of a service without a Monitoring: error-level logs and, behind a load balancer,
-   * target 5xx, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
+   * target 5xx and unhealthy targets, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
    * encrypted with the AWS managed key `alias/aws/sns`.
    */
   private builtinDeploymentAlarms(
@@ -211,11 +214,29 @@ export class EnvironmentStack extends Stack {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
+      alarms.push(this.unhealthyTargetsAlarm(service, environment, lb));
     }
     for (const a of alarms) {
       a.addAlarmAction(new cwActions.SnsAction(topic));
       a.addOkAction(new cwActions.SnsAction(topic));
     }
     return { alarms, topic };
+  }
+
+  /** Targets failing the health check in any of the service's target groups (blue and green), for {@link UNHEALTHY_TARGETS_ALARM}'s window. */
+  private unhealthyTargetsAlarm(service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing): cloudwatch.Alarm {
+    const spec: DeploymentAlarmSpec = UNHEALTHY_TARGETS_ALARM;
+    const period = Duration.seconds(spec.periodSeconds);
+    return new cloudwatch.Alarm(this, `${pascalCase(service.name)}UnhealthyTargetsAlarm`, {
+      alarmName: alarmName(service.name, environment.name, spec.suffix),
+      alarmDescription: `${service.name} in ${environment.name} has targets failing the load balancer health check (blue and green target groups); `
+        + 'during a deployment this rolls it back.',
+      metric: acrossTargetGroups(lb.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period)!,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }

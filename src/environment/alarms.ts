@@ -22,9 +22,18 @@ export const TARGET_5XX_ALARM: DeploymentAlarmSpec = {
   suffix: 'target-5xx', periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2, threshold: 5, needsLoadBalancer: true,
 };
 
+/**
+ * Targets failing the load balancer health check, summed over both target groups (the green one included), for
+ * 3 minutes: new tasks that never get healthy fail a deployment of any strategy. Environments with a Monitoring
+ * get it too, beside their CRITICAL alarms.
+ */
+export const UNHEALTHY_TARGETS_ALARM: DeploymentAlarmSpec = {
+  suffix: 'unhealthy-targets', periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 1, needsLoadBalancer: true,
+};
+
 /** The deployment alarms of an environment with or without a load balancer. */
 export function deploymentAlarms(hasLoadBalancer: boolean): DeploymentAlarmSpec[] {
-  return [ERROR_LOGS_ALARM, TARGET_5XX_ALARM].filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
+  return [ERROR_LOGS_ALARM, TARGET_5XX_ALARM, UNHEALTHY_TARGETS_ALARM].filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
 }
 
 /** The longest evaluation window of the deployment alarms: a bake must last at least this long to see them fire. */
