@@ -105,42 +105,78 @@ test('rolling: one target group, forwarded to alone, and no infrastructure role'
   t.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ AdvancedConfiguration: Match.absent() })] });
 });
 
-describe('a deployment whose new tasks never become healthy fails, under every strategy', () => {
+describe('a deployment whose new tasks never start or never become healthy fails, under every strategy', () => {
   const strategies = { rolling: () => DeploymentStrategy.rolling(), ...SHIFTING };
+  /** The circuit breaker where AWS documents it ("Amazon ECS deployment failure detection": rolling and blue/green). */
+  const circuitBreaker: Record<string, boolean> = { 'rolling': true, 'blue-green': true, 'canary': false, 'linear': false };
 
-  test.each(Object.entries(strategies))('%s: the circuit breaker rolls back, and so does the unhealthy-targets alarm', (_kind, strategy) => {
-    const t = envTemplate({ domain: DOMAIN, strategy: strategy() });
-    const alarm = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiUnhealthyTargetsAlarm/);
-    t.hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: Match.objectLike({
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { Enable: true, Rollback: true, AlarmNames: Match.arrayWith([{ Ref: alarm }]) },
+  /** The task-start-failures alarm reads the metric the ECS task events feed, and that metric counts failed starts. */
+  function expectTaskStartFailuresPath(t: Template, alarm: string): void {
+    const props = (t.findResources('AWS::CloudWatch::Alarm')[alarm] as Resource).Properties;
+    expect(props).toMatchObject({
+      AlarmName: 'api-prod-task-start-failures',
+      Namespace: 'shipshape/api/prod',
+      MetricName: 'TaskStops',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+    });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricNamespace: 'shipshape/api/prod', MetricName: 'TaskStops' })] });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        'detail-type': ['ECS Task State Change'],
+        'detail': Match.objectLike({ lastStatus: ['STOPPED'], stopCode: ['EssentialContainerExited', 'TaskFailedToStart'], group: [{ 'Fn::Join': ['', ['service:', Match.anyValue()]] }] }),
       }),
     });
-    const props = (t.findResources('AWS::CloudWatch::Alarm')[alarm] as Resource).Properties;
+  }
+
+  test.each(Object.entries(strategies))('%s: deployment alarms on failed task starts and on unhealthy targets of every target group roll back', (kind, strategy) => {
+    const t = envTemplate({ domain: DOMAIN, strategy: strategy() });
+    const starts = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiTaskStartFailuresAlarm/);
+    const unhealthy = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiUnhealthyTargetsAlarm/);
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: circuitBreaker[kind] ? { Enable: true, Rollback: true } : Match.absent(),
+        Alarms: { Enable: true, Rollback: true, AlarmNames: Match.arrayWith([{ Ref: starts }, { Ref: unhealthy }]) },
+      }),
+    });
+    expectTaskStartFailuresPath(t, starts);
+    const props = (t.findResources('AWS::CloudWatch::Alarm')[unhealthy] as Resource).Properties;
     expect(props).toMatchObject({ AlarmName: 'api-prod-unhealthy-targets', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3 });
     const groups = Object.keys(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).sort();
     const read = props.Metrics ? targetGroupsRead(props.Metrics) : [props.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value['Fn::GetAtt'][0]];
     expect(read).toEqual(groups);
   });
 
-  test('without a load balancer (rolling only), the circuit breaker is the failure path', () => {
-    envTemplate().hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-    });
-  });
-
-  test('with a Monitoring, the unhealthy-targets alarm rolls back beside its CRITICAL alarms', () => {
-    const t = envTemplate({ domain: DOMAIN, strategy: DeploymentStrategy.canary() }, monitored);
-    const alarm = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiUnhealthyTargetsAlarm/);
+  test('without a load balancer (rolling only): the circuit breaker and the task-start-failures alarm', () => {
+    const t = envTemplate();
+    const starts = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiTaskStartFailuresAlarm/);
     t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { Enable: true, Rollback: true, AlarmNames: Match.arrayWith(['api-prod-unhealthy-targets', 'api-prod-error-rate']) },
+        Alarms: Match.objectLike({ AlarmNames: Match.arrayWith([{ Ref: starts }]) }),
       }),
     });
-    expect((t.findResources('AWS::CloudWatch::Alarm')[alarm] as Resource).Properties.AlarmName).toBe('api-prod-unhealthy-targets');
-    expect(targetGroupsRead((t.findResources('AWS::CloudWatch::Alarm')[alarm] as Resource).Properties.Metrics)).toHaveLength(2);
+    expectTaskStartFailuresPath(t, starts);
+  });
+
+  test('with a Monitoring, both failure-path alarms roll back beside its CRITICAL alarms', () => {
+    const t = envTemplate({ domain: DOMAIN, strategy: DeploymentStrategy.canary() }, monitored);
+    const starts = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiTaskStartFailuresAlarm/);
+    const unhealthy = logicalId(t, 'AWS::CloudWatch::Alarm', /^ApiUnhealthyTargetsAlarm/);
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: {
+          Enable: true,
+          Rollback: true,
+          AlarmNames: ['api-prod-task-start-failures', 'api-prod-unhealthy-targets', 'api-prod-http-5xx-rate', 'api-prod-error-rate', 'api-prod-canary'],
+        },
+      }),
+    });
+    expectTaskStartFailuresPath(t, starts);
+    expect(targetGroupsRead((t.findResources('AWS::CloudWatch::Alarm')[unhealthy] as Resource).Properties.Metrics)).toHaveLength(2);
   });
 });
 

@@ -105,12 +105,12 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     maxHealthyPercent: 200,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
-    // Every strategy: tasks that never start or never pass their health checks fail the deployment and roll it back.
-    // AWS ("Amazon ECS deployment failure detection") supports the circuit breaker and deployment alarms for rolling
-    // and blue/green (ECS deployment controller) deployments; the environment stack adds a deployment alarm on
-    // unhealthy targets across both target groups, so a canary or linear deployment whose new tasks never get
-    // healthy fails even where the circuit breaker does not trip.
-    circuitBreaker: { enable: true, rollback: true },
+    // Failure detection as AWS documents it per strategy: the deployment circuit breaker for rolling and blue/green
+    // ("Amazon ECS deployment failure detection": both the circuit breaker and CloudWatch alarms support rolling
+    // update and blue/green deployments); CloudWatch deployment alarms for every strategy (the canary and linear pages
+    // name alarms as their rollback mechanism). The environment stack's task-start-failures and unhealthy-targets
+    // alarms are among the deployment alarms, so new tasks that never start or never get healthy fail any deployment.
+    circuitBreaker: strategy.kind === 'rolling' || strategy.kind === 'blue-green' ? { enable: true, rollback: true } : undefined,
     // Without alarms here, a Monitoring sets its CRITICAL alarms later (useAsDeploymentAlarms).
     deploymentAlarms: props.deploymentAlarms.length > 0 ? {
       alarmNames: props.deploymentAlarms.map((a) => a.alarmName),

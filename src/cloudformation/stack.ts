@@ -7,10 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
-import { STACK_OUTPUTS, alarmName, serviceLogGroupName } from '../core/naming';
+import { STACK_OUTPUTS, alarmName, monitoringNamespace, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
-import { DeploymentAlarmSpec, ERROR_LOGS_ALARM, TARGET_5XX_ALARM, UNHEALTHY_TARGETS_ALARM } from '../environment/alarms';
+import { DeploymentAlarmSpec, ERROR_LOGS_ALARM, TARGET_5XX_ALARM, TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM } from '../environment/alarms';
 import type { FlagModel } from '../flags/feature-flag';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
@@ -22,6 +22,7 @@ import { AZ_COUNT, buildNetwork } from './network';
 import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
+import { ServiceEvents, TASK_STOPS_METRIC } from './monitoring/events';
 import { addServiceMonitoring } from './monitoring/service-monitoring';
 
 /** A CloudFormation template as plain JSON. */
@@ -75,11 +76,12 @@ export class EnvironmentStack extends Stack {
       ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
       : undefined;
 
-    // Without a Monitoring, the service still gets the built-in deployment alarms (error logs; behind a load balancer,
-    // target 5xx and unhealthy targets). With one, its CRITICAL alarms roll back, and unhealthy targets too: that
-    // alarm is the failure path of a deployment whose new tasks never pass the health check, whatever the strategy.
-    const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb);
-    const unhealthy = props.monitoring && lb ? this.unhealthyTargetsAlarm(service, environment, lb) : undefined;
+    // Every strategy has a failure path: tasks that never start (task-start failures) and, behind a load balancer,
+    // tasks that never pass the health check in either target group (unhealthy targets) fail the deployment and roll
+    // it back. Without a Monitoring, these come with the other built-in deployment alarms (error logs; target 5xx);
+    // with one, they roll back beside its CRITICAL alarms.
+    const failurePath = this.failurePathAlarms(service, environment, lb);
+    const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb, failurePath);
     const deploymentAlarms: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
     this.alarmTopic = builtin?.topic;
 
@@ -119,11 +121,18 @@ export class EnvironmentStack extends Stack {
         targetGroups: lb?.targetGroups,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
-      useAsDeploymentAlarms(fargate, monitoring, unhealthy ? [alarmName(service.name, environment.name, UNHEALTHY_TARGETS_ALARM.suffix)] : []);
+      useAsDeploymentAlarms(fargate, monitoring, failurePath.map((a) => a.name));
       const flags = buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, monitoring.criticalAlarms);
       const container = fargate.taskDefinition.defaultContainer!;
       for (const [name, value] of Object.entries(flags.variables ?? {})) container.addEnvironment(name, value);
       for (const statement of flags.taskPolicy ?? []) fargate.taskDefinition.addToTaskRolePolicy(statement);
+    }
+
+    // The task-start-failures alarm counts ECS task events; a Monitoring records them itself (Monitoring/Events).
+    if (!props.monitoring) {
+      new ServiceEvents(this, 'DeploymentEvents', {
+        service: service.name, environment: environment.name, logRetentionDays: environment.logRetentionDays, cluster: fargate.cluster, ecsService: fargate,
+      });
     }
 
     if (this.alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
@@ -147,11 +156,11 @@ export class EnvironmentStack extends Stack {
 
   /**
    * The deployment alarms of a service without a Monitoring: error-level logs and, behind a load balancer,
-   * target 5xx and unhealthy targets, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
+   * target 5xx, and the failure-path alarms, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
    * encrypted with the AWS managed key `alias/aws/sns`.
    */
   private builtinDeploymentAlarms(
-    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined,
+    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined, failurePath: ReadonlyArray<{ readonly alarm: cloudwatch.Alarm }>,
   ): { alarms: cloudwatch.Alarm[]; topic: sns.Topic } {
     const svc = pascalCase(service.name);
     const key = new kms.Key(this, 'AlarmTopicKey', {
@@ -214,8 +223,8 @@ export class EnvironmentStack extends Stack {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
-      alarms.push(this.unhealthyTargetsAlarm(service, environment, lb));
     }
+    alarms.push(...failurePath.map((f) => f.alarm));
     for (const a of alarms) {
       a.addAlarmAction(new cwActions.SnsAction(topic));
       a.addOkAction(new cwActions.SnsAction(topic));
@@ -223,20 +232,42 @@ export class EnvironmentStack extends Stack {
     return { alarms, topic };
   }
 
-  /** Targets failing the health check in any of the service's target groups (blue and green), for {@link UNHEALTHY_TARGETS_ALARM}'s window. */
-  private unhealthyTargetsAlarm(service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing): cloudwatch.Alarm {
-    const spec: DeploymentAlarmSpec = UNHEALTHY_TARGETS_ALARM;
-    const period = Duration.seconds(spec.periodSeconds);
-    return new cloudwatch.Alarm(this, `${pascalCase(service.name)}UnhealthyTargetsAlarm`, {
-      alarmName: alarmName(service.name, environment.name, spec.suffix),
-      alarmDescription: `${service.name} in ${environment.name} has targets failing the load balancer health check (blue and green target groups); `
-        + 'during a deployment this rolls it back.',
-      metric: acrossTargetGroups(lb.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period)!,
-      threshold: spec.threshold,
-      evaluationPeriods: spec.evaluationPeriods,
-      datapointsToAlarm: spec.datapointsToAlarm,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+  /**
+   * The alarms that fail a deployment whose new tasks never start ({@link TASK_START_FAILURES_ALARM}, from the ECS
+   * task events of the service) or never pass the load balancer health check in either target group
+   * ({@link UNHEALTHY_TARGETS_ALARM}), whatever the strategy. Their names are literal: the ECS service lists them.
+   */
+  private failurePathAlarms(
+    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined,
+  ): Array<{ readonly name: string; readonly alarm: cloudwatch.Alarm }> {
+    const svc = pascalCase(service.name);
+    const alarm = (spec: DeploymentAlarmSpec, description: string, metric: cloudwatch.IMetric) => {
+      const name = alarmName(service.name, environment.name, spec.suffix);
+      return {
+        name,
+        alarm: new cloudwatch.Alarm(this, `${svc}${pascalCase(spec.suffix)}Alarm`, {
+          alarmName: name,
+          alarmDescription: `${service.name} in ${environment.name}: ${description} During a deployment this fails it and rolls it back.`,
+          metric,
+          threshold: spec.threshold,
+          evaluationPeriods: spec.evaluationPeriods,
+          datapointsToAlarm: spec.datapointsToAlarm,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      };
+    };
+    const starts = TASK_START_FAILURES_ALARM;
+    const out = [alarm(starts, `at least ${starts.threshold} tasks failed to start or their essential container exited within ${starts.periodSeconds / 60} minutes.`,
+      new cloudwatch.Metric({
+        namespace: monitoringNamespace(service.name, environment.name), metricName: TASK_STOPS_METRIC, statistic: 'Sum', period: Duration.seconds(starts.periodSeconds),
+      }))];
+    if (lb) {
+      const spec = UNHEALTHY_TARGETS_ALARM;
+      const period = Duration.seconds(spec.periodSeconds);
+      out.push(alarm(spec, 'targets fail the load balancer health check (summed over the blue and green target groups).',
+        acrossTargetGroups(lb.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period)!));
+    }
+    return out;
   }
 }
