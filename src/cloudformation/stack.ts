@@ -131,7 +131,11 @@ export class EnvironmentStack extends Stack {
     // The task-start-failures alarm counts ECS task events; a Monitoring records them itself (Monitoring/Events).
     if (!props.monitoring) {
       new ServiceEvents(this, 'DeploymentEvents', {
-        service: service.name, environment: environment.name, logRetentionDays: environment.logRetentionDays, cluster: fargate.cluster, ecsService: fargate,
+        service: service.name,
+        environment: environment.name,
+        logRetentionDays: environment.logRetentionDays,
+        cluster: fargate.cluster,
+        ecsService: fargate,
       });
     }
 
@@ -160,7 +164,10 @@ export class EnvironmentStack extends Stack {
    * encrypted with the AWS managed key `alias/aws/sns`.
    */
   private builtinDeploymentAlarms(
-    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined, failurePath: ReadonlyArray<{ readonly alarm: cloudwatch.Alarm }>,
+    service: ServiceModel,
+    environment: EnvironmentModel,
+    lb: LoadBalancing | undefined,
+    failurePath: ReadonlyArray<{ readonly alarm: cloudwatch.Alarm }>,
   ): { alarms: cloudwatch.Alarm[]; topic: sns.Topic } {
     const svc = pascalCase(service.name);
     const key = new kms.Key(this, 'AlarmTopicKey', {

@@ -42,7 +42,8 @@ export const TASK_START_FAILURES_ALARM: DeploymentAlarmSpec = {
 
 /** The deployment alarms of an environment with or without a load balancer. */
 export function deploymentAlarms(hasLoadBalancer: boolean): DeploymentAlarmSpec[] {
-  return [ERROR_LOGS_ALARM, TARGET_5XX_ALARM, UNHEALTHY_TARGETS_ALARM, TASK_START_FAILURES_ALARM].filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
+  const all = [ERROR_LOGS_ALARM, TARGET_5XX_ALARM, UNHEALTHY_TARGETS_ALARM, TASK_START_FAILURES_ALARM];
+  return all.filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
 }
 
 /** The longest evaluation window of the deployment alarms: a bake must last at least this long to see them fire. */
