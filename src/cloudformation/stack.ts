@@ -82,14 +82,16 @@ export class EnvironmentStack extends Stack {
     // with one, they roll back beside its CRITICAL alarms.
     const failurePath = this.failurePathAlarms(service, environment, lb);
     const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb, failurePath);
-    const deploymentAlarms: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
+    // Feature-flag changes roll back on what a flag can cause (error logs, target 5xx), not on tasks failing to start.
+    const flagMonitors: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
+    const deploymentAlarms: cloudwatch.IAlarm[] = builtin ? [...builtin.alarms, ...failurePath.map((f) => f.alarm)] : [];
     this.alarmTopic = builtin?.topic;
 
     const database = props.database ? buildDatabase(this, vpc, props.database, environment) : {};
     // With a Monitoring, the flags' rollback monitors are its CRITICAL alarms, which exist only once the service does.
     const flagsFirst = props.monitoring
       ? {}
-      : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, deploymentAlarms);
+      : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, flagMonitors);
     const parts: Array<Partial<ServiceWiring>> = [database, flagsFirst];
     const wiring: ServiceWiring = {
       variables: Object.assign({}, ...parts.map((p) => p.variables ?? {})),
@@ -159,9 +161,9 @@ export class EnvironmentStack extends Stack {
   }
 
   /**
-   * The deployment alarms of a service without a Monitoring: error-level logs and, behind a load balancer,
-   * target 5xx, and the failure-path alarms, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
-   * encrypted with the AWS managed key `alias/aws/sns`.
+   * The built-in alarms of a service without a Monitoring: error-level logs and, behind a load balancer, target 5xx
+   * (returned), all notifying one topic with the failure-path alarms. The topic uses its own KMS key, because
+   * CloudWatch cannot publish to a topic encrypted with the AWS managed key `alias/aws/sns`.
    */
   private builtinDeploymentAlarms(
     service: ServiceModel,
@@ -231,8 +233,7 @@ export class EnvironmentStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
-    alarms.push(...failurePath.map((f) => f.alarm));
-    for (const a of alarms) {
+    for (const a of [...alarms, ...failurePath.map((f) => f.alarm)]) {
       a.addAlarmAction(new cwActions.SnsAction(topic));
       a.addOkAction(new cwActions.SnsAction(topic));
     }
