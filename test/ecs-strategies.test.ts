@@ -6,7 +6,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { Project } from 'projen';
 import { DOMAIN, envTemplate } from './cloudformation-helpers';
-import { DeploymentStrategy, EscalationPolicy, Monitoring, ScalingTarget, type Service } from '../src';
+import { DeploymentStrategy, Duration, EscalationPolicy, Monitoring, ScalingTarget, type Service } from '../src';
 
 /** A Monitoring with every preset, and the escalation its CRITICAL alarms need. */
 function monitored(project: Project, service: Service): void {
@@ -225,5 +225,26 @@ describe('alarms, dashboard and scaling follow the tasks across both target grou
     envTemplate({ domain: DOMAIN, scaling: { min: 2, max: 6, target: ScalingTarget.requests(500) } }).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }) }),
     });
+  });
+});
+
+describe('the bake lasts at least the evaluation window of every alarm that rolls back', () => {
+  /** Period × evaluation periods of an alarm, in seconds (metric-math alarms carry the period on each series). */
+  function windowSeconds(a: Resource): number {
+    const p = a.Properties;
+    const period = p.Period ?? Math.max(...p.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period));
+    return period * p.EvaluationPeriods;
+  }
+
+  test.each(Object.entries(SHIFTING))('%s with the shortest bake synthesis accepts (5 minutes)', (kind) => {
+    const strategy = kind === 'blue-green' ? DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) })
+      : kind === 'canary' ? DeploymentStrategy.canary({ bake: Duration.minutes(5) }) : DeploymentStrategy.linear({ bake: Duration.minutes(5) });
+    const t = envTemplate({ domain: DOMAIN, strategy });
+    const service = resourcesOf(t, 'AWS::ECS::Service')[0].Properties.DeploymentConfiguration;
+    expect(service.BakeTimeInMinutes).toBe(5);
+    const alarms = t.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
+    const rollback = service.Alarms.AlarmNames.map((n: { Ref: string }) => alarms[n.Ref]);
+    expect(rollback).toHaveLength(4);
+    for (const a of rollback) expect(windowSeconds(a)).toBeLessThanOrEqual(5 * 60);
   });
 });
