@@ -142,11 +142,10 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   const cooldowns = { scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) };
   if (infra.scaling.metric === 'cpu') scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
   if (infra.scaling.metric === 'memory') scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
-  if (infra.scaling.metric === 'requests' && lb!.targetGroups.length === 1) {
-    scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
-  }
-  if (infra.scaling.metric === 'requests' && lb!.targetGroups.length > 1) {
-    requestsAcrossTargetGroups(stack, scaling, lb!, infra.scaling.target, cooldowns);
+  if (infra.scaling.metric === 'requests') {
+    // The environment rejects request scaling without a load balancer (SS-ENV-SCALING).
+    if (lb!.targetGroups.length > 1) requestsAcrossTargetGroups(stack, scaling, lb!, infra.scaling.target, cooldowns);
+    else scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
   }
   return fargate;
 }
@@ -154,8 +153,9 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
 /**
  * The infrastructure role ECS assumes to shift traffic between the target groups (AWS, "Amazon ECS infrastructure
  * IAM role for load balancers"): trusted by `ecs.amazonaws.com`, with the AWS managed policy
- * `AmazonECSInfrastructureRolePolicyForLoadBalancers` (describe listeners, rules and target groups; register and
- * deregister targets; modify listeners and rules). CloudFormation passes it to ECS (`iam:PassRole`).
+ * `AmazonECSInfrastructureRolePolicyForLoadBalancers`, which AWS keeps current (describe listeners, rules, target
+ * groups and target health; register and deregister targets; modify listeners; ...). CloudFormation passes it to
+ * ECS (`iam:PassRole`).
  */
 function infrastructureRole(stack: Stack, service: ServiceModel): iam.Role {
   return new iam.Role(stack, 'EcsInfrastructureRole', {
