@@ -113,20 +113,23 @@ describe('deployment strategies', () => {
     envTemplate().hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { AlarmNames: [{ Ref: Match.stringLikeRegexp('ErrorLogsAlarm') }], Enable: true, Rollback: true },
+        Alarms: { AlarmNames: [{ Ref: Match.stringLikeRegexp('ErrorLogsAlarm') }, { Ref: Match.stringLikeRegexp('TaskStartFailuresAlarm') }], Enable: true, Rollback: true },
         Strategy: 'ROLLING',
       }),
     });
   });
 
-  test('canary: ECS native canary with its percentage, bake time, alternate target group and both alarms', () => {
+  test('canary: ECS native canary with its percentage, bake time, alternate target group and the four built-in alarms', () => {
     const t = envTemplate({ domain: DOMAIN, strategy: DeploymentStrategy.canary({ percent: 5, bake: Duration.minutes(15) }) });
     t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         Strategy: 'CANARY',
         BakeTimeInMinutes: 15,
         CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 15 },
-        Alarms: Match.objectLike({ AlarmNames: [Match.anyValue(), Match.anyValue()], Rollback: true }),
+        Alarms: Match.objectLike({
+          AlarmNames: ['ErrorLogsAlarm', 'Target5xxAlarm', 'TaskStartFailuresAlarm', 'UnhealthyTargetsAlarm'].map((a) => ({ Ref: Match.stringLikeRegexp(a) })),
+          Rollback: true,
+        }),
       }),
       LoadBalancers: [Match.objectLike({ AdvancedConfiguration: Match.objectLike({ AlternateTargetGroupArn: { Ref: Match.stringLikeRegexp('GreenTargetGroup') } }) })],
     });

@@ -44,7 +44,7 @@ function fullStack(m: ProjectModel) {
     logGroup,
     ecsService: service,
     loadBalancer: alb,
-    targetGroup,
+    targetGroups: [targetGroup],
   });
   return { stack, service, task, app0, logGroup, monitoring };
 }

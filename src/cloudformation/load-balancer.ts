@@ -16,6 +16,12 @@ export interface LoadBalancing {
   readonly blue: elbv2.ApplicationTargetGroup;
   /** The alternate target group of blue/green, canary and linear deployments. */
   readonly green?: elbv2.ApplicationTargetGroup;
+  /**
+   * Every target group the service's tasks may be in: blue, and green when the strategy shifts traffic. After a
+   * blue/green, canary or linear deployment the new tasks serve from whichever group was the alternate, so metrics
+   * of the service's targets read all of them.
+   */
+  readonly targetGroups: readonly elbv2.ApplicationTargetGroup[];
   /** 5xx answers of the service's targets, across both target groups. */
   readonly target5xx: cloudwatch.IMetric;
 }
@@ -91,12 +97,40 @@ export function buildLoadBalancer(
   });
   const blue = targetGroup('BlueTargetGroup');
   const green = alternate ? targetGroup('GreenTargetGroup') : undefined;
+  // Blue/green, canary and linear (AWS, "Application Load Balancer resources for blue/green, linear, and canary
+  // deployments"): the production rule forwards to both target groups, all traffic to the primary (weight 100) and
+  // none to the alternate (weight 0); ECS shifts the weights through the infrastructure role during a deployment.
   const productionRule = new elbv2.ApplicationListenerRule(stack, 'ProductionRule', {
     listener: https,
     priority: 1,
     conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
-    action: elbv2.ListenerAction.forward([blue]),
+    action: green
+      ? elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }])
+      : elbv2.ListenerAction.forward([blue]),
   });
   const target5xx = alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' });
-  return { alb, productionRule, blue, green, target5xx };
+  return { alb, productionRule, blue, green, targetGroups: green ? [blue, green] : [blue], target5xx };
+}
+
+/**
+ * One metric of the service's targets across all its target groups: the sum of each group's metric (a group
+ * without targets reports nothing, and counts as 0). With one group, that group's metric as it is. `idPrefix`
+ * names the per-group series (`<idPrefix>0`, ...), distinct for each sum one graph holds.
+ */
+export function acrossTargetGroups(
+  groups: readonly elbv2.IApplicationTargetGroup[],
+  metric: (group: elbv2.IApplicationTargetGroup) => cloudwatch.IMetric,
+  label: string,
+  period: Duration,
+  idPrefix = 'tg',
+): cloudwatch.IMetric | undefined {
+  if (groups.length === 0) return undefined;
+  if (groups.length === 1) return metric(groups[0]);
+  const usingMetrics = Object.fromEntries(groups.map((g, i) => [`${idPrefix}${i}`, metric(g)]));
+  return new cloudwatch.MathExpression({
+    expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+    usingMetrics,
+    label,
+    period,
+  });
 }

@@ -44,8 +44,8 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   },
   {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
-    constructs: ['Service'],
-    reason: 'ECS native blue/green, canary and linear deployments shift traffic through this AWS managed policy, which AWS documents for the purpose and keeps current.',
+    constructs: ['EcsInfrastructureRole'],
+    reason: 'ECS native blue/green, canary and linear deployments shift traffic with the infrastructure role AWS documents ("Amazon ECS infrastructure IAM role for load balancers"): this AWS managed policy, which AWS keeps current as ECS needs new load balancer calls.',
     when: 'blue/green, canary and linear strategies',
   },
   {

@@ -1,4 +1,5 @@
 import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -104,7 +105,12 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     maxHealthyPercent: 200,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
-    circuitBreaker: strategy.kind === 'rolling' ? { enable: true, rollback: true } : undefined,
+    // Failure detection as AWS documents it per strategy: the deployment circuit breaker for rolling and blue/green
+    // ("Amazon ECS deployment failure detection": both the circuit breaker and CloudWatch alarms support rolling
+    // update and blue/green deployments); CloudWatch deployment alarms for every strategy (the canary and linear pages
+    // name alarms as their rollback mechanism). The environment stack's task-start-failures and unhealthy-targets
+    // alarms are among the deployment alarms, so new tasks that never start or never get healthy fail any deployment.
+    circuitBreaker: strategy.kind === 'rolling' || strategy.kind === 'blue-green' ? { enable: true, rollback: true } : undefined,
     // Without alarms here, a Monitoring sets its CRITICAL alarms later (useAsDeploymentAlarms).
     deploymentAlarms: props.deploymentAlarms.length > 0 ? {
       alarmNames: props.deploymentAlarms.map((a) => a.alarmName),
@@ -126,6 +132,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
       alternateTarget: lb.green ? new ecs.AlternateTarget('AlternateTarget', {
         alternateTargetGroup: lb.green,
         productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(lb.productionRule),
+        role: infrastructureRole(stack, service),
       }) : undefined,
     });
     target.attachToApplicationTargetGroup(lb.blue);
@@ -136,9 +143,72 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   if (infra.scaling.metric === 'cpu') scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
   if (infra.scaling.metric === 'memory') scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: infra.scaling.target, ...cooldowns });
   if (infra.scaling.metric === 'requests') {
-    scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
+    // The environment rejects request scaling without a load balancer (SS-ENV-SCALING).
+    if (lb!.targetGroups.length > 1) requestsAcrossTargetGroups(stack, scaling, lb!, infra.scaling.target, cooldowns);
+    else scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
   }
   return fargate;
+}
+
+/**
+ * The infrastructure role ECS assumes to shift traffic between the target groups (AWS, "Amazon ECS infrastructure
+ * IAM role for load balancers"): trusted by `ecs.amazonaws.com`, with the AWS managed policy
+ * `AmazonECSInfrastructureRolePolicyForLoadBalancers`, which AWS keeps current (describe listeners, rules, target
+ * groups and target health; register and deregister targets; modify listeners; ...). CloudFormation passes it to
+ * ECS (`iam:PassRole`).
+ */
+function infrastructureRole(stack: Stack, service: ServiceModel): iam.Role {
+  return new iam.Role(stack, 'EcsInfrastructureRole', {
+    description: `ECS shifts ${service.name} traffic between the blue and green target groups with this role`,
+    assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+  });
+}
+
+/**
+ * Request-count scaling that follows traffic across both target groups. `ALBRequestCountPerTarget` names one target
+ * group, which goes quiet once a deployment moves the service to the other; instead, target tracking on metric math
+ * (Application Auto Scaling, "Create a target tracking scaling policy using metric math"): the sum of each target
+ * group's `RequestCountPerTarget`. Outside a deployment one group has the tasks and the other reports nothing (0);
+ * during one, each fleet runs at full size, so the sum is still the requests per task of one fleet.
+ */
+function requestsAcrossTargetGroups(
+  stack: Stack, scaling: ecs.ScalableTaskCount, lb: LoadBalancing, target: number,
+  cooldowns: { readonly scaleInCooldown: Duration; readonly scaleOutCooldown: Duration },
+): void {
+  // The task count's ScalableTarget (aws-cdk-lib names it `Target`): its policies accept one metric, not metric math.
+  const scalableTarget = scaling.node.findChild('Target') as appscaling.ScalableTarget;
+  const perTarget = lb.targetGroups.map((group, i) => {
+    const stat = group.metrics.requestCountPerTarget({ statistic: 'Sum' }).toMetricConfig().metricStat!;
+    return {
+      id: `tg${i}`,
+      returnData: false,
+      metricStat: {
+        metric: {
+          namespace: stat.namespace,
+          metricName: stat.metricName,
+          dimensions: (stat.dimensions ?? []).map((d) => ({ name: d.name, value: d.value as string })),
+        },
+        stat: 'Sum',
+      },
+    };
+  });
+  new appscaling.CfnScalingPolicy(stack, 'RequestScaling', {
+    policyName: `${stack.stackName}-requests-per-task`,
+    policyType: 'TargetTrackingScaling',
+    scalingTargetId: scalableTarget.scalableTargetId,
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: target,
+      scaleInCooldown: cooldowns.scaleInCooldown.toSeconds(),
+      scaleOutCooldown: cooldowns.scaleOutCooldown.toSeconds(),
+      customizedMetricSpecification: {
+        metrics: [
+          ...perTarget,
+          { id: 'requests', expression: perTarget.map((m) => `FILL(${m.id}, 0)`).join(' + '), label: 'requests per task', returnData: true },
+        ],
+      },
+    },
+  });
 }
 
 /**

@@ -7,21 +7,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
-import { STACK_OUTPUTS, alarmName, serviceLogGroupName } from '../core/naming';
+import { STACK_OUTPUTS, alarmName, monitoringNamespace, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
-import { ERROR_LOGS_ALARM, TARGET_5XX_ALARM } from '../environment/alarms';
+import { DeploymentAlarmSpec, ERROR_LOGS_ALARM, TARGET_5XX_ALARM, TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM } from '../environment/alarms';
 import type { FlagModel } from '../flags/feature-flag';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
 import { applyOverrides } from './escape-hatches';
 import { buildFeatureFlags } from './flags';
-import { LoadBalancing, buildLoadBalancer } from './load-balancer';
+import { LoadBalancing, acrossTargetGroups, buildLoadBalancer } from './load-balancer';
 import { acknowledgeEnvironmentStack } from './nag';
 import { AZ_COUNT, buildNetwork } from './network';
 import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
+import { ServiceEvents, TASK_STOPS_METRIC } from './monitoring/events';
 import { addServiceMonitoring } from './monitoring/service-monitoring';
 
 /** A CloudFormation template as plain JSON. */
@@ -75,16 +76,22 @@ export class EnvironmentStack extends Stack {
       ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
       : undefined;
 
-    // Without a Monitoring, the service still gets the two built-in deployment alarms (error logs, target 5xx).
-    const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb);
-    const deploymentAlarms: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
+    // Every strategy has a failure path: tasks that never start (task-start failures) and, behind a load balancer,
+    // tasks that never pass the health check in either target group (unhealthy targets) fail the deployment and roll
+    // it back. Without a Monitoring, these come with the other built-in deployment alarms (error logs; target 5xx);
+    // with one, they roll back beside its CRITICAL alarms.
+    const failurePath = this.failurePathAlarms(service, environment, lb);
+    const builtin = props.monitoring ? undefined : this.builtinDeploymentAlarms(service, environment, lb, failurePath);
+    // Feature-flag changes roll back on what a flag can cause (error logs, target 5xx), not on tasks failing to start.
+    const flagMonitors: cloudwatch.IAlarm[] = builtin?.alarms ?? [];
+    const deploymentAlarms: cloudwatch.IAlarm[] = builtin ? [...builtin.alarms, ...failurePath.map((f) => f.alarm)] : [];
     this.alarmTopic = builtin?.topic;
 
     const database = props.database ? buildDatabase(this, vpc, props.database, environment) : {};
     // With a Monitoring, the flags' rollback monitors are its CRITICAL alarms, which exist only once the service does.
     const flagsFirst = props.monitoring
       ? {}
-      : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, deploymentAlarms);
+      : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, flagMonitors);
     const parts: Array<Partial<ServiceWiring>> = [database, flagsFirst];
     const wiring: ServiceWiring = {
       variables: Object.assign({}, ...parts.map((p) => p.variables ?? {})),
@@ -113,14 +120,25 @@ export class EnvironmentStack extends Stack {
         ecsService: fargate,
         cluster: fargate.cluster,
         loadBalancer: lb?.alb,
-        targetGroup: lb?.blue,
+        targetGroups: lb?.targetGroups,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
-      useAsDeploymentAlarms(fargate, monitoring);
+      useAsDeploymentAlarms(fargate, monitoring, failurePath.map((a) => a.name));
       const flags = buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, monitoring.criticalAlarms);
       const container = fargate.taskDefinition.defaultContainer!;
       for (const [name, value] of Object.entries(flags.variables ?? {})) container.addEnvironment(name, value);
       for (const statement of flags.taskPolicy ?? []) fargate.taskDefinition.addToTaskRolePolicy(statement);
+    }
+
+    // The task-start-failures alarm counts ECS task events; a Monitoring records them itself (Monitoring/Events).
+    if (!props.monitoring) {
+      new ServiceEvents(this, 'DeploymentEvents', {
+        service: service.name,
+        environment: environment.name,
+        logRetentionDays: environment.logRetentionDays,
+        cluster: fargate.cluster,
+        ecsService: fargate,
+      });
     }
 
     if (this.alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
@@ -143,12 +161,15 @@ export class EnvironmentStack extends Stack {
   }
 
   /**
-   * The deployment alarms of a service without a Monitoring: error-level logs and, behind a load balancer,
-   * target 5xx, notifying one topic. The topic uses its own KMS key, because CloudWatch cannot publish to a topic
-   * encrypted with the AWS managed key `alias/aws/sns`.
+   * The built-in alarms of a service without a Monitoring: error-level logs and, behind a load balancer, target 5xx
+   * (returned), all notifying one topic with the failure-path alarms. The topic uses its own KMS key, because
+   * CloudWatch cannot publish to a topic encrypted with the AWS managed key `alias/aws/sns`.
    */
   private builtinDeploymentAlarms(
-    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined,
+    service: ServiceModel,
+    environment: EnvironmentModel,
+    lb: LoadBalancing | undefined,
+    failurePath: ReadonlyArray<{ readonly alarm: cloudwatch.Alarm }>,
   ): { alarms: cloudwatch.Alarm[]; topic: sns.Topic } {
     const svc = pascalCase(service.name);
     const key = new kms.Key(this, 'AlarmTopicKey', {
@@ -212,10 +233,49 @@ export class EnvironmentStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
-    for (const a of alarms) {
+    for (const a of [...alarms, ...failurePath.map((f) => f.alarm)]) {
       a.addAlarmAction(new cwActions.SnsAction(topic));
       a.addOkAction(new cwActions.SnsAction(topic));
     }
     return { alarms, topic };
+  }
+
+  /**
+   * The alarms that fail a deployment whose new tasks never start ({@link TASK_START_FAILURES_ALARM}, from the ECS
+   * task events of the service) or never pass the load balancer health check in either target group
+   * ({@link UNHEALTHY_TARGETS_ALARM}), whatever the strategy. Their names are literal: the ECS service lists them.
+   */
+  private failurePathAlarms(
+    service: ServiceModel, environment: EnvironmentModel, lb: LoadBalancing | undefined,
+  ): Array<{ readonly name: string; readonly alarm: cloudwatch.Alarm }> {
+    const svc = pascalCase(service.name);
+    const alarm = (spec: DeploymentAlarmSpec, description: string, metric: cloudwatch.IMetric) => {
+      const name = alarmName(service.name, environment.name, spec.suffix);
+      return {
+        name,
+        alarm: new cloudwatch.Alarm(this, `${svc}${pascalCase(spec.suffix)}Alarm`, {
+          alarmName: name,
+          alarmDescription: `${service.name} in ${environment.name}: ${description} During a deployment this fails it and rolls it back.`,
+          metric,
+          threshold: spec.threshold,
+          evaluationPeriods: spec.evaluationPeriods,
+          datapointsToAlarm: spec.datapointsToAlarm,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      };
+    };
+    const starts = TASK_START_FAILURES_ALARM;
+    const out = [alarm(starts, `at least ${starts.threshold} tasks failed to start or their essential container exited within ${starts.periodSeconds / 60} minutes.`,
+      new cloudwatch.Metric({
+        namespace: monitoringNamespace(service.name, environment.name), metricName: TASK_STOPS_METRIC, statistic: 'Sum', period: Duration.seconds(starts.periodSeconds),
+      }))];
+    if (lb) {
+      const spec = UNHEALTHY_TARGETS_ALARM;
+      const period = Duration.seconds(spec.periodSeconds);
+      out.push(alarm(spec, 'targets fail the load balancer health check (summed over the blue and green target groups).',
+        acrossTargetGroups(lb.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period)!));
+    }
+    return out;
   }
 }

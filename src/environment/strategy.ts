@@ -14,10 +14,12 @@ const MAX_BAKE_SECONDS = 1440 * 60;
 /**
  * How a new image replaces the old one in an environment. The pipeline waits
  * for the deployment and reports its outcome; the CloudFormation side configures
- * ECS (circuit breaker and alarms for rolling, native blue/green, canary and linear).
+ * ECS (rolling, or native blue/green, canary and linear).
  *
- * Every strategy rolls back when a deployment alarm fires. Blue/green, canary and linear
- * shift traffic through the load balancer, so the environment needs one (a `domain`).
+ * Every strategy rolls back when a deployment alarm fires, and new tasks that never start or never
+ * pass the health check trip one; rolling and blue/green also have the deployment circuit breaker.
+ * Blue/green, canary and linear shift traffic between two target groups of the load balancer, so the
+ * environment needs one (a `domain`).
  */
 export class DeploymentStrategy {
   /** Replace tasks in batches; the deployment circuit breaker and the deployment alarms roll back. */
@@ -25,7 +27,7 @@ export class DeploymentStrategy {
     return new DeploymentStrategy({ kind: 'rolling' });
   }
 
-  /** Start a full green fleet, shift all traffic at once, then bake before the blue fleet is removed. */
+  /** Start a full green fleet, shift all traffic at once, then bake before the blue fleet is removed; the circuit breaker and the deployment alarms roll back. */
   public static blueGreen(options: { readonly bake?: Duration } = {}): DeploymentStrategy {
     const bakeSeconds = bake('blueGreen', 'bake', options.bake);
     return new DeploymentStrategy({ kind: 'blue-green', bakeSeconds });

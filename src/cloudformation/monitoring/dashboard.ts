@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { MetricTargets } from './metrics';
 import { resolveMetric } from './metrics';
 import { dashboardName } from '../../core/naming';
+import { acrossTargetGroups } from '../load-balancer';
 
 export interface DashboardProps {
   readonly service: string;
@@ -43,9 +44,12 @@ export function buildDashboard(scope: Construct, props: DashboardProps): cloudwa
     graph('CPU and memory (%)', [resolveMetric({ kind: 'preset', preset: 'cpu' }, MINUTE, t), resolveMetric({ kind: 'preset', preset: 'memory' }, MINUTE, t)],
       { leftYAxis: { min: 0, max: 100 } }),
     graph('Running tasks', [t.ecsService?.metricCpuUtilization({ statistic: 'SampleCount', period: Duration.minutes(1), label: 'tasks reporting CPU (≈ running tasks)' })]),
+    // Summed over the target groups: after a blue/green, canary or linear deployment the tasks are in the other one.
     graph('Targets', [
-      t.targetGroup?.metrics.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1), label: 'healthy' }),
-      t.targetGroup?.metrics.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1), label: 'unhealthy' }),
+      acrossTargetGroups(t.targetGroups, (g) => g.metrics.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1), label: 'healthy' }),
+        'healthy', Duration.minutes(1), 'healthy'),
+      acrossTargetGroups(t.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1), label: 'unhealthy' }),
+        'unhealthy', Duration.minutes(1), 'unhealthy'),
     ]),
     graph('Error log lines', [t.errorLines.with({ period: Duration.minutes(1), label: 'error lines / minute' })]),
   );

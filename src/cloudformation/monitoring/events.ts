@@ -13,6 +13,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { eventsLogGroupName, monitoringNamespace } from '../../core/naming';
 
+/** The metric (in the service's monitoring namespace) counting tasks that failed to start or whose essential container exited. */
+export const TASK_STOPS_METRIC = 'TaskStops';
+
 export interface ServiceEventsProps {
   readonly service: string;
   readonly environment: string;
@@ -73,7 +76,7 @@ export class ServiceEvents extends Construct {
         },
         targets: [target],
       });
-      this.taskStops = filter('TaskStopsFilter', 'TaskStops', logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'));
+      this.taskStops = filter('TaskStopsFilter', TASK_STOPS_METRIC, logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'));
     }
     if (props.ecsService) {
       new events.Rule(this, 'Deployments', {

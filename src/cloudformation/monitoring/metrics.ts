@@ -9,6 +9,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import type { ServiceEvents } from './events';
 import type { MetricSource, MonitoringTarget } from '../../monitoring/model';
+import { acrossTargetGroups } from '../load-balancer';
 
 /** What the stack offers to read metrics from. */
 export interface MetricTargets {
@@ -16,7 +17,8 @@ export interface MetricTargets {
   readonly ecsService?: ecs.BaseService;
   readonly cluster?: ecs.ICluster;
   readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
-  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+  /** The service's target groups (blue, and green under blue/green, canary and linear); metrics sum over them. */
+  readonly targetGroups: readonly elbv2.IApplicationTargetGroup[];
   readonly canary?: synthetics.Canary;
   readonly events?: ServiceEvents;
 }
@@ -25,7 +27,7 @@ export interface MetricTargets {
 export function missingTargets(needs: readonly MonitoringTarget[], t: MetricTargets): MonitoringTarget[] {
   const has: Record<MonitoringTarget, boolean> = {
     'load-balancer': t.loadBalancer !== undefined,
-    'target-group': t.targetGroup !== undefined,
+    'target-group': t.targetGroups.length > 0,
     'ecs-service': t.ecsService !== undefined,
     'cluster': t.cluster !== undefined || t.ecsService !== undefined,
     'url': t.canary !== undefined,
@@ -62,7 +64,7 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
         period,
       });
     case 'unhealthy-hosts':
-      return t.targetGroup?.metrics.unhealthyHostCount({ statistic: 'Maximum', period });
+      return acrossTargetGroups(t.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period);
     case 'cpu':
       return t.ecsService?.metricCpuUtilization({ statistic: 'Average', period });
     case 'memory':

@@ -33,7 +33,11 @@ export interface ServiceMonitoringProps {
   /** @default - the ECS service's cluster */
   readonly cluster?: ecs.ICluster;
   readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
-  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+  /**
+   * Every target group the service's tasks may be in: with blue/green, canary and linear, both the primary and the
+   * alternate, so alarms and the dashboard follow the tasks when a deployment moves them from one to the other.
+   */
+  readonly targetGroups?: readonly elbv2.IApplicationTargetGroup[];
   /** @default - the environment's url; without one there is no canary */
   readonly url?: string;
 }
@@ -120,7 +124,7 @@ export class ServiceMonitoring extends Construct {
       ecsService: props.ecsService,
       cluster,
       loadBalancer: props.loadBalancer,
-      targetGroup: props.targetGroup,
+      targetGroups: props.targetGroups ?? [],
       canary: this.canary?.canary,
       events: this.events,
     };

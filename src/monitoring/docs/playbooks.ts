@@ -76,7 +76,7 @@ export function renderRollbackPlaybook(model: ProjectModel): string {
     '',
     '## What rolls back by itself',
     '',
-    "- **ECS deployments**: the service's CRITICAL alarms are the deployment alarms (and, for rolling deployments, the circuit breaker stops tasks that never become healthy). A deployment that trips one returns to the previous task definition.",
+    "- **ECS deployments**: the service's CRITICAL alarms are the deployment alarms, with `<service>-<env>-task-start-failures` (new tasks that never start) and, behind a load balancer, `<service>-<env>-unhealthy-targets` (new tasks that never pass the health check, in either target group); for rolling and blue/green deployments the circuit breaker stops them too. A deployment that trips one returns to the previous task definition.",
     '- **Feature flags (AppConfig)**: the same CRITICAL alarms are the monitors of the AppConfig environment; a configuration deployment that trips one is rolled back.',
     '- **The pipeline**: if verification after a deploy fails, the deploy job redeploys the last good image tag.',
     '',
