@@ -6,9 +6,11 @@
  */
 import { parse } from 'yaml';
 import { bareProject, expectRejected } from './util';
-import { Answer, JobResult, Rule, awsError, runJob } from './workflow-runner';
+import { Answer, Context, JobResult, Rule, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
 import { createProject } from '../examples/node-api/.projenrc';
-import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service } from '../src';
+import * as os from 'os';
+import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service, Shipshape } from '../src';
+import { rollbackCommand } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
 import { runScripts, shellcheck } from '../src/validators/shellcheck';
 
@@ -508,4 +510,74 @@ test('every run: script of the publish and deploy jobs passes shellcheck', () =>
     expect(scripts.length).toBeGreaterThan(5);
     for (const s of scripts) expect({ name, label: s.label, findings: shellcheck(s.script, s.label) }).toEqual({ name, label: s.label, findings: [] });
   }
+});
+
+test('the runbook\'s rollback command, run as written, deploys the last good template with the tag recorded with it', () => {
+  const model = Shipshape.of(createProject(os.tmpdir())).model();
+  const staging = model.environments.find((e) => e.name === 'staging')!;
+  const manual = { jobs: { manual: { steps: [{ name: 'by hand', run: rollbackCommand(model, 'api', staging) }] } } };
+  const r = runJob(manual, 'manual', { rules: [rule('^aws s3api get-object ', { stdout: OLD }), rule('^aws cloudformation deploy ', DEPLOYED)] });
+  expect(r.status).toBe('success');
+  const file = 'api-staging.last-good.template.json';
+  expect(awsCalls(r)).toEqual([
+    ['s3api', 'get-object', '--region', 'eu-west-1', '--bucket', STAGING.bucket, '--key', 'last-good/api-staging.template.json', file, '--query', 'Metadata."image-tag"', '--output', 'text'],
+    [
+      'cloudformation', 'deploy', '--region', 'eu-west-1', '--stack-name', 'api-staging', '--template-file', file, '--s3-bucket', STAGING.bucket,
+      '--s3-prefix', 'uploads/api-staging', '--role-arn', STAGING.role, '--parameter-overrides', `ImageTag=${OLD}`, '--capabilities', 'CAPABILITY_IAM',
+      '--no-fail-on-empty-changeset',
+    ],
+  ]);
+});
+
+describe('the runner itself', () => {
+  const ran = (outcome: 'success' | 'failure' | 'skipped', outputs: Record<string, string> = {}) => ({ name: 'x', outcome, outputs, output: '', elapsed: 0 });
+  const ctx = (status: 'success' | 'failure', steps: Record<string, ReturnType<typeof ran>>): Context => ({
+    sha: SHA, needs: NEEDS, status: () => status, step: (id) => steps[id],
+  });
+
+  test('status functions, comparisons (case-insensitive), && and || as GitHub evaluates them', () => {
+    const c = ctx('failure', { 'deploy-api': ran('failure'), 'record-api': ran('skipped'), 'wait-api': ran('failure', { outcome: 'TIMED_OUT' }) });
+    expect(evaluate("failure() && steps.deploy-api.outcome != 'skipped' && steps.record-api.outcome != 'success'", c)).toBe(true);
+    expect(evaluate("failure() && steps.deploy-api.outcome != 'skipped' && steps.record-api.outcome != 'success'", ctx('failure', { 'deploy-api': ran('skipped') }))).toBe(false);
+    expect(evaluate('success()', c)).toBe(false);
+    expect(evaluate('always()', c)).toBe(true);
+    expect(evaluate("steps.deploy-api.outcome == 'FAILURE'", c)).toBe(true);
+    expect(interpolate('${{ steps.wait-api.outputs.outcome || steps.wait-api.outcome }}', c)).toBe('TIMED_OUT');
+    expect(interpolate('${{ steps.deploy-api.outputs.outcome || steps.deploy-api.outcome }}', c)).toBe('failure');
+    expect(interpolate('${{ steps.rollback-api.outputs.outcome || steps.rollback-api.outcome }}', c)).toBe('');
+    expect(interpolate('${{ needs.publish.outputs.image-tag }}/${{ github.sha }}/${{ job.status }}', c)).toBe(`${SHA}/${SHA}/failure`);
+  });
+
+  test('an expression it does not know fails instead of being guessed', () => {
+    expect(() => evaluate('github.event.pull_request.title', ctx('success', {}))).toThrow('unsupported context github.event.pull_request.title');
+    expect(() => evaluate("contains('a', 'b')", ctx('success', {}))).toThrow('unsupported');
+  });
+
+  test('GITHUB_OUTPUT lines and heredocs', () => {
+    expect(parseOutputs('a=1\nb=x=y\nc<<EOF\nline 1\nline 2\nEOF\na=2\n')).toEqual({ a: '2', b: 'x=y', c: 'line 1\nline 2' });
+  });
+
+  test('a script that fails makes its step and the job fail; later steps run only under failure() or always()', () => {
+    const r = runJob({
+      jobs: {
+        j: {
+          steps: [
+            { name: 'one', id: 'one', run: 'echo "v=1" >> "$GITHUB_OUTPUT"; false; echo never' },
+            { name: 'two', run: 'echo two' },
+            { name: 'three', if: 'failure()', env: { V: '${{ steps.one.outputs.v }}:${{ steps.one.outcome }}' }, run: 'echo "$V" >> "$GITHUB_STEP_SUMMARY"' },
+            { name: 'four', if: '${{ always() }}', run: 'date +%s; sleep 30; date +%s' },
+          ],
+        },
+      },
+    }, 'j', { rules: [] });
+    expect(outcomes(r)).toEqual({ one: 'failure', two: 'skipped', three: 'success', four: 'success' });
+    expect(r.step('one').output).not.toContain('never');
+    expect(r.summary).toBe('1:failure\n');
+    expect(r.step('four')).toMatchObject({ output: '0\n30\n', elapsed: 30 });
+    expect(r.status).toBe('failure');
+  });
+
+  test('an unscripted command fails the test with the call it did not expect', () => {
+    expect(() => runJob({ jobs: { j: { steps: [{ name: 'x', run: 'aws sts get-caller-identity' }] } } }, 'j', { rules: [] })).toThrow('aws sts get-caller-identity');
+  });
 });

@@ -44,10 +44,12 @@ describe('runbooks', () => {
     expect(rb).toContain('SSM parameter `/pager/url`');
     expect(rb).toContain([
       '```sh',
-      'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file infra/prod.template.json \\',
+      'tag="$(aws s3api get-object --region eu-west-1 --bucket shop-templates-123456789012-eu-west-1 --key last-good/api-prod.template.json api-prod.last-good.template.json \\',
+      '  --query \'Metadata."image-tag"\' --output text)"',
+      'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file api-prod.last-good.template.json \\',
       '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix uploads/api-prod \\',
       '  --role-arn arn:aws:iam::123456789012:role/shipshape-shop-prod-cfn-exec \\',
-      '  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region eu-west-1 --name /shipshape/api/prod/last-good-image-tag --query Parameter.Value --output text)" \\',
+      '  --parameter-overrides "ImageTag=$tag" \\',
       '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
       '```',
     ].join('\n'));
@@ -94,17 +96,20 @@ test('GIVEN two services THEN runbooks are named <service>-<alarm>.md and each e
     new Monitoring(p, 'beta-monitoring', { service: b, canary: false });
     return p;
   });
-  expect(files['docs/runbooks/alpha-error-rate.md']).toContain('--stack-name alpha-live --template-file infra/alpha-live.template.json');
+  expect(files['docs/runbooks/alpha-error-rate.md']).toContain('--key last-good/alpha-live.template.json alpha-live.last-good.template.json');
+  expect(files['docs/runbooks/alpha-error-rate.md']).toContain('--stack-name alpha-live --template-file alpha-live.last-good.template.json');
   expect(files['docs/runbooks/beta-error-rate.md']).toContain('# Runbook: beta error-rate');
 });
 
-test('rollbackCommand is the exact deploy of the last good tag, through the template bucket, as the execution role', () => {
+test('rollbackCommand deploys the last good template with the tag it was verified with, through the template bucket, as the execution role', () => {
   const model = Shipshape.of(shop(os.tmpdir())).model();
-  expect(rollbackCommand(model, 'api', model.environments[0])).toBe(
-    'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file infra/prod.template.json \\\n'
-    + '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix uploads/api-prod \\\n'
-    + '  --role-arn arn:aws:iam::123456789012:role/shipshape-shop-prod-cfn-exec \\\n'
-    + '  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region eu-west-1 --name /shipshape/api/prod/last-good-image-tag --query Parameter.Value --output text)" \\\n'
-    + '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
-  );
+  expect(rollbackCommand(model, 'api', model.environments[0]).split('\n')).toEqual([
+    'tag="$(aws s3api get-object --region eu-west-1 --bucket shop-templates-123456789012-eu-west-1 --key last-good/api-prod.template.json api-prod.last-good.template.json \\',
+    '  --query \'Metadata."image-tag"\' --output text)"',
+    'aws cloudformation deploy --region eu-west-1 --stack-name api-prod --template-file api-prod.last-good.template.json \\',
+    '  --s3-bucket shop-templates-123456789012-eu-west-1 --s3-prefix uploads/api-prod \\',
+    '  --role-arn arn:aws:iam::123456789012:role/shipshape-shop-prod-cfn-exec \\',
+    '  --parameter-overrides "ImageTag=$tag" \\',
+    '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
+  ]);
 });
