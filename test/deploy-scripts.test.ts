@@ -4,11 +4,11 @@
  * and stub `aws`, `curl`, `docker`, `npm`, `date`, `sleep` and `timeout` that record every call. Each scenario
  * asserts the exact AWS calls, the step outcomes and the job summary.
  */
+import * as os from 'os';
 import { parse } from 'yaml';
 import { bareProject, expectRejected } from './util';
 import { Answer, Context, JobResult, Rule, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
 import { createProject } from '../examples/node-api/.projenrc';
-import * as os from 'os';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service, Shipshape } from '../src';
 import { rollbackCommand } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
@@ -28,7 +28,8 @@ const fixtureFiles = synthSnapshot((outdir) => {
     new DockerImage(p, `${name}-image`, { service: new Service(p, name, { healthPath: '/health' }), preset: DockerPreset.node(), contextPath: name, dockerfilePath: `${name}/Dockerfile` });
   }
   new Environment(p, 'live', {
-    account: '444444444444', region: 'us-east-1',
+    account: '444444444444',
+    region: 'us-east-1',
     domain: { name: 'live.example.com', hostedZoneId: 'ZLIVE' },
     strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
   });
@@ -109,7 +110,8 @@ const jobTimeoutSeconds = (wf: any, job: string) => wf.jobs[job]['timeout-minute
 function expectWithinTimeouts(r: JobResult, wf: any, job: string): void {
   for (const s of r.steps) {
     expect(s.timeoutMinutes).toBeDefined();
-    expect({ step: s.name, elapsed: s.elapsed, within: s.elapsed < s.timeoutMinutes! * 60 }).toEqual({ step: s.name, elapsed: s.elapsed, within: true });
+    const within = s.elapsed < s.timeoutMinutes! * 60;
+    expect({ step: s.name, elapsed: s.elapsed, within }).toEqual({ step: s.name, elapsed: s.elapsed, within: true });
   }
   expect(r.elapsed).toBeLessThan(jobTimeoutSeconds(wf, job));
 }
@@ -158,7 +160,9 @@ describe('publish', () => {
 describe('deploy, flagship', () => {
   test('GIVEN a first deploy that succeeds THEN it deploys, waits for the rollout, records the template and tag, and does not roll back', () => {
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy ', DEPLOYED),
         ...outputsOf('api-dev', 'api-dev-cluster', 'api'),
@@ -178,8 +182,14 @@ describe('deploy, flagship', () => {
     expect(toolCalls(r, 'timeout')).toEqual([[String(25 * 60)]]);
     expect(toolCalls(r, 'sleep')).toEqual([['15']]);
     expect(outcomes(r)).toEqual({
-      'Check out': 'success', 'Configure AWS credentials (OIDC)': 'success', 'Deploy api': 'success', 'Wait for api (rolling)': 'success',
-      'Verify api': 'success', 'Record the last good version of api': 'success', 'Rollback api': 'skipped', 'Summary': 'success',
+      'Check out': 'success',
+      'Configure AWS credentials (OIDC)': 'success',
+      'Deploy api': 'success',
+      'Wait for api (rolling)': 'success',
+      'Verify api': 'success',
+      'Record the last good version of api': 'success',
+      'Rollback api': 'skipped',
+      'Summary': 'success',
     });
     expect(r.step('wait-api').outputs).toEqual({ outcome: 'COMPLETED' });
     expect(r.summary).toBe([
@@ -192,7 +202,9 @@ describe('deploy, flagship', () => {
 
   test('GIVEN verify fails THEN the rollback redeploys the last good template with the last good tag', () => {
     const r = runJob(flagship, 'deploy-staging', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^npm ci$', {}),
         rule('^aws cloudformation deploy ', DEPLOYED),
@@ -233,7 +245,9 @@ describe('deploy, flagship', () => {
   test('GIVEN the last good template was recorded with another tag than the parameter THEN the pair recorded together is redeployed', () => {
     const newer = 'feed0000feed0000feed0000feed0000feed0000';
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy .*ImageTag=c0ffee', { exit: 255, stderr: 'Failed to create/update the stack. Run the following command to fetch the list of events leading up to the failure' }),
         rule('^aws cloudformation deploy ', DEPLOYED),
@@ -246,7 +260,9 @@ describe('deploy, flagship', () => {
 
   test('GIVEN aws cloudformation deploy fails on an update THEN the rollback redeploys the last good version', () => {
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy .*ImageTag=c0ffee', { exit: 255, stderr: 'Failed to create/update the stack. Run the following command to fetch the list of events leading up to the failure' }),
         rule('^aws cloudformation deploy ', DEPLOYED),
@@ -267,7 +283,9 @@ describe('deploy, flagship', () => {
 
   test('GIVEN a first deploy fails (no last good tag) THEN nothing is rolled back, the summary says so and the empty ROLLBACK_COMPLETE stack is deleted', () => {
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy ', { exit: 255, stderr: 'Failed to create/update the stack.', advance: 600 }),
         ...rollbackReads('api-dev', 'ROLLBACK_COMPLETE', NOT_FOUND),
@@ -290,7 +308,9 @@ describe('deploy, flagship', () => {
 
   test('GIVEN no last good tag and a stack that is not ROLLBACK_COMPLETE THEN nothing is deleted', () => {
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy ', DEPLOYED),
         ...outputsOf('api-dev', 'c', 's'),
@@ -305,7 +325,9 @@ describe('deploy, flagship', () => {
 
   test('GIVEN the last good tag cannot be read (not a missing parameter) THEN the rollback fails and deploys nothing', () => {
     const r = runJob(flagship, 'deploy-dev', {
-      sha: SHA, needs: NEEDS, files: flagshipFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: flagshipFiles,
       rules: [
         rule('^aws cloudformation deploy ', { exit: 255, stderr: 'Failed' }),
         rule('^aws cloudformation describe-stacks ', { stdout: 'UPDATE_ROLLBACK_COMPLETE' }),
@@ -341,7 +363,9 @@ describe('deploy, blue/green fixture with two stacks', () => {
 
   test('GIVEN the wait times out THEN the rollback step still runs: it cancels the update still in progress, waits for it, and redeploys (current template when none was recorded)', () => {
     const r = runJob(fixture, 'deploy-live', {
-      sha: SHA, needs: NEEDS, files: fixtureFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: fixtureFiles,
       rules: [
         ...alphaSucceeds,
         rule('^aws cloudformation deploy --stack-name beta-live .*ImageTag=c0ffee', DEPLOYED),
@@ -392,7 +416,9 @@ describe('deploy, blue/green fixture with two stacks', () => {
 
   test('GIVEN aws cloudformation deploy hangs THEN it gives up at its bound, the rollback cancels the update and redeploys the last good version, all inside the timeouts', () => {
     const r = runJob(fixture, 'deploy-live', {
-      sha: SHA, needs: NEEDS, files: fixtureFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: fixtureFiles,
       rules: [
         ...alphaSucceeds,
         // CloudFormation waits for an ECS service that never stabilizes: the CLI would wait for hours.
@@ -423,7 +449,9 @@ describe('deploy, blue/green fixture with two stacks', () => {
 
   test('GIVEN the stack stays busy past the settle bound THEN the rollback gives up inside its own timeout and says so', () => {
     const r = runJob(fixture, 'deploy-live', {
-      sha: SHA, needs: NEEDS, files: fixtureFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: fixtureFiles,
       rules: [
         rule('^aws cloudformation deploy --stack-name alpha-live ', { advance: 5 * 3600 }),
         rule('^aws cloudformation describe-stacks --stack-name alpha-live --query Stacks\\[0\\]\\.StackStatus', { stdout: 'UPDATE_IN_PROGRESS' }, { stdout: 'UPDATE_ROLLBACK_IN_PROGRESS', advance: 120 }),
@@ -441,7 +469,9 @@ describe('deploy, blue/green fixture with two stacks', () => {
 
   test('GIVEN a stack whose rollback failed (UPDATE_ROLLBACK_FAILED) THEN the rollback step fails with what to do', () => {
     const r = runJob(fixture, 'deploy-live', {
-      sha: SHA, needs: NEEDS, files: fixtureFiles,
+      sha: SHA,
+      needs: NEEDS,
+      files: fixtureFiles,
       rules: [
         rule('^aws cloudformation deploy --stack-name alpha-live ', { exit: 255, stderr: 'Failed' }),
         rule('^aws cloudformation describe-stacks --stack-name alpha-live --query Stacks\\[0\\]\\.StackStatus', { stdout: 'UPDATE_ROLLBACK_FAILED' }),
@@ -508,7 +538,9 @@ test('every run: script of the publish and deploy jobs passes shellcheck', () =>
   for (const [name, files] of [['flagship', flagshipFiles], ['fixture', fixtureFiles]] as const) {
     const scripts = runScripts(files['.github/workflows/ci.yml']).filter((s) => /jobs\.(publish|deploy-)/.test(s.label));
     expect(scripts.length).toBeGreaterThan(5);
-    for (const s of scripts) expect({ name, label: s.label, findings: shellcheck(s.script, s.label) }).toEqual({ name, label: s.label, findings: [] });
+    for (const s of scripts) {
+      expect({ name, label: s.label, findings: shellcheck(s.script, s.label) }).toEqual({ name, label: s.label, findings: [] });
+    }
   }
 });
 

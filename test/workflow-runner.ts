@@ -82,13 +82,13 @@ export interface RunOptions {
 }
 
 interface Step {
-  readonly name?: string;
-  readonly id?: string;
-  readonly if?: string;
-  readonly uses?: string;
-  readonly with?: Record<string, string | number | boolean>;
-  readonly env?: Record<string, string>;
-  readonly run?: string;
+  readonly 'name'?: string;
+  readonly 'id'?: string;
+  readonly 'if'?: string;
+  readonly 'uses'?: string;
+  readonly 'with'?: Record<string, string | number | boolean>;
+  readonly 'env'?: Record<string, string>;
+  readonly 'run'?: string;
   readonly 'continue-on-error'?: boolean;
   readonly 'timeout-minutes'?: number;
 }
@@ -233,8 +233,13 @@ function run(job: Job, root: string, options: RunOptions): JobResult {
       const outcome = step.run !== undefined ? runScript(step.run, stepEnv, workspace, temp, index) : runAction(step, stepEnv, workspace, ctx);
       summary += outcome.summary;
       result = {
-        id: step.id, name, outcome: outcome.ok ? 'success' : 'failure', outputs: outcome.outputs, output: outcome.output,
-        elapsed: clock() - start, timeoutMinutes: step['timeout-minutes'],
+        id: step.id,
+        name,
+        outcome: outcome.ok ? 'success' : 'failure',
+        outputs: outcome.outputs,
+        output: outcome.output,
+        elapsed: clock() - start,
+        timeoutMinutes: step['timeout-minutes'],
       };
       if (!outcome.ok && !step['continue-on-error']) status = 'failure';
     }

@@ -8,7 +8,8 @@ import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
 import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
 import {
-  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT, deployBounds, describeStrategy, trafficSeconds, waitScript,
+  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
+  deployBounds, describeStrategy, trafficSeconds, waitScript,
 } from './scripts';
 
 /** Deploy settings after defaults are applied. */
@@ -141,7 +142,9 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
     const steps: StepModel[] = [action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name)))];
     // The user's smoke test may need the project's dependencies.
-    if (options.smokeCommand && env.url) steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
+    if (options.smokeCommand && env.url) {
+      steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
+    }
     const summary: Record<string, string> = {};
     const rows: string[] = [];
     // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.

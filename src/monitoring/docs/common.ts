@@ -36,7 +36,7 @@ export function rollbackCommand(model: ProjectModel, service: string, env: Envir
   const file = `${t.stackName}.last-good.template.json`;
   return [
     `tag="$(aws s3api get-object --region ${env.region} --bucket ${bucket} --key ${lastGoodTemplateKey(t.stackName)} ${file} \\`,
-    `  --query 'Metadata."image-tag"' --output text)"`,
+    '  --query \'Metadata."image-tag"\' --output text)"',
     `aws cloudformation deploy --region ${env.region} --stack-name ${t.stackName} --template-file ${file} \\`,
     `  --s3-bucket ${bucket} --s3-prefix ${templatePrefix(t.stackName)} \\`,
     `  --role-arn ${execution} \\`,
