@@ -80,6 +80,15 @@ describe('runbooks', () => {
     expect(files['docs/playbooks/deploy.md']).toContain('`api-prod-http-5xx-rate`, `api-prod-error-rate`, `api-prod-canary`');
     expect(files['docs/playbooks/deploy.md']).toContain('| 1 | prod | `123456789012` | eu-west-1 | canary 10%, bake 10 min | — |');
     expect(files['docs/playbooks/rollback.md']).toContain('### api in prod');
+    // What the pipeline's rollback puts back, and what no rollback undoes.
+    const rollback = files['docs/playbooks/rollback.md'];
+    expect(rollback).toContain('the deploy job redeploys the last good version of that stack: the template and the image tag that last passed verification together');
+    const undo = rollback.slice(rollback.indexOf('## What a rollback does and does not undo'), rollback.indexOf('## Roll back by hand'));
+    for (const item of ['**data and schema**', '**retained and replaced resources**', '**values kept outside the template**', '**other stacks and environments**', '**side effects**']) {
+      expect(undo).toContain(item);
+    }
+    expect(rollback).toContain('`aws cloudformation cancel-update-stack --stack-name <stack>`');
+    expect(files['docs/playbooks/deploy.md']).toContain('| api | prod | `api-prod` | `infra/prod.template.json` | `s3://shop-templates-123456789012-eu-west-1/last-good/api-prod.template.json` | `/shipshape/api/prod/last-good-image-tag` |');
     expect(files['docs/incident-response.md']).toContain('| api | queue-depth | WARNING | [docs/runbooks/queue-depth.md](runbooks/queue-depth.md) |');
   });
 

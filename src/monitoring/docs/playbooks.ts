@@ -87,7 +87,7 @@ export function renderRollbackPlaybook(model: ProjectModel): string {
     '',
     '- the image and the task definition (CPU, memory, environment variables, secret references), the ECS service and its deployment settings;',
     '- the alarms, dashboard, scaling, load balancer rules and IAM roles of the stack, as they were;',
-    '- the feature flag values declared in `.projenrc` (a new AppConfig configuration version with the old values, deployed with the flags\' deployment strategy).',
+    '- the feature flag values declared in `.projenrc.ts`, which CloudFormation deploys again through AppConfig (with the flags\' deployment strategy).',
     '',
     'It does not undo:',
     '',
