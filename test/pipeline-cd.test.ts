@@ -2,7 +2,7 @@
 import { parse } from 'yaml';
 import { bareProject } from './util';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, PipelineProps, Service } from '../src';
-import { cloudFormationExecutionRoleName, deployRoleName, lastGoodImageTagParameter, templateBucketName } from '../src/core/naming';
+import { cloudFormationExecutionRoleName, deployRoleName, lastGoodImageTagParameter, lastGoodTemplateKey, templateBucketName } from '../src/core/naming';
 import { synthSnapshot } from '../src/testing/synth';
 
 function synth(props: PipelineProps = {}): Record<string, string> {
@@ -42,6 +42,9 @@ describe('GIVEN three environments', () => {
     expect(publish.outputs['image-tag']).toBe('${{ github.sha }}');
     const push = publish.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
     expect(push.with).toMatchObject({ 'push': true, 'tags': '111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}', 'cache-from': 'type=gha,scope=api' });
+    // Tags are immutable: a re-run finds the image in the registry and neither builds nor pushes it.
+    expect(push.if).toBe("steps.exists-api.outputs.exists == 'false'");
+    expect(named(publish, 'Is api already in the registry?')).toMatchObject({ id: 'exists-api', env: { REGISTRY_ID: '111111111111', REPOSITORY: 'api', IMAGE_TAG: '${{ github.sha }}' } });
     expect(publish.steps.map((s: any) => s.uses?.split('@')[0])).toEqual(expect.arrayContaining(['aws-actions/configure-aws-credentials', 'aws-actions/amazon-ecr-login']));
     expect(Object.keys(wf.jobs).filter((id) => wf.jobs[id].steps.some((s: any) => s.with?.push === true))).toEqual(['publish']);
   });
@@ -62,16 +65,16 @@ describe('GIVEN three environments', () => {
   });
 
   // The deploy command of deploy and rollback: through the account's template bucket, as the execution role.
-  const CFN_DEPLOY = (tag: string) => [
-    'aws cloudformation deploy \\',
+  const CFN_DEPLOY = (template: string, tag: string, bound: string) => [
+    `timeout "${bound}" aws cloudformation deploy \\`,
     '  --stack-name "$STACK" \\',
-    '  --template-file "$TEMPLATE" \\',
+    `  --template-file "${template}" \\`,
     '  --s3-bucket "$TEMPLATE_BUCKET" \\',
     '  --s3-prefix "$TEMPLATE_PREFIX" \\',
     '  --role-arn "$EXECUTION_ROLE_ARN" \\',
     '  --capabilities CAPABILITY_IAM \\',
     `  --parameter-overrides "ImageTag=${tag}" \\`,
-    '  --no-fail-on-empty-changeset',
+    '  --no-fail-on-empty-changeset || code=$?',
   ].join('\n');
   const PROD_CFN_ENV = {
     STACK: 'api-prod',
@@ -83,10 +86,11 @@ describe('GIVEN three environments', () => {
 
   test('THEN deploy runs aws cloudformation deploy of the environment template with the ImageTag parameter, through S3, as the execution role', () => {
     const deploy = named(wf.jobs['deploy-prod'], 'Deploy api');
-    expect(deploy.env).toEqual(PROD_CFN_ENV);
+    // Linear 25% every minute, bake 10 minutes: the stack update (25 minutes) plus 4 steps and the bake.
+    expect(deploy.env).toEqual({ ...PROD_CFN_ENV, DEPLOY_SECONDS: String(25 * 60 + 4 * 60 + 10 * 60) });
     expect(PROD_CFN_ENV.TEMPLATE_BUCKET).toBe(templateBucketName('shop', '333333333333', 'eu-west-1'));
     expect(PROD_CFN_ENV.EXECUTION_ROLE_ARN).toBe(`arn:aws:iam::333333333333:role/${cloudFormationExecutionRoleName('shop', 'prod')}`);
-    expect(deploy.run).toContain(CFN_DEPLOY('$IMAGE_TAG'));
+    expect(deploy.run).toContain(CFN_DEPLOY('$TEMPLATE', '$IMAGE_TAG', '$DEPLOY_SECONDS'));
     expect(wf.jobs['deploy-prod'].env).toEqual({ IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' });
     // Each environment deploys with its own account's bucket and execution role.
     expect(named(wf.jobs['deploy-dev'], 'Deploy api').env).toMatchObject({
@@ -108,19 +112,28 @@ describe('GIVEN three environments', () => {
     expect(named(wf.jobs['deploy-dev'], 'Verify api').run).toContain('::notice::dev has no url');
   });
 
-  test('THEN a verified tag is recorded in SSM and rollback redeploys it on failure', () => {
+  test('THEN a verified template and tag are recorded together and rollback redeploys them on failure', () => {
     const job = wf.jobs['deploy-prod'];
     const names = job.steps.map((s: any) => s.name);
-    expect(names.indexOf('Record the last good image of api')).toBeGreaterThan(names.indexOf('Verify api'));
-    expect(named(job, 'Record the last good image of api').env.PARAMETER).toBe(lastGoodImageTagParameter('api', 'prod'));
+    const record = named(job, 'Record the last good version of api');
+    expect(names.indexOf('Record the last good version of api')).toBeGreaterThan(names.indexOf('Verify api'));
+    const LAST_GOOD = { TEMPLATE_BUCKET: PROD_CFN_ENV.TEMPLATE_BUCKET, LAST_GOOD_TEMPLATE_KEY: 'last-good/api-prod.template.json', PARAMETER: lastGoodImageTagParameter('api', 'prod') };
+    expect(record.env).toEqual({ STACK: 'api-prod', TEMPLATE: 'infra/prod.template.json', ...LAST_GOOD });
+    expect(LAST_GOOD.LAST_GOOD_TEMPLATE_KEY).toBe(lastGoodTemplateKey('api-prod'));
     expect(lastGoodImageTagParameter('api', 'prod')).toBe('/shipshape/api/prod/last-good-image-tag');
+    // The template first, with its tag in its metadata (one write), then the tag.
+    expect(record.run.split('\n').filter((l: string) => l.startsWith('aws '))).toEqual([
+      'aws s3api put-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --body "$TEMPLATE" --content-type application/json --metadata "image-tag=$IMAGE_TAG" --query ETag --output text',
+      'aws ssm put-parameter --name "$PARAMETER" --value "$IMAGE_TAG" --type String --overwrite',
+    ]);
     const rollback = named(job, 'Rollback api');
-    expect(names.indexOf('Rollback api')).toBeGreaterThan(names.indexOf('Verify api'));
-    expect(rollback.if).toBe('failure()');
-    expect(rollback.env).toEqual({ ...PROD_CFN_ENV, PARAMETER: lastGoodImageTagParameter('api', 'prod') });
+    expect(names.indexOf('Rollback api')).toBeGreaterThan(names.indexOf('Record the last good version of api'));
+    expect(rollback.if).toBe("failure() && steps.deploy-api.outcome != 'skipped' && steps.record-api.outcome != 'success'");
+    expect(rollback.env).toEqual({ ...PROD_CFN_ENV, ...LAST_GOOD, ROLLBACK_SECONDS: String(25 * 60 + 4 * 60 + 10 * 60 + 10 * 60) });
     expect(rollback.run).toContain('aws ssm get-parameter --name "$PARAMETER"');
-    // The same template, bucket and role flags as the deploy, with the last good tag.
-    expect(rollback.run).toContain(CFN_DEPLOY('$last_good'));
+    expect(rollback.run).toContain('aws s3api get-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY"');
+    // The same bucket and role flags as the deploy, with the last good template and tag, in the time left.
+    expect(rollback.run).toContain(CFN_DEPLOY('$template_file', '$last_good', '$remaining'));
   });
 
   test('THEN rollback before any verified deploy says so in the summary instead of failing obscurely', () => {
@@ -140,14 +153,22 @@ describe('GIVEN three environments', () => {
     expect(summary.env.API_ROLLBACK).toBe('${{ steps.rollback-api.outputs.outcome || steps.rollback-api.outcome }}');
   });
 
-  test('THEN each strategy is waited for: rolling with services-stable, the others through the bake', () => {
-    expect(named(wf.jobs['deploy-dev'], 'Wait for api (rolling)').run).toContain('aws ecs wait services-stable');
+  test('THEN each strategy is waited for, each wait bounded: rolling by its rollout state, the others by their service deployment', () => {
+    const rolling = named(wf.jobs['deploy-dev'], 'Wait for api (rolling)');
+    expect(rolling.run).toContain("deployments[?status=='PRIMARY'].rolloutState");
+    // No AWS CLI waiter: `ecs wait services-stable` gives up after 10 minutes whatever the budget.
+    expect(rolling.run).not.toContain('aws ecs wait');
     const bg = named(wf.jobs['deploy-staging'], 'Wait for api (blue-green, bake 5m)');
-    expect(bg.env).toMatchObject({ STRATEGY: 'blue-green', WAIT_SECONDS: String(5 * 60 + 15 * 60) });
+    expect(bg.env).toMatchObject({ STRATEGY: 'blue-green', WAIT_SECONDS: String(10 * 60) });
     expect(bg.run).toContain('aws ecs describe-service-deployments');
     const linear = named(wf.jobs['deploy-prod'], 'Wait for api (linear 25% every 1m, bake 10m)');
-    expect(linear.env.WAIT_SECONDS).toBe(String(4 * 60 + 10 * 60 + 15 * 60));
-    expect(wf.jobs['deploy-prod']['timeout-minutes']).toBeGreaterThan(Number(linear.env.WAIT_SECONDS) / 60);
+    expect(linear['timeout-minutes']).toBeGreaterThan(Number(linear.env.WAIT_SECONDS) / 60);
+    for (const job of ['deploy-dev', 'deploy-staging', 'deploy-prod']) {
+      const steps = wf.jobs[job].steps;
+      expect(steps.every((s: any) => typeof s['timeout-minutes'] === 'number')).toBe(true);
+      const sum = steps.reduce((n: number, s: any) => n + (s.name === 'Rollback api' ? 0 : s['timeout-minutes']), 0) + named(wf.jobs[job], 'Rollback api')['timeout-minutes'];
+      expect(wf.jobs[job]['timeout-minutes']).toBe(sum + 10);
+    }
   });
 
   test('THEN the gated environment is documented with its reviewers and wait timer', () => {

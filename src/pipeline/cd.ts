@@ -1,12 +1,16 @@
 import type { StackTarget } from '../cloudformation/templates';
+import { Problem, problem } from '../core/errors';
 import {
-  cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, publishRoleName, registryEnvironment,
-  roleArn, templateBucketName, templatePrefix,
+  cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName,
+  registryEnvironment, roleArn, templateBucketName, templatePrefix,
 } from '../core/naming';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
 import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
-import { DEPLOY_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT, describeStrategy, strategyWaitSeconds, waitScript } from './scripts';
+import {
+  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
+  deployBounds, describeStrategy, trafficSeconds, waitScript,
+} from './scripts';
 
 /** Deploy settings after defaults are applied. */
 export interface ResolvedDeploy {
@@ -42,18 +46,30 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
     { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action' },
   ];
   for (const image of ctx.images) {
-    steps.push({
-      name: `Build and push ${image.service}`,
-      uses: 'docker/build-push-action',
-      with: {
-        'context': image.contextPath,
-        'file': image.dockerfilePath,
-        'push': true,
-        'tags': `${registry}/${imageRepositoryName(image.service)}:\${{ github.sha }}`,
-        'cache-from': `type=gha,scope=${image.service}`,
-        'cache-to': `type=gha,scope=${image.service},mode=max`,
+    const repository = imageRepositoryName(image.service);
+    const check = `exists-${image.service}`;
+    steps.push(
+      {
+        name: `Is ${image.service} already in the registry?`,
+        id: check,
+        env: { REGISTRY_ID: registryEnv.account, REPOSITORY: repository, IMAGE_TAG: '${{ github.sha }}' },
+        run: IMAGE_EXISTS_SCRIPT,
       },
-    });
+      {
+        name: `Build and push ${image.service}`,
+        // Tags are immutable: an image already pushed for this commit (a re-run) is neither rebuilt nor pushed.
+        if: `steps.${check}.outputs.exists == 'false'`,
+        uses: 'docker/build-push-action',
+        with: {
+          'context': image.contextPath,
+          'file': image.dockerfilePath,
+          'push': true,
+          'tags': `${registry}/${repository}:\${{ github.sha }}`,
+          'cache-from': `type=gha,scope=${image.service}`,
+          'cache-to': `type=gha,scope=${image.service},mode=max`,
+        },
+      },
+    );
   }
   const expected = ctx.expectedMinutes.publish ?? 6 * ctx.images.length;
   return {
@@ -78,58 +94,102 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
 
 /** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake. */
 function deployMinutes(env: EnvironmentModel, stacks: number): number {
-  const wait = strategyWaitSeconds(env.strategy) - 15 * 60;
-  return stacks * 8 + Math.ceil(wait / 60);
+  return stacks * 8 + Math.ceil(trafficSeconds(env.strategy) / 60);
+}
+
+/**
+ * Step timeouts, in minutes, of the deploy job's steps that have no in-script bound of their own: checkout and
+ * credentials, the toolchain setup (an install), the health check (curl's retries end in under 3 minutes),
+ * the user's smoke command, the record and the summary.
+ */
+export const STEP_MINUTES = { action: 5, toolchain: 10, verify: 5, smoke: 10, record: 3, summary: 2 } as const;
+/** GitHub-hosted runners end any job after 6 hours, whatever its `timeout-minutes`. */
+export const GITHUB_JOB_LIMIT_MINUTES = 360;
+/** Room, in minutes, between the worst case of a deploy job and its `timeout-minutes`. */
+export const DEPLOY_JOB_MARGIN_MINUTES = 10;
+
+/** A step's timeout: its in-script bound, a last poll, and slack for the commands around it. */
+const boundMinutes = (seconds: number, slack = 2) => Math.ceil((seconds + POLL_SECONDS) / 60) + slack;
+
+/**
+ * The deploy job's `timeout-minutes`: every step carries its own `timeout-minutes`; in the worst case every step
+ * up to the last stack's record runs to its timeout and then one rollback does (rollback steps run only for the
+ * stack whose deploy ran and whose record did not: at most one), then the summary. A step that times out fails,
+ * so the rollback still runs; the job's own timeout, which would skip it, lies beyond that worst case.
+ */
+export function deployJobTimeoutMinutes(steps: readonly StepModel[]): number {
+  const minutes = (s: StepModel) => s.timeoutMinutes ?? Infinity;
+  const rollbacks = steps.filter((s) => s.if?.startsWith('failure()'));
+  const rest = steps.filter((s) => !rollbacks.includes(s));
+  return rest.reduce((sum, s) => sum + minutes(s), 0) + Math.max(0, ...rollbacks.map(minutes)) + DEPLOY_JOB_MARGIN_MINUTES;
 }
 
 /**
  * `deploy-<env>`: one job per environment, in order, each after the previous one. Inside:
  * deploy (CloudFormation, ImageTag) → wait (the strategy) → verify (health path, optional
- * command) → record the last good tag → rollback on failure → summary.
+ * command) → record the last good template and tag → rollback on failure → summary.
+ * Every wait is bounded (`deployBounds`) well inside the job's timeout, so the rollback step runs.
  * One job per environment keeps one approval per gated environment.
  */
-export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy): JobSpec[] {
+export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = []): JobSpec[] {
   const jobs: JobSpec[] = [];
   let previous = 'publish';
   for (const env of ctx.environments) {
     const stacks = targets.filter((t) => t.environment.name === env.name);
     if (stacks.length === 0) continue;
     const id = `deploy-${env.name}`;
-    const steps: StepModel[] = [checkout(), assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name))];
+    const bounds = deployBounds(env.strategy);
+    const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
+    const steps: StepModel[] = [action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name)))];
     // The user's smoke test may need the project's dependencies.
-    if (options.smokeCommand && env.url) steps.push(...ctx.toolchain.setup);
+    if (options.smokeCommand && env.url) {
+      steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
+    }
     const summary: Record<string, string> = {};
     const rows: string[] = [];
     // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
-    const cfnEnv = (stack: string) => ({
-      STACK: stack,
+    const cfnEnv = (t: StackTarget) => ({
+      STACK: t.stackName,
+      TEMPLATE: t.filePath,
       TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
-      TEMPLATE_PREFIX: templatePrefix(stack),
+      TEMPLATE_PREFIX: templatePrefix(t.stackName),
       EXECUTION_ROLE_ARN: roleArn(env.account, env.region, cloudFormationExecutionRoleName(ctx.project, env.name)),
+    });
+    const lastGood = (t: StackTarget) => ({
+      TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
+      LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(t.stackName),
+      PARAMETER: lastGoodImageTagParameter(t.service.name, env.name),
     });
     for (const t of stacks) {
       const s = t.service.name;
       const key = pascal(s).toUpperCase();
-      const stackEnv = { STACK: t.stackName, TEMPLATE: t.filePath };
-      const parameter = { PARAMETER: lastGoodImageTagParameter(s, env.name) };
       steps.push(
-        { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t.stackName), TEMPLATE: t.filePath }, run: DEPLOY_SCRIPT },
+        { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
           name: `Wait for ${s} (${describeStrategy(env.strategy)})`,
           id: `wait-${s}`,
-          env: { ...stackEnv, STRATEGY: env.strategy.kind, ...(env.strategy.kind === 'rolling' ? {} : { WAIT_SECONDS: String(strategyWaitSeconds(env.strategy)) }) },
+          env: { STACK: t.stackName, STRATEGY: env.strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
           run: waitScript(env.strategy),
+          timeoutMinutes: boundMinutes(bounds.waitSeconds),
         },
         env.url
-          ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: env.url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT }
-          : { name: `Verify ${s}`, id: `verify-${s}`, run: `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"` },
+          ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: env.url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
+          : { name: `Verify ${s}`, id: `verify-${s}`, run: `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`, timeoutMinutes: STEP_MINUTES.verify },
       );
       if (options.smokeCommand && env.url) {
-        steps.push({ name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: env.url, SERVICE: s }, run: options.smokeCommand });
+        steps.push({
+          name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: env.url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
+        });
       }
-      steps.push({ name: `Record the last good image of ${s}`, env: parameter, run: RECORD_SCRIPT });
+      steps.push({
+        name: `Record the last good version of ${s}`,
+        id: `record-${s}`,
+        env: { STACK: t.stackName, TEMPLATE: t.filePath, ...lastGood(t) },
+        run: RECORD_SCRIPT,
+        timeoutMinutes: STEP_MINUTES.record,
+      });
       Object.assign(summary, {
-        [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outcome }}`,
+        [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
         [`${key}_WAIT`]: `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
         [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
         [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
@@ -137,12 +197,15 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
       rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(env.strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
     }
     for (const t of stacks) {
+      const s = t.service.name;
       steps.push({
-        name: `Rollback ${t.service.name}`,
-        id: `rollback-${t.service.name}`,
-        if: 'failure()',
-        env: { ...cfnEnv(t.stackName), TEMPLATE: t.filePath, PARAMETER: lastGoodImageTagParameter(t.service.name, env.name) },
+        name: `Rollback ${s}`,
+        id: `rollback-${s}`,
+        // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
+        if: `failure() && steps.deploy-${s}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
+        env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(bounds.rollbackSeconds) },
         run: ROLLBACK_SCRIPT,
+        timeoutMinutes: boundMinutes(bounds.rollbackSeconds, 3),
       });
     }
     steps.push({
@@ -158,8 +221,16 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
         ...rows.map((r) => `  ${r}`),
         '} >> "$GITHUB_STEP_SUMMARY"',
       ].join('\n'),
+      timeoutMinutes: STEP_MINUTES.summary,
     });
     const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length);
+    const timeoutMinutes = deployJobTimeoutMinutes(steps);
+    if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
+      problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,
+        `a worst case of ${timeoutMinutes} minutes for ${stacks.length} stack(s) with ${describeStrategy(env.strategy)}`,
+        `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
+        `Shorten the bake or step interval of ${env.name}'s strategy, or deploy fewer services to it.`));
+    }
     jobs.push({
       job: {
         id,
@@ -171,7 +242,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
         environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
         permissions: { 'contents': 'read', 'id-token': 'write' },
         concurrency: { group: `deploy-${env.name}`, cancelInProgress: false },
-        timeoutMinutes: Math.ceil(strategyWaitSeconds(env.strategy) / 60) * stacks.length + 30,
+        timeoutMinutes,
         env: { IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' },
         steps,
         expectedMinutes: expected,

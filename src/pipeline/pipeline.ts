@@ -387,7 +387,7 @@ export class Pipeline extends ShipshapeConstruct {
     if (p.deploy.enabled && deployTargets.length > 0) {
       const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
       const publish = publishJob(ctx, needs);
-      if (publish) specs.push(publish, ...deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }));
+      if (publish) specs.push(publish, ...deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }, problems));
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };

@@ -7,45 +7,96 @@ import type { StrategyModel } from '../environment/strategy';
 
 const lines = (...l: string[]) => l.join('\n');
 
+/** Seconds between two polls of a wait loop (the wait, the rollback's wait for the stack to settle). */
+export const POLL_SECONDS = 15;
 /**
- * The one deploy command of deploy and rollback: the template goes through the account's template bucket
- * (`--s3-bucket`, `--s3-prefix <stack>`; inline templates stop at 51,200 bytes) and CloudFormation acts as the
- * environment's execution role (`--role-arn`), the only role the deploy role may pass. The environment stacks
- * create unnamed IAM roles only, so `CAPABILITY_IAM` is enough.
+ * The stack update itself, before any traffic moves: the change set, new resources (a database on the first
+ * deploy takes 10 to 20 minutes), the new tasks starting and passing their health checks.
  */
-const CFN_DEPLOY = (tag: string) => [
-  'aws cloudformation deploy \\',
+const STACK_UPDATE_SECONDS = 25 * 60;
+/** After `cloudformation deploy` returned, the wait for the ECS deployment's final state. */
+const WAIT_SECONDS = 10 * 60;
+/** The rollback step's room beyond one stack update: reading the last good version, a cancelled update settling. */
+const ROLLBACK_MARGIN_SECONDS = 10 * 60;
+
+/**
+ * Seconds an ECS deployment of this strategy spends moving traffic and baking (0 for rolling): blue/green bakes
+ * once; canary bakes after its first shift (`stepBakeTime`) and again after the last (`bakeTime`); linear waits
+ * its interval after each step, then bakes.
+ */
+export function trafficSeconds(strategy: StrategyModel): number {
+  switch (strategy.kind) {
+    case 'rolling': return 0;
+    case 'blue-green': return strategy.bakeSeconds;
+    case 'canary': return 2 * strategy.bakeSeconds;
+    case 'linear': return Math.ceil(100 / strategy.stepPercent) * strategy.stepIntervalSeconds + strategy.bakeSeconds;
+  }
+}
+
+/**
+ * The in-script bounds of one stack's deploy, in seconds. Each gives up on its own, inside its step's
+ * `timeout-minutes`, so that a hung deployment fails a step instead of reaching the job's timeout (GitHub runs
+ * no `if: failure()` step of a job it cancels for time).
+ * - `deploySeconds`: `aws cloudformation deploy` runs under `timeout`. CloudFormation waits for the ECS
+ *   deployment to finish, traffic shifts and bakes included (AWS documents that long canary bakes approach its
+ *   36-hour limit), so this is the stack update plus the strategy's traffic time.
+ * - `waitSeconds`: the strategy's own wait, after CloudFormation returned: it reads the deployment's final state
+ *   and covers one still finishing.
+ * - `rollbackSeconds`: the whole rollback step, one deadline: waiting for a stack still updating to settle
+ *   (after `cancel-update-stack`, CloudFormation's own rollback runs the strategy again) and redeploying the
+ *   last good version with what is left. When the first took most of it, the redeploy is usually an empty
+ *   change set (the cancelled update went back to the version before it); when there is no time left the step
+ *   fails and says so, within its timeout.
+ */
+export interface DeployBounds {
+  readonly deploySeconds: number;
+  readonly waitSeconds: number;
+  readonly rollbackSeconds: number;
+}
+
+export function deployBounds(strategy: StrategyModel): DeployBounds {
+  const deploySeconds = STACK_UPDATE_SECONDS + trafficSeconds(strategy);
+  return { deploySeconds, waitSeconds: WAIT_SECONDS, rollbackSeconds: deploySeconds + ROLLBACK_MARGIN_SECONDS };
+}
+
+/**
+ * The one deploy command of deploy and rollback, bounded by `timeout <bound>` (exit 124 when it gives up; CloudFormation may then still be updating, which the rollback handles). The template goes through the
+ * account's template bucket (`--s3-bucket`, `--s3-prefix uploads/<stack>`; inline templates stop at 51,200 bytes)
+ * and CloudFormation acts as the environment's execution role (`--role-arn`), the only role the deploy role may
+ * pass. The environment stacks create unnamed IAM roles only, so `CAPABILITY_IAM` is enough. An unchanged
+ * template and tag is not an error (`--no-fail-on-empty-changeset`).
+ */
+const CFN_DEPLOY = (template: string, tag: string, bound: string) => [
+  `timeout "${bound}" aws cloudformation deploy \\`,
   '  --stack-name "$STACK" \\',
-  '  --template-file "$TEMPLATE" \\',
+  `  --template-file "${template}" \\`,
   '  --s3-bucket "$TEMPLATE_BUCKET" \\',
   '  --s3-prefix "$TEMPLATE_PREFIX" \\',
   '  --role-arn "$EXECUTION_ROLE_ARN" \\',
   '  --capabilities CAPABILITY_IAM \\',
   `  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" \\`,
-  '  --no-fail-on-empty-changeset',
+  '  --no-fail-on-empty-changeset || code=$?',
 ].join('\n');
 
-/** Deploy the stack with the new image tag (parameter `ImageTag`). */
+/**
+ * Deploy the stack with the new image tag (parameter `ImageTag`). When the deploy gives up after
+ * `DEPLOY_SECONDS`, the step fails with outcome `TIMED_OUT` and the rollback step takes over.
+ */
 export const DEPLOY_SCRIPT = lines(
-  'echo "Deploying $STACK from $TEMPLATE with image tag $IMAGE_TAG"',
-  CFN_DEPLOY('$IMAGE_TAG'),
+  'echo "Deploying $STACK from $TEMPLATE with image tag $IMAGE_TAG, for at most $DEPLOY_SECONDS seconds"',
+  'code=0',
+  CFN_DEPLOY('$TEMPLATE', '$IMAGE_TAG', '$DEPLOY_SECONDS'),
+  'if [ "$code" -eq 124 ]; then',
+  '  echo "outcome=TIMED_OUT" >> "$GITHUB_OUTPUT"',
+  '  echo "::error::aws cloudformation deploy of $STACK did not finish in $DEPLOY_SECONDS seconds; CloudFormation may still be updating the stack: the rollback step cancels the update"',
+  'fi',
+  'exit "$code"',
 );
 
 const READ_SERVICE = lines(
   `cluster="$(aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Outputs[?OutputKey=='${STACK_OUTPUTS.clusterName}'].OutputValue" --output text)"`,
   `service="$(aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Outputs[?OutputKey=='${STACK_OUTPUTS.serviceName}'].OutputValue" --output text)"`,
 );
-
-/** Seconds to wait for an ECS deployment: the traffic shifts and the bake, plus room for the tasks to start. */
-export function strategyWaitSeconds(strategy: StrategyModel): number {
-  const margin = 15 * 60;
-  switch (strategy.kind) {
-    case 'rolling': return margin;
-    case 'blue-green':
-    case 'canary': return strategy.bakeSeconds + margin;
-    case 'linear': return Math.ceil(100 / strategy.stepPercent) * strategy.stepIntervalSeconds + strategy.bakeSeconds + margin;
-  }
-}
 
 /** A one-line description of the strategy, for step names and the summary. */
 export function describeStrategy(strategy: StrategyModel): string {
@@ -59,52 +110,70 @@ export function describeStrategy(strategy: StrategyModel): string {
 }
 
 /**
- * Wait for the ECS deployment the stack update started and report its outcome.
- * Rolling: `aws ecs wait services-stable`, then the primary deployment's rollout state.
- * Blue/green, canary and linear: poll the service deployment until it succeeds or stops,
- * through the traffic shifts and the bake (`WAIT_SECONDS`).
+ * Poll `probe` (which sets `status`) every POLL_SECONDS until it matches `done` (success) or `failed`, or
+ * `WAIT_SECONDS` have passed (outcome `TIMED_OUT`). The clock is `date +%s`.
  */
-export function waitScript(strategy: StrategyModel): string {
-  if (strategy.kind === 'rolling') {
-    return lines(
-      READ_SERVICE,
-      'echo "Waiting for $service in $cluster to become stable (rolling)"',
-      'aws ecs wait services-stable --cluster "$cluster" --services "$service"',
-      'state="$(aws ecs describe-services --cluster "$cluster" --services "$service" --query "services[0].deployments[?status==\'PRIMARY\'].rolloutState | [0]" --output text)"',
-      'echo "outcome=$state" >> "$GITHUB_OUTPUT"',
-      'if [ "$state" != "COMPLETED" ]; then',
-      '  echo "::error::The rolling deployment of $service ended in state $state"',
-      '  exit 1',
-      'fi',
-    );
-  }
+function pollUntil(what: string, probe: string, done: string, failed: string): string {
   return lines(
-    READ_SERVICE,
     'deadline=$(( $(date +%s) + WAIT_SECONDS ))',
-    'arn="$(aws ecs list-service-deployments --cluster "$cluster" --service "$service" --query "sort_by(serviceDeployments, &createdAt)[-1].serviceDeploymentArn" --output text)"',
-    'echo "Waiting for $arn ($STRATEGY), at most $WAIT_SECONDS seconds"',
     'while true; do',
-    '  status="$(aws ecs describe-service-deployments --service-deployment-arns "$arn" --query "serviceDeployments[0].status" --output text)"',
+    `  ${probe}`,
     '  echo "$(date -u +%H:%M:%S) $status"',
     '  case "$status" in',
-    '    SUCCESSFUL) break ;;',
-    '    STOPPED|ROLLBACK_*)',
+    `    ${done}) break ;;`,
+    `    ${failed})`,
     '      echo "outcome=$status" >> "$GITHUB_OUTPUT"',
-    '      echo "::error::The $STRATEGY deployment of $service ended in $status"',
+    `      echo "::error::The ${what} of $service ended in $status"`,
     '      exit 1 ;;',
     '  esac',
     '  if [ "$(date +%s)" -ge "$deadline" ]; then',
     '    echo "outcome=TIMED_OUT" >> "$GITHUB_OUTPUT"',
-    '    echo "::error::The $STRATEGY deployment of $service did not finish in $WAIT_SECONDS seconds"',
+    `    echo "::error::The ${what} of $service did not finish in $WAIT_SECONDS seconds (last status $status)"`,
     '    exit 1',
     '  fi',
-    '  sleep 20',
+    `  sleep ${POLL_SECONDS}`,
     'done',
     'echo "outcome=$status" >> "$GITHUB_OUTPUT"',
   );
 }
 
-/** Smoke test: the health path answers 2xx, retrying while the new tasks take traffic. */
+/**
+ * Wait for the ECS deployment the stack update started and report its outcome, for at most `WAIT_SECONDS`.
+ * Rolling: the primary deployment's rollout state (COMPLETED, or FAILED when the circuit breaker or an alarm
+ * stopped it). Blue/green, canary and linear: the service deployment's status, through the traffic shifts and
+ * the bake. No AWS CLI waiter is used: their fixed polling (`ecs wait services-stable` gives up after 10 minutes)
+ * ignores the job's time budget.
+ */
+export function waitScript(strategy: StrategyModel): string {
+  if (strategy.kind === 'rolling') {
+    return lines(
+      READ_SERVICE,
+      'echo "Waiting for the rolling deployment of $service in $cluster, for at most $WAIT_SECONDS seconds"',
+      pollUntil(
+        'rolling deployment',
+        'status="$(aws ecs describe-services --cluster "$cluster" --services "$service" --query "services[0].deployments[?status==\'PRIMARY\'].rolloutState | [0]" --output text)"',
+        'COMPLETED',
+        'FAILED',
+      ),
+    );
+  }
+  return lines(
+    READ_SERVICE,
+    'arn="$(aws ecs list-service-deployments --cluster "$cluster" --service "$service" --query "sort_by(serviceDeployments, &createdAt)[-1].serviceDeploymentArn" --output text)"',
+    'echo "Waiting for $arn ($STRATEGY), for at most $WAIT_SECONDS seconds"',
+    pollUntil(
+      '$STRATEGY deployment',
+      'status="$(aws ecs describe-service-deployments --service-deployment-arns "$arn" --query "serviceDeployments[0].status" --output text)"',
+      'SUCCESSFUL',
+      'STOPPED|ROLLBACK_*',
+    ),
+  );
+}
+
+/**
+ * Smoke test: the health path answers 2xx, retrying while the new tasks take traffic. curl bounds itself:
+ * at most 11 attempts of 10 s with 6 s between them (under 3 minutes).
+ */
 export const SMOKE_SCRIPT = lines(
   'url="${BASE_URL%/}${HEALTH_PATH}"',
   'echo "GET $url"',
@@ -112,29 +181,90 @@ export const SMOKE_SCRIPT = lines(
   'echo "Healthy: $url"',
 );
 
-/** After a successful verify: remember the tag, for rollback. */
+/**
+ * After a successful verify: remember the template and the tag that passed together, for rollback. The template
+ * goes to the template bucket at `last-good/<stack>.template.json` (outside `uploads/`, so it never expires) with
+ * the tag in its metadata (`image-tag`), in one write; then the tag goes to the SSM parameter.
+ */
 export const RECORD_SCRIPT = lines(
+  'aws s3api put-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --body "$TEMPLATE" --content-type application/json --metadata "image-tag=$IMAGE_TAG" --query ETag --output text',
   'aws ssm put-parameter --name "$PARAMETER" --value "$IMAGE_TAG" --type String --overwrite',
-  'echo "Recorded $IMAGE_TAG as the last good image tag at $PARAMETER"',
+  'echo "Recorded $IMAGE_TAG and $TEMPLATE as the last good version of $STACK (s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY, $PARAMETER)"',
+);
+
+/** `stack_status`: the stack's status, `NONE` when it does not exist; any other error fails. */
+const STACK_STATUS = lines(
+  'stack_status() {',
+  '  if aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].StackStatus" --output text 2>"$errors"; then return 0; fi',
+  '  if grep -q "does not exist" "$errors"; then echo NONE; return 0; fi',
+  '  cat "$errors" >&2',
+  '  return 1',
+  '}',
 );
 
 /**
- * Redeploy the last image tag that passed verification, with the same template, bucket and role.
- * Before the first verified deploy there is no such tag: the step says so in the job summary and ends
- * without redeploying (outcome `nothing-to-roll-back`); the failed step before it still fails the job.
- * Any other error reading the parameter (access denied, throttling) fails the step.
+ * Put the stack back to the last version that passed verification: its template and image tag together.
+ * 1. Let the stack settle: a deploy that gave up may have left CloudFormation updating; the update is cancelled
+ *    (`cancel-update-stack`, CloudFormation rolls it back) and the step waits for any `*_IN_PROGRESS` status
+ *    to end. The whole step has one deadline, `ROLLBACK_SECONDS` (see `deployBounds`). A stack left in a `*_FAILED` status fails the step with what to do.
+ * 2. The last good tag, from SSM. Before the first verified deploy there is none: the step says so in the job
+ *    summary and ends without redeploying (outcome `nothing-to-roll-back`); a first creation that failed
+ *    (`ROLLBACK_COMPLETE`, which cannot be updated) is deleted so that the next deploy creates it afresh.
+ * 3. The last good template, from the template bucket, recorded with its tag. A project upgraded from before
+ *    templates were recorded has none: the step falls back to the current template and says so.
+ * 4. `aws cloudformation deploy` of that template and tag, under `timeout` with the time left.
+ * Any other error (access denied, throttling) fails the step; the failed step before it still fails the job.
  */
 export const ROLLBACK_SCRIPT = lines(
   'errors="$(mktemp)"',
+  STACK_STATUS,
+  'deadline=$(( $(date +%s) + ROLLBACK_SECONDS ))',
+  'cancelled=no',
+  'while true; do',
+  '  status="$(stack_status)"',
+  '  case "$status" in',
+  '    REVIEW_IN_PROGRESS) break ;;',
+  '    UPDATE_IN_PROGRESS)',
+  '      if [ "$cancelled" = no ]; then',
+  '        echo "$STACK is still updating: cancelling the update (CloudFormation rolls it back)"',
+  '        aws cloudformation cancel-update-stack --stack-name "$STACK" || echo "::warning::Could not cancel the update of $STACK: waiting for it to end"',
+  '        cancelled=yes',
+  '      fi ;;',
+  '    *_IN_PROGRESS) ;;',
+  '    *) break ;;',
+  '  esac',
+  '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+  '    echo "outcome=stack-busy" >> "$GITHUB_OUTPUT"',
+  '    echo "### Rollback of $STACK: the stack was still $status after $ROLLBACK_SECONDS seconds; roll back by hand once it settles (docs/playbooks/rollback.md)" >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::error::$STACK is still $status after $ROLLBACK_SECONDS seconds: roll back by hand once it settles"',
+  '    exit 1',
+  '  fi',
+  '  echo "$(date -u +%H:%M:%S) $STACK is $status"',
+  `  sleep ${POLL_SECONDS}`,
+  'done',
+  'echo "$STACK is $status"',
+  'case "$status" in',
+  '  *_FAILED)',
+  '    echo "outcome=stack-failed" >> "$GITHUB_OUTPUT"',
+  '    echo "### Rollback of $STACK: the stack is $status and cannot be updated; see docs/playbooks/rollback.md" >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::error::$STACK is $status: it cannot be redeployed until CloudFormation finishes its rollback (aws cloudformation continue-update-rollback) or the stack is repaired"',
+  '    exit 1 ;;',
+  'esac',
   'if ! last_good="$(aws ssm get-parameter --name "$PARAMETER" --query Parameter.Value --output text 2>"$errors")"; then',
   '  if grep -q ParameterNotFound "$errors"; then',
   '    echo "outcome=nothing-to-roll-back" >> "$GITHUB_OUTPUT"',
   '    {',
   '      echo "### Rollback of $STACK: nothing to roll back to"',
   '      echo ""',
-  '      echo "No image tag has passed verification in this environment yet ($PARAMETER does not exist), so there is no earlier version to redeploy."',
-  '      echo "If this was the first deploy, CloudFormation has already rolled the stack back; a stack left in ROLLBACK_COMPLETE must be deleted before the next deploy."',
+  '      echo "No image tag has passed verification in this environment yet ($PARAMETER does not exist), so there is no earlier version to redeploy. The stack is $status."',
   '    } >> "$GITHUB_STEP_SUMMARY"',
+  '    if [ "$status" = ROLLBACK_COMPLETE ]; then',
+  '      aws cloudformation delete-stack --stack-name "$STACK" --role-arn "$EXECUTION_ROLE_ARN"',
+  '      {',
+  '        echo "Its first creation failed and CloudFormation removed what it had created (resources with a Retain policy were kept)."',
+  '        echo "The empty stack (ROLLBACK_COMPLETE cannot be updated) is being deleted so that the next deploy creates it afresh."',
+  '      } >> "$GITHUB_STEP_SUMMARY"',
+  '    fi',
   '    echo "::warning::No last good image tag at $PARAMETER (first deploy?): nothing to roll back to"',
   '    exit 0',
   '  fi',
@@ -142,10 +272,69 @@ export const ROLLBACK_SCRIPT = lines(
   '  echo "::error::Could not read the last good image tag at $PARAMETER"',
   '  exit 1',
   'fi',
-  'echo "Rolling $STACK back to image tag $last_good"',
-  CFN_DEPLOY('$last_good'),
+  'template_file="${RUNNER_TEMP:-/tmp}/$STACK.last-good.template.json"',
+  'if recorded="$(aws s3api get-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --query \'Metadata."image-tag"\' --output text "$template_file" 2>"$errors")"; then',
+  '  if [ "$recorded" != "$last_good" ] && [ "$recorded" != None ]; then',
+  '    echo "::warning::The last good template was recorded with image tag $recorded but $PARAMETER holds $last_good: rolling back to $recorded, which passed verification with that template"',
+  '    last_good="$recorded"',
+  '  fi',
+  '  from="the last good template (s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY)"',
+  'elif grep -q NoSuchKey "$errors"; then',
+  '  template_file="$TEMPLATE"',
+  '  from="the current template ($TEMPLATE): no last good template was recorded"',
+  '  {',
+  '    echo "### Rollback of $STACK: no last good template"',
+  '    echo ""',
+  '    echo "s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY does not exist (it is recorded after every verified deploy from this version of shipshape on),"',
+  '    echo "so the rollback redeploys image tag $last_good with the current template, $TEMPLATE."',
+  '    echo "If the template changed since $last_good, redeploy that commit\'s template by hand (git show $last_good:$TEMPLATE)."',
+  '  } >> "$GITHUB_STEP_SUMMARY"',
+  '  echo "::warning::No last good template at s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY: rolling back with the current template"',
+  'else',
+  '  cat "$errors" >&2',
+  '  echo "::error::Could not read the last good template at s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY"',
+  '  exit 1',
+  'fi',
+  'remaining=$(( deadline - $(date +%s) ))',
+  'if [ "$remaining" -le 0 ]; then',
+  '  echo "outcome=rollback-failed" >> "$GITHUB_OUTPUT"',
+  '  echo "### Rollback of $STACK: no time left to redeploy $last_good; roll back by hand (docs/playbooks/rollback.md)" >> "$GITHUB_STEP_SUMMARY"',
+  '  echo "::error::No time left (ROLLBACK_SECONDS=$ROLLBACK_SECONDS) to redeploy $STACK at $last_good"',
+  '  exit 1',
+  'fi',
+  'echo "Rolling $STACK back to image tag $last_good with $from, for at most $remaining seconds"',
+  'code=0',
+  CFN_DEPLOY('$template_file', '$last_good', '$remaining'),
+  'if [ "$code" -ne 0 ]; then',
+  '  echo "outcome=rollback-failed" >> "$GITHUB_OUTPUT"',
+  '  echo "### Rollback of $STACK to $last_good failed (exit $code); see docs/playbooks/rollback.md" >> "$GITHUB_STEP_SUMMARY"',
+  '  echo "::error::The rollback of $STACK to image tag $last_good failed (exit $code; 124: it did not finish in $remaining seconds)"',
+  '  exit 1',
+  'fi',
   'echo "outcome=rolled-back-to-$last_good" >> "$GITHUB_OUTPUT"',
+  'echo "Rolled $STACK back to image tag $last_good with $from." >> "$GITHUB_STEP_SUMMARY"',
   'echo "::warning::$STACK was rolled back to image tag $last_good"',
+);
+
+/**
+ * Publish: is this image tag already in the registry? ECR tags are immutable and the tag is the commit SHA, so a
+ * re-run (or `workflow_dispatch` on the same commit) would rebuild and have its push rejected. `exists=true`
+ * skips the build and push; only ImageNotFoundException means "not there yet"; any other error fails.
+ */
+export const IMAGE_EXISTS_SCRIPT = lines(
+  'errors="$(mktemp)"',
+  'if aws ecr describe-images --registry-id "$REGISTRY_ID" --repository-name "$REPOSITORY" --image-ids "imageTag=$IMAGE_TAG" --query "imageDetails[0].imageDigest" --output text 2>"$errors"; then',
+  '  echo "exists=true" >> "$GITHUB_OUTPUT"',
+  '  echo "- $REPOSITORY:$IMAGE_TAG is already in the registry: not built or pushed again" >> "$GITHUB_STEP_SUMMARY"',
+  '  echo "::notice::$REPOSITORY:$IMAGE_TAG is already in the registry (tags are immutable): not built or pushed again"',
+  'elif grep -q ImageNotFoundException "$errors"; then',
+  '  echo "exists=false" >> "$GITHUB_OUTPUT"',
+  '  echo "$REPOSITORY:$IMAGE_TAG is not in the registry yet: building and pushing it"',
+  'else',
+  '  cat "$errors" >&2',
+  '  echo "::error::Could not check whether $REPOSITORY:$IMAGE_TAG is in the registry"',
+  '  exit 1',
+  'fi',
 );
 
 /** Detect drift of one stack, wait for the detection, list the drifted resources and fail loudly. */

@@ -1,7 +1,7 @@
 /** Pieces shared by the runbook and playbook renderers. Pure functions of the model. */
 import { stackTargets } from '../../cloudformation/templates';
 import {
-  alarmName, cloudFormationExecutionRoleName, dashboardName, dashboardUrl, lastGoodImageTagParameter, roleArn, templateBucketName, templatePrefix,
+  alarmName, cloudFormationExecutionRoleName, dashboardName, dashboardUrl, lastGoodTemplateKey, roleArn, templateBucketName, templatePrefix,
 } from '../../core/naming';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
@@ -24,18 +24,23 @@ export function target(model: ProjectModel, service: string, env: string): { sta
 }
 
 /**
- * The exact command that redeploys the last image tag that passed verification: the pipeline's rollback, by hand
- * (through the account's template bucket, as the environment's CloudFormation execution role).
+ * The exact commands that put a stack back to the last version that passed verification, as the pipeline's
+ * rollback does: download the last good template (recorded after each verified deploy, with the image tag it was
+ * verified with in its `image-tag` metadata), then deploy that template with that tag through the account's
+ * template bucket, as the environment's CloudFormation execution role.
  */
 export function rollbackCommand(model: ProjectModel, service: string, env: EnvironmentModel): string {
   const t = target(model, service, env.name);
-  const parameter = lastGoodImageTagParameter(service, env.name);
+  const bucket = templateBucketName(model.name, env.account, env.region);
   const execution = roleArn(env.account, env.region, cloudFormationExecutionRoleName(model.name, env.name));
+  const file = `${t.stackName}.last-good.template.json`;
   return [
-    `aws cloudformation deploy --region ${env.region} --stack-name ${t.stackName} --template-file ${t.filePath} \\`,
-    `  --s3-bucket ${templateBucketName(model.name, env.account, env.region)} --s3-prefix ${templatePrefix(t.stackName)} \\`,
+    `tag="$(aws s3api get-object --region ${env.region} --bucket ${bucket} --key ${lastGoodTemplateKey(t.stackName)} ${file} \\`,
+    '  --query \'Metadata."image-tag"\' --output text)"',
+    `aws cloudformation deploy --region ${env.region} --stack-name ${t.stackName} --template-file ${file} \\`,
+    `  --s3-bucket ${bucket} --s3-prefix ${templatePrefix(t.stackName)} \\`,
     `  --role-arn ${execution} \\`,
-    `  --parameter-overrides "ImageTag=$(aws ssm get-parameter --region ${env.region} --name ${parameter} --query Parameter.Value --output text)" \\`,
+    '  --parameter-overrides "ImageTag=$tag" \\',
     '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 /** docs/playbooks/deploy.md and docs/playbooks/rollback.md. */
-import { lastGoodImageTagParameter } from '../../core/naming';
+import { lastGoodImageTagParameter, lastGoodTemplateKey, templateBucketName } from '../../core/naming';
 import type { ProjectModel } from '../../model';
 import { alarmsIn, isRollbackAlarm } from '../model';
 import { alarmName, dashboardLink, describeStrategy, marker, ordered, rollbackCommand, target } from './common';
@@ -51,16 +51,17 @@ export function renderDeployPlaybook(model: ProjectModel): string {
     '',
     '## After',
     '',
-    '1. The pipeline verifies the health path and records the image tag as the last good one (SSM parameter below).',
+    '1. The pipeline verifies the health path and records the template and the image tag as the last good version (the template in the template bucket, with its tag in its metadata; the tag in the SSM parameter below).',
     '2. The canary stays green and no WARNING alarm fires in the next hour.',
     '',
-    '| service | environment | stack | template | last good image tag |',
-    '|---|---|---|---|---|',
+    '| service | environment | stack | template | last good template | last good image tag |',
+    '|---|---|---|---|---|---|',
   );
   for (const s of model.services) {
     for (const e of envs) {
       const t = target(model, s.name, e.name);
-      lines.push(`| ${s.name} | ${e.name} | \`${t.stackName}\` | \`${t.filePath}\` | \`${lastGoodImageTagParameter(s.name, e.name)}\` |`);
+      const lastGood = `s3://${templateBucketName(model.name, e.account, e.region)}/${lastGoodTemplateKey(t.stackName)}`;
+      lines.push(`| ${s.name} | ${e.name} | \`${t.stackName}\` | \`${t.filePath}\` | \`${lastGood}\` | \`${lastGoodImageTagParameter(s.name, e.name)}\` |`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -78,11 +79,33 @@ export function renderRollbackPlaybook(model: ProjectModel): string {
     '',
     "- **ECS deployments**: the service's CRITICAL alarms are the deployment alarms, with `<service>-<env>-task-start-failures` (new tasks that never start) and, behind a load balancer, `<service>-<env>-unhealthy-targets` (new tasks that never pass the health check, in either target group); for rolling and blue/green deployments the circuit breaker stops them too. A deployment that trips one returns to the previous task definition.",
     '- **Feature flags (AppConfig)**: the same CRITICAL alarms are the monitors of the AppConfig environment; a configuration deployment that trips one is rolled back.',
-    '- **The pipeline**: if verification after a deploy fails, the deploy job redeploys the last good image tag.',
+    '- **The pipeline**: if a deploy, its wait or its verification fails or gives up, the deploy job redeploys the last good version of that stack: the template and the image tag that last passed verification together. A stack CloudFormation is still updating is first cancelled (`aws cloudformation cancel-update-stack`) and waited for. Before the first verified deploy there is nothing to roll back to; a first creation that failed is deleted so that the next deploy starts afresh. Every wait gives up well before the job\'s timeout, so the rollback runs.',
+    '',
+    '## What a rollback does and does not undo',
+    '',
+    'A rollback redeploys the stack\'s last good template with its last good image tag. It undoes everything that template declares:',
+    '',
+    '- the image and the task definition (CPU, memory, environment variables, secret references), the ECS service and its deployment settings;',
+    '- the alarms, dashboard, scaling, load balancer rules and IAM roles of the stack, as they were;',
+    '- the feature flag values declared in `.projenrc.ts`, which CloudFormation deploys again through AppConfig (with the flags\' deployment strategy).',
+    '',
+    'It does not undo:',
+    '',
+    '- **data and schema**: rows written and migrations run by the bad version stay; write migrations that the previous version can run against (expand, then contract). A database engine version cannot be downgraded: a rollback across an engine upgrade fails;',
+    '- **retained and replaced resources**: a resource with a Retain policy that the bad version removed stays in the account, outside the stack (redeploying a template that declares it creates a new one); a resource the bad version replaced is replaced again, without its data: restore it from a snapshot;',
+    '- **values kept outside the template**: secret values in Secrets Manager, flag values changed by hand in AppConfig, SSM parameters such as the pager endpoint;',
+    '- **other stacks and environments**: only the stack that failed rolls back; environments that already passed keep the new version;',
+    '- **the change itself**: the image stays in the registry and the commit on the default branch; the next push deploys it again unless it is reverted;',
+    '- **side effects**: messages sent, calls to other systems, caches filled.',
+    '',
+    'A project that recorded no last good template yet (upgraded from a version of shipshape before templates were recorded) rolls back with the current template and the last good image tag; the job summary says so. Redeploy that commit\'s template by hand if it changed: `git show <tag>:<template>` (the image tag is the commit SHA).',
     '',
     '## Roll back by hand',
     '',
-    'Each command redeploys the image tag recorded as the last good one after a verified deploy. Run it with credentials for the environment\'s account.',
+    'Each command downloads the last good template, reads the image tag it was verified with, and deploys both. Run it with credentials for the environment\'s account.',
+    '',
+    '1. If the stack is still updating (`aws cloudformation describe-stacks --stack-name <stack> --query Stacks[0].StackStatus`), cancel the update (`aws cloudformation cancel-update-stack --stack-name <stack>`) and wait until the status no longer ends in `_IN_PROGRESS`.',
+    '2. Run the command below. If the last good template does not exist (`NoSuchKey`), take the tag from the SSM parameter of the [deploy playbook](deploy.md) and the template from that commit (`git show <tag>:<template>`).',
     '',
   ];
   for (const s of model.services) {

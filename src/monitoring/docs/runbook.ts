@@ -70,7 +70,7 @@ export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, 
     '',
     '## Rollback',
     '',
-    `Redeploy the last image tag that passed verification (details in the [rollback playbook](${up}playbooks/rollback.md)):`,
+    `Redeploy the last template and image tag that passed verification together (details, and what a rollback does not undo, in the [rollback playbook](${up}playbooks/rollback.md)):`,
     '',
   );
   for (const e of envs) lines.push(`### ${e.name}`, '', '```sh', rollbackCommand(model, service, e), '```', '');
