@@ -1,4 +1,5 @@
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+import { cfnLintCommand } from '../validators/cfnlint';
 
 /** The security scans after defaults are applied; `undefined` means switched off. */
 export interface ResolvedScans {
@@ -10,9 +11,6 @@ export interface ResolvedScans {
   /** The IaC check command; undefined runs cfn-lint over every generated template. */
   readonly iac?: { readonly command?: string };
 }
-
-/** cfn-lint's release at the time of writing (from the package registry); override with `scans.iac.command`. */
-export const CFN_LINT = 'cfn-lint==1.58.0';
 
 /** Every enabled scan as its own job, independent of the others. The image scan lives in the image job. */
 export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: readonly string[]): JobSpec[] {
@@ -71,7 +69,7 @@ export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: rea
       steps: [
         checkout(),
         { name: 'Set up Python', uses: 'actions/setup-python', with: { 'python-version': '3.13' } },
-        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? `pipx run ${CFN_LINT} ${templates.join(' ')}` },
+        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? cfnLintCommand(templates) },
       ],
       expectedMinutes: 2,
     }));
