@@ -59,7 +59,7 @@ describe('Database (RDS PostgreSQL)', () => {
         new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
         new Database(project, 'db', { service: api, postgresVersion });
       });
-      expect(error.message).toContain(`[shop/db] postgresVersion: must be a PostgreSQL major version ('15', '16', '17') or a minor version RDS still creates instances with (15.10,`);
+      expect(error.message).toContain('[shop/db] postgresVersion: must be a PostgreSQL major version (\'15\', \'16\', \'17\') or a minor version RDS still creates instances with (15.10,');
       expect(error.message).toContain(`(got '${postgresVersion}') [SS-DATABASE-POSTGRESVERSION]`);
       expect(left).toEqual([]);
     }

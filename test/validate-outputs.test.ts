@@ -44,7 +44,7 @@ function cfnLintOf(output: string): Finding[] {
 const only = (files: Record<string, string>, re: RegExp) => Object.entries(files).filter(([f]) => re.test(f));
 const blocking = (found: Finding[]) => found.filter((f) => f.severity !== 'info');
 
-describe.each(outputs)('%s', (name, files) => {
+describe.each(outputs)('%s', (outputName, files) => {
   test('has a workflow, a Dockerfile and templates to validate', () => {
     expect(only(files, /^\.github\/workflows\/.*\.yml$/).length).toBeGreaterThan(0);
   });
@@ -96,7 +96,7 @@ describe.each(outputs)('%s', (name, files) => {
   });
 
   withCfnLint('templates pass cfn-lint with no errors or warnings (the generated iac job runs the same release)', () => {
-    expect(blocking(cfnLintOf(name))).toEqual([]);
+    expect(blocking(cfnLintOf(outputName))).toEqual([]);
   });
 });
 
