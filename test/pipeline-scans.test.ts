@@ -50,8 +50,8 @@ describe('GIVEN the default scans', () => {
 
   test('THEN cfn-lint checks every generated template', () => {
     // The same release the tests lint every template with (test/validate-outputs.test.ts), with cfn-lint's defaults.
-    expect(wf.jobs.iac.steps.at(-1).run).toBe('pipx run cfn-lint==1.51.0 infra/prod.template.json');
-    expect(wf.jobs.iac.steps.at(-1).run).toBe(cfnLintCommand(['infra/prod.template.json']));
+    expect(wf.jobs.iac.steps.at(-1).run).toBe('pipx run cfn-lint==1.51.0 infra/*.template.json');
+    expect(wf.jobs.iac.steps.at(-1).run).toBe(cfnLintCommand(['infra/*.template.json']));
   });
 });
 

@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
@@ -126,6 +127,17 @@ describe('the flagship example', () => {
     expect(Object.keys(example).filter((f) => f.endsWith('.template.json'))).toEqual(expect.arrayContaining([
       'infra/bootstrap-111111111111.template.json', 'infra/dev.template.json', 'infra/staging.template.json', 'infra/prod.template.json',
     ]));
+  });
+
+  withCfnLint('its iac job, run with the installed cfn-lint in the example, passes and lints the bootstrap templates too', () => {
+    const run: string = parse(example['.github/workflows/ci.yml']).jobs.iac.steps.at(-1).run;
+    expect(run.startsWith(`pipx run cfn-lint==${CFN_LINT_VERSION} `)).toBe(true);
+    const args = run.slice(`pipx run cfn-lint==${CFN_LINT_VERSION} `.length);
+    const listed = spawnSync('bash', ['-c', `cfn-lint --list-templates ${args}`], { cwd: root, encoding: 'utf8' });
+    expect(listed.stdout.split('\n').filter(Boolean).sort()).toEqual(Object.keys(example).filter((f) => f.endsWith('.template.json')).sort());
+    const r = spawnSync('bash', ['-c', `cfn-lint ${args}`], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   test('.ci/run requires the cfn-lint release the tests and the iac job use', () => {

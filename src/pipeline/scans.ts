@@ -8,7 +8,7 @@ export interface ResolvedScans {
   readonly codeql?: { readonly languages: readonly string[]; readonly queries: string };
   readonly image?: { readonly severity: readonly string[]; readonly ignoreUnfixed: boolean };
   readonly secrets?: Record<string, never>;
-  /** The IaC check command; undefined runs cfn-lint over every generated template. */
+  /** The IaC check command; undefined runs cfn-lint over every template in the environment templates' folders (bootstrap ones included). */
   readonly iac?: { readonly command?: string };
 }
 
@@ -69,7 +69,8 @@ export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: rea
       steps: [
         checkout(),
         { name: 'Set up Python', uses: 'actions/setup-python', with: { 'python-version': '3.13' } },
-        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? cfnLintCommand(templates) },
+        // Every *.template.json beside the environment templates, so the bootstrap templates are linted too, as in the tests.
+        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? cfnLintCommand([...new Set(templates.map((t) => `${t.replace(/[^/]*$/, '')}*.template.json`))]) },
       ],
       expectedMinutes: 2,
     }));
