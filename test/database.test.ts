@@ -35,6 +35,12 @@ describe('Database (RDS PostgreSQL)', () => {
     expect(secretOf(staging)[0][1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { Name: 'api/staging/database' } });
   });
 
+  test('in production the subnet and parameter groups the retained instance uses are retained too (deleting them would fail)', () => {
+    prod.hasResource('AWS::RDS::DBParameterGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    prod.hasResource('AWS::RDS::DBSubnetGroup', { DeletionPolicy: 'Retain' });
+    expect(Object.values(staging.findResources('AWS::RDS::DBParameterGroup'))[0].DeletionPolicy).toBeUndefined();
+  });
+
   test('PostgreSQL 17 by default, pinned to a minor version RDS still creates instances with', () => {
     prod.hasResourceProperties('AWS::RDS::DBInstance', { EngineVersion: '17.9' });
     prod.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17' });

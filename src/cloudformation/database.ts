@@ -58,6 +58,11 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
   const secret = instance.node.tryFindChild('Secret');
   if (!(secret instanceof secretsmanager.Secret)) throw new Error('aws-cdk-lib no longer generates the database secret as the child "Secret" of the instance');
   secret.applyRemovalPolicy(production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+  // A retained instance still uses its parameter group: deleting the group would fail the stack's deletion
+  // (RDS refuses to delete a parameter group in use), so production keeps it too, as aws-cdk-lib does the subnet group.
+  if (production) {
+    for (const c of instance.node.findAll()) if (c instanceof rds.CfnDBParameterGroup) c.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
 
   const vault = new backup.BackupVault(stack, 'BackupVault', {
     backupVaultName: `${db.service}-${environment.name}`,
