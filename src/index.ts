@@ -52,9 +52,11 @@ export { criticalPath } from './pipeline/budget';
 export type { CriticalPath } from './pipeline/budget';
 export {
   deployRoleName, deployRoleSubject, publishRoleName, driftRoleName, branchRoleSubject, imageRepositoryName, stackName,
-  lastGoodImageTagParameter, IMAGE_TAG_PARAMETER, STACK_OUTPUTS, ecrRegistry, registryEnvironment, cloudFormationExecutionRoleName, clusterName,
+  lastGoodImageTagParameter, IMAGE_TAG_PARAMETER, STACK_OUTPUTS, ecrRegistry, registryEnvironment, registryLocation,
+  cloudFormationExecutionRoleName, clusterName,
   ecsServiceName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, lastGoodTemplateKey, roleArn,
 } from './core/naming';
+export type { RegistryLocation } from './core/naming';
 export { ActionPins } from './github/pins';
 export type { ActionPin } from './github/pins';
 export type { StepModel as Step, Permissions, JobModel as Job } from './github/workflow';

@@ -4,6 +4,7 @@
  * which is also what makes hashing and caching possible.
  */
 import type { ComposeModel } from './compose/model';
+import type { RegistryLocation } from './core/naming';
 import type { DatabaseModel } from './database/database';
 import type { DockerfileModel } from './docker/model';
 import type { InfrastructureModel } from './environment/infrastructure';
@@ -91,6 +92,11 @@ export interface ProjectModel {
   readonly monitoring: readonly MonitoringModel[];
   /** Present when the project names its GitHub repository: the bootstrap stacks are generated. */
   readonly bootstrap?: BootstrapModel;
+  /**
+   * Where every service image lives (ECR in this account and region): chosen with `Shipshape.configure`, or by
+   * default (`registryLocation` in src/core/naming.ts). Absent without environments.
+   */
+  readonly registry?: RegistryLocation;
 }
 
 export interface BootstrapModel {

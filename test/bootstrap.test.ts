@@ -143,12 +143,13 @@ describe('one image registry across accounts', () => {
     new Environment(project, 'prod', { account: '333333333333', region: 'us-east-1' });
     new Pipeline(project, 'ci', { branch: 'release' });
   });
-  const registry = template(files, 'infra/bootstrap-111111111111.template.json');
+  // The registry is the production environment's account and region by default (test/registry.test.ts).
+  const registry = template(files, 'infra/bootstrap-333333333333.template.json');
 
-  test('THEN only the first environment\'s account holds the repositories and the publish role', () => {
+  test('THEN only the registry account holds the repositories and the publish role', () => {
     registry.resourceCountIs('AWS::ECR::Repository', 1);
     registry.hasResourceProperties('AWS::IAM::Role', { RoleName: publishRoleName('shop') });
-    for (const account of ['222222222222', '333333333333']) {
+    for (const account of ['111111111111', '222222222222']) {
       const other = template(files, `infra/bootstrap-${account}.template.json`);
       other.resourceCountIs('AWS::ECR::Repository', 0);
       expect(Object.values(other.findResources('AWS::IAM::Role')).map((r) => r.Properties.RoleName)).not.toContain(publishRoleName('shop'));
@@ -164,7 +165,7 @@ describe('one image registry across accounts', () => {
           Sid: 'PullFromTheEnvironmentAccounts',
           Effect: 'Allow',
           Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-          Principal: { AWS: [arnRoot('222222222222'), arnRoot('333333333333')] },
+          Principal: { AWS: [arnRoot('111111111111'), arnRoot('222222222222')] },
         }],
       },
     });
@@ -185,10 +186,10 @@ describe('one image registry across accounts', () => {
   });
 
   test('THEN a task definition pulls the image from the registry account by ARN, and its execution role may pull it', () => {
-    const prod = template(files, 'infra/prod.template.json');
+    const prod = template(files, 'infra/dev.template.json');
     const [taskDefinition] = Object.values(prod.findResources('AWS::ECS::TaskDefinition'));
     const image = JSON.stringify(taskDefinition.Properties.ContainerDefinitions[0].Image);
-    expect(image).toContain('111111111111.dkr.ecr.eu-west-1.');
+    expect(image).toContain('333333333333.dkr.ecr.us-east-1.');
     expect(image).toContain('/api:');
     expect(image).toContain('{"Ref":"ImageTag"}');
     prod.hasResourceProperties('AWS::IAM::Policy', {
@@ -197,7 +198,7 @@ describe('one image registry across accounts', () => {
         Statement: Match.arrayWith([{
           Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
           Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/api']] },
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:333333333333:repository/api']] },
         }]),
       },
     });

@@ -170,7 +170,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/ci] actionPins.a/b.sha: must be a full 40-character commit SHA (got 'v1') [SS-PIPELINE-ACTIONPINS]",
   ],
   'database: unknown Postgres version': [
-    "[shop/db] postgresVersion: must be one of '15', '16', '17' (got '9') [SS-DATABASE-POSTGRESVERSION]",
+    "[shop/db] postgresVersion: must be a PostgreSQL major version ('15', '16', '17') or a minor version RDS still creates instances with (15.10, 15.12, 15.13, 15.14, 15.15, 15.16, 15.17, 16.6, 16.8, 16.9, 16.10, 16.11, 16.12, 16.13, 17.2, 17.4, 17.5, 17.6, 17.7, 17.8, 17.9) (got '9') [SS-DATABASE-POSTGRESVERSION]",
   ],
   'database: no backups': [
     '[shop/db] backupRetentionDays: must be >= 1 (got 0) [SS-DATABASE-BACKUPRETENTIONDAYS]',

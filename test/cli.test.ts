@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
 import { validateDirectory } from '../src/cli/validate';
+import { CFN_LINT_INSTALL, cfnLintVersion } from '../src/validators/cfnlint';
 
 jest.setTimeout(60_000);
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
@@ -25,6 +26,7 @@ describe('shipshape validate', () => {
     const { code, out } = await run(['validate', EXAMPLE]);
     expect(out).toContain('✓ no findings');
     expect(out).toMatch(/checked \d+ files with actionlint, workflow-parser, shellcheck, yamllint, dockerfile-utils, cloudformation/);
+    if (cfnLintVersion()) expect(out).toContain('cloudformation, cfn-lint, shipshape-policy');
     expect(code).toBe(0);
   });
 
@@ -82,6 +84,27 @@ test('a template edited by hand into something CloudFormation rejects is named b
     const { code, out } = await run(['validate', dir]);
     expect(code).toBe(1);
     expect(out).toMatch(/infra\/prod\.template\.json:\d+ \[cloudformation\/[EF]\d+\] error: .*PropagateTagz/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cfn-lint, when missing, is reported with the pip command of the release the iac job pins', async () => {
+  const result = await validateDirectory(EXAMPLE, [], (need) => need.name !== 'cfn-lint');
+  expect(result.missing).toEqual([{ validator: 'cfn-lint', install: 'pip install cfn-lint==1.51.0 (the release the generated iac job runs)' }]);
+  expect(result.ran).not.toContain('cfn-lint');
+});
+
+(cfnLintVersion() ? test : test.skip)(`cfn-lint names a deprecated engine version in a template${cfnLintVersion() ? '' : ` (SKIPPED: cfn-lint is not on PATH; ${CFN_LINT_INSTALL})`}`, async () => {
+  const dir = copyExample();
+  try {
+    const t = path.join(dir, 'infra/prod.template.json');
+    fs.chmodSync(t, 0o644);
+    // The major version alone, as templates named it before they were pinned to a minor version.
+    fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace(/"EngineVersion": "17\.\d+"/, '"EngineVersion": "17"'));
+    const result = await validateDirectory(dir);
+    expect(result.ran).toContain('cfn-lint');
+    expect(result.findings.filter((f) => f.validator === 'cfn-lint').map((f) => [f.file, f.rule, f.severity])).toEqual([['infra/prod.template.json', 'W3691', 'warning']]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

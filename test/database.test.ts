@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthFailure, synthTemplates, template } from './cloudformation-helpers';
 import { Database, Environment, SecretRef, Service } from '../src';
+import { POSTGRES_MINOR_VERSIONS, POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS } from '../src/database/postgres-versions';
+import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
 
 describe('Database (RDS PostgreSQL)', () => {
   // GIVEN a database for the service in staging and prod; WHEN synthesized
@@ -21,6 +23,70 @@ describe('Database (RDS PostgreSQL)', () => {
   test('deletion protection, multi-AZ and retained data in production only', () => {
     prod.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: true, MultiAZ: true }) });
     staging.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ DeletionProtection: false, MultiAZ: false }) });
+  });
+
+  test('the master secret is retained with the data in production, deleted with the stack elsewhere', () => {
+    // The secret the task reads its password from is the one retained.
+    const secretOf = (t: typeof prod) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));
+    expect(secretOf(prod)).toHaveLength(1);
+    const [prodId, prodSecret] = secretOf(prod)[0];
+    expect(prodSecret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Name: 'api/prod/database' } });
+    prod.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: { Ref: prodId } });
+    expect(secretOf(staging)[0][1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { Name: 'api/staging/database' } });
+  });
+
+  test('in production the subnet and parameter groups the retained instance uses are retained too (deleting them would fail)', () => {
+    prod.hasResource('AWS::RDS::DBParameterGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    prod.hasResource('AWS::RDS::DBSubnetGroup', { DeletionPolicy: 'Retain' });
+    expect(Object.values(staging.findResources('AWS::RDS::DBParameterGroup'))[0].DeletionPolicy).toBeUndefined();
+  });
+
+  test('PostgreSQL 17 by default, pinned to a minor version RDS still creates instances with', () => {
+    prod.hasResourceProperties('AWS::RDS::DBInstance', { EngineVersion: '17.9' });
+    prod.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17' });
+  });
+
+  test('a major version resolves to its newest listed minor; a listed minor version is used as given', () => {
+    const engineVersion = (postgresVersion: string) => {
+      const t = template(synthTemplates((project, api) => {
+        new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
+        new Database(project, 'db', { service: api, postgresVersion });
+      }), 'infra/prod.template.json');
+      return [Object.values(t.findResources('AWS::RDS::DBInstance'))[0].Properties.EngineVersion, Object.values(t.findResources('AWS::RDS::DBParameterGroup'))[0].Properties.Family];
+    };
+    expect(engineVersion('16')).toEqual(['16.13', 'postgres16']);
+    expect(engineVersion('17.6')).toEqual(['17.6', 'postgres17']);
+  });
+
+  test('a deprecated or unknown version is an error that lists the versions offered', () => {
+    for (const postgresVersion of ['17.1', '9', '17.10']) {
+      const { error, files: left } = synthFailure((project) => {
+        const api = new Service(project, 'api');
+        new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
+        new Database(project, 'db', { service: api, postgresVersion });
+      });
+      expect(error.message).toContain('[shop/db] postgresVersion: must be a PostgreSQL major version (\'15\', \'16\', \'17\') or a minor version RDS still creates instances with (15.10,');
+      expect(error.message).toContain(`(got '${postgresVersion}') [SS-DATABASE-POSTGRESVERSION]`);
+      expect(left).toEqual([]);
+    }
+  });
+
+  const installed = cfnLintVersion();
+  (installed ? test : test.skip)(installed
+    ? 'every version offered passes cfn-lint (not deprecated, known, with the default instance class); a major alone does not'
+    : `every version offered passes cfn-lint (SKIPPED: cfn-lint is not on PATH; ${CFN_LINT_INSTALL})`, () => {
+    const instance = (EngineVersion: string) => ({
+      Type: 'AWS::RDS::DBInstance',
+      Properties: { Engine: 'postgres', EngineVersion, DBInstanceClass: 'db.t4g.micro', AllocatedStorage: '20', MasterUsername: 'app', ManageMasterUserPassword: true },
+    });
+    const lint = (versions: readonly string[]) => cfnLint([{
+      name: 'versions.template.json',
+      content: JSON.stringify({ Resources: Object.fromEntries(versions.map((v, i) => [`Db${i}`, instance(v)])) }, null, 1),
+    }]).map((f) => `${f.rule}: ${f.message}`);
+    expect(POSTGRES_MINOR_VERSION_LIST.length).toBe(POSTGRES_VERSIONS.flatMap((m) => POSTGRES_MINOR_VERSIONS[m]).length);
+    expect(lint(POSTGRES_MINOR_VERSION_LIST)).toEqual([]);
+    // Why majors are pinned: cfn-lint flags a major version once any of its minors is deprecated.
+    expect(lint(['17'])).toEqual([expect.stringMatching(/^W3691: Engine version '17' for engine 'postgres' is deprecated/)]);
   });
 
   test('an AWS Backup plan selects the database', () => {

@@ -41,10 +41,11 @@ describe('GIVEN three environments', () => {
     expect(publish.needs).not.toContain('dependency-review');
     expect(publish.outputs['image-tag']).toBe('${{ github.sha }}');
     const push = publish.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
-    expect(push.with).toMatchObject({ 'push': true, 'tags': '111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}', 'cache-from': 'type=gha,scope=api' });
+    // The registry is the production environment's account by default (Shipshape.configure's registry).
+    expect(push.with).toMatchObject({ 'push': true, 'tags': '333333333333.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}', 'cache-from': 'type=gha,scope=api' });
     // Tags are immutable: a re-run finds the image in the registry and neither builds nor pushes it.
     expect(push.if).toBe("steps.exists-api.outputs.exists == 'false'");
-    expect(named(publish, 'Is api already in the registry?')).toMatchObject({ id: 'exists-api', env: { REGISTRY_ID: '111111111111', REPOSITORY: 'api', IMAGE_TAG: '${{ github.sha }}' } });
+    expect(named(publish, 'Is api already in the registry?')).toMatchObject({ id: 'exists-api', env: { REGISTRY_ID: '333333333333', REPOSITORY: 'api', IMAGE_TAG: '${{ github.sha }}' } });
     expect(publish.steps.map((s: any) => s.uses?.split('@')[0])).toEqual(expect.arrayContaining(['aws-actions/configure-aws-credentials', 'aws-actions/amazon-ecr-login']));
     expect(Object.keys(wf.jobs).filter((id) => wf.jobs[id].steps.some((s: any) => s.with?.push === true))).toEqual(['publish']);
   });
@@ -178,11 +179,11 @@ describe('GIVEN three environments', () => {
   });
 });
 
-test('GIVEN a deploy order that starts elsewhere THEN the image is still pushed to the first declared environment (where the bootstrap puts the registry)', () => {
-  const wf = wfOf(synth({ deploy: { order: ['staging', 'dev', 'prod'] } }));
+test('GIVEN a deploy order that starts elsewhere THEN the image is still pushed to the project\'s registry (where the bootstrap puts it)', () => {
+  const wf = wfOf(synth({ deploy: { order: ['staging', 'prod', 'dev'] } }));
   const push = wf.jobs.publish.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
-  expect(push.with.tags).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}');
-  expect(named(wf.jobs.publish, 'Configure AWS credentials (OIDC)').with['role-to-assume']).toBe('arn:aws:iam::111111111111:role/shipshape-shop-publish');
+  expect(push.with.tags).toBe('333333333333.dkr.ecr.eu-west-1.amazonaws.com/api:${{ github.sha }}');
+  expect(named(wf.jobs.publish, 'Configure AWS credentials (OIDC)').with['role-to-assume']).toBe('arn:aws:iam::333333333333:role/shipshape-shop-publish');
 });
 
 test('GIVEN a deploy order WHEN synthesized THEN environments deploy in that order', () => {

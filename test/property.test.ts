@@ -11,6 +11,7 @@ import {
 import { AWS_REGIONS, LOG_RETENTION_DAYS } from '../src/environment/regions';
 import { synthSnapshot } from '../src/testing/synth';
 import { actionlint } from '../src/validators/actionlint';
+import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
 import { CloudFormationValidator } from '../src/validators/cloudformation';
 import { lintDockerfile } from '../src/validators/dockerfile';
 import { workflowParser } from '../src/validators/workflow-parser';
@@ -88,6 +89,8 @@ afterAll(() => cfn.free());
 test('random valid configurations always pass every validator', async () => {
   // GitHub's parser runs in a child process: validate every generated workflow in one batch at the end.
   const allWorkflows: Array<{ name: string; content: string }> = [];
+  // cfn-lint takes seconds to start: every generated template is linted in one run at the end too.
+  const allTemplates: Array<{ name: string; content: string }> = [];
   let run = 0;
   await fc.assert(fc.asyncProperty(config, async (c) => {
     const files = synthSnapshot(build(c));
@@ -101,8 +104,15 @@ test('random valid configurations always pass every validator', async () => {
     }
     run++;
     for (const [f, content] of Object.entries(files)) if (f.startsWith('.github/workflows/')) allWorkflows.push({ name: `run-${run}/${f}`, content });
+    for (const [f, content] of Object.entries(files)) if (f.endsWith('.template.json')) allTemplates.push({ name: `run-${run}/${f}`, content });
     expect(problems).toEqual([]);
   }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 15), seed: Number(process.env.PROPERTY_SEED ?? 20261127) });
   expect(allWorkflows.length).toBeGreaterThan(0);
   expect(workflowParser(allWorkflows)).toEqual([]);
+  expect(allTemplates.length).toBeGreaterThan(0);
+  if (cfnLintVersion()) {
+    expect(cfnLint(allTemplates).filter((x) => x.severity !== 'info').map((x) => `${x.file}:${x.line} [${x.rule}] ${x.message}`)).toEqual([]);
+  } else {
+    console.warn(`cfn-lint SKIPPED on the generated templates: cfn-lint is not on PATH (${CFN_LINT_INSTALL})`);
+  }
 });

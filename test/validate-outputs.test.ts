@@ -6,10 +6,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
 import { actionlint } from '../src/validators/actionlint';
+import { CFN_LINT_INSTALL, CFN_LINT_VERSION, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
 import { CloudFormationValidator } from '../src/validators/cloudformation';
 import { checkCompose } from '../src/validators/compose';
 import { lintDockerfile } from '../src/validators/dockerfile';
@@ -28,10 +30,22 @@ const outputs: Array<[string, Record<string, string>]> = [
 const cfn = new CloudFormationValidator();
 afterAll(() => cfn.free());
 
+/** cfn-lint is a Python program: without it on PATH its tests are skipped, under a name that says why (`.ci/run` requires it). */
+const cfnLintInstalled = cfnLintVersion();
+const withCfnLint = (name: string, fn: () => void) => (cfnLintInstalled ? test : test.skip)(
+  cfnLintInstalled ? name : `${name} (SKIPPED: cfn-lint is not on PATH; ${CFN_LINT_INSTALL})`, fn,
+);
+/** cfn-lint takes seconds to start: every template of every output is linted in one run, on first use. */
+let cfnLintFindings: Finding[] | undefined;
+function cfnLintOf(output: string): Finding[] {
+  cfnLintFindings ??= cfnLint(outputs.flatMap(([name, files]) => only(files, /\.template\.json$/).map(([f, content]) => ({ name: `${name}/${f}`, content }))));
+  return cfnLintFindings.filter((f) => f.file.startsWith(`${output}/`));
+}
+
 const only = (files: Record<string, string>, re: RegExp) => Object.entries(files).filter(([f]) => re.test(f));
 const blocking = (found: Finding[]) => found.filter((f) => f.severity !== 'info');
 
-describe.each(outputs)('%s', (_name, files) => {
+describe.each(outputs)('%s', (outputName, files) => {
   test('has a workflow, a Dockerfile and templates to validate', () => {
     expect(only(files, /^\.github\/workflows\/.*\.yml$/).length).toBeGreaterThan(0);
   });
@@ -81,6 +95,10 @@ describe.each(outputs)('%s', (_name, files) => {
       expect(blocking(cfn.validate(text, file))).toEqual([]);
     }
   });
+
+  withCfnLint('templates pass cfn-lint with no errors or warnings (the generated iac job runs the same release)', () => {
+    expect(blocking(cfnLintOf(outputName))).toEqual([]);
+  });
 });
 
 describe('the flagship example', () => {
@@ -103,6 +121,27 @@ describe('the flagship example', () => {
     });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(example);
+  });
+
+  test('has bootstrap and environment templates for cfn-lint and the CloudFormation validator', () => {
+    expect(Object.keys(example).filter((f) => f.endsWith('.template.json'))).toEqual(expect.arrayContaining([
+      'infra/bootstrap-111111111111.template.json', 'infra/dev.template.json', 'infra/staging.template.json', 'infra/prod.template.json',
+    ]));
+  });
+
+  withCfnLint('its iac job, run with the installed cfn-lint in the example, passes and lints the bootstrap templates too', () => {
+    const run: string = parse(example['.github/workflows/ci.yml']).jobs.iac.steps.at(-1).run;
+    expect(run.startsWith(`pipx run cfn-lint==${CFN_LINT_VERSION} `)).toBe(true);
+    const args = run.slice(`pipx run cfn-lint==${CFN_LINT_VERSION} `.length);
+    const listed = spawnSync('bash', ['-c', `cfn-lint --list-templates ${args}`], { cwd: root, encoding: 'utf8' });
+    expect(listed.stdout.split('\n').filter(Boolean).sort()).toEqual(Object.keys(example).filter((f) => f.endsWith('.template.json')).sort());
+    const r = spawnSync('bash', ['-c', `cfn-lint ${args}`], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('.ci/run requires the cfn-lint release the tests and the iac job use', () => {
+    expect(fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8')).toContain(`cfn_lint_version=${CFN_LINT_VERSION}\n`);
   });
 
   test('has a docker-compose.yml for the compose checks', () => {
@@ -133,6 +172,20 @@ describe('the validators can fail', () => {
   test('the compose checks report latest, an unknown dependency and a unit-less interval', () => {
     const bad = 'services:\n  a:\n    image: redis:latest\n    depends_on:\n      b:\n        condition: service_healthy\n    healthcheck:\n      test: [CMD, "true"]\n      interval: "30"\n';
     expect(checkCompose(bad, 'docker-compose.yml').map((f) => f.rule)).toEqual(expect.arrayContaining(['image-latest', 'depends-on-unknown', 'duration']));
+  });
+  withCfnLint(`the installed cfn-lint is the release the iac job pins (${CFN_LINT_VERSION})`, () => {
+    expect(cfnLintInstalled).toBe(CFN_LINT_VERSION);
+  });
+  withCfnLint("cfn-lint reports a property typo, and W3691 for PostgreSQL '17' (a major version alone)", () => {
+    const resources = {
+      T: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } },
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', EngineVersion: '17', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: '20', MasterUsername: 'app', ManageMasterUserPassword: true } },
+    };
+    const found = cfnLint([{ name: 'infra/bad.template.json', content: JSON.stringify({ Resources: resources }, null, 1) }]);
+    expect(found.map((f) => [f.file, f.rule, f.severity])).toEqual(expect.arrayContaining([
+      ['infra/bad.template.json', 'E3002', 'error'],
+      ['infra/bad.template.json', 'W3691', 'warning'],
+    ]));
   });
   test('the CloudFormation validator reports a property typo', () => {
     const bad = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } } } });

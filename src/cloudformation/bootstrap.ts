@@ -23,7 +23,7 @@ export interface BootstrapStackProps {
   readonly services: readonly ServiceModel[];
   /** The environments in this account. */
   readonly environments: readonly EnvironmentModel[];
-  /** The account and region of the image registry (the first declared environment's). */
+  /** The account and region of the image registry (`ProjectModel.registry`). */
   readonly registry: { readonly account: string; readonly region: string };
   /** Every account that runs an environment of the project (they all pull from the registry). */
   readonly accounts: readonly string[];
@@ -73,7 +73,7 @@ export const DRIFT_READ_ACTIONS = [
  * What must exist in an account before the pipeline can deploy: GitHub's OIDC provider (created or imported),
  * the template bucket `aws cloudformation deploy` uploads to, and per environment a deploy role that only that
  * GitHub environment of the repository can assume, the role CloudFormation acts as, and a read-only drift role.
- * The registry account (the first declared environment's) also holds one ECR repository per service, which
+ * The registry account (`ProjectModel.registry`) also holds one ECR repository per service, which
  * every environment account may pull from, and the publish role the pipeline pushes images with.
  * Deployed once, by a person, with `aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM`.
  */

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { DatabaseModel } from '../database/database';
 import type { EnvironmentModel } from '../model';
 import type { ServiceWiring } from './service';
@@ -13,7 +14,7 @@ export const POSTGRES_PORT = 5432;
 /**
  * RDS PostgreSQL in the private subnets: storage encrypted, automated backups (point-in-time
  * restore), a daily AWS Backup plan, deletion protection and retained data in production, the
- * master credentials generated into Secrets Manager. Returns what the service needs to reach it.
+ * master credentials generated into Secrets Manager (retained with the data in production). Returns what the service needs to reach it.
  */
 export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, environment: EnvironmentModel): Partial<ServiceWiring> {
   const production = environment.infrastructure.production;
@@ -23,7 +24,7 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
     allowAllOutbound: false,
   });
   const instance = new rds.DatabaseInstance(stack, 'Database', {
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(db.postgresVersion, db.postgresVersion) }),
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(db.postgresVersion, db.postgresMajorVersion) }),
     instanceType: new ec2.InstanceType(db.instanceType),
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -49,6 +50,19 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
     iamAuthentication: false,
     parameters: { 'rds.force_ssl': '1' },
   });
+
+  // The credentials live as long as the data: a retained production database keeps its master secret (aws-cdk-lib
+  // leaves the generated secret at DESTROY whatever the instance's policy). Elsewhere the secret goes with the
+  // stack; a snapshot restored later keeps its master user, whose password can be reset (docs/database-restore.md).
+  // Found by the id aws-cdk-lib gives the generated secret, so the secret's logical ID, and its value, stay as they are.
+  const secret = instance.node.tryFindChild('Secret');
+  if (!(secret instanceof secretsmanager.Secret)) throw new Error('aws-cdk-lib no longer generates the database secret as the child "Secret" of the instance');
+  secret.applyRemovalPolicy(production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+  // A retained instance still uses its parameter group: deleting the group would fail the stack's deletion
+  // (RDS refuses to delete a parameter group in use), so production keeps it too, as aws-cdk-lib does the subnet group.
+  if (production) {
+    for (const c of instance.node.findAll()) if (c instanceof rds.CfnDBParameterGroup) c.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
 
   const vault = new backup.BackupVault(stack, 'BackupVault', {
     backupVaultName: `${db.service}-${environment.name}`,

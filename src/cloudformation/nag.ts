@@ -203,7 +203,7 @@ export const BOOTSTRAP_ACCOUNT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] =
     id: `${IAM5}[Resource::*]`,
     constructs: ['PublishRole'],
     reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Pushes are limited to the service repositories.',
-    when: 'the registry account (the first declared environment\'s)',
+    when: 'the registry account (`registry` of Shipshape.configure; by default the production environment\'s)',
   },
 ];
 

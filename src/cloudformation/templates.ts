@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import { Problem, problem, throwIfAny } from '../core/errors';
-import { registryEnvironment, stackName } from '../core/naming';
+import { stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
 import type { CloudFormationTemplate } from './stack';
@@ -137,9 +137,8 @@ export function buildApp(
     builtinCloudFormationValidation: options.validation,
   });
   const stacks = new Map<string, string>();
-  // One image registry: the first declared environment's account and region. Every environment pulls from it.
-  const registryEnv = registryEnvironment(model.environments);
-  const registry = registryEnv ? { account: registryEnv.account, region: registryEnv.region } : undefined;
+  // One image registry (chosen, or by default the production environment's account and region). Every environment pulls from it.
+  const registry = model.registry;
   const accounts = [...new Set(model.environments.map((e) => e.account))];
   for (const t of bootstrapTargets(model)) {
     const id = `${t.stackName}-${t.account}`;

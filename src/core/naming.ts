@@ -81,12 +81,41 @@ export function ecrRegistry(account: string, region: string): string {
   return `${account}.dkr.ecr.${region}.amazonaws.com`;
 }
 
+/** The account and region whose ECR holds the images of every environment. */
+export interface RegistryLocation {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** What the registry choice reads of an environment. */
+interface RegistryCandidate {
+  readonly order: number;
+  readonly account: string;
+  readonly region: string;
+  readonly infrastructure: { readonly production: boolean };
+}
+
 /**
- * The environment whose account and region hold the ECR repositories: the first declared
- * environment. The image is built and pushed there once; later environments pull the same tag.
+ * The environment whose account and region hold the ECR repositories when none is chosen: the production
+ * environment when exactly one environment is production, else the last environment in deploy order (their
+ * declaration order). Images then live in the most protected account: other accounts can only pull them.
  */
-export function registryEnvironment<E extends { readonly order: number }>(environments: readonly E[]): E | undefined {
-  return [...environments].sort((a, b) => a.order - b.order)[0];
+export function registryEnvironment<E extends RegistryCandidate>(environments: readonly E[]): E | undefined {
+  const production = environments.filter((e) => e.infrastructure.production);
+  if (production.length === 1) return production[0];
+  return [...environments].sort((a, b) => a.order - b.order).at(-1);
+}
+
+/**
+ * The image registry of a project: the one chosen with `Shipshape.configure(project, { registry })`, else
+ * {@link registryEnvironment}'s account and region. The image is built and pushed there once; every environment
+ * pulls the same tag. The bootstrap stacks, the templates and the publish job all read it from here.
+ */
+export function registryLocation(environments: readonly RegistryCandidate[], chosen?: RegistryLocation): RegistryLocation | undefined {
+  if (environments.length === 0) return undefined;
+  if (chosen) return { account: chosen.account, region: chosen.region };
+  const e = registryEnvironment(environments)!;
+  return { account: e.account, region: e.region };
 }
 
 /** The IAM role CloudFormation acts as while it deploys one environment's stacks (passed by the deploy role). */

@@ -5,14 +5,14 @@ import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
 
 /** The environment variables a database gives its service; docker-compose uses the same names. */
 export const DATABASE_VARIABLES = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const;
 /** The secret environment variable holding the database password. */
 export const DATABASE_PASSWORD_SECRET = 'DATABASE_PASSWORD';
 
-/** PostgreSQL major versions shipshape offers (RDS picks the current minor version). */
-export const POSTGRES_VERSIONS = ['15', '16', '17'] as const;
+export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';
 
 /** Props of a {@link Database}. */
 export interface DatabaseProps {
@@ -28,8 +28,13 @@ export interface DatabaseProps {
    * @default 'app'
    */
   readonly username?: string;
-  /** @default '17' */
-  readonly postgresVersion?: (typeof POSTGRES_VERSIONS)[number];
+  /**
+   * A PostgreSQL major version ('15', '16', '17'), which the templates pin to its newest minor version in
+   * {@link POSTGRES_MINOR_VERSIONS}, or one of those minor versions, for example '17.6'. Newer minor
+   * versions are applied by RDS in the maintenance window (`AutoMinorVersionUpgrade`).
+   * @default '17' (17.9)
+   */
+  readonly postgresVersion?: string;
   /** @default 't4g.micro' */
   readonly instanceType?: string;
   /** @default 20 */
@@ -62,7 +67,9 @@ const schema = z.strictObject({
   username: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, { message: 'a lowercase user name of at most 16 characters' })
     .refine((u) => !['postgres', 'admin', 'rdsadmin'].includes(u), { message: "a user name RDS does not reserve (not 'postgres', 'admin' or 'rdsadmin')" })
     .default('app'),
-  postgresVersion: z.enum(POSTGRES_VERSIONS).default('17'),
+  postgresVersion: z.string().refine((v) => (POSTGRES_VERSIONS as readonly string[]).includes(v) || POSTGRES_MINOR_VERSION_LIST.includes(v), {
+    message: `a PostgreSQL major version (${POSTGRES_VERSIONS.map((v) => `'${v}'`).join(', ')}) or a minor version RDS still creates instances with (${POSTGRES_MINOR_VERSION_LIST.join(', ')})`,
+  }).default('17'),
   instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" }).default('t4g.micro'),
   allocatedStorageGiB: z.number().int().min(20).max(65536).default(20),
   maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
@@ -78,7 +85,10 @@ export interface DatabaseModel {
   readonly service: string;
   readonly databaseName: string;
   readonly username: string;
+  /** The exact engine version the templates name, for example '17.9'. */
   readonly postgresVersion: string;
+  /** Its major version, for example '17' (the parameter group family is `postgres<major>`). */
+  readonly postgresMajorVersion: string;
   readonly instanceType: string;
   readonly allocatedStorageGiB: number;
   readonly maxAllocatedStorageGiB: number;
@@ -101,8 +111,9 @@ export class Database extends ShipshapeConstruct {
     super(scope, id);
     const p = parseProps(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, this.constructPath, 'SS-DATABASE');
     this.service = p.service;
-    const { service: _service, ...rest } = p;
-    this.props = rest;
+    const { service: _service, postgresVersion, ...rest } = p;
+    const resolved = resolvePostgresVersion(postgresVersion);
+    this.props = { ...rest, postgresVersion: resolved.version, postgresMajorVersion: resolved.major };
   }
 
   /** Whether the database has a standby in `env` (explicit, or because the environment is production). */

@@ -2,7 +2,7 @@ import type { StackTarget } from '../cloudformation/templates';
 import { Problem, problem } from '../core/errors';
 import {
   cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName,
-  registryEnvironment, roleArn, templateBucketName, templatePrefix,
+  roleArn, templateBucketName, templatePrefix,
 } from '../core/naming';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
@@ -33,10 +33,10 @@ const pascal = (s: string) => s.replace(/-([a-z0-9])/g, (_m, c: string) => c.toU
 /**
  * `publish`: build every image once and push it to ECR in the registry environment's
  * account, tagged immutably with the commit SHA. Runs only on the branch, after the checks.
- * The registry is the first declared environment's account (whatever the deploy order), as in the bootstrap.
+ * The registry is the project's (`registryLocation`, whatever the deploy order), as in the bootstrap and the templates.
  */
 export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobSpec | undefined {
-  const registryEnv = ctx.registry ?? registryEnvironment(ctx.environments);
+  const registryEnv = ctx.registry;
   if (!registryEnv || ctx.images.length === 0) return undefined;
   const registry = ecrRegistry(registryEnv.account, registryEnv.region);
   const steps: StepModel[] = [

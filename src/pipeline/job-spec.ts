@@ -1,3 +1,4 @@
+import type { RegistryLocation } from '../core/naming';
 import type { JobModel, Permissions, StepModel } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, ServiceModel } from '../model';
 import type { ToolchainModel } from './toolchain';
@@ -29,8 +30,8 @@ export interface BuildContext {
   readonly images: readonly ImageModel[];
   /** Environments in deploy order. */
   readonly environments: readonly EnvironmentModel[];
-  /** Where the image repositories live: the first declared environment (`registryEnvironment`), whatever the deploy order. */
-  readonly registry?: EnvironmentModel;
+  /** Where the image repositories live (`registryLocation`: the model's registry), whatever the deploy order. */
+  readonly registry?: RegistryLocation;
   /** Per-job expected minutes given by the user, by job id. */
   readonly expectedMinutes: Readonly<Record<string, number>>;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
-import { registryEnvironment } from '../core/naming';
+import { registryLocation } from '../core/naming';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
@@ -357,7 +357,7 @@ export class Pipeline extends ShipshapeConstruct {
       services,
       images,
       environments,
-      registry: registryEnvironment(declared),
+      registry: registryLocation(declared, this.shipshape.registryOption),
       expectedMinutes: p.expectedMinutes,
     };
     const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);

@@ -1,4 +1,5 @@
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+import { cfnLintCommand } from '../validators/cfnlint';
 
 /** The security scans after defaults are applied; `undefined` means switched off. */
 export interface ResolvedScans {
@@ -7,12 +8,9 @@ export interface ResolvedScans {
   readonly codeql?: { readonly languages: readonly string[]; readonly queries: string };
   readonly image?: { readonly severity: readonly string[]; readonly ignoreUnfixed: boolean };
   readonly secrets?: Record<string, never>;
-  /** The IaC check command; undefined runs cfn-lint over every generated template. */
+  /** The IaC check command; undefined runs cfn-lint over every template in the environment templates' folders (bootstrap ones included). */
   readonly iac?: { readonly command?: string };
 }
-
-/** cfn-lint's release at the time of writing (from the package registry); override with `scans.iac.command`. */
-export const CFN_LINT = 'cfn-lint==1.58.0';
 
 /** Every enabled scan as its own job, independent of the others. The image scan lives in the image job. */
 export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: readonly string[]): JobSpec[] {
@@ -71,7 +69,8 @@ export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: rea
       steps: [
         checkout(),
         { name: 'Set up Python', uses: 'actions/setup-python', with: { 'python-version': '3.13' } },
-        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? `pipx run ${CFN_LINT} ${templates.join(' ')}` },
+        // Every *.template.json beside the environment templates, so the bootstrap templates are linted too, as in the tests.
+        { name: 'Check the CloudFormation templates', run: scans.iac.command ?? cfnLintCommand([...new Set(templates.map((t) => `${t.replace(/[^/]*$/, '')}*.template.json`))]) },
       ],
       expectedMinutes: 2,
     }));
