@@ -21,7 +21,7 @@ const lines = (m: ImageModel) => renderDockerfile(m.dockerfile).split('\n');
 const PRESETS: Array<[string, () => DockerPreset, { uid: string; tool: string }]> = [
   ['node npm slim', () => DockerPreset.node(), { uid: '1000:1000', tool: 'node' }],
   ['node pnpm', () => DockerPreset.node({ packageManager: 'pnpm' }), { uid: '1000:1000', tool: 'node' }],
-  ['node yarn distroless', () => DockerPreset.node({ packageManager: 'yarn', runtime: 'distroless' }), { uid: '65532:65532', tool: '/nodejs/bin/node' }],
+  ['node yarn distroless', () => DockerPreset.node({ packageManager: 'yarn-classic', runtime: 'distroless' }), { uid: '65532:65532', tool: '/nodejs/bin/node' }],
   ['python', () => DockerPreset.python(), { uid: '10001:10001', tool: 'python' }],
   ['go', () => DockerPreset.go(), { uid: '65532:65532', tool: '/app' }],
 ];
@@ -103,11 +103,11 @@ describe('preset specifics', () => {
   test('node: package managers use their own lockfile, install command and cache', () => {
     const pnpm = lines(imageModel(DockerPreset.node({ packageManager: 'pnpm' })));
     expect(pnpm).toContain('COPY package.json pnpm-lock.yaml ./');
-    expect(pnpm).toContain('RUN --mount=type=cache,target=/root/.local/share/pnpm/store,sharing=locked corepack enable && pnpm install --frozen-lockfile --prod');
-    const yarn = lines(imageModel(DockerPreset.node({ packageManager: 'yarn' })));
+    expect(pnpm).toContain('RUN --mount=type=cache,target=/root/.local/share/pnpm/store,sharing=locked corepack enable && pnpm install --frozen-lockfile --prod && mkdir -p node_modules');
+    const yarn = lines(imageModel(DockerPreset.node({ packageManager: 'yarn-classic' })));
     expect(yarn).toContain('COPY package.json yarn.lock ./');
-    expect(yarn).toContain('RUN --mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked yarn install --frozen-lockfile --non-interactive --production');
-    expect(lines(imageModel(DockerPreset.node()))).toContain('RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --no-audit --no-fund');
+    expect(yarn).toContain('RUN --mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked yarn install --frozen-lockfile --non-interactive --production && mkdir -p node_modules');
+    expect(lines(imageModel(DockerPreset.node()))).toContain('RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --no-audit --no-fund && mkdir -p node_modules');
   });
 
   test('node distroless: no shell, so node is called by its path', () => {
@@ -146,6 +146,7 @@ RUN echo hi > /hi
 
 FROM alpine:3.20 AS runtime
 COPY --from=build /hi /hi
+ENV PORT=3000
 USER 10001:10001
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\
@@ -160,7 +161,8 @@ ENTRYPOINT ["cat","/hi"]
 });
 
 describe('exact output of each preset', () => {
-  const TAIL = (uid: string, health: string, entry: string) => `USER ${uid}
+  const TAIL = (uid: string, health: string, entry: string) => `ENV PORT=3000
+USER ${uid}
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\
   CMD ${health}
@@ -186,10 +188,10 @@ RUN npm run build --if-present
 FROM node:22-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --no-audit --no-fund && mkdir -p node_modules
 
 FROM node:22-bookworm-slim AS runtime
-ENV NODE_ENV=production PORT=3000
+ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
@@ -206,10 +208,9 @@ COPY requirements.txt ./requirements.txt
 RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked pip wheel --wheel-dir /wheels -r requirements.txt
 
 FROM python:3.12-slim-bookworm AS runtime
-ENV PORT=3000 PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels --mount=type=bind,source=requirements.txt,target=/tmp/requirements.txt \
-pip install --no-cache-dir --no-index --find-links=/wheels -r /tmp/requirements.txt
+RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels set -- /wheels/*.whl; if [ -e "$1" ]; then pip install --no-cache-dir --no-index --no-deps "$@"; fi
 COPY . .
 ${TAIL('10001:10001', '["python","-c","import sys,urllib.request;sys.exit(0 if urllib.request.urlopen(\'http://127.0.0.1:3000/health\',timeout=4).status==200 else 1)"]', '["python","-m","app"]')}`);
   });
@@ -219,7 +220,7 @@ ${TAIL('10001:10001', '["python","-c","import sys,urllib.request;sys.exit(0 if u
 
 FROM golang:1.24-bookworm AS build
 WORKDIR /src
-COPY go.mod go.sum ./
+COPY go.* ./
 RUN --mount=type=cache,target=/go/pkg/mod,sharing=locked go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod,sharing=locked --mount=type=cache,target=/root/.cache/go-build,sharing=locked \

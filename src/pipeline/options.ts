@@ -41,7 +41,7 @@ export interface ChecksOptions {
   readonly test?: TestCheck;
   /** @default false */
   readonly integration?: TestCheck;
-  /** @default true */
+  /** @default - true when the toolchain has a build preset (Node, Go), false otherwise (Python) */
   readonly build?: Check;
 }
 
@@ -124,7 +124,8 @@ export const pipelineSchema = z.strictObject({
     typecheck: checkObject.prefault({ enabled: false }),
     test: testObject.prefault({}),
     integration: testObject.prefault({ enabled: false }),
-    build: checkObject.prefault({}),
+    // Unset: on where the toolchain has something to build (see resolveChecks).
+    build: checkObject.extend({ enabled: z.boolean().optional() }).prefault({}),
   }).prefault({}),
   scans: z.strictObject({
     dependencyReview: off.extend({ failOnSeverity: z.enum(['low', 'moderate', 'high', 'critical']).default('high') }).prefault({}),
