@@ -33,7 +33,8 @@ function golangImage(ctx: PresetContext, path: string): ImageRef {
   const mod = goModVersion(ctx.facts.dir);
   if (!mod) return ref;
   const tagLine = /^(\d+\.\d+)/.exec(ref.tag)?.[1];
-  if (tagLine === mod.minor) return ref;
+  // A tag that names no Go line (a mirror's own scheme) cannot be checked.
+  if (tagLine === undefined || tagLine === mod.minor) return ref;
   if (ctx.baseImages.isDefault('golang')) return { image: ref.image, tag: ref.tag.replace(/^\d+\.\d+(\.\d+)?/, mod.minor) };
   ctx.report(problem('SS-GO-VERSION', path, 'baseImages.golang.tag', ref.tag, `a golang image on Go ${mod.minor}, the line of go.mod's '${mod.directive}' directive (${mod.version}), which CI uses too`,
     `Change go.mod, or use BaseImages.defaults().use('golang', { image: '${ref.image}', tag: '${mod.minor}-bookworm' }).`));
