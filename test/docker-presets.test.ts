@@ -237,7 +237,8 @@ ${TAIL('65532:65532', '["/app","-healthcheck","http://127.0.0.1:3000/health"]', 
 });
 
 /** An image in a project whose directory holds `files` (go.mod, pyproject.toml…); the model and the image's problems. */
-function imageIn(files: Record<string, string>, preset: () => DockerPreset, options: { baseImages?: BaseImages; project?: (outdir: string) => Project } = {}) {
+interface ImageInOptions { readonly baseImages?: BaseImages; readonly project?: (outdir: string) => Project }
+function imageIn(files: Record<string, string>, preset: () => DockerPreset, options: ImageInOptions = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-preset-'));
   try {
     for (const [f, body] of Object.entries(files)) fs.writeFileSync(path.join(outdir, f), body);
@@ -333,7 +334,7 @@ describe('presets follow the repository', () => {
   test('python: requires-python that the image\'s line does not satisfy stops synthesis, with the one place to change', () => {
     const { problems } = imageIn({ 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.13"\n' }, () => DockerPreset.python());
     expect(problems.map((p) => p.code)).toEqual(['SS-PYTHON-VERSION']);
-    expect(problems[0].expected).toContain(">=3.13");
+    expect(problems[0].expected).toContain('>=3.13');
     expect(imageIn({ 'pyproject.toml': '[project]\nrequires-python = ">=3.11,<3.14"\n' }, () => DockerPreset.python()).problems).toEqual([]);
   });
 

@@ -148,13 +148,13 @@ export function pythonSatisfies(line: string, spec: string): boolean | undefined
  * The package manager of a Node toolchain or image: the option, checked against what the repository says.
  * `yarn` becomes Classic or Berry as the repository says. Without facts (no project), `yarn` means Berry.
  */
-export function resolveNodePackageManager(asked: string | undefined, facts: ProjectFacts | undefined, path: string): NodePackageManagerName {
+export function resolveNodePackageManager(asked: string | undefined, facts: ProjectFacts | undefined, at: string): NodePackageManagerName {
   const fail = (property: string, got: unknown, expected: string, hint?: string): never => {
-    throw new ShipshapeError([problem('SS-NODE-PACKAGE-MANAGER', path, property, got, expected, hint)]);
+    throw new ShipshapeError([problem('SS-NODE-PACKAGE-MANAGER', at, property, got, expected, hint)]);
   };
   const projen = facts?.projen;
   if (projen && projen.packageManager === undefined) {
-    fail('packageManager', projen.packageManagerSource, "a projen project on npm, pnpm or yarn (NodePackageManager.NPM, PNPM, YARN_CLASSIC or YARN_BERRY)",
+    fail('packageManager', projen.packageManagerSource, 'a projen project on npm, pnpm or yarn (NodePackageManager.NPM, PNPM, YARN_CLASSIC or YARN_BERRY)',
       'Shipshape has no toolchain for this package manager yet; give every check a command, or switch the projen project\'s packageManager.');
   }
   const detected = projen?.packageManager ?? (facts ? detectNodePackageManager(facts.dir) : undefined);

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ProjenWorkflows } from './projen-workflows';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
@@ -21,7 +22,6 @@ import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
 import { scanJobs } from './scans';
-import { ProjenWorkflows } from './projen-workflows';
 import { Toolchain } from './toolchain';
 import { validateJobs } from './validate';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BaseImages, pythonLine } from '../docker/base-images';
 import { ShipshapeError, problem } from '../core/errors';
 import { NodePackageManagerName, ProjectFacts, resolveNodePackageManager } from '../core/project-facts';
 import { parseProps } from '../core/schema';
+import { BaseImages, pythonLine } from '../docker/base-images';
 import type { StepModel } from '../github/workflow';
 
 /** The checks a toolchain has presets for. */
@@ -116,7 +116,8 @@ const PROJEN_TASKS: Readonly<Record<CheckKind, readonly string[]>> = {
 };
 
 /** What each Node package manager runs in CI. */
-const NODE_CI: Readonly<Record<NodePackageManagerName, { readonly install: string; readonly run: string; readonly test: string; readonly audit: string; readonly cache: string }>> = {
+interface NodeCi { readonly install: string; readonly run: string; readonly test: string; readonly audit: string; readonly cache: string }
+const NODE_CI: Readonly<Record<NodePackageManagerName, NodeCi>> = {
   'npm': { install: 'npm ci', run: 'npm run', test: 'npm test', audit: 'npm audit --audit-level=high', cache: 'npm' },
   'pnpm': { install: 'pnpm install --frozen-lockfile', run: 'pnpm', test: 'pnpm test', audit: 'pnpm audit --audit-level high', cache: 'pnpm' },
   // Yarn 1 has no --immutable and no `yarn npm`; its audit exit code is a mask of the severities found

@@ -70,9 +70,11 @@ export function commandBindProblems(command: readonly string[], port: number, pa
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? command[i + 1];
     if (value === undefined) return;
-    if (flag === '--port' || flag === '-p') check(undefined, value, flag);
-    else if (flag === '--host' || flag === '-h') check(value, undefined, flag);
-    else if (flag === '--bind' || flag === '-b') {
+    if (flag === '--port' || flag === '-p') {
+      check(undefined, value, flag);
+    } else if (flag === '--host' || flag === '-h') {
+      check(value, undefined, flag);
+    } else if (flag === '--bind' || flag === '-b') {
       const m = /^(.*):([^:]+)$/.exec(value);
       check(m ? m[1] : value, m?.[2], flag);
     }
