@@ -162,7 +162,7 @@ export type ParsedPipelineProps = z.output<typeof pipelineSchema>;
 
 /** `true` → `{}`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
 export function normalizeSwitch(value: unknown): unknown {
-  if (value === true || value === undefined) return value === true ? {} : undefined;
+  if (value === true || value === undefined) return value === true ? { enabled: true } : undefined;
   if (value === false) return { enabled: false };
   if (typeof value === 'string') return { command: value };
   return value;
