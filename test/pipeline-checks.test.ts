@@ -239,3 +239,17 @@ describe('toolchains as repositories have them', () => {
     expect(minutes(whole)).toBeGreaterThan(minutes(split));
   });
 });
+
+describe('Python: one version, uv', () => {
+  test('GIVEN pyproject.toml requires-python >=3.13 and the 3.12 image WHEN a Python pipeline is added THEN synthesis stops with the one place to change', () => {
+    expect(() => synthWith((outdir) => bareProject(outdir), { toolchain: Toolchain.python() }, { 'pyproject.toml': '[project]\nrequires-python = ">=3.13"\n' }))
+      .toThrow(/\[Toolchain.python\] version: must be a Python line that pyproject.toml's requires-python '>=3.13' allows \(got '3.12'\)/);
+  });
+
+  test('GIVEN uv WHEN synthesized THEN CI installs the given uv release and syncs the lock; without a release synthesis stops', () => {
+    const wf = workflow({ toolchain: Toolchain.python({ installer: 'uv', uvVersion: '0.5.11' }) });
+    expect(run(wf.jobs.lint, 'Install dependencies')).toBe('python -m pip install uv==0.5.11 && uv sync --locked');
+    expect(run(wf.jobs.lint, 'Lint')).toBe('uv run ruff check .');
+    expect(() => Toolchain.python({ installer: 'uv' })).toThrow(/uvVersion: must be the uv release CI installs/);
+  });
+});
