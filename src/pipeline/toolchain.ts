@@ -115,6 +115,16 @@ const PROJEN_TASKS: Readonly<Record<CheckKind, readonly string[]>> = {
   build: ['compile', 'build'],
 };
 
+/**
+ * projen's tasks fix instead of failing (`eslint --fix`, `jest --updateSnapshot`); projen's own build workflow
+ * catches that by failing on the changed files. The checks do the same.
+ */
+const UNCHANGED = [
+  '# projen\'s task fixes files (eslint --fix, jest --updateSnapshot): a change means the commit was not clean',
+  'git diff --exit-code',
+  'test -z "$(git status --porcelain)" || { git status --short; exit 1; }',
+].join('\n');
+
 /** What each Node package manager runs in CI. */
 interface NodeCi { readonly install: string; readonly run: string; readonly test: string; readonly audit: string; readonly cache: string }
 const NODE_CI: Readonly<Record<NodePackageManagerName, NodeCi>> = {
@@ -172,7 +182,7 @@ export class Toolchain {
       if (tasks) {
         for (const kind of Object.keys(PROJEN_TASKS) as CheckKind[]) {
           const task = PROJEN_TASKS[kind].find((t) => tasks.includes(t));
-          if (task) commands[kind] = `npx projen ${task}`;
+          if (task) commands[kind] = kind === 'build' ? `npx projen ${task}` : `npx projen ${task}\n${UNCHANGED}`;
         }
       }
       return {
