@@ -164,4 +164,29 @@ describe('the presets\' own Dockerfiles build under buildah (offline, with stand
     expect(result.user).toBe('1000:1000');
     expect(result.file).toBe("export const greeting = 'hello';");
   });
+
+  (reason ? test.skip : test)(`Python with runtime packages and hash-pinned requirements: the runtime installs libpq5, then the built wheels${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    const out = synthSnapshot((outdir) => {
+      const project = new Project({ name: 'hello-py', outdir });
+      Shipshape.configure(project, { cloudFormationValidation: false });
+      const web = new Service(project, 'web', { port: PORT, healthPath: '/healthz' });
+      new DockerImage(project, 'image', {
+        service: web,
+        preset: DockerPreset.python({ buildPackages: ['libpq-dev'], runtimePackages: ['libpq5'] }),
+        baseImages: BaseImages.defaults().use('python', BUSYBOX),
+      });
+      return project;
+    });
+    const files = {
+      'Dockerfile': out.Dockerfile,
+      '.dockerignore': out['.dockerignore'],
+      'requirements.txt': 'psycopg==3.2.3 --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000\nfastapi==0.115.0\n',
+      'app/__main__.py': 'print("hi")\n',
+      'tests/test_app.py': '',
+    };
+    const result = buildWithStubs(files, '/installed.txt', false);
+    expect(result.user).toBe('10001:10001');
+    // apt before pip, as root; every wheel the wheels stage built, by file (no second resolution against the hashes)
+    expect(result.file.trim()).toBe('apt:libpq5 whl:fastapi-1.0-py3-none-any.whl whl:psycopg-1.0-py3-none-any.whl');
+  });
 });

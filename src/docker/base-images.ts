@@ -88,16 +88,13 @@ export class BaseImages {
 
 /**
  * The one Python line of a project: the `python` base image's (its tag starts with the line, `3.12-slim-bookworm`),
- * which must satisfy pyproject.toml's `requires-python` when there is one.
+ * which must satisfy pyproject.toml's `requires-python` when there is one. Undefined when the tag names no line
+ * (a mirror's own scheme): nothing to check then.
  */
-export function pythonLine(bases: BaseImages, dir: string | undefined, path = 'Toolchain.python'): string {
-  const tag = bases.get('python').tag;
-  const line = /^(\d+\.\d+)/.exec(tag)?.[1];
-  if (!line) {
-    throw new ShipshapeError([problem('SS-PYTHON-VERSION', path, 'baseImages.python.tag', tag, "a tag that starts with the Python line, such as '3.12-slim-bookworm'")]);
-  }
+export function pythonLine(bases: BaseImages, dir: string | undefined, path = 'Toolchain.python'): string | undefined {
+  const line = /^(\d+\.\d+)/.exec(bases.get('python').tag)?.[1];
   const spec = dir ? requiresPython(dir) : undefined;
-  if (spec !== undefined && pythonSatisfies(line, spec) === false) {
+  if (line !== undefined && spec !== undefined && pythonSatisfies(line, spec) === false) {
     throw new ShipshapeError([problem('SS-PYTHON-VERSION', path, 'version', line, `a Python line that pyproject.toml's requires-python '${spec}' allows`,
       "Give the line once: BaseImages.defaults().use('python', { image: 'python', tag: '<line>-slim-bookworm' }) for the image and Toolchain.python({ version: '<line>' }) for CI.")]);
   }

@@ -207,7 +207,8 @@ export class Toolchain {
       throw new ShipshapeError([problem('SS-TOOLCHAIN', 'Toolchain.python', 'uvVersion', undefined, "the uv release CI installs, for example '0.5.11' (see `uv --version`)")]);
     }
     const resolve = (facts?: ProjectFacts): ToolchainModel => {
-      const python = o.version ?? pythonLine(BaseImages.defaults(), facts?.dir);
+      // The default table's python tag always names its line ('3.12-slim-bookworm').
+      const python = o.version ?? pythonLine(BaseImages.defaults(), facts?.dir)!;
       const uv = o.installer === 'uv';
       const files = o.devRequirements === o.requirements ? [o.requirements] : [o.requirements, o.devRequirements];
       const setup: StepModel[] = [
