@@ -351,4 +351,16 @@ describe('presets follow the repository', () => {
     expect(problems.map((p) => p.code)).toEqual(['SS-DOCKER-RUN-AFTER-USER']);
     expect(problems[0].hint).toContain('runtimePackages');
   });
+
+  test('a Service env PORT other than its port is refused: the port has one owner', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-preset-'));
+    try {
+      const project = new Project({ name: 'demo', outdir });
+      const service = new Service(project, 'api', { port: 3000, env: { PORT: { value: '8000' } } });
+      const image = new DockerImage(project, 'image', { service, preset: DockerPreset.python() });
+      expect(image._validate().map((p) => `${p.code} ${p.property}`)).toEqual(['SS-SERVICE-PORT-ENV env.PORT']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });

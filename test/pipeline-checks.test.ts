@@ -241,7 +241,7 @@ describe('toolchains as repositories have them', () => {
   });
 });
 
-describe('Python: one version, uv', () => {
+describe('one version from one place (Python, Go); uv', () => {
   test('GIVEN pyproject.toml requires-python >=3.13 and the 3.12 image WHEN a Python pipeline is added THEN synthesis stops with the one place to change', () => {
     expect(() => synthWith((outdir) => bareProject(outdir), { toolchain: Toolchain.python() }, { 'pyproject.toml': '[project]\nrequires-python = ">=3.13"\n' }))
       .toThrow(/\[Toolchain.python\] version: must be a Python line that pyproject.toml's requires-python '>=3.13' allows \(got '3.12'\)/);
@@ -252,5 +252,12 @@ describe('Python: one version, uv', () => {
     expect(run(wf.jobs.lint, 'Install dependencies')).toBe('python -m pip install uv==0.5.11 && uv sync --locked');
     expect(run(wf.jobs.lint, 'Lint')).toBe('uv run ruff check .');
     expect(() => Toolchain.python({ installer: 'uv' })).toThrow(/uvVersion: must be the uv release CI installs/);
+  });
+
+  test('GIVEN go.mod on Go 1.24 WHEN Toolchain.go names 1.23 THEN synthesis stops: go.mod is the one place', () => {
+    expect(() => synthWith((outdir) => bareProject(outdir), { toolchain: Toolchain.go({ version: '1.23' }) }, { 'go.mod': 'module x\n\ngo 1.24\n' }))
+      .toThrow(/\[Toolchain.go\] version: must be Go 1.24, the line of go.mod's 'go' directive/);
+    const wf = parse(synthWith((outdir) => bareProject(outdir), { toolchain: Toolchain.go({ version: '1.24.3' }) }, { 'go.mod': 'module x\n\ngo 1.24\n' })['.github/workflows/ci.yml']);
+    expect(wf.jobs.lint.steps.find((s: any) => s.uses?.startsWith('actions/setup-go@')).with['go-version']).toBe('1.24.3');
   });
 });

@@ -127,6 +127,11 @@ export class DockerImage extends ShipshapeConstruct {
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
     const port = this.service.port;
+    const declared = this.service.env.PORT;
+    if (declared !== undefined && declared.value !== String(port)) {
+      problems.push(problem('SS-SERVICE-PORT-ENV', this.service.constructPath, 'env.PORT', declared.value ?? `secret ${declared.secret}`, `unset, or '${port}' (the service's port)`,
+        'The image, the task definition and compose set PORT from the Service\'s port; change the port there instead.'));
+    }
     const exposed = instructionsOf(final, 'expose');
     for (const e of exposed) {
       if (e.port !== port) {

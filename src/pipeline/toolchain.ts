@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ShipshapeError, problem } from '../core/errors';
-import { NodePackageManagerName, ProjectFacts, resolveNodePackageManager } from '../core/project-facts';
+import { NodePackageManagerName, ProjectFacts, goModVersion, resolveNodePackageManager } from '../core/project-facts';
 import { parseProps } from '../core/schema';
 import { BaseImages, pythonLine } from '../docker/base-images';
 import type { StepModel } from '../github/workflow';
@@ -245,7 +245,12 @@ export class Toolchain {
   /** Go modules (cached by actions/setup-go): vet, gofmt, build and test by default. */
   public static go(options: GoToolchainOptions = {}): Toolchain {
     const o = parseProps(goSchema, options, 'Toolchain.go', 'SS-TOOLCHAIN');
-    const resolve = (): ToolchainModel => {
+    const resolve = (facts?: ProjectFacts): ToolchainModel => {
+      const mod = facts ? goModVersion(facts.dir) : undefined;
+      if (o.version && mod && o.version.split('.').slice(0, 2).join('.') !== mod.minor) {
+        throw new ShipshapeError([problem('SS-GO-VERSION', 'Toolchain.go', 'version', o.version, `Go ${mod.minor}, the line of go.mod's '${mod.directive}' directive (${mod.version}), which the golang image follows`,
+          'Leave version unset: go.mod is the one place for the Go version.')]);
+      }
       const goVersion: Record<string, string> = o.version ? { 'go-version': o.version } : { 'go-version-file': 'go.mod' };
       return {
         name: 'go',
