@@ -160,7 +160,7 @@ export const pipelineSchema = z.strictObject({
 
 export type ParsedPipelineProps = z.output<typeof pipelineSchema>;
 
-/** `true` → `{}`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
+/** `true` → `{ enabled: true }`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
 export function normalizeSwitch(value: unknown): unknown {
   if (value === true || value === undefined) return value === true ? { enabled: true } : undefined;
   if (value === false) return { enabled: false };
