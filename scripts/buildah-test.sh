@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build a generated multi-stage Dockerfile with buildah, offline, then check the image.
 #
-#   scripts/buildah-test.sh <context-dir> <path-in-image>
+#   scripts/buildah-test.sh <context-dir> <path-in-image> [--build-only]
 #
 # <context-dir> holds the Dockerfile. Its stages must be FROM localhost/shipshape-busybox:1,
 # a base image this script makes from Debian's busybox-static (nothing is pulled).
+# With STUBS=<dir>, every file of <dir> goes into the base image's /bin too: shell stand-ins for
+# the tools a preset calls (npm, npx, pnpm, yarn, corepack, go), so a preset's own Dockerfile builds offline.
+# --build-only: build, inspect and read the file, but do not start the entrypoint (health=skipped).
 # The build gets a secret (id=token) and REVISION=buildah-test as a build arg.
 # Needs root (buildah with chroot isolation and the vfs driver), buildah and busybox-static.
 #
@@ -18,6 +21,8 @@ set -euo pipefail
 
 ctx=${1:?usage: buildah-test.sh <context-dir> <path-in-image>}
 file=${2:?usage: buildah-test.sh <context-dir> <path-in-image>}
+mode=${3:-}
+stubs=${STUBS:-}
 base=localhost/shipshape-busybox:1
 image=localhost/shipshape-buildah-test:1
 
@@ -38,8 +43,10 @@ if ldd "$bb" >/dev/null 2>&1; then echo "buildah-test.sh: $bb is dynamically lin
 c=$(buildah "${S[@]}" from scratch)
 m=$(buildah "${S[@]}" mount "$c")
 mkdir -p "$m/bin" "$m/tmp" "$m/etc"
+chmod 1777 "$m/tmp"
 cp "$bb" "$m/bin/busybox"
 for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$m/bin/$a"; done
+if [ -n "$stubs" ]; then for s in "$stubs"/*; do install -m 0755 "$s" "$m/bin/$(basename "$s")"; done; fi
 buildah "${S[@]}" config --env PATH=/bin --cmd /bin/sh "$c" >/dev/null
 buildah "${S[@]}" unmount "$c" >/dev/null
 buildah "${S[@]}" commit -q "$c" "$base" >/dev/null
@@ -64,6 +71,7 @@ c=$(buildah "${S[@]}" from --pull=never -q "$image")
 run() { buildah "${S[@]}" run --isolation chroot "$c" -- "$@"; }
 echo "uid=$(run id -u)"
 echo "file=$(run cat "$file")"
+if [ "$mode" = --build-only ]; then echo "health=skipped"; exit 0; fi
 if [ "${health[0]:-}" != CMD ]; then echo "health=missing"; exit 0; fi
 check=("${health[@]:1}")
 # Started directly (not through the run function) so that $! is buildah itself and kill stops the entrypoint.

@@ -19,7 +19,7 @@ describe('environment stack: service, load balancer, scaling', () => {
       ContainerDefinitions: [Match.objectLike({
         Name: 'api',
         PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
-        Environment: Match.arrayWith([{ Name: 'LOG_LEVEL', Value: 'info' }]),
+        Environment: Match.arrayWith([{ Name: 'LOG_LEVEL', Value: 'info' }, { Name: 'PORT', Value: '8080' }]),
         Secrets: [{ Name: 'API_KEY', ValueFrom: Match.anyValue() }],
         HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', Match.stringLikeRegexp('http://127.0.0.1:8080/healthz')] }),
         LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),

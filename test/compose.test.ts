@@ -47,9 +47,9 @@ describe('docker-compose.yml mirrors production', () => {
     expect(app.healthcheck).toMatchObject({ interval: '30s', timeout: '5s', start_period: '10s', retries: 3 });
   });
 
-  test('THEN the env names are exactly the service\'s, secrets get a local value and plain values stay', () => {
-    expect(Object.keys(app.environment).sort()).toEqual(Object.keys(DB_ENV).sort());
-    expect(app.environment).toEqual({ DATABASE_HOST: 'postgres', DATABASE_NAME: 'app', DATABASE_PASSWORD: 'local-dev-only-password', LOG_LEVEL: 'info' });
+  test('THEN the env names are exactly the service\'s and PORT, secrets get a local value and plain values stay', () => {
+    expect(Object.keys(app.environment).sort()).toEqual([...Object.keys(DB_ENV), 'PORT'].sort());
+    expect(app.environment).toEqual({ DATABASE_HOST: 'postgres', DATABASE_NAME: 'app', DATABASE_PASSWORD: 'local-dev-only-password', LOG_LEVEL: 'info', PORT: '3000' });
     expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toBe(app.environment.DATABASE_PASSWORD);
   });
 

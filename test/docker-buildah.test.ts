@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Project } from 'projen';
-import { DockerImage, DockerPreset, HealthCommand, Mount, Service, Shipshape } from '../src';
+import { Project, javascript, typescript } from 'projen';
+import { BaseImages, DockerImage, DockerPreset, HealthCommand, Mount, Service, Shipshape } from '../src';
 import { synthSnapshot } from '../src/testing/synth';
 import { lintDockerfile } from '../src/validators/dockerfile';
 
@@ -86,5 +86,107 @@ describe('buildah builds and runs a generated Dockerfile', () => {
     } finally {
       fs.rmSync(ctx, { recursive: true, force: true });
     }
+  });
+});
+
+/** Build (and with `full`, run) a context with the stand-in tools of test/buildah-stubs in the base image. */
+function buildWithStubs(files: Record<string, string>, fileInImage: string, full: boolean): Record<string, string> {
+  const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-buildah-'));
+  try {
+    for (const [f, body] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(ctx, f)), { recursive: true });
+      fs.writeFileSync(path.join(ctx, f), body);
+    }
+    const r = spawnSync('bash', [SCRIPT, ctx, fileInImage, ...(full ? [] : ['--build-only'])], {
+      encoding: 'utf8', timeout: 110_000, env: { ...process.env, STUBS: path.join(__dirname, 'buildah-stubs') },
+    });
+    if (r.status !== 0) throw new Error(`buildah-test.sh failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  } finally {
+    fs.rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+const BUSYBOX = { image: 'localhost/shipshape-busybox', tag: '1' };
+
+describe('the presets\' own Dockerfiles build under buildah (offline, with stand-in tools)', () => {
+  // GIVEN a Go module without dependencies: go.mod and no go.sum
+  const goFiles = { 'go.mod': 'module example.com/hello\n\ngo 1.24\n', 'main.go': 'package main\n\nfunc main() {}\n', 'main_test.go': 'package main\n' };
+  const goOut = synthSnapshot((outdir) => {
+    for (const [f, body] of Object.entries(goFiles)) fs.writeFileSync(path.join(outdir, f), body);
+    const project = new Project({ name: 'hello-go', outdir });
+    Shipshape.configure(project, { cloudFormationValidation: false });
+    const web = new Service(project, 'web', { port: PORT, healthPath: '/healthz' });
+    new DockerImage(project, 'image', { service: web, preset: DockerPreset.go(), baseImages: BaseImages.defaults().use('golang', BUSYBOX).use('distroless-static', BUSYBOX) });
+    return project;
+  });
+
+  (reason ? test.skip : test)(`Go without go.sum: builds, runs as nonroot, serves on the PORT the image sets${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    const out = buildWithStubs({ ...goFiles, 'Dockerfile': goOut.Dockerfile, '.dockerignore': goOut['.dockerignore'] }, '/app', true);
+    expect(out.user).toBe('65532:65532');
+    expect(out.file).toBe('#!/bin/sh'); // the stand-in binary the build stage made
+    // The stand-in binary listens on $PORT only: a passing healthcheck means the image told it the Service's port.
+    expect(out.health).toBe('0');
+    expect(out.health_stopped).not.toBe('0');
+  });
+
+  const projenOut = (pm: javascript.NodePackageManager) => synthSnapshot((outdir) => {
+    const project = new typescript.TypeScriptProject({ name: 'svc', defaultReleaseBranch: 'main', outdir, packageManager: pm });
+    Shipshape.configure(project, { cloudFormationValidation: false });
+    const web = new Service(project, 'web', { port: PORT, healthPath: '/healthz' });
+    new DockerImage(project, 'image', { service: web, preset: DockerPreset.node(), baseImages: BaseImages.defaults().use('node', BUSYBOX) });
+    return project;
+  });
+
+  test.each([
+    ['Yarn Classic', javascript.NodePackageManager.YARN_CLASSIC, 'yarn.lock'],
+    ['pnpm', javascript.NodePackageManager.PNPM, 'pnpm-lock.yaml'],
+  ])('a fresh projen TypeScriptProject on %s: every COPY succeeds, projen compiles into lib/, no production dependencies', (_name, pm, lockfile) => {
+    const out = projenOut(pm);
+    expect(out.Dockerfile).toContain('RUN npx projen compile');
+    expect(out.Dockerfile).toContain('COPY --from=build /app/lib ./lib');
+    if (reason) return;
+    const files: Record<string, string> = {
+      'Dockerfile': out.Dockerfile,
+      '.dockerignore': out['.dockerignore'],
+      // projen writes package.json but does not list it among its generated files; a fresh one has no dependencies
+      'package.json': '{ "name": "svc", "devDependencies": { "projen": "*", "typescript": "*" } }\n',
+      '.projen/tasks.json': out['.projen/tasks.json'],
+      'tsconfig.json': out['tsconfig.json'],
+      [lockfile]: '# lockfile\n',
+      'src/server.ts': "export const greeting: string = 'hello';\n",
+      // what a developer's checkout also holds, and the image must not
+      'test/server.test.ts': 'test.todo("x");\n',
+      'node_modules/host-only/index.js': '',
+      '.projenrc.ts': '',
+    };
+    const result = buildWithStubs(files, '/app/lib/server.js', false);
+    expect(result.user).toBe('1000:1000');
+    expect(result.file).toBe("export const greeting = 'hello';");
+  });
+
+  (reason ? test.skip : test)(`Python with runtime packages and hash-pinned requirements: the runtime installs libpq5, then the built wheels${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    const out = synthSnapshot((outdir) => {
+      const project = new Project({ name: 'hello-py', outdir });
+      Shipshape.configure(project, { cloudFormationValidation: false });
+      const web = new Service(project, 'web', { port: PORT, healthPath: '/healthz' });
+      new DockerImage(project, 'image', {
+        service: web,
+        preset: DockerPreset.python({ buildPackages: ['libpq-dev'], runtimePackages: ['libpq5'] }),
+        baseImages: BaseImages.defaults().use('python', BUSYBOX),
+      });
+      return project;
+    });
+    const files = {
+      'Dockerfile': out.Dockerfile,
+      '.dockerignore': out['.dockerignore'],
+      'requirements.txt': 'psycopg==3.2.3 --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000\nfastapi==0.115.0\n',
+      'app/__main__.py': 'print("hi")\n',
+      'tests/test_app.py': '',
+    };
+    const result = buildWithStubs(files, '/installed.txt', false);
+    expect(result.user).toBe('10001:10001');
+    // apt before pip, as root; every wheel the wheels stage built, by file (no second resolution against the hashes)
+    expect(result.file.trim()).toBe('apt:libpq5 whl:fastapi-1.0-py3-none-any.whl whl:psycopg-1.0-py3-none-any.whl');
   });
 });

@@ -104,7 +104,7 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
       approval: { waitMinutes: 10 },
     });
     new Pipeline(project, 'ci', { toolchain: Toolchain.node({ packageManager: 'pnpm' }), checks: { typecheck: true } });
-    new Pipeline(project, 'yarn', { toolchain: Toolchain.node({ packageManager: 'yarn' }), deploy: false, drift: false, guardrails: { ruleset: false, dependabot: false } });
+    new Pipeline(project, 'yarn', { toolchain: Toolchain.node({ packageManager: 'yarn-berry' }), deploy: false, drift: false, guardrails: { ruleset: false, dependabot: false } });
     return project;
   }],
 ];

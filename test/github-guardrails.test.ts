@@ -15,7 +15,7 @@ function synth(props: PipelineProps = {}): Record<string, string> {
 }
 
 describe('GIVEN a pipeline with sharded tests', () => {
-  const files = synth({ checks: { test: { shards: 2 } }, guardrails: { requiredApprovals: 2 } });
+  const files = synth({ checks: { test: { shards: 2, command: 'npx jest --shard="$SHARD_INDEX/$SHARD_TOTAL"' } }, guardrails: { requiredApprovals: 2 } });
   const ruleset = JSON.parse(files['.github/rulesets/main.json']);
   const wf = parse(files['.github/workflows/ci.yml']);
 

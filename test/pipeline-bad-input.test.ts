@@ -78,7 +78,7 @@ test('untrusted context inside run:, and a checkout that keeps its credentials',
 test('a check the toolchain has no preset for', () => {
   const err = expectRejected((outdir) => {
     const p = bareProject(outdir);
-    new Pipeline(p, 'ci', { toolchain: Toolchain.python() });
+    new Pipeline(p, 'ci', { toolchain: Toolchain.python(), checks: { build: true } });
     return p;
   });
   expect(err.message).toContain("[app/ci] checks.build: must be a command: the python toolchain has no preset for 'build' (got true) [SS-PIPELINE-CHECKS]");

@@ -78,7 +78,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http' }],
     // The Service declares its variables once (compose reads the same names); environments and wiring
     // (a Database) override them per environment.
-    environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables },
+    environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables, PORT: String(service.port) },
     secrets: { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets },
     healthCheck: containerHealthCheck(service, props.healthcheck),
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: service.name }),

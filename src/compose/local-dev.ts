@@ -110,6 +110,8 @@ export class LocalDev extends ShipshapeConstruct {
       const local = this.props.env[name] ?? v.value;
       if (local !== undefined) environment[name] = local;
     }
+    // The container is told its port, as the image and the task definition tell it.
+    environment.PORT = String(service.port);
     const deps = this.props.dependencies.map((d) => d._toModel());
     const context = image.contextPath;
     const app: ComposeServiceModel = {

@@ -1,5 +1,6 @@
 import type { ImageRef } from './model';
 import { ShipshapeError, problem } from '../core/errors';
+import { pythonSatisfies, requiresPython } from '../core/project-facts';
 
 /** The base images the presets use, by role. */
 export type BaseImageName = 'node' | 'node-distroless' | 'python' | 'golang' | 'distroless-static';
@@ -73,8 +74,29 @@ export class BaseImages {
     return new BaseImages({ ...this.table, [name]: BaseImages.check(ref, 'BaseImages', `${name}`) });
   }
 
+  /** Whether a role still has shipshape's default tag (no `use`, no `pin`): a preset may then follow the repository's version. */
+  public isDefault(name: BaseImageName): boolean {
+    const ref = this.get(name);
+    return ref === DEFAULTS[name];
+  }
+
   /** Every role and its image, for documentation and tests. */
   public entries(): Array<[BaseImageName, ImageRef]> {
     return (Object.keys(this.table) as BaseImageName[]).map((k) => [k, this.table[k]]);
   }
+}
+
+/**
+ * The one Python line of a project: the `python` base image's (its tag starts with the line, `3.12-slim-bookworm`),
+ * which must satisfy pyproject.toml's `requires-python` when there is one. Undefined when the tag names no line
+ * (a mirror's own scheme): nothing to check then.
+ */
+export function pythonLine(bases: BaseImages, dir: string | undefined, path = 'Toolchain.python'): string | undefined {
+  const line = /^(\d+\.\d+)/.exec(bases.get('python').tag)?.[1];
+  const spec = dir ? requiresPython(dir) : undefined;
+  if (line !== undefined && spec !== undefined && pythonSatisfies(line, spec) === false) {
+    throw new ShipshapeError([problem('SS-PYTHON-VERSION', path, 'version', line, `a Python line that pyproject.toml's requires-python '${spec}' allows`,
+      "Give the line once: BaseImages.defaults().use('python', { image: 'python', tag: '<line>-slim-bookworm' }) for the image and Toolchain.python({ version: '<line>' }) for CI.")]);
+  }
+  return line;
 }

@@ -1,3 +1,5 @@
+import type { Problem } from '../core/errors';
+import type { ProjectFacts } from '../core/project-facts';
 import type { ServiceModel } from '../model';
 import type { BaseImages } from './base-images';
 import type { Stage } from './dockerfile';
@@ -74,9 +76,13 @@ export interface PresetContext {
   readonly healthUrl: string;
   /** The base image table (tags, and the digests you pinned). */
   readonly baseImages: BaseImages;
+  /** What the repository says: a projen NodeProject's tasks and package manager, its directory (go.mod, pyproject.toml). */
+  readonly facts: ProjectFacts;
+  /** Record a problem found while writing stages; synthesis stops with every problem at once. */
+  report(problem: Problem): void;
   /**
-   * Append the secure runtime tail to the final stage: a numeric non-root USER, EXPOSE of the
-   * service port, HEALTHCHECK, OCI labels (source and revision from build args), STOPSIGNAL
+   * Append the secure runtime tail to the final stage: `ENV PORT` and EXPOSE of the service port,
+   * a numeric non-root USER, HEALTHCHECK, OCI labels (source and revision from build args), STOPSIGNAL
    * and an exec-form ENTRYPOINT. Call it last, after the COPY lines.
    */
   finishRuntime(stage: Stage, defaults: RuntimeDefaults): void;
@@ -90,15 +96,22 @@ export const OCI = {
 } as const;
 
 /** Build the context handed to a preset. `sourceUrl` undefined means: from the SOURCE_URL build arg. */
-export function presetContext(service: ServiceModel, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl?: string): PresetContext {
+export function presetContext(
+  service: ServiceModel, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl: string | undefined,
+  facts: ProjectFacts, report: (problem: Problem) => void,
+): PresetContext {
   const healthUrl = `http://127.0.0.1:${service.port}${service.healthPath}`;
   return {
     service,
     healthUrl,
     baseImages,
+    facts,
+    report,
     finishRuntime(stage, d) {
       const gid = d.gid ?? d.uid;
       stage
+        // The process is told its port, as the task definition and compose tell it.
+        .env({ PORT: String(service.port) })
         .user(`${d.uid}:${gid}`)
         .expose(service.port)
         .healthcheck({ command: d.healthcheck, ...timing });

@@ -2,6 +2,7 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
+import { projectFacts } from '../core/project-facts';
 import { parseProps } from '../core/schema';
 import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
@@ -9,7 +10,7 @@ import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { BaseImages } from './base-images';
 import { HealthcheckTiming, presetContext } from './defaults';
 import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
-import { instructionsOf } from './model';
+import { StageModel, instructionsOf } from './model';
 import { DockerPreset } from './preset';
 
 export { DockerPreset } from './preset';
@@ -59,6 +60,23 @@ const schema = z.strictObject({
 });
 
 /**
+ * A RUN after a non-root USER in the final stage runs as that user: package installs and writes to
+ * root-owned folders fail there, at build time, far from the line that added them. Refuse it here.
+ */
+function afterUserProblems(final: StageModel, path: string): Problem[] {
+  const problems: Problem[] = [];
+  let user: string | undefined;
+  for (const ins of final.instructions) {
+    if (ins.kind === 'user') user = ins.user;
+    if (ins.kind === 'run' && user !== undefined && !/^(0|root)(:|$)/.test(user)) {
+      problems.push(problem('SS-DOCKER-RUN-AFTER-USER', path, 'run', ins.command, `a RUN before 'USER ${user}' (it would run as that non-root user)`,
+        'Add it through the preset (for example runtimePackages of DockerPreset.python()), or on a stage before the final one, or with DockerPreset.custom() before ctx.finishRuntime().'));
+    }
+  }
+  return problems;
+}
+
+/**
  * A container image for a service: a multi-stage Dockerfile and its .dockerignore.
  * The preset writes the stages at construction; `image.dockerfile` stays open for
  * more stages or instructions until synthesis.
@@ -71,6 +89,7 @@ export class DockerImage extends ShipshapeConstruct {
   /** The Dockerfile being built: add stages or instructions here. */
   public readonly dockerfile: Dockerfile;
   private readonly dockerignore: string[];
+  private readonly presetProblems: Problem[] = [];
 
   constructor(scope: IConstruct, id: string, props: DockerImageProps) {
     super(scope, id);
@@ -83,9 +102,11 @@ export class DockerImage extends ShipshapeConstruct {
     healthcheckModel({ command: ['true'], ...p.healthcheck }, this.constructPath);
     this.dockerfile = new Dockerfile(this.constructPath);
     const service = this.service._contribute().model as ServiceModel;
-    this.preset._stages(this.dockerfile, presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl));
+    const facts = projectFacts(this.project);
+    const ctx = presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl, facts, (x) => this.presetProblems.push(x));
+    this.preset._stages(this.dockerfile, ctx);
     const base = this.dockerfilePath.split('/').pop()!;
-    this.dockerignore = [...this.preset._dockerignore, ...(base === 'Dockerfile' ? [] : [base])];
+    this.dockerignore = [...this.preset._dockerignore(facts), ...(base === 'Dockerfile' ? [] : [base])];
   }
 
   /** The stage the image is built from (the last one): the compose target. */
@@ -101,10 +122,16 @@ export class DockerImage extends ShipshapeConstruct {
 
   /** @internal */
   public _validate(): Problem[] {
-    const problems = this.dockerfile.problems();
+    const problems = [...this.presetProblems, ...this.dockerfile.problems()];
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
+    problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
     const port = this.service.port;
+    const declared = this.service.env.PORT;
+    if (declared !== undefined && declared.value !== String(port)) {
+      problems.push(problem('SS-SERVICE-PORT-ENV', this.service.constructPath, 'env.PORT', declared.value ?? `secret ${declared.secret}`, `unset, or '${port}' (the service's port)`,
+        'The image, the task definition and compose set PORT from the Service\'s port; change the port there instead.'));
+    }
     const exposed = instructionsOf(final, 'expose');
     for (const e of exposed) {
       if (e.port !== port) {

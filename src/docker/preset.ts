@@ -1,22 +1,36 @@
 import type { PresetContext } from './defaults';
 import type { Dockerfile } from './dockerfile';
 import { ShipshapeError, problem } from '../core/errors';
+import type { ProjectFacts } from '../core/project-facts';
 import { GoPresetOptions, goStages } from './presets/go';
-import { NodePresetOptions, nodeStages } from './presets/node';
+import { NodePresetOptions, nodeOutDir, nodeStages, projenBuild } from './presets/node';
 import { PythonPresetOptions, pythonStages } from './presets/python';
 
-/** What no image build context needs: VCS, editor and CI folders, local env files, test output, infra and docs. */
+/**
+ * What no image build context needs, whatever the language: VCS, editor and CI folders, local env files,
+ * dependencies installed on the host (every projen repository has a node_modules), the tests and their
+ * output, projen's own files, infra and docs.
+ */
 export const COMMON_DOCKERIGNORE: readonly string[] = [
-  '.git', '.github', '.projen', '.idea', '.vscode',
+  '.git', '.github', '.idea', '.vscode',
   '.env', '.env.*', '!.env.example',
-  'coverage', 'test-reports', '*.log',
+  'node_modules', '**/node_modules',
+  'test', 'tests', '**/__tests__', 'coverage', 'test-reports', '*.log',
+  '.projen', '.projenrc.*', '.gitattributes', '.gitignore', '.npmignore', '.mergify.yml',
   'infra', 'docs', 'cdk.out',
   'Dockerfile', '.dockerignore', 'docker-compose.yml',
 ];
 
-const NODE_IGNORE = ['node_modules', 'dist', '.npm', '.pnpm-store', '.yarn/cache'];
-const PYTHON_IGNORE = ['__pycache__', '*.pyc', '.venv', 'venv', '.pytest_cache', '.mypy_cache', '.ruff_cache', 'htmlcov', '.coverage', '*.egg-info'];
-const GO_IGNORE = ['bin', '*.test', 'coverage.out'];
+const NODE_IGNORE = ['.npm', '.pnpm-store', '.yarn/cache', 'tsconfig.dev.json', '.eslintrc.json'];
+const PYTHON_IGNORE = ['__pycache__', '*.pyc', '.venv', 'venv', '.pytest_cache', '.mypy_cache', '.ruff_cache', 'htmlcov', '.coverage', '*.egg-info', 'requirements-dev.txt'];
+const GO_IGNORE = ['bin', '*.test', 'coverage.out', '**/*_test.go'];
+
+/** A projen build runs `npx projen <task>`, which reads .projen/tasks.json: keep that one file in the context. */
+function nodeIgnore(facts: ProjectFacts, options: NodePresetOptions): string[] {
+  const common = projenBuild(facts, options) ? COMMON_DOCKERIGNORE.filter((p) => p !== '.projen').concat('.projen/deps.json', '.projen/files.json') : [...COMMON_DOCKERIGNORE];
+  // The build output folder is made inside the image; a stale one on the host must not be copied in.
+  return [...common, nodeOutDir(facts, options), ...NODE_IGNORE];
+}
 
 /** Options of {@link DockerPreset.custom}. */
 export interface CustomPresetOptions {
@@ -36,17 +50,17 @@ export interface CustomPresetOptions {
 export class DockerPreset {
   /** Node with npm, pnpm or yarn: deps → build → prod-deps → a slim or distroless non-root runtime. */
   public static node(options: NodePresetOptions = {}): DockerPreset {
-    return new DockerPreset('node', (df, ctx) => nodeStages(df, ctx, options), [...COMMON_DOCKERIGNORE, ...NODE_IGNORE]);
+    return new DockerPreset('node', (df, ctx) => nodeStages(df, ctx, options), (facts) => nodeIgnore(facts, options));
   }
 
   /** Python: build wheels, then install them in a slim runtime without a compiler. */
   public static python(options: PythonPresetOptions = {}): DockerPreset {
-    return new DockerPreset('python', (df, ctx) => pythonStages(df, ctx, options), [...COMMON_DOCKERIGNORE, ...PYTHON_IGNORE]);
+    return new DockerPreset('python', (df, ctx) => pythonStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...PYTHON_IGNORE]);
   }
 
   /** Go: a static binary on distroless static. */
   public static go(options: GoPresetOptions = {}): DockerPreset {
-    return new DockerPreset('go', (df, ctx) => goStages(df, ctx, options), [...COMMON_DOCKERIGNORE, ...GO_IGNORE]);
+    return new DockerPreset('go', (df, ctx) => goStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...GO_IGNORE]);
   }
 
   /** Your own stages, with the same defaults through `ctx.finishRuntime`. */
@@ -54,7 +68,7 @@ export class DockerPreset {
     if (typeof options?.stages !== 'function') {
       throw new ShipshapeError([problem('SS-DOCKER-PRESET', 'DockerPreset.custom', 'stages', options?.stages, 'a function (dockerfile, ctx) => void that adds the stages')]);
     }
-    return new DockerPreset('custom', options.stages, [...COMMON_DOCKERIGNORE, ...(options.dockerignore ?? [])]);
+    return new DockerPreset('custom', options.stages, () => [...COMMON_DOCKERIGNORE, ...(options.dockerignore ?? [])]);
   }
 
   private constructor(
@@ -62,7 +76,7 @@ export class DockerPreset {
     public readonly name: string,
     /** @internal */
     public readonly _stages: (dockerfile: Dockerfile, ctx: PresetContext) => void,
-    /** @internal */
-    public readonly _dockerignore: readonly string[],
+    /** @internal The .dockerignore patterns for a repository. */
+    public readonly _dockerignore: (facts: ProjectFacts) => readonly string[],
   ) {}
 }

@@ -1,6 +1,8 @@
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+import type { ParsedPipelineProps } from './options';
 import type { ServiceContainer } from './service-container';
-import type { CheckKind } from './toolchain';
+import type { CheckKind, ToolchainModel } from './toolchain';
+import { Problem, problem } from '../core/errors';
 import type { StepModel } from '../github/workflow';
 
 /** A check after defaults are applied. */
@@ -11,6 +13,11 @@ export interface ResolvedCheck {
   readonly timeoutMinutes?: number;
   /** Number of matrix shards (tests only). */
   readonly shards: number;
+  /**
+   * Whether the command splits the work over the shards (the toolchain's sharded preset, or a command that
+   * reads SHARD_INDEX or SHARD_TOTAL). When it does not, every shard runs everything and the budget says so.
+   */
+  readonly splits?: boolean;
   readonly services: Readonly<Record<string, ServiceContainer>>;
 }
 
@@ -40,7 +47,7 @@ export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[]): 
     const services = Object.keys(c.services).length > 0
       ? Object.fromEntries(Object.entries(c.services).map(([name, s]) => [name, s.toWorkflow()]))
       : undefined;
-    const perShard = ctx.toolchain.expectedMinutes[c.kind] / (sharded ? c.shards : 1);
+    const perShard = ctx.toolchain.expectedMinutes[c.kind] / (sharded && c.splits !== false ? c.shards : 1);
     return checkJob(ctx, c.kind, {
       name: sharded ? `${c.kind} (\${{ matrix.shard }}/${c.shards})` : c.kind,
       steps: [...setup, run],
@@ -50,6 +57,37 @@ export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[]): 
       expectedMinutes: c.expectedMinutes ?? Math.max(1, Math.ceil(perShard)),
     });
   });
+}
+
+const CHECK_ORDER: readonly CheckKind[] = ['lint', 'format', 'typecheck', 'test', 'integration', 'build'];
+
+/**
+ * The checks after defaults: each takes the toolchain's preset unless given a command. `build` is on by
+ * default only where the toolchain has something to build. Sharded tests take the toolchain's sharded
+ * preset; a preset that cannot split is refused rather than run whole in every shard.
+ */
+export function resolveChecks(toolchain: ToolchainModel, checks: ParsedPipelineProps['checks'], path: string, problems: Problem[]): ResolvedCheck[] {
+  const out: ResolvedCheck[] = [];
+  for (const kind of CHECK_ORDER) {
+    const c = checks[kind] as Partial<ParsedPipelineProps['checks']['test']>;
+    if (!(c.enabled ?? toolchain.commands[kind] !== undefined)) continue;
+    const shards = c.shards ?? 1;
+    const sharded = shards > 1 ? toolchain.shardedCommands[kind as 'test' | 'integration'] : undefined;
+    const command = c.command ?? sharded ?? toolchain.commands[kind];
+    if (!command) {
+      problems.push(problem('SS-PIPELINE-CHECKS', path, `checks.${kind}`, true, `a command: the ${toolchain.name} toolchain has no preset for '${kind}'`));
+      continue;
+    }
+    if (shards > 1 && c.command === undefined && sharded === undefined) {
+      problems.push(problem('SS-PIPELINE-SHARDS', path, `checks.${kind}.shards`, shards, `1, or a command that runs its share: the ${toolchain.name} toolchain's '${command}' cannot be split and would run whole in every shard`,
+        'Give a command that reads SHARD_INDEX (1-based) and SHARD_TOTAL, for example \'npx jest --shard="$SHARD_INDEX/$SHARD_TOTAL"\'.'));
+      continue;
+    }
+    const splits = shards > 1 ? (c.command === undefined || /\bSHARD_(INDEX|TOTAL)\b/.test(c.command)) : undefined;
+    const { expectedMinutes, timeoutMinutes } = c;
+    out.push({ kind, command, expectedMinutes, timeoutMinutes, shards, ...(splits !== undefined ? { splits } : {}), services: c.services ?? {} });
+  }
+  return out;
 }
 
 /**

@@ -41,7 +41,7 @@ export interface ChecksOptions {
   readonly test?: TestCheck;
   /** @default false */
   readonly integration?: TestCheck;
-  /** @default true */
+  /** @default - true when the toolchain has a build preset (Node, Go), false otherwise (Python) */
   readonly build?: Check;
 }
 
@@ -124,7 +124,8 @@ export const pipelineSchema = z.strictObject({
     typecheck: checkObject.prefault({ enabled: false }),
     test: testObject.prefault({}),
     integration: testObject.prefault({ enabled: false }),
-    build: checkObject.prefault({}),
+    // Unset: on where the toolchain has something to build (see resolveChecks).
+    build: checkObject.extend({ enabled: z.boolean().optional() }).prefault({}),
   }).prefault({}),
   scans: z.strictObject({
     dependencyReview: off.extend({ failOnSeverity: z.enum(['low', 'moderate', 'high', 'critical']).default('high') }).prefault({}),
@@ -159,9 +160,9 @@ export const pipelineSchema = z.strictObject({
 
 export type ParsedPipelineProps = z.output<typeof pipelineSchema>;
 
-/** `true` → `{}`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
+/** `true` → `{ enabled: true }`, `false` → `{ enabled: false }`, a string → `{ command }`; objects stay. */
 export function normalizeSwitch(value: unknown): unknown {
-  if (value === true || value === undefined) return value === true ? {} : undefined;
+  if (value === true || value === undefined) return value === true ? { enabled: true } : undefined;
   if (value === false) return { enabled: false };
   if (typeof value === 'string') return { command: value };
   return value;

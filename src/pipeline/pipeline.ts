@@ -1,9 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ProjenWorkflows } from './projen-workflows';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { registryLocation } from '../core/naming';
+import { projectFacts } from '../core/project-facts';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
@@ -15,12 +17,12 @@ import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { CriticalPath, criticalPath, formatPath } from './budget';
 import { deployJobs, publishJob } from './cd';
-import { ResolvedCheck, changesJob, checkJobs, imageJob, synthCheckJob } from './checks';
+import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
 import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
 import { scanJobs } from './scans';
-import { CheckKind, Toolchain } from './toolchain';
+import { Toolchain } from './toolchain';
 import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
@@ -130,8 +132,6 @@ const jobSchema = z.strictObject({
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 
-const CHECK_ORDER: readonly CheckKind[] = ['lint', 'format', 'typecheck', 'test', 'integration', 'build'];
-
 /** Everything one build of the pipeline produces. */
 interface Built {
   readonly specs: JobSpec[];
@@ -177,7 +177,9 @@ export class Pipeline extends ShipshapeConstruct {
     this.workflowName = p.name || id;
     this.branch = p.branch;
     this.pins = ActionPins.defaults().with(p.actionPins);
-    this.toolchain = p.toolchain ?? Toolchain.node({ version: p.nodeVersion ?? '22' });
+    // Resolved against the repository: a projen project's tasks and package manager, go.mod, requires-python.
+    this.toolchain = (p.toolchain ?? Toolchain.node({ version: p.nodeVersion ?? '22' }))._forProject(projectFacts(this.project));
+    ProjenWorkflows.of(this.project);
   }
 
   /** The workflow file of the checks and deploys. */
@@ -361,7 +363,7 @@ export class Pipeline extends ShipshapeConstruct {
       expectedMinutes: p.expectedMinutes,
     };
     const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);
-    const specs: JobSpec[] = [...checkJobs(ctx, this.resolveChecks(problems))];
+    const specs: JobSpec[] = [...checkJobs(ctx, resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems))];
     const withImages = new Set(images.map((i) => i.service));
     const hasImageJob = images.length > 0;
     if (hasImageJob) {
@@ -391,22 +393,6 @@ export class Pipeline extends ShipshapeConstruct {
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
-  }
-
-  private resolveChecks(problems: Problem[]): ResolvedCheck[] {
-    const out: ResolvedCheck[] = [];
-    for (const kind of CHECK_ORDER) {
-      const c = this.props.checks[kind] as ParsedPipelineProps['checks']['test'];
-      if (!c.enabled) continue;
-      const command = c.command ?? this.toolchain.model.commands[kind];
-      if (!command) {
-        problems.push(problem('SS-PIPELINE-CHECKS', this.constructPath, `checks.${kind}`, true, `a command: the ${this.toolchain.model.name} toolchain has no preset for '${kind}'`));
-        continue;
-      }
-      const { expectedMinutes, timeoutMinutes } = c;
-      out.push({ kind, command, expectedMinutes, timeoutMinutes, shards: c.shards ?? 1, services: c.services ?? {} });
-    }
-    return out;
   }
 
   private applyEdits(specs: JobSpec[], problems: Problem[]): JobSpec[] {
