@@ -340,7 +340,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   's3 ls': {
     source: `${AWS_CLI} awscli/customizations/s3/subcommands.py (ListCommand: ListObjectsV2); ${SAR}: Amazon S3, ListBucket (resource type bucket)`,
     permissions(cmd, s) {
-      const u = s3Url(cmd.positionals[0] ?? '');
+      const u = cmd.positionals.map(s3Url).find((x) => x !== undefined);
       return u ? [one('s3:ListBucket', `arn:${s.partition}:s3:::${u.bucket}`, 's3 ls (ListObjectsV2)')] : 's3 ls without a bucket lists every bucket (s3:ListAllMyBuckets), which no generated role may do';
     },
   },

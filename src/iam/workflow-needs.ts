@@ -368,7 +368,8 @@ function program(c: SimpleCommand): { words: Word[] } | undefined {
     if (l !== undefined && KEYWORDS.has(l)) { i++; continue; }
     if (l === 'timeout') {
       i++;
-      while (litOf(c.words[i])?.startsWith('-')) i++;
+      // timeout [-s SIGNAL | --signal=SIGNAL | -k DURATION | --preserve-status …] DURATION command
+      for (let o = litOf(c.words[i]); o?.startsWith('-'); o = litOf(c.words[i])) i += /^(-s|--signal|-k|--kill-after)$/.test(o) ? 2 : 1;
       i++; // the duration
       continue;
     }
