@@ -17,7 +17,7 @@ import { evaluate } from '../iam/evaluate';
 import { rolesOf } from '../iam/roles';
 import { templateNeeds } from '../iam/template-needs';
 import type { PolicyStatementData, RequiredPermission, RoleData } from '../iam/types';
-import { workflowNeedsOf } from '../iam/workflow-needs';
+import { workflowNeedsOf, type JobNeeds } from '../iam/workflow-needs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -65,6 +65,8 @@ export interface IamChecks {
   readonly checks: ReadonlyArray<{ readonly roleArn: string; readonly file: string; readonly needs: readonly RequiredPermission[] }>;
   /** What cannot be checked at all: AWS calls the proof cannot map, resource types without handler data. */
   readonly problems: readonly CrossFinding[];
+  /** Each template deployed with an execution role, and where (for the tests' exclusion-list check). */
+  readonly deployments: ReadonlyArray<JobNeeds['deployments'][number]>;
 }
 
 /** Read every role, and what each must allow, from the generated workflows and templates. */
@@ -103,6 +105,7 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
   const checks: Array<{ roleArn: string; file: string; needs: RequiredPermission[] }> = [];
   const templateRoles: RoleData[] = [];
   const deployed = new Set<string>();
+  const deployments: Array<JobNeeds['deployments'][number]> = [];
   const need = (roleArn: string, account: string, needs: RequiredPermission[]) => {
     // No generated bootstrap in that account: the roles are the user's own (SS-BOOTSTRAP-MISSING says so).
     if (bootstrapAccounts.has(account)) checks.push({ roleArn, file: roles.get(roleArn)?.file ?? bootstrapFile(templates, account), needs });
@@ -123,6 +126,7 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
       const key = JSON.stringify([d.template, d.stack, d.executionRoleArn]);
       if (!template || deployed.has(key)) continue;
       deployed.add(key);
+      deployments.push(d);
       templateRoles.push(...rolesOf(d.template, template, d));
       if (!d.executionRoleArn) continue;
       try {
@@ -133,7 +137,7 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
       }
     }
   }
-  return { roles, templateRoles, checks, problems };
+  return { roles, templateRoles, checks, problems, deployments };
 }
 
 function analyseUncached(files: readonly ArtifactFile[]): Analysis {
