@@ -338,8 +338,11 @@ class TemplateReader {
     const v = value as Props;
     if (typeof v.Ref === 'string') {
       const pseudo: Record<string, string> = {
-        'AWS::Partition': this.ctx.partition, 'AWS::Region': this.ctx.region, 'AWS::AccountId': this.ctx.account,
-        'AWS::StackName': this.ctx.stackName, 'AWS::URLSuffix': this.ctx.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
+        'AWS::Partition': this.ctx.partition,
+        'AWS::Region': this.ctx.region,
+        'AWS::AccountId': this.ctx.account,
+        'AWS::StackName': this.ctx.stackName,
+        'AWS::URLSuffix': this.ctx.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
       };
       return pseudo[v.Ref];
     }
@@ -584,7 +587,9 @@ function resourcesFor(
 }
 
 /** The resource types of a template with no handler data and no user grant. */
-export function unknownResourceTypes(template: object, extraTypes: Readonly<Record<string, ExtraTypePermissions>> = {}): Array<{ logicalId: string; type: string }> {
+export function unknownResourceTypes(
+  template: object, extraTypes: Readonly<Record<string, ExtraTypePermissions>> = {},
+): Array<{ logicalId: string; type: string }> {
   const resources = (template as { Resources?: Record<string, Resource> }).Resources ?? {};
   return Object.entries(resources)
     .filter(([, r]) => handlerPermissions(r.Type) === undefined && !extraTypes[r.Type])
@@ -650,4 +655,9 @@ export function ssmParameterNames(template: object): string[] {
     .filter((p) => typeof p.Type === 'string' && p.Type.startsWith('AWS::SSM::Parameter::Value<') && typeof p.Default === 'string')
     .map((p) => p.Default as string)
     .sort();
+}
+
+/** The AWS partition of a region. */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }

@@ -23,7 +23,7 @@ export interface PolicyStatementData {
 
 /** A role of a generated bootstrap template, with its identity policies and permissions boundary resolved. */
 export interface RoleData {
-  readonly file: string;          // e.g. 'infra/bootstrap.template.json'
+  readonly file: string; // e.g. 'infra/bootstrap.template.json'
   readonly logicalId: string;
   readonly roleName: string;
   readonly account: string;
