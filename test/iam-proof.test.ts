@@ -173,7 +173,8 @@ describe('the proof can fail', () => {
     const bootstrap = Object.keys(files).find((f) => /bootstrap[^/]*\.template\.json$/.test(f) && files[f].includes('-dev-deploy'))!;
     const t = JSON.parse(files[bootstrap]);
     // Take both actions out of every policy of the template.
-    for (const r of Object.values<{ Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: string | string[] }> } } }>(t.Resources)) {
+    type Policy = { Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: string | string[] }> } } };
+    for (const r of Object.values<Policy>(t.Resources)) {
       for (const s of r.Properties?.PolicyDocument?.Statement ?? []) {
         const actions = (typeof s.Action === 'string' ? [s.Action] : s.Action).filter((a) => a !== 'ssm:GetParameters' && a !== 'iam:AttachRolePolicy');
         s.Action = actions.length > 0 ? actions : ['sts:GetCallerIdentity'];

@@ -45,17 +45,35 @@ function glob(pattern: string, ignoreCase: boolean): RegExp {
   const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let re = globCache.get(key);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
-    re = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
+    re = new RegExp(`^${globBody(pattern)}$`, ignoreCase ? 'i' : '');
     if (globCache.size > 5000) globCache.clear();
     globCache.set(key, re);
   }
   return re;
 }
+const globBody = (pattern: string) => pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
 
-const actionMatches = (patterns: readonly string[], action: string) => patterns.some((p) => glob(p, true).test(action));
-/** A request resource with unknown parts matches only if the pattern matches it for every value there. */
-const resourceMatches = (patterns: readonly string[], resource: string) => patterns.some((p) => glob(p, false).test(resource));
+/** One regular expression for a list of patterns. */
+function anyOf(patterns: string | readonly string[], ignoreCase: boolean): RegExp {
+  const all = list(patterns);
+  return all.length === 0 ? /$^/ : new RegExp(`^(?:${all.map(globBody).join('|')})$`, ignoreCase ? 'i' : '');
+}
+
+/** Compiled matchers of a statement, cached by the statement object (a role's statements are evaluated thousands of times). */
+const matchers = new WeakMap<PolicyStatementData, { action?: RegExp; notAction?: RegExp; resource?: RegExp; notResource?: RegExp }>();
+function compiled(s: PolicyStatementData) {
+  let m = matchers.get(s);
+  if (!m) {
+    m = {
+      ...(s.Action !== undefined ? { action: anyOf(s.Action, true) } : {}),
+      ...(s.NotAction !== undefined ? { notAction: anyOf(s.NotAction, true) } : {}),
+      ...(s.Resource !== undefined ? { resource: anyOf(s.Resource, false) } : {}),
+      ...(s.NotResource !== undefined ? { notResource: anyOf(s.NotResource, false) } : {}),
+    };
+    matchers.set(s, m);
+  }
+  return m;
+}
 
 type Operator = (policyValue: string, requestValue: string) => boolean;
 const OPERATORS: Readonly<Record<string, { readonly test: Operator; readonly negated: boolean }>> = {
@@ -93,10 +111,11 @@ function conditionsHold(condition: PolicyStatementData['Condition'], context: Re
 
 /** Whether a statement applies to the request; `undefined` when it cannot tell (an unsupported condition). */
 function applies(s: PolicyStatementData, request: IamRequest, resource: string): boolean | undefined {
-  const action = s.Action !== undefined ? actionMatches(list(s.Action), request.action) : s.NotAction !== undefined ? !actionMatches(list(s.NotAction), request.action) : false;
+  const m = compiled(s);
+  const action = m.action ? m.action.test(request.action) : m.notAction ? !m.notAction.test(request.action) : false;
   if (!action) return false;
   // An unknown part of the resource (UNKNOWN) equals no literal: only a wildcard at that place matches it.
-  const inResource = s.Resource !== undefined ? resourceMatches(list(s.Resource), resource) : s.NotResource !== undefined ? !resourceMatches(list(s.NotResource), resource) : false;
+  const inResource = m.resource ? m.resource.test(resource) : m.notResource ? !m.notResource.test(resource) : false;
   if (!inResource) return false;
   return conditionsHold(s.Condition, request.context ?? {});
 }

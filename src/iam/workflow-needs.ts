@@ -29,7 +29,17 @@ export interface JobNeeds {
   /** AWS calls the proof cannot map: each one must fail the proof. */
   readonly unmapped: Array<{ readonly neededBy: string; readonly reason: string }>;
   /** The `cloudformation deploy` commands of the job: which template each deploys, as which stack, with which execution role. */
-  readonly deployments: Array<{ readonly template: string; readonly stack: string; readonly executionRoleArn?: string; readonly account: string; readonly region: string; readonly partition: string }>;
+  readonly deployments: Deployment[];
+}
+
+/** One `cloudformation deploy` of a job: the template, the stack, the execution role, and where. */
+export interface Deployment {
+  readonly template: string;
+  readonly stack: string;
+  readonly executionRoleArn?: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
 }
 
 /** A template by its path in the project; `undefined` when it is not a generated file. */
@@ -94,8 +104,12 @@ export function workflowNeedsOf(file: string, workflow: Json, templates: Templat
           const stack = parsed.options['stack-name']?.[0];
           const seen = target.deployments.some((d) => d.template === template && d.stack === stack && d.executionRoleArn === parsed.options['role-arn']?.[0]);
           if (template && stack && !seen) {
-            (target.deployments as Array<JobNeeds['deployments'][number]>).push({
-              template, stack, account: scope.account, region: scope.region, partition: scope.partition,
+            (target.deployments as Array<Deployment>).push({
+              template,
+              stack,
+              account: scope.account,
+              region: scope.region,
+              partition: scope.partition,
               ...(parsed.options['role-arn']?.[0] ? { executionRoleArn: parsed.options['role-arn'][0] } : {}),
             });
           }
@@ -160,6 +174,12 @@ function stackOutput(stack: string, key: string, stacks: ReadonlyMap<string, str
 // kept as parts, every simple command (those inside `$( … )` too), comments, heredocs and redirections skipped.
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A sticky regular expression matched at one position (no copy of the rest of the script). */
+function at(re: RegExp, s: string, index: number): RegExpExecArray | null {
+  re.lastIndex = index;
+  return re.exec(s);
+}
+
 type Part = { readonly lit: string } | { readonly name: string } | { readonly sub: SimpleCommand[] };
 type Word = Part[];
 interface SimpleCommand { readonly words: Word[] }
@@ -212,7 +232,7 @@ class ShellReader {
         this.i += 2;
         if (s[this.i] === '-') this.i++;
         while (s[this.i] === ' ') this.i++;
-        const m = /^(['"]?)([\w-]+)\1/.exec(s.slice(this.i));
+        const m = at(/(['"]?)([\w-]+)\1/y, s, this.i);
         heredoc = m?.[2];
         this.i += m?.[0].length ?? 0;
         continue;
@@ -259,8 +279,7 @@ class ShellReader {
     if (s.startsWith('$((', this.i)) {
       let depth = 0;
       for (; this.i < s.length; this.i++) {
-        if (s[this.i] === '(') depth++;
-        else if (s[this.i] === ')' && --depth === 0) { this.i++; break; }
+        if (s[this.i] === '(') {depth++;} else if (s[this.i] === ')' && --depth === 0) { this.i++; break; }
       }
       word.push({ name: '((arithmetic))' });
       return;
@@ -277,7 +296,7 @@ class ShellReader {
       this.i = j < 0 ? s.length : j + 1;
       return;
     }
-    const m = /^([A-Za-z_]\w*|\d|[@*?#$!-])/.exec(s.slice(this.i + 1));
+    const m = at(/([A-Za-z_]\w*|\d|[@*?#$!-])/y, s, this.i + 1);
     if (!m) { lit('$'); this.i++; return; }
     word.push({ name: m[1] });
     this.i += 1 + m[1].length;
@@ -346,9 +365,7 @@ export function scriptCalls(
     const words = p.words.map((w) => expandWord(w));
     const text = words.join(' ');
     const head = words[0];
-    if (head === 'aws') out.push({ kind: 'aws', words, text });
-    else if (head === 'docker' && /^(push|pull|manifest|buildx)$/.test(words[1] ?? '')) out.push({ kind: 'docker', words, text });
-    else if (words.slice(1).includes('aws') && !/^(echo|printf)$/.test(head)) {
+    if (head === 'aws') {out.push({ kind: 'aws', words, text });} else if (head === 'docker' && /^(push|pull|manifest|buildx)$/.test(words[1] ?? '')) {out.push({ kind: 'docker', words, text });} else if (words.slice(1).includes('aws') && !/^(echo|printf)$/.test(head)) {
       out.push({ kind: 'error', text, reason: `aws is run through '${head}', which the IAM proof cannot read: call aws directly` });
     }
   }

@@ -15,9 +15,9 @@ import { parseOnce } from './parse';
 import { ShipshapeError } from '../core/errors';
 import { evaluate } from '../iam/evaluate';
 import { rolesOf } from '../iam/roles';
-import { templateNeeds } from '../iam/template-needs';
+import { templateNeeds, unknownResourceTypes } from '../iam/template-needs';
 import type { PolicyStatementData, RequiredPermission, RoleData } from '../iam/types';
-import { workflowNeedsOf, type JobNeeds } from '../iam/workflow-needs';
+import { workflowNeedsOf, type Deployment } from '../iam/workflow-needs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -66,7 +66,7 @@ export interface IamChecks {
   /** What cannot be checked at all: AWS calls the proof cannot map, resource types without handler data. */
   readonly problems: readonly CrossFinding[];
   /** Each template deployed with an execution role, and where (for the tests' exclusion-list check). */
-  readonly deployments: ReadonlyArray<JobNeeds['deployments'][number]>;
+  readonly deployments: ReadonlyArray<Deployment>;
 }
 
 /** Read every role, and what each must allow, from the generated workflows and templates. */
@@ -105,7 +105,7 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
   const checks: Array<{ roleArn: string; file: string; needs: RequiredPermission[] }> = [];
   const templateRoles: RoleData[] = [];
   const deployed = new Set<string>();
-  const deployments: Array<JobNeeds['deployments'][number]> = [];
+  const deployments: Array<Deployment> = [];
   const need = (roleArn: string, account: string, needs: RequiredPermission[]) => {
     // No generated bootstrap in that account: the roles are the user's own (SS-BOOTSTRAP-MISSING says so).
     if (bootstrapAccounts.has(account)) checks.push({ roleArn, file: roles.get(roleArn)?.file ?? bootstrapFile(templates, account), needs });
@@ -130,7 +130,11 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
       templateRoles.push(...rolesOf(d.template, template, d));
       if (!d.executionRoleArn) continue;
       try {
-        need(d.executionRoleArn, d.account, templateNeeds(d.template, template, { account: d.account, region: d.region, partition: d.partition, stackName: d.stack }));
+        // A type shipshape has no handler data for is granted by the user (`executionRole.resourceTypes`) or stops
+        // synthesis when the bootstrap is generated (SS-IAM-UNKNOWN-TYPE); from the files alone its needs are unknown.
+        const extraTypes = Object.fromEntries(unknownResourceTypes(template).map((u) => [u.type, { actions: [] }]));
+        const ctx = { account: d.account, region: d.region, partition: d.partition, stackName: d.stack, extraTypes };
+        need(d.executionRoleArn, d.account, templateNeeds(d.template, template, ctx));
       } catch (e) {
         if (!(e instanceof ShipshapeError)) throw e;
         problems.push(...e.problems.map((p) => ({ file: d.template, property: p.property, got: p.got, expected: `${p.expected}${p.hint ? ` (${p.hint})` : ''}` })));
