@@ -205,3 +205,27 @@ ${assume}      - name: New line
     expect(jobs.flatMap((j) => j.unmapped)).toEqual([{ neededBy: expect.stringContaining('deploy / step 1'), reason: expect.stringMatching(/not a literal role ARN/) }]);
   });
 });
+
+test('a template fetched at run time resolves the SSM parameters of the generated template of the same stack', () => {
+  const jobs = workflowNeeds('.github/workflows/ci.yml', `
+jobs:
+  deploy-dev:
+    steps:
+      - uses: aws-actions/configure-aws-credentials@0123
+        with: { role-to-assume: 'arn:aws:iam::111111111111:role/deploy', aws-region: eu-west-1 }
+      - name: Deploy
+        env: { STACK: api-dev, TEMPLATE: infra/dev.template.json }
+        run: aws cloudformation deploy --stack-name "$STACK" --template-file "$TEMPLATE"
+      - name: Rollback
+        env: { STACK: api-dev, BUCKET: tpl }
+        run: |
+          aws s3 cp "s3://$BUCKET/last-good/$STACK.template.json" last-good.template.json
+          aws cloudformation deploy --stack-name "$STACK" --template-file last-good.template.json
+`, (p) => (p === 'infra/dev.template.json' ? TEMPLATE : undefined));
+  expect(jobs[0].unmapped).toEqual([]);
+  expect(jobs[0].needs.filter((n) => n.action === 'ssm:GetParameters' || n.action === 's3:GetObject').map((n) => `${n.action} ${n.resource} ${n.neededBy.split(': ')[1]}`)).toEqual([
+    'ssm:GetParameters arn:aws:ssm:eu-west-1:111111111111:parameter/pager/url deploy-dev / Deploy',
+    's3:GetObject arn:aws:s3:::tpl/last-good/api-dev.template.json deploy-dev / Rollback',
+    'ssm:GetParameters arn:aws:ssm:eu-west-1:111111111111:parameter/pager/url deploy-dev / Rollback',
+  ]);
+});

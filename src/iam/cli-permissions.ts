@@ -16,8 +16,12 @@ export interface CallScope {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
-  /** A generated template by its path (for `cloudformation deploy --template-file`), when it is known. */
-  readonly template?: (path: string) => unknown;
+  /**
+   * The template `cloudformation deploy --template-file <path> --stack-name <stack>` deploys, when it is known: the
+   * generated file at that path, or (for a template fetched at run time, such as the last good one) the generated
+   * template of the same stack.
+   */
+  readonly template?: (path: string, stack?: string) => unknown;
 }
 
 /**
@@ -203,7 +207,8 @@ const CLOUDFORMATION_DEPLOY: Entry = {
       out.push(one('s3:GetObject', s3Object(s, bucket, prefix ? `${prefix}/*` : '*'), 'deploy: CloudFormation reads the TemplateURL with the caller\'s credentials'));
     }
     const file = first(cmd, 'template-file');
-    const template = file === undefined || file.includes('*') ? undefined : s.template?.(file);
+    const name = first(cmd, 'stack-name');
+    const template = file === undefined ? undefined : s.template?.(file, name?.includes('*') ? undefined : name);
     if (template === undefined) {
       return `cloudformation deploy --template-file ${file ?? '(none)'}: the template is not among the generated files, so its SSM-typed parameters (resolved with the caller's credentials) cannot be read`;
     }

@@ -74,7 +74,10 @@ export function workflowNeedsOf(file: string, workflow: Json, templates: Templat
         }
         const entry: JobNeeds = { workflow: file, job: jobId, roleArn: role as string, needs: [], unmapped: [], deployments: [] };
         out.push(entry);
-        current = { entry, scope: { partition: m[1], account: m[2], region, template: (p) => templates(p) } };
+        // A template fetched at run time (the last good one) is read as the generated template of the same stack:
+        // an earlier version of it, with the same SSM-typed parameters.
+        const template = (p: string, stack?: string) => templates(p) ?? (stack && stackTemplates.has(stack) ? templates(stackTemplates.get(stack)!) : undefined);
+        current = { entry, scope: { partition: m[1], account: m[2], region, template } };
         return;
       }
       const target = current?.entry ?? noRole;
