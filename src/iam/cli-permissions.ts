@@ -11,6 +11,8 @@
  *   read at aws/aws-cli@73fb33bb171ace3e9eaa03308f76e5de50c21393 (branch v2).
  */
 
+import { handlerPermissions } from './handler-permissions';
+
 /** The account, region and partition a call runs in: those of the role the job assumed. */
 export interface CallScope {
   readonly partition: string;
@@ -250,6 +252,40 @@ const S3_CP: Entry = {
   },
 };
 
+/** Whether the proof asks the drift role for the reads of drift detection (on once the bootstrap grants them). */
+const DRIFT_READS_PROVEN = false;
+
+/**
+ * Read handler permissions the drift role is deliberately not given, each with its reason. Without them CloudFormation
+ * still reads every property a shipshape template sets on those resources.
+ */
+export const DRIFT_READ_EXCLUSIONS: ReadonlyArray<{ readonly action: string; readonly reason: string }> = [
+  {
+    action: 'secretsmanager:GetSecretValue',
+    reason: 'a read-only drift role must not read secret values (the database password); the templates never set SecretString, so drift of the value is not compared',
+  },
+  {
+    action: 'iam:PassRole',
+    reason: 'reading a resource never passes a role: the entry in the read handler lists authorizes nothing a read calls',
+  },
+];
+
+/**
+ * What drift detection of a template's stack reads with the caller's credentials: the read handler permissions of
+ * each resource type, minus {@link DRIFT_READ_EXCLUSIONS}; action → the first resource type that needs it.
+ */
+export function driftReadActions(template: unknown): Map<string, string> {
+  const reads = new Map<string, string>();
+  const resources = (template as { Resources?: Record<string, { Type?: unknown }> } | undefined)?.Resources ?? {};
+  for (const r of Object.values(resources)) {
+    const type = typeof r?.Type === 'string' ? r.Type : undefined;
+    for (const action of (type && handlerPermissions(type)?.ops.read) || []) {
+      if (!reads.has(action) && !DRIFT_READ_EXCLUSIONS.some((e) => e.action === action)) reads.set(action, type!);
+    }
+  }
+  return reads;
+}
+
 /** Every `aws` command the generated scripts may use. */
 const COMMANDS: Readonly<Record<string, Entry>> = {
   // CloudFormation
@@ -262,7 +298,23 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'cloudformation get-template': onStack('cloudformation:GetTemplate', 'GetTemplate'),
   'cloudformation describe-change-set': onStack('cloudformation:DescribeChangeSet', 'DescribeChangeSet'),
   'cloudformation cancel-update-stack': onStack('cloudformation:CancelUpdateStack', 'CancelUpdateStack'),
-  'cloudformation detect-stack-drift': onStack('cloudformation:DetectStackDrift', 'DetectStackDrift'),
+  'cloudformation detect-stack-drift': {
+    source: `${SAR}: AWS CloudFormation, DetectStackDrift (stack); the read handler permissions of each resource type (src/iam/handler-permissions.ts)`,
+    /**
+     * CloudFormation reads each resource's live configuration with the caller's credentials (the resource handler's
+     * `read` operation), so the caller needs the read handler permissions of every resource type of the stack.
+     * Detection of a resource it cannot read fails (DETECTION_FAILED); the proof asks for them on '*'.
+     */
+    permissions(cmd, s) {
+      const stack = first(cmd, 'stack-name');
+      const template = stack && !stack.includes('*') ? s.template?.('', stack) as { Resources?: Record<string, { Type?: string }> } | undefined : undefined;
+      if (!template) return `cloudformation detect-stack-drift --stack-name ${stack ?? '(none)'}: no generated template of that stack, so the resources drift detection reads are unknown`;
+      return [
+        one('cloudformation:DetectStackDrift', stackArn(s, cmd), 'DetectStackDrift'),
+        ...[...(DRIFT_READS_PROVEN ? driftReadActions(template) : [])].map(([action, type]) => one(action, '*', `DetectStackDrift: CloudFormation reads ${type} with the caller's credentials`)),
+      ];
+    },
+  },
   'cloudformation describe-stack-resource-drifts': onStack('cloudformation:DescribeStackResourceDrifts', 'DescribeStackResourceDrifts'),
   'cloudformation describe-stack-drift-detection-status': {
     source: `${SAR}: AWS CloudFormation, DescribeStackDriftDetectionStatus (no resource types: '*')`,
@@ -273,6 +325,16 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
     permissions(cmd, s) {
       const role = first(cmd, 'role-arn');
       return [one('cloudformation:RollbackStack', stackArn(s, cmd), 'RollbackStack'), ...(role ? [passRole(role, 'RollbackStack --role-arn (iam:PassRole)')] : [])];
+    },
+  },
+  'cloudformation delete-stack': {
+    source: `${SAR}: AWS CloudFormation, DeleteStack (stack, condition key cloudformation:RoleArn); IAM, PassRole`,
+    permissions(cmd, s) {
+      const role = first(cmd, 'role-arn');
+      return [
+        one('cloudformation:DeleteStack', stackArn(s, cmd), 'DeleteStack', role ? { 'cloudformation:RoleArn': role } : undefined),
+        ...(role ? [passRole(role, 'DeleteStack --role-arn (iam:PassRole)')] : []),
+      ];
     },
   },
   'cloudformation continue-update-rollback': {

@@ -53,9 +53,14 @@ export function workflowNeeds(file: string, workflowYamlText: string, templates:
 }
 
 /** {@link workflowNeeds} over an already parsed workflow. */
-export function workflowNeedsOf(file: string, workflow: Json, templates: TemplateLookup = () => undefined): JobNeeds[] {
+export function workflowNeedsOf(
+  file: string,
+  workflow: Json,
+  templates: TemplateLookup = () => undefined,
+  /** The template each stack is deployed from, when the deploys are in another workflow (drift). @default this workflow's */
+  stackTemplates: ReadonlyMap<string, string> = templatesByStack(workflow),
+): JobNeeds[] {
   const out: JobNeeds[] = [];
-  const stackTemplates = templatesByStack(workflow);
   for (const [jobId, job] of Object.entries<Json>(workflow?.jobs ?? {})) {
     let current: { entry: JobNeeds; scope: CallScope } | undefined;
     const noRole: JobNeeds = { workflow: file, job: jobId, roleArn: '', needs: [], unmapped: [], deployments: [] };
@@ -139,9 +144,8 @@ function stringValues(env: Json): Record<string, string | undefined> {
 }
 const known = (v: string): string | undefined => (v.includes('${{') ? undefined : v);
 
-/** The template path each stack is deployed from in this workflow (the `TEMPLATE` of a step with that `STACK`). */
-function templatesByStack(workflow: Json): Map<string, string> {
-  const out = new Map<string, string>();
+/** The template path each stack is deployed from in a workflow (the `TEMPLATE` of a step with that `STACK`). */
+export function templatesByStack(workflow: Json, out = new Map<string, string>()): Map<string, string> {
   for (const job of Object.values<Json>(workflow?.jobs ?? {})) {
     for (const step of job?.steps ?? []) {
       const stack = step?.env?.STACK;

@@ -17,7 +17,7 @@ import { evaluate } from '../iam/evaluate';
 import { rolesOf } from '../iam/roles';
 import { templateNeeds, unknownResourceTypes } from '../iam/template-needs';
 import type { PolicyStatementData, RequiredPermission, RoleData } from '../iam/types';
-import { workflowNeedsOf, type Deployment } from '../iam/workflow-needs';
+import { templatesByStack, workflowNeedsOf, type Deployment } from '../iam/workflow-needs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -74,10 +74,11 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
   const templates = new Map<string, Json>();
   for (const f of files) if (TEMPLATE.test(f.name)) templates.set(f.name, parsed(f, 'json'));
   const lookup = (path: string) => templates.get(path.replace(/^\.\//, ''));
-  const jobs = files.filter((f) => WORKFLOW.test(f.name)).flatMap((f) => {
-    const doc = parsed(f, 'yaml');
-    return doc ? workflowNeedsOf(f.name, doc, lookup) : [];
-  });
+  const workflows = files.filter((f) => WORKFLOW.test(f.name)).map((f) => ({ name: f.name, doc: parsed(f, 'yaml') })).filter((w) => w.doc);
+  // The stacks' templates, from every workflow: the drift workflow checks stacks the CD workflow deploys.
+  const stacks = new Map<string, string>();
+  for (const w of workflows) templatesByStack(w.doc, stacks);
+  const jobs = workflows.flatMap((w) => workflowNeedsOf(w.name, w.doc, lookup, stacks));
 
   // Where each account's roles are: the bootstrap template of that account (named by the account when there are
   // several), read in the account's partition and region (the environments of one account share a region).
