@@ -10,6 +10,7 @@ import {
   cloudFormationExecutionRoleName, deployRoleName, driftRoleName, lastGoodImageTagParameter, publishRoleName, templateBucketName,
 } from '../src/core/naming';
 import { evaluate } from '../src/iam/evaluate';
+import { chunkStatements, policySize, statementsFor } from '../src/iam/execution-policy';
 import { rolesOf } from '../src/iam/roles';
 import { EXCLUDED_HANDLER_ACTIONS, generatedNamePattern, ssmParameterNames, stackNamePattern, templateNeeds } from '../src/iam/template-needs';
 import type { PolicyStatementData } from '../src/iam/types';
@@ -461,5 +462,39 @@ describe('templateNeeds', () => {
     const bucket = new RegExp(`^${generatedNamePattern('ChineseboostAnalyticsStack', 'RainlyticsLogsBucket8DF4A1B2', 63, true).replace('*', '.*')}$`);
     expect(bucket.test('chineseboostanalyticsstac-rainlyticslogsbucket8df4-hdst4ohfvdif')).toBe(true);
     expect(stackNamePattern('api-prod', 64)).toBe('api-prod-*');
+  });
+});
+
+describe('statementsFor', () => {
+  test('a need with two context keys is allowed by one statement that requires both', () => {
+    const role = 'arn:aws:iam::123456789012:role/api-prod-*';
+    const statements = statementsFor([
+      { action: 'iam:AttachRolePolicy', resource: role, neededBy: 'x', context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } },
+      { action: 'iam:PassRole', resource: role, neededBy: 'y', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      { action: 'logs:CreateLogGroup', resource: '*', neededBy: 'z' },
+      { action: 'logs:CreateLogGroup', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:x', neededBy: 'z' },
+    ], 'H');
+    expect(statements).toEqual([
+      { Sid: 'H1', Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: ['*'] },
+      {
+        Sid: 'H2',
+        Effect: 'Allow',
+        Action: ['iam:AttachRolePolicy'],
+        Resource: [role],
+        Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } },
+      },
+      { Sid: 'H3', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [role], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+    ]);
+    const request = (policy: string) => ({ action: 'iam:AttachRolePolicy', resource: 'arn:aws:iam::123456789012:role/api-prod-x', context: { 'iam:PolicyARN': policy, 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } });
+    expect(evaluate(statements, request('arn:aws:iam::aws:policy/ReadOnlyAccess')).allowed).toBe(true);
+    expect(evaluate(statements, request('arn:aws:iam::aws:policy/AdministratorAccess')).allowed).toBe(false);
+  });
+
+  test('statements too large for one managed policy are split by action, in order, each under the limit', () => {
+    const needs = Array.from({ length: 400 }, (_, i) => ({ action: `ec2:Describe${String(i).padStart(4, '0')}Things`, resource: '*', neededBy: 'x' }));
+    const chunks = chunkStatements(statementsFor(needs, 'H'), 6144);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) expect(policySize(c)).toBeLessThanOrEqual(6144);
+    expect(chunks.flat().flatMap((s) => s.Action as string[])).toEqual(needs.map((n) => n.action));
   });
 });

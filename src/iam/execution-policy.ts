@@ -5,6 +5,7 @@ const CONDITION_OPERATOR: Readonly<Record<string, string>> = {
   'iam:PassedToService': 'StringEquals',
   'iam:AWSServiceName': 'StringEquals',
   'iam:PolicyARN': 'ArnEquals',
+  'iam:PermissionsBoundary': 'StringEquals',
 };
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -13,28 +14,30 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Identity-policy statements that allow exactly the given permissions, deterministically:
  * - a permission with a request context becomes a statement conditioned on that context (iam:PassRole only with
  *   iam:PassedToService, iam:CreateServiceLinkedRole only with iam:AWSServiceName, iam:AttachRolePolicy only of the
- *   named managed policies), one per action and context value;
+ *   named managed policies, role changes only with the stack roles' permissions boundary), one per action and set of
+ *   context keys, each key allowing the values the needs carry;
  * - the others are grouped by action, each action allowed on the sorted set of its resources ('*' alone when any
  *   of its needs is '*'), and actions with the same resource set share a statement.
  * Statements are ordered by their resources, actions sorted; Sids are `<prefix><n>`.
  */
 export function statementsFor(needs: readonly RequiredPermission[], sidPrefix: string): PolicyStatementData[] {
   const plain = new Map<string, Set<string>>();
-  const conditioned = new Map<string, { action: string; key: string; values: Set<string>; resources: Set<string> }>();
+  // Needs with a request context, by action and the set of context keys: their resources and every value of each key.
+  const conditioned = new Map<string, { action: string; keys: string[]; values: Map<string, Set<string>>; resources: Set<string> }>();
   for (const n of needs) {
-    const ctx = Object.entries(n.context ?? {});
-    if (ctx.length === 0) {
+    const keys = Object.keys(n.context ?? {}).sort(byString);
+    if (keys.length === 0) {
       const set = plain.get(n.action) ?? new Set<string>();
       set.add(n.resource);
       plain.set(n.action, set);
       continue;
     }
-    for (const [key, value] of ctx) {
-      const id = JSON.stringify([n.action, key, value]);
-      const entry = conditioned.get(id) ?? { action: n.action, key, values: new Set([value]), resources: new Set<string>() };
-      entry.resources.add(n.resource);
-      conditioned.set(id, entry);
-    }
+    const id = JSON.stringify([n.action, keys]);
+    const entry = conditioned.get(id)
+      ?? { action: n.action, keys, values: new Map(keys.map((k) => [k, new Set<string>()])), resources: new Set<string>() };
+    entry.resources.add(n.resource);
+    for (const k of keys) entry.values.get(k)!.add(n.context![k]);
+    conditioned.set(id, entry);
   }
   const groups = new Map<string, { resources: string[]; actions: string[] }>();
   for (const [action, set] of plain) {
@@ -49,23 +52,20 @@ export function statementsFor(needs: readonly RequiredPermission[], sidPrefix: s
     const g = groups.get(key)!;
     statements.push({ Effect: 'Allow', Action: g.actions.sort(byString), Resource: g.resources });
   }
-  // One statement per action, condition key and resource set, allowing every value the needs carry.
-  const merged = new Map<string, { action: string; key: string; values: Set<string>; resources: string[] }>();
-  for (const c of conditioned.values()) {
-    const resources = c.resources.has('*') ? ['*'] : [...c.resources].sort(byString);
-    const id = JSON.stringify([c.action, c.key, resources]);
-    const m = merged.get(id) ?? { action: c.action, key: c.key, values: new Set<string>(), resources };
-    for (const v of c.values) m.values.add(v);
-    merged.set(id, m);
-  }
-  for (const id of [...merged.keys()].sort(byString)) {
-    const c = merged.get(id)!;
-    const values = [...c.values].sort(byString);
+  // One statement per action and set of context keys: every key must hold one of the values the needs carry.
+  for (const id of [...conditioned.keys()].sort(byString)) {
+    const c = conditioned.get(id)!;
+    const condition: Record<string, Record<string, string | string[]>> = {};
+    for (const key of c.keys) {
+      const op = CONDITION_OPERATOR[key] ?? 'StringEquals';
+      const values = [...c.values.get(key)!].sort(byString);
+      condition[op] = { ...(condition[op] ?? {}), [key]: values.length === 1 ? values[0] : values };
+    }
     statements.push({
       Effect: 'Allow',
       Action: [c.action],
-      Resource: c.resources,
-      Condition: { [CONDITION_OPERATOR[c.key] ?? 'StringEquals']: { [c.key]: values.length === 1 ? values[0] : values } },
+      Resource: c.resources.has('*') ? ['*'] : [...c.resources].sort(byString),
+      Condition: condition,
     });
   }
   const width = String(statements.length).length;

@@ -65,6 +65,13 @@ export const EXCLUDED_HANDLER_ACTIONS: readonly HandlerExclusion[] = [
   },
   {
     type: 'AWS::IAM::Role',
+    actions: ['iam:DeleteRolePermissionsBoundary'],
+    when: 'the role has a PermissionsBoundary',
+    reason: 'it removes the boundary; every stack role keeps the stack role boundary, and the execution role may not take it off',
+    applies: (p) => has(p, 'PermissionsBoundary'),
+  },
+  {
+    type: 'AWS::IAM::Role',
     actions: ['iam:AttachRolePolicy'],
     when: 'the role has no ManagedPolicyArns',
     reason: 'it attaches managed policies; a role without any never calls it (DetachRolePolicy stays, to detach one an update removed)',
@@ -267,6 +274,15 @@ interface ActionInfo {
 }
 const ACTIONS = (actionData as unknown as { actions: Record<string, ActionInfo> }).actions;
 
+/**
+ * IAM role actions whose request carries the role's permissions boundary (condition key iam:PermissionsBoundary,
+ * Service Authorization Reference): the execution role is allowed them only for roles with the stack role boundary.
+ */
+const BOUNDARY_KEYED_ACTIONS = new Set([
+  'iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy',
+  'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy',
+]);
+
 /** Services whose read calls always name their resource, so reads are scoped too (elsewhere a Describe may list, which IAM checks against '*'). */
 const SCOPED_READ_SERVICES = new Set(['iam']);
 /** Reads of data rather than metadata: scoped wherever the resource is known. */
@@ -400,6 +416,23 @@ class TemplateReader {
     }
     for (const v of Object.values(value)) this.referencedRoles(v, out);
     return out;
+  }
+
+  /**
+   * The permissions boundary a role action's request carries: the role's own (AWS::IAM::Role), or the one every role
+   * an AWS::IAM::Policy names shares. Undefined when there is none (or they differ).
+   */
+  boundaryOf(logicalId: string): string | undefined {
+    const r = this.resources[logicalId];
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::IAM::Role') return this.resolve(p.PermissionsBoundary);
+    if (r.Type !== 'AWS::IAM::Policy') return undefined;
+    const boundaries = new Set(actionsOf(p, 'Roles').map((role) => {
+      const id = this.target(role);
+      return id && this.resources[id].Type === 'AWS::IAM::Role' ? this.resolve(this.resources[id].Properties?.PermissionsBoundary) : undefined;
+    }));
+    const [only] = [...boundaries];
+    return boundaries.size === 1 ? only : undefined;
   }
 
   /** The AWS services a role of this template trusts (its `Principal.Service` entries). */
@@ -549,6 +582,14 @@ class TemplateReader {
 
 /** The resources one action of a resource's handlers is checked against, and the request context it carries. */
 function resourcesFor(
+  reader: TemplateReader, logicalId: string, action: string, scopes: readonly Scope[],
+): Array<{ resource: string; context?: Record<string, string> }> {
+  const found = baseResourcesFor(reader, logicalId, action, scopes);
+  const boundary = BOUNDARY_KEYED_ACTIONS.has(action) ? reader.boundaryOf(logicalId) : undefined;
+  return boundary ? found.map((r) => ({ ...r, context: { ...(r.context ?? {}), 'iam:PermissionsBoundary': boundary } })) : found;
+}
+
+function baseResourcesFor(
   reader: TemplateReader, logicalId: string, action: string, scopes: readonly Scope[],
 ): Array<{ resource: string; context?: Record<string, string> }> {
   const resource = reader.resources[logicalId];
