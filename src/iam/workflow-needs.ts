@@ -81,7 +81,10 @@ export function workflowNeedsOf(
         out.push(entry);
         // A template fetched at run time (the last good one) is read as the generated template of the same stack:
         // an earlier version of it, with the same SSM-typed parameters.
-        const template = (p: string, stack?: string) => templates(p) ?? (stack && stackTemplates.has(stack) ? templates(stackTemplates.get(stack)!) : undefined);
+        const template = (p: string, stack?: string) => {
+          const own = stack === undefined ? undefined : stackTemplates.get(stack);
+          return templates(p) ?? (own === undefined ? undefined : templates(own));
+        };
         current = { entry, scope: { partition: m[1], account: m[2], region, template } };
         return;
       }
