@@ -3,11 +3,13 @@
  * do stops synthesis, naming the role, the action, the resource and what needs it) and over the files on disk
  * (`shipshape validate`: a hand-edited policy).
  */
+import { CfnResource } from 'aws-cdk-lib';
 import { Project } from 'projen';
 import { createProject } from '../examples/node-api/.projenrc';
 import { DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape, ShipshapeError } from '../src';
 import { crossFindings } from '../src/policy/cross-artifact';
-import { IAM_RULES } from '../src/policy/iam-rules';
+import { evaluate } from '../src/iam/evaluate';
+import { collectIamChecks, IAM_RULES } from '../src/policy/iam-rules';
 import { readGenerated, synthSnapshot } from '../src/testing/synth';
 
 jest.setTimeout(120_000);
@@ -74,6 +76,24 @@ describe('SS-IAM-MISSING at synthesis', () => {
       steps: [{ name: 'List', run: 'aws s3 ls s3://shop-inventory' }],
     })));
     expect(err.problems.find((x) => x.code === 'SS-IAM-MISSING')?.got).toMatch(/inventory \/ List: aws s3 ls: calls AWS before any aws-actions\/configure-aws-credentials step assumed a role/);
+  });
+
+  test('a stack customization adding a resource type: the execution role is granted what it needs, and the rule proves it', () => {
+    const files = synthSnapshot(small(({ env }) => env.addStackCustomization((stack) => {
+      new CfnResource(stack, 'Orders', { type: 'AWS::SQS::Queue', properties: { MessageRetentionPeriod: 1209600 } });
+    })));
+    const { roles, checks } = collectIamChecks(Object.entries(files).map(([name, content]) => ({ name, content })));
+    const exec = checks.find((c) => c.roleArn.endsWith('-cfn-exec'))!;
+    const createQueue = exec.needs.find((n) => n.action === 'sqs:CreateQueue')!;
+    expect(createQueue.neededBy).toMatch(/Orders\w* \(AWS::SQS::Queue\) create/);
+    expect(evaluate(roles.get(exec.roleArn)!.statements, createQueue).allowed).toBe(true);
+  });
+
+  test('a stack customization adding a resource type shipshape has no data for stops synthesis, naming the type', () => {
+    const err = synthError(small(({ env }) => env.addStackCustomization((stack) => {
+      new CfnResource(stack, 'Pipe', { type: 'AWS::Pipes::Pipe', properties: {} });
+    })));
+    expect(err.message).toContain('AWS::Pipes::Pipe');
   });
 
   test('a project that deploys cleanly has no IAM finding', () => {
