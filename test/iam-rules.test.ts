@@ -145,3 +145,18 @@ test('the committed flagship output passes the IAM rules', () => {
   const files = Object.entries(readGenerated(`${__dirname}/../examples/node-api`)).map(([name, content]) => ({ name, content }));
   expect(crossFindings(files).filter((f) => /^SS-IAM-/.test(f.rule))).toEqual([]);
 });
+
+test('a project without images still proves its drift jobs (the stacks\' templates are found by their file names)', () => {
+  const files = synthSnapshot((outdir) => {
+    const project = new Project({ name: 'noimg', outdir });
+    Shipshape.configure(project, { repository: 'acme/noimg', cloudFormationValidation: false });
+    new Service(project, 'api');
+    new Environment(project, 'dev', { account: '123456789012', region: 'us-east-1' });
+    new Pipeline(project, 'ci', { checks: { lint: false } });
+    return project;
+  });
+  const artifacts = Object.entries(files).map(([name, content]) => ({ name, content }));
+  const { checks, problems } = collectIamChecks(artifacts);
+  expect(problems).toEqual([]);
+  expect(checks.find((c) => c.roleArn.endsWith('-dev-drift'))?.needs.map((n) => n.action)).toContain('cloudformation:DetectStackDrift');
+});

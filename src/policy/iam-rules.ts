@@ -78,6 +78,21 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
   // The stacks' templates, from every workflow: the drift workflow checks stacks the CD workflow deploys.
   const stacks = new Map<string, string>();
   for (const w of workflows) templatesByStack(w.doc, stacks);
+  // A project without images has drift jobs but no deploys: its stacks' templates are found by the file naming of
+  // src/cloudformation/templates.ts (`infra/<service>-<env>.template.json`, or `infra/<env>.template.json` with one service).
+  const environmentTemplates = [...templates.keys()].filter((n) => !BOOTSTRAP.test(n));
+  for (const w of workflows) {
+    for (const job of Object.values<Json>(w.doc?.jobs ?? {})) {
+      for (const step of job?.steps ?? []) {
+        const stack = step?.env?.STACK;
+        if (typeof stack !== 'string' || stacks.has(stack)) continue;
+        const byName = environmentTemplates.filter((n) => n.endsWith(`/${stack}.template.json`));
+        const byEnv = environmentTemplates.filter((n) => stack.endsWith(`-${n.slice(n.lastIndexOf('/') + 1, -'.template.json'.length)}`));
+        const found = byName.length === 1 ? byName : byEnv;
+        if (found.length === 1) stacks.set(stack, found[0]);
+      }
+    }
+  }
   const jobs = workflows.flatMap((w) => workflowNeedsOf(w.name, w.doc, lookup, stacks));
 
   // Where each account's roles are: the bootstrap template of that account (named by the account when there are
