@@ -7,7 +7,7 @@ import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
   branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, publishRoleName, stackName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
+  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
 import type { RequiredPermission } from '../iam/types';
@@ -34,6 +34,11 @@ export interface BootstrapStackProps {
   readonly templateNeeds: ReadonlyMap<string, readonly RequiredPermission[]>;
   /** The SSM parameters each environment's template parameters resolve (`AWS::SSM::Parameter::Value<…>` defaults). */
   readonly ssmParameters: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What drift detection of each environment's stacks reads with the drift role's credentials: the read handler
+   * permissions of their resources (driftReadActions), by environment name.
+   */
+  readonly driftReads: ReadonlyMap<string, readonly string[]>;
 }
 
 /** IAM allows at most 10 managed policies attached to one role (the default quota). */
@@ -44,25 +49,6 @@ const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrl
 /** Image pushes with docker buildx. */
 const ECR_PUSH_ACTIONS = [
   ...ECR_PULL_ACTIONS, 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:DescribeImages',
-];
-
-/**
- * What drift detection reads. CloudFormation compares each resource's live configuration with the template,
- * reading it with the caller's permissions, so the drift role may describe every kind of resource an
- * environment stack holds, and change nothing.
- */
-export const DRIFT_READ_ACTIONS = [
-  'ec2:Describe*', 'ecs:Describe*', 'ecs:List*', 'elasticloadbalancing:Describe*', 'application-autoscaling:Describe*',
-  'cloudwatch:Describe*', 'cloudwatch:GetDashboard', 'cloudwatch:ListTagsForResource', 'logs:Describe*', 'logs:ListTagsForResource',
-  'sns:GetTopicAttributes', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource',
-  'rds:Describe*', 'rds:ListTagsForResource', 'backup:Describe*', 'backup:Get*', 'backup:List*', 'appconfig:Get*', 'appconfig:List*',
-  'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy',
-  'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags',
-  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'route53:GetHostedZone',
-  'route53:ListResourceRecordSets', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource',
-  'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetPolicy', 'lambda:ListTags', 'synthetics:DescribeCanaries',
-  'synthetics:GetCanary', 'synthetics:ListTagsForResource', 's3:GetBucket*', 's3:GetEncryptionConfiguration', 's3:GetLifecycleConfiguration',
-  'chatbot:DescribeSlackChannelConfigurations',
 ];
 
 /**
@@ -137,6 +123,12 @@ export class BootstrapStack extends Stack {
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: templateObjects,
       }));
+      // Beside the last good image tag, the template that went with it, so that a rollback redeploys both.
+      deploy.addToPolicy(new iam.PolicyStatement({
+        sid: 'KeepTheLastGoodTemplates',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: stacks.map((n) => this.formatArn({ service: 's3', region: '', account: '', resource: bucket.bucketName, resourceName: lastGoodTemplateKey(n) })),
+      }));
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'RecordTheLastGoodImageTag',
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
@@ -150,7 +142,7 @@ export class BootstrapStack extends Stack {
           arn('ecs', 'service-deployment', `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
       }));
-      const drift = this.driftRole(props.project, env, stacks, github(branchSubject));
+      const drift = this.driftRole(props, env, stacks, github(branchSubject));
       const envId = pascalCase(env.name);
       new CfnOutput(this, `${envId}DeployRoleArn`, { value: deploy.roleArn });
       new CfnOutput(this, `${envId}ExecutionRoleArn`, { value: execution.role.roleArn });
@@ -162,7 +154,6 @@ export class BootstrapStack extends Stack {
         bucket: bucket.bucketName,
         ecsServices: props.services.map((s) => `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}`),
         executionWildcards: execution.wildcardResources,
-        driftActions: DRIFT_READ_ACTIONS.filter((a) => a.endsWith('*')),
       });
     }
     acknowledgeBootstrapAccount(this);
@@ -262,8 +253,14 @@ export class BootstrapStack extends Stack {
     return { role, wildcardResources };
   }
 
-  /** The scheduled drift check's role: detect drift of the environment's stacks and read their resources, nothing else. */
-  private driftRole(project: string, env: EnvironmentModel, stacks: readonly string[], trust: iam.IPrincipal): iam.Role {
+  /**
+   * The scheduled drift check's role: detect drift of the environment's stacks and read their resources, nothing else.
+   * CloudFormation compares each resource's live configuration with the template by calling the resource's read
+   * handler with the caller's credentials, so the role holds exactly the read handler actions of the environment's
+   * resources (named, on '*': reads of metadata may list), as managed policies `<role>-<n>`.
+   */
+  private driftRole(props: BootstrapStackProps, env: EnvironmentModel, stacks: readonly string[], trust: iam.IPrincipal): iam.Role {
+    const project = props.project;
     const role = new iam.Role(this, `${pascalCase(env.name)}DriftRole`, {
       roleName: driftRoleName(project, env.name),
       description: `GitHub Actions checks the ${env.name} stacks of ${project} for drift (read only)`,
@@ -283,7 +280,17 @@ export class BootstrapStack extends Stack {
       actions: ['cloudformation:DescribeStackDriftDetectionStatus'],
       resources: ['*'],
     }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadTheStackResources', actions: DRIFT_READ_ACTIONS, resources: ['*'] }));
+    const reads = [...(props.driftReads.get(env.name) ?? [])].sort();
+    const documents = reads.length > 0
+      ? chunkStatements([{ Sid: 'ReadTheStackResources', Effect: 'Allow', Action: reads, Resource: '*' }], MANAGED_POLICY_LIMIT)
+      : [];
+    const container = new Construct(this, `${pascalCase(env.name)}DriftPolicies`);
+    documents.forEach((doc, i) => new iam.ManagedPolicy(container, `Policy${i + 1}`, {
+      managedPolicyName: `${driftRoleName(project, env.name)}-${i + 1}`,
+      description: `What drift detection of the ${env.name} stacks of ${project} reads (${i + 1} of ${documents.length}, generated from the templates)`,
+      document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: doc }),
+      roles: [role],
+    }));
     return role;
   }
 }

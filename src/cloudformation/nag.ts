@@ -128,8 +128,6 @@ export interface BootstrapNagContext {
   readonly executionWildcards: readonly string[];
   /** The template bucket's name. */
   readonly bucket: string;
-  /** The wildcard (read-only) actions of the drift role. */
-  readonly driftActions: readonly string[];
 }
 
 /** A bootstrap acknowledgement: `id` is the documented pattern, `findings` the exact ids cdk-nag reports. */
@@ -173,15 +171,9 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     findings: (c) => c.ecsServices.map((s) => `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:service-deployment/${s}/*]`),
   },
   {
-    id: `${IAM5}[Action::<service>:Describe*, Get*, List*]`,
-    constructs: ['{Env}DriftRole'],
-    reason: 'Drift detection reads the live configuration of every resource of the stacks with the caller\'s permissions; the role holds read-only Describe/Get/List actions of the resource types an environment stack contains, and no write action.',
-    findings: (c) => c.driftActions.map((a) => `${IAM5}[Action::${a}]`),
-  },
-  {
     id: `${IAM5}[Resource::*]`,
-    constructs: ['{Env}DriftRole'],
-    reason: 'CloudFormation learns resource ids only while deploying, so the read-only actions cannot list ARNs in advance; DescribeStackDriftDetectionStatus has no resource-level permissions. Drift detection itself is limited to the environment\'s stacks.',
+    constructs: ['{Env}DriftRole', '{Env}DriftPolicies'],
+    reason: 'Drift detection calls each resource\'s read handler with the caller\'s credentials; the role holds exactly those read actions (generated from the templates, named, no wildcard action), on "*" because a Describe may list and AWS generates most ids; DescribeStackDriftDetectionStatus has no resource-level permissions. Drift detection itself is limited to the environment\'s stacks.',
     findings: () => [`${IAM5}[Resource::*]`],
   },
 ];

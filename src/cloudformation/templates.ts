@@ -6,6 +6,7 @@ import type { CloudFormationTemplate } from './stack';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { registryEnvironment, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
+import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
 import type { RequiredPermission } from '../iam/types';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
@@ -175,6 +176,7 @@ export function buildApp(
       accounts,
       templateNeeds: needs!.permissions,
       ssmParameters: needs!.ssmParameters,
+      driftReads: needs!.driftReads,
     });
     stacks.set(t.filePath, id);
   }
@@ -182,17 +184,18 @@ export function buildApp(
 }
 
 /**
- * What each environment's templates need from the CloudFormation execution role, and the SSM parameters their
- * parameters resolve (which the deploy role reads), by environment name. Read from the constructed stacks as
+ * What each environment's templates need from the CloudFormation execution role, the SSM parameters their
+ * parameters resolve (which the deploy role reads) and what drift detection reads (the drift role), by environment name. Read from the constructed stacks as
  * CloudFormation will receive them (`_toCloudFormation`, the template synthesis writes, before file output), so the
  * bootstrap stack is built from exactly the environment templates of the same synthesis. Every resource type
  * without handler data is reported at once (SS-IAM-UNKNOWN-TYPE).
  */
 function environmentNeeds(
   model: ProjectModel, built: ReadonlyArray<{ target: StackTarget; stack: import('aws-cdk-lib').Stack }>,
-): { permissions: Map<string, RequiredPermission[]>; ssmParameters: Map<string, string[]> } {
+): { permissions: Map<string, RequiredPermission[]>; ssmParameters: Map<string, string[]>; driftReads: Map<string, string[]> } {
   const permissions = new Map<string, RequiredPermission[]>();
   const ssmParameters = new Map<string, string[]>();
+  const driftReads = new Map<string, string[]>();
   const problems: Problem[] = [];
   for (const { target, stack } of built) {
     const template = (stack as unknown as { _toCloudFormation(): object })._toCloudFormation();
@@ -212,9 +215,10 @@ function environmentNeeds(
       else throw e;
     }
     ssmParameters.set(env.name, [...new Set([...(ssmParameters.get(env.name) ?? []), ...ssmParameterNames(template)])].sort());
+    driftReads.set(env.name, [...new Set([...(driftReads.get(env.name) ?? []), ...driftReadActions(template).keys()])].sort());
   }
   throwIfAny(problems);
-  return { permissions, ssmParameters };
+  return { permissions, ssmParameters, driftReads };
 }
 
 /** Synthesize every stack; returns the templates by file path. */
