@@ -7,8 +7,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { Project } from 'projen';
 import { createProject } from '../examples/node-api/.projenrc';
 import { DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape, ShipshapeError } from '../src';
-import { crossFindings } from '../src/policy/cross-artifact';
 import { evaluate } from '../src/iam/evaluate';
+import { crossFindings } from '../src/policy/cross-artifact';
 import { collectIamChecks, IAM_RULES } from '../src/policy/iam-rules';
 import { readGenerated, synthSnapshot } from '../src/testing/synth';
 
