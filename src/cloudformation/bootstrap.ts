@@ -7,7 +7,8 @@ import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
   branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
+  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix,
+  TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
 import type { RequiredPermission } from '../iam/types';
