@@ -141,6 +141,27 @@ function unexplainedGaps(files: SynthOutput): string[] {
 
 const flagship = () => readGenerated(FLAGSHIP);
 
+/** Every action named in any policy document of any template (identity, resource, key, trust policies), with where. */
+function policyActions(files: SynthOutput): Array<{ where: string; action: string }> {
+  const out: Array<{ where: string; action: string }> = [];
+  const walk = (v: unknown, where: string): void => {
+    if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${where}[${i}]`)); return; }
+    if (v === null || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.Statement)) {
+      for (const st of o.Statement as Array<Record<string, unknown>>) {
+        for (const key of ['Action', 'NotAction']) {
+          const a = st?.[key];
+          for (const action of typeof a === 'string' ? [a] : Array.isArray(a) ? a : []) if (typeof action === 'string') out.push({ where, action });
+        }
+      }
+    }
+    for (const [k, x] of Object.entries(o)) walk(x, `${where}.${k}`);
+  };
+  for (const [name, text] of Object.entries(files)) if (name.endsWith('.template.json')) walk(JSON.parse(text), name);
+  return out;
+}
+
 describe('the IAM proof', () => {
   test('the flagship example: every role allows what its template and workflow need, and nothing broad', async () => {
     const files = flagship();
@@ -156,6 +177,22 @@ describe('the IAM proof', () => {
     const files = provable(factory);
     expect(await proofFailures(files)).toEqual([]);
     expect(unexplainedGaps(files)).toEqual([]);
+  });
+
+  test('every action named in any policy document of any generated template exists (identity, resource, key and trust policies)', async () => {
+    const all = [flagship(), ...fixtures.map(([, factory]) => provable(factory))].flatMap(policyActions);
+    expect(all.length).toBeGreaterThan(100);
+    const missing: string[] = [];
+    for (const a of new Set(all.map((x) => x.action))) if (!(await actionExists(a))) missing.push(`${a} (${all.find((x) => x.action === a)!.where})`);
+    expect(missing).toEqual([]);
+  });
+
+  test('every reviewed exclusion names actions its resource type\'s handlers really list', () => {
+    const stale = EXCLUDED_HANDLER_ACTIONS.filter((e) => e.type !== '*').flatMap((e) => {
+      const listed = new Set(HANDLER_OPS.flatMap((op) => handlerPermissions(e.type)?.ops[op] ?? []).map((a) => a.toLowerCase()));
+      return e.actions.filter((a) => !listed.has(a.toLowerCase())).map((a) => `${e.type}: ${a}`);
+    });
+    expect(stale).toEqual([]);
   });
 
   test('a sample of the property test\'s configurations', async () => {
