@@ -28,8 +28,17 @@ jest.setTimeout(300_000);
 
 const FLAGSHIP = path.join(__dirname, '..', 'examples', 'node-api');
 
-/** A fixture with a GitHub repository configured (so it has a bootstrap template to prove), without the slow CloudFormation validator. */
+const synthesized = new Map<(outdir: string) => Project, SynthOutput>();
+/** A fixture with a GitHub repository configured (so it has a bootstrap template to prove), without the slow CloudFormation validator; once per fixture. */
 function provable(factory: (outdir: string) => Project): SynthOutput {
+  const done = synthesized.get(factory);
+  if (done) return done;
+  const files = provableUncached(factory);
+  synthesized.set(factory, files);
+  return files;
+}
+
+function provableUncached(factory: (outdir: string) => Project): SynthOutput {
   const quiet = (outdir: string) => {
     const p = factory(outdir);
     Shipshape.configure(p, { cloudFormationValidation: false });
