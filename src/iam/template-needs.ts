@@ -467,8 +467,10 @@ class TemplateReader {
       case 'AWS::CloudWatch::Alarm':
       case 'AWS::CloudWatch::CompositeAlarm':
         return [{ resourceType: 'cloudwatch:alarm', arns: [this.arn('cloudwatch', `alarm:${named('AlarmName') ?? `${stack}-${logicalId}-*`}`)] }];
-      case 'AWS::CloudWatch::Dashboard':
-        return [{ resourceType: 'cloudwatch:dashboard', arns: [this.arn('cloudwatch', `dashboard/${named('DashboardName') ?? `${stack}-${logicalId}-*`}`, { region: false })] }];
+      case 'AWS::CloudWatch::Dashboard': {
+        // An unnamed dashboard's generated name is not documented: any dashboard of the account.
+        return [{ resourceType: 'cloudwatch:dashboard', arns: [this.arn('cloudwatch', `dashboard/${named('DashboardName') ?? '*'}`, { region: false })] }];
+      }
       case 'AWS::Lambda::Function':
         return [{ resourceType: 'lambda:function', arns: [this.functionArn(logicalId)] }];
       case 'AWS::S3::Bucket':
