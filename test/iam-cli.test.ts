@@ -239,3 +239,11 @@ test('drift detection reads each resource type with the caller\'s credentials, e
   expect(reads.has('secretsmanager:GetSecretValue')).toBe(false);
   expect(reads.has('iam:PassRole')).toBe(false);
 });
+
+test('detect-stack-drift asks for DetectStackDrift on the stack and the reads of its template\'s resources', () => {
+  const s: CallScope = { ...scope, template: (_p, stack) => (stack === 'api-dev' ? { Resources: { Logs: { Type: 'AWS::Logs::LogGroup' } } } : undefined) };
+  const got = actions('aws cloudformation detect-stack-drift --stack-name api-dev', s);
+  expect(got[0]).toBe('cloudformation:DetectStackDrift arn:aws:cloudformation:eu-west-1:111111111111:stack/api-dev/*');
+  expect(got).toContain('logs:DescribeLogGroups *');
+  expect(cliPermissions(parse('aws cloudformation detect-stack-drift --stack-name other'), s)).toMatchObject({ ok: false });
+});

@@ -252,9 +252,6 @@ const S3_CP: Entry = {
   },
 };
 
-/** Whether the proof asks the drift role for the reads of drift detection (on once the bootstrap grants them). */
-const DRIFT_READS_PROVEN = false;
-
 /**
  * Read handler permissions the drift role is deliberately not given, each with its reason. Without them CloudFormation
  * still reads every property a shipshape template sets on those resources.
@@ -311,7 +308,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
       if (!template) return `cloudformation detect-stack-drift --stack-name ${stack ?? '(none)'}: no generated template of that stack, so the resources drift detection reads are unknown`;
       return [
         one('cloudformation:DetectStackDrift', stackArn(s, cmd), 'DetectStackDrift'),
-        ...[...(DRIFT_READS_PROVEN ? driftReadActions(template) : [])].map(([action, type]) => one(action, '*', `DetectStackDrift: CloudFormation reads ${type} with the caller's credentials`)),
+        ...[...driftReadActions(template)].map(([action, type]) => one(action, '*', `DetectStackDrift: CloudFormation reads ${type} with the caller's credentials`)),
       ];
     },
   },
