@@ -70,7 +70,13 @@ async function simulate(role: RoleData, roleArn: string, need: RequiredPermissio
       contextVariables: { ...need.context },
     },
   }, {});
-  return result.resultType === 'error' ? `error ${JSON.stringify(result.errors)}` : result.overallResult;
+  if (result.resultType === 'error') return `error ${JSON.stringify(result.errors)}`;
+  // A request for '*' (the resource is unknowable, or the action has no resource-level permissions) must be allowed
+  // on every resource: iam-simulate's wildcard mode answers Allowed when any statement's resource pattern is.
+  if (result.resultType === 'wildcard') {
+    return result.results.some((r) => r.resourcePattern === '*' && r.analysis?.result === 'Allowed') ? 'Allowed' : `not on every resource (${result.overallResult})`;
+  }
+  return result.overallResult;
 }
 
 /** Every way the generated roles of one project fall short, as readable lines (empty when the proof holds). */
@@ -231,6 +237,25 @@ describe('the proof can fail', () => {
       expect.stringMatching(/^shipshape-node-api-dev-deploy ssm:GetParameters on arn:aws:ssm:eu-west-1:111111111111:parameter\/shipshape\/pager\/pagerduty-url: ImplicitlyDenied/),
       expect.stringMatching(/^shipshape-node-api-dev-cfn-exec iam:AttachRolePolicy on arn:aws:iam::111111111111:role\/api-dev-.*: ImplicitlyDenied/),
     ]));
+  });
+
+  test('an action needed on every resource but granted on some only is found', async () => {
+    const files = flagship();
+    const bootstrap = Object.keys(files).find((f) => /bootstrap[^/]*\.template\.json$/.test(f) && files[f].includes('-dev-drift'))!;
+    const t = JSON.parse(files[bootstrap]);
+    let narrowed = 0;
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) { v.forEach(walk); return; }
+      if (v === null || typeof v !== 'object') return;
+      const o = v as { Action?: unknown; Resource?: unknown };
+      const actions = typeof o.Action === 'string' ? [o.Action] : Array.isArray(o.Action) ? o.Action : [];
+      if (actions.includes('lambda:GetFunction') && o.Resource === '*') { o.Resource = 'arn:aws:lambda:eu-west-1:111111111111:function:other'; narrowed++; }
+      Object.values(o).forEach(walk);
+    };
+    walk(t);
+    expect(narrowed).toBeGreaterThan(0);
+    const failures = await proofFailures({ ...files, [bootstrap]: JSON.stringify(t) });
+    expect(failures).toEqual(expect.arrayContaining([expect.stringMatching(/^shipshape-node-api-dev-drift lambda:GetFunction on \*: not on every resource/)]));
   });
 
   test('a broad statement and an action that does not exist are found', async () => {
