@@ -103,6 +103,7 @@ describe('uses: actions that call AWS', () => {
       'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage',
     ].map((a) => `${a} arn:aws:ecr:eu-west-1:111111111111:repository/api`));
     expect(actionPermissions('docker/build-push-action@0123', { push: false, tags: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:x' }, scope)).toEqual({ ok: true, permissions: [] });
+    expect(actionPermissions('docker/build-push-action@0123', { push: true, tags: '${{ vars.REGISTRY }}/api:x' }, scope)).toMatchObject({ ok: false, reason: expect.stringMatching(/only known at run time/) });
   });
 
   test('configure-aws-credentials needs no identity permission (its trust policy governs it); other AWS actions are unmapped', () => {

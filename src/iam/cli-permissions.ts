@@ -481,6 +481,9 @@ export function actionPermissions(uses: string, inputs: Readonly<Record<string, 
     const push = inputs.push === true || inputs.push === 'true';
     const out: CliPermission[] = [];
     if (push) {
+      // A tag whose registry is an expression could be an ECR repository the proof cannot name.
+      const unknown = list(inputs.tags).find((t) => t.split('/')[0].includes('${{'));
+      if (unknown) return { ok: false, reason: `build-push-action pushes '${unknown}', whose registry is only known at run time: name the registry literally` };
       for (const repo of ecrRepositories(list(inputs.tags), scope.partition)) {
         out.push(...ECR_PUSH_PERMISSIONS.map((a) => one(a, repo, 'build-push-action: docker push to ECR')));
       }
