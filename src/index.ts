@@ -5,6 +5,8 @@ export type { Problem } from './core/errors';
 
 export { Shipshape } from './shipshape';
 export type { ShipshapeOptions } from './shipshape';
+export type { ExecutionRoleOptions } from './iam/options';
+export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';
 export type { ServiceProps, ServiceEnvVar } from './service/service';

@@ -13,6 +13,7 @@ import type { FlagModel } from './flags/feature-flag';
 import type { DependabotModel, GitHubEnvironmentModel, RulesetModel } from './github/guardrails';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';
+import type { ExecutionRoleOptions } from './iam/options';
 import type { MonitoringModel } from './monitoring/model';
 
 export interface ServiceModel {
@@ -106,6 +107,8 @@ export interface BootstrapModel {
   readonly existingOidcProviderAccounts: readonly string[];
   /** The branch CD runs on (the first Pipeline's): the publish and drift roles trust it. */
   readonly branch: string;
+  /** What the CloudFormation execution roles may do beyond shipshape's data (`Shipshape.configure`). */
+  readonly executionRole?: ExecutionRoleOptions;
 }
 
 /** One file a renderer produced. */

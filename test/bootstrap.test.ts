@@ -1,10 +1,20 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Project } from 'projen';
 import { synthFailure, synthTemplates, template } from './cloudformation-helpers';
 import { Environment, Pipeline, Service, Shipshape } from '../src';
+import { ShipshapeError } from '../src/core/errors';
 import {
-  cloudFormationExecutionRoleName, deployRoleName, driftRoleName, lastGoodImageTagParameter, publishRoleName, templateBucketName,
+  cloudFormationExecutionRoleName, deployRoleName, driftRoleName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, templateBucketName,
 } from '../src/core/naming';
+import { driftReadActions } from '../src/iam/cli-permissions';
+import { evaluate } from '../src/iam/evaluate';
+import { chunkStatements, policySize, statementsFor } from '../src/iam/execution-policy';
+import { rolesOf } from '../src/iam/roles';
+import { EXCLUDED_HANDLER_ACTIONS, generatedNamePattern, ssmParameterNames, stackNamePattern, templateNeeds } from '../src/iam/template-needs';
+import type { PolicyStatementData } from '../src/iam/types';
 
 const twoEnvs = (project: Project, repository = 'acme/shop') => {
   Shipshape.configure(project, { repository });
@@ -77,6 +87,15 @@ describe('bootstrap stack', () => {
     expect(bySid(policyOf('ProdExecutionRole'), 'ReadTheUploadedTemplates').Resource).toEqual(arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`));
   });
 
+  test('a deploy role may keep the last good template of each of its stacks, beside the last good tag, and no other object', () => {
+    expect(bySid(policyOf('ProdDeployRole'), 'KeepTheLastGoodTemplates')).toEqual({
+      Sid: 'KeepTheLastGoodTemplates',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/${lastGoodTemplateKey('api-prod')}`),
+    });
+  });
+
   test('the template bucket is private, encrypted, TLS only and expires uploads', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: 'shop-templates-123456789012-eu-west-1',
@@ -118,10 +137,15 @@ describe('bootstrap stack', () => {
       Resource: arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*'),
     });
     expect(bySid(drift, 'ReadTheDriftDetectionStatus').Action).toBe('cloudformation:DescribeStackDriftDetectionStatus');
-    const actions = drift.flatMap((s) => [s.Action].flat() as string[]);
-    expect(actions).toEqual(expect.arrayContaining(['ec2:Describe*', 'ecs:Describe*', 'rds:Describe*', 'elasticloadbalancing:Describe*']));
-    const verbs = actions.filter((a) => !a.startsWith('cloudformation:')).map((a) => a.split(':')[1]);
-    expect(verbs.filter((v) => !/^(Describe|Get|List)/.test(v))).toEqual([]);
+    const roles = rolesOf('infra/bootstrap.template.json', JSON.parse(files['infra/bootstrap.template.json']), { account: '123456789012', region: 'eu-west-1', partition: 'aws' });
+    const statements = roles.find((r) => r.roleName === driftRoleName('shop', 'prod'))!.statements;
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    // Exactly the read handler actions of the prod template's resources (generated, named: no wildcard action).
+    const reads = [...driftReadActions(JSON.parse(files['infra/prod.template.json'])).keys()].sort();
+    expect(reads.length).toBeGreaterThan(20);
+    expect(actions.filter((a) => !a.startsWith('cloudformation:')).sort()).toEqual(reads);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(actions).not.toContain('secretsmanager:GetSecretValue');
   });
 
   test('the image repository has immutable tags, scan on push and a lifecycle policy', () => {
@@ -262,5 +286,240 @@ describe('templateBucketName', () => {
     expect(name.endsWith('-templates-123456789012-ap-southeast-2')).toBe(true);
     expect(templateBucketName(`${long}-2`, '123456789012', 'ap-southeast-2')).not.toBe(name);
     expect(templateBucketName(long, '210987654321', 'ap-southeast-2')).not.toBe(name);
+  });
+});
+
+/*
+ * The CloudFormation execution role is generated from what the environment templates need (issue 11). Each test
+ * below fails on the hand-written role it replaces (`ec2:*`, `s3:*` … on '*', no iam:AttachRolePolicy, a deploy role
+ * that could not resolve the pager parameter).
+ */
+describe('execution role generated from the environment templates', () => {
+  const infra = path.join(__dirname, '..', 'examples', 'node-api', 'infra');
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(infra, f), 'utf8'));
+  // The flagship: one environment per account, in eu-west-1.
+  const flagship = [
+    { env: 'dev', account: '111111111111' },
+    { env: 'staging', account: '222222222222' },
+    { env: 'prod', account: '333333333333' },
+  ].map((e) => {
+    const ctx = { account: e.account, region: 'eu-west-1', partition: 'aws' };
+    const roles = rolesOf(`infra/bootstrap-${e.account}.template.json`, read(`bootstrap-${e.account}.template.json`), ctx);
+    const role = (name: string) => roles.find((r) => r.roleName === name)!;
+    return {
+      ...e,
+      ctx,
+      template: read(`${e.env}.template.json`),
+      execution: role(cloudFormationExecutionRoleName('node-api', e.env)),
+      deploy: role(deployRoleName('node-api', e.env)),
+      roles,
+    };
+  });
+  const allowed = (statements: readonly PolicyStatementData[], action: string, resource: string, context?: Record<string, string>) =>
+    evaluate(statements, { action, resource, context }).allowed;
+
+  test.each(flagship)("the $env execution role allows every handler permission of the $env template's resources", (e) => {
+    const needs = templateNeeds(`infra/${e.env}.template.json`, e.template, { ...e.ctx, stackName: `api-${e.env}` });
+    expect(needs.length).toBeGreaterThan(300);
+    const missing = needs.filter((n) => !allowed(e.execution.statements, n.action, n.resource, n.context as Record<string, string>));
+    expect(missing).toEqual([]);
+  });
+
+  test.each(flagship)('$env: no policy of the bootstrap template has a `*` action or `service:*` on `*`', (e) => {
+    const broad = e.roles.flatMap((r) => r.statements.flatMap((s) => {
+      const actions = [s.Action ?? []].flat() as string[];
+      const resources = [s.Resource ?? []].flat() as string[];
+      return actions.filter((a) => a === '*' || (a.endsWith(':*') && resources.includes('*'))).map((a) => `${r.roleName}: ${a}`);
+    }));
+    expect(broad).toEqual([]);
+  });
+
+  test("the execution role may attach to the stack's roles the managed policies the template names, and no other", () => {
+    const prod = flagship[2].execution.statements;
+    const stackRole = 'arn:aws:iam::333333333333:role/api-prod-BackupPlanDatabaseRole8A6F31CB-ABCDEF123456';
+    const backup = 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup';
+    expect(allowed(prod, 'iam:AttachRolePolicy', stackRole, { 'iam:PolicyARN': backup })).toBe(true);
+    expect(allowed(prod, 'iam:AttachRolePolicy', stackRole, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' })).toBe(false);
+    for (const action of ['iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies']) expect(allowed(prod, action, stackRole)).toBe(true);
+    // Not a role of the environment's stacks.
+    expect(allowed(prod, 'iam:AttachRolePolicy', 'arn:aws:iam::333333333333:role/admin', { 'iam:PolicyARN': backup })).toBe(false);
+    expect(allowed(prod, 'iam:CreateRole', 'arn:aws:iam::333333333333:role/api-staging-Anything-ABCDEF123456')).toBe(false);
+  });
+
+  test('the execution role passes the stack roles only to the services that trust them', () => {
+    const prod = flagship[2].execution.statements;
+    const stackRole = 'arn:aws:iam::333333333333:role/api-prod-TaskDefinitionTaskRoleFD40A61D-ABCDEF123456';
+    expect(allowed(prod, 'iam:PassRole', stackRole, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe(true);
+    expect(allowed(prod, 'iam:PassRole', stackRole, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(false);
+    expect(allowed(prod, 'iam:PassRole', 'arn:aws:iam::333333333333:role/admin', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe(false);
+  });
+
+  test('the execution role cannot touch what the templates do not hold', () => {
+    const prod = flagship[2].execution.statements;
+    expect(allowed(prod, 'ec2:TerminateInstances', '*')).toBe(false);
+    expect(allowed(prod, 's3:DeleteBucket', 'arn:aws:s3:::someone-elses-bucket')).toBe(false);
+    expect(allowed(prod, 'secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:eu-west-1:333333333333:secret:other-AbCdEf')).toBe(false);
+    expect(allowed(prod, 'iam:CreateUser', 'arn:aws:iam::333333333333:user/x')).toBe(false);
+    expect(allowed(prod, 'iam:CreateServiceLinkedRole', 'arn:aws:iam::333333333333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS', { 'iam:AWSServiceName': 'ecs.amazonaws.com' })).toBe(true);
+    expect(allowed(prod, 'iam:CreateServiceLinkedRole', 'arn:aws:iam::333333333333:role/aws-service-role/ec2.amazonaws.com/x', { 'iam:AWSServiceName': 'ec2.amazonaws.com' })).toBe(false);
+  });
+
+  test('the execution role may create the Elastic Load Balancing service-linked role, which the first load balancer of an account needs', () => {
+    // Documented by Elastic Load Balancing, absent from the handler lists (documented-permissions.json supplements).
+    const slr = 'arn:aws:iam::333333333333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing';
+    expect(allowed(flagship[2].execution.statements, 'iam:CreateServiceLinkedRole', slr, { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' })).toBe(true);
+    // dev has no load balancer.
+    const devSlr = slr.replace('333333333333', '111111111111');
+    expect(allowed(flagship[0].execution.statements, 'iam:CreateServiceLinkedRole', devSlr, { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' })).toBe(false);
+  });
+
+  test.each(flagship)('the $env deploy role may resolve the SSM parameters of its template (CloudFormation reads them as the caller)', (e) => {
+    const names = ssmParameterNames(e.template);
+    expect(names).toEqual(['/shipshape/pager/pagerduty-url']);
+    expect(allowed(e.deploy.statements, 'ssm:GetParameters', `arn:aws:ssm:eu-west-1:${e.account}:parameter/shipshape/pager/pagerduty-url`)).toBe(true);
+    expect(allowed(e.deploy.statements, 'ssm:GetParameters', `arn:aws:ssm:eu-west-1:${e.account}:parameter/other`)).toBe(false);
+  });
+
+  test.each(flagship)('$env: the generated policies fit IAM: managed policies of at most 6,144 characters, at most 10 on the role', (e) => {
+    const bootstrap = read(`bootstrap-${e.account}.template.json`);
+    const managed = Object.values(bootstrap.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy');
+    expect(managed.length).toBeGreaterThan(0);
+    expect(managed.length).toBeLessThanOrEqual(10);
+    for (const m of managed) expect(JSON.stringify(m.Properties.PolicyDocument).length).toBeLessThanOrEqual(6144);
+  });
+
+  test('the bootstrap template follows the environment templates: a granted resource type added to a stack is granted to its execution role', () => {
+    const build = (grant: boolean) => synthTemplates((project) => {
+      twoEnvs(project);
+      if (grant) Shipshape.configure(project, { executionRole: { resourceTypes: { 'AWS::Kinesis::Stream': { actions: ['kinesis:CreateStream', 'kinesis:DeleteStream'], resources: ['arn:aws:kinesis:eu-west-1:123456789012:stream/orders'] } } } });
+      Shipshape.of(project).membersOf(Environment).find((e) => e.name === 'prod')!
+        .addStackCustomization((stack) => new CfnResource(stack, 'Orders', { type: 'AWS::Kinesis::Stream', properties: { Name: 'orders', ShardCount: 1 } }));
+    });
+    const files = build(true);
+    const roles = rolesOf('infra/bootstrap.template.json', JSON.parse(files['infra/bootstrap.template.json']), { account: '123456789012', region: 'eu-west-1', partition: 'aws' });
+    const exec = (env: string) => roles.find((r) => r.roleName === cloudFormationExecutionRoleName('shop', env))!.statements;
+    expect(allowed(exec('prod'), 'kinesis:CreateStream', 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toBe(true);
+    expect(allowed(exec('prod'), 'kinesis:CreateStream', 'arn:aws:kinesis:eu-west-1:123456789012:stream/other')).toBe(false);
+    // Only the environment whose template holds the queue.
+    expect(allowed(exec('staging'), 'kinesis:CreateStream', 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toBe(false);
+  });
+
+  test('a resource type shipshape has no data for stops synthesis, naming the resource and how to grant it', () => {
+    const { error, files } = synthFailure((project) => {
+      twoEnvs(project);
+      new Service(project, 'api');
+      Shipshape.of(project).membersOf(Environment).find((e) => e.name === 'prod')!
+        .addStackCustomization((stack) => new CfnResource(stack, 'Orders', { type: 'AWS::Kinesis::Stream', properties: { ShardCount: 1 } }));
+    });
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as ShipshapeError).problems).toEqual([expect.objectContaining({
+      code: 'SS-IAM-UNKNOWN-TYPE', property: 'infra/prod.template.json Resources.Orders.Type', got: "'AWS::Kinesis::Stream'",
+    })]);
+    expect(error.message).toContain("executionRole: { resourceTypes: { 'AWS::Kinesis::Stream'");
+    expect(files).toEqual([]);
+  });
+
+  test('execution role grants are validated: named actions without wildcards, ARNs', () => {
+    const { error } = synthFailure((project) => {
+      twoEnvs(project);
+      new Service(project, 'api');
+      Shipshape.configure(project, { executionRole: { resourceTypes: { 'AWS::SQS::Queue': { actions: ['sqs:*'], resources: ['orders'] }, 'SQS Queue': { actions: [] } } } });
+    });
+    expect((error as ShipshapeError).problems.map((p) => `${p.code} ${p.property}`)).toEqual([
+      "SS-IAM-EXTRA-ACTION executionRole.resourceTypes['AWS::SQS::Queue'].actions",
+      "SS-IAM-EXTRA-RESOURCE executionRole.resourceTypes['AWS::SQS::Queue'].resources",
+      "SS-IAM-EXTRA-TYPE executionRole.resourceTypes['SQS Queue']",
+      "SS-IAM-EXTRA-ACTION executionRole.resourceTypes['SQS Queue'].actions",
+    ]);
+  });
+});
+
+describe('templateNeeds', () => {
+  const ctx = { account: '123456789012', region: 'eu-west-1', partition: 'aws', stackName: 'api-prod' };
+  const role = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } };
+  const actionsOf = (resources: Record<string, unknown>, id: string) => new Set(templateNeeds('t.json', { Resources: resources }, ctx)
+    .filter((n) => n.neededBy.startsWith(`t.json: ${id} `)).map((n) => n.action));
+
+  test('an IAM policy of roles only needs no user or group actions; one of users does (EXCLUDED_HANDLER_ACTIONS)', () => {
+    const doc = { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] };
+    const rolesOnly = actionsOf({ R: role, P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', PolicyDocument: doc, Roles: [{ Ref: 'R' }] } } }, 'P');
+    expect([...rolesOnly].sort()).toEqual(['iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:PutRolePolicy']);
+    const users = actionsOf({ P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', PolicyDocument: doc, Users: ['u'] } } }, 'P');
+    expect(users.has('iam:PutUserPolicy')).toBe(true);
+    expect(EXCLUDED_HANDLER_ACTIONS.every((e) => e.reason.length > 20 && e.when.length > 5)).toBe(true);
+  });
+
+  test('a listener without authenticate actions needs no Cognito; one with authenticate-cognito does', () => {
+    const listener = (type: string) => ({ L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { DefaultActions: [{ Type: type }] } } });
+    expect(actionsOf(listener('forward'), 'L').has('cognito-idp:DescribeUserPoolClient')).toBe(false);
+    expect(actionsOf(listener('authenticate-cognito'), 'L').has('cognito-idp:DescribeUserPoolClient')).toBe(true);
+  });
+
+  test("a function's role is passed only to the service that trusts it, scoped to the stack's roles", () => {
+    const needs = templateNeeds('t.json', { Resources: { R: role, F: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['R', 'Arn'] }, Code: { ZipFile: 'x' } } } } }, ctx);
+    expect(needs.filter((n) => n.action === 'iam:PassRole')).toEqual([{
+      action: 'iam:PassRole',
+      resource: 'arn:aws:iam::123456789012:role/api-prod-*',
+      context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      neededBy: 't.json: F (AWS::Lambda::Function) create, update',
+    }]);
+    // The function itself: CloudFormation names it <stack>-<logical id>-<random>.
+    expect(needs.find((n) => n.action === 'lambda:CreateFunction')!.resource).toBe('arn:aws:lambda:eu-west-1:123456789012:function:api-prod-F-*');
+  });
+
+  test('named resources are scoped by name; metadata reads and AWS-generated ids are not', () => {
+    const needs = templateNeeds('t.json', {
+      Resources: {
+        G: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/shipshape/api/prod' } },
+        V: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      },
+    }, ctx);
+    const of = (action: string) => needs.filter((n) => n.action === action).map((n) => n.resource);
+    expect(of('logs:CreateLogGroup')).toEqual(['arn:aws:logs:eu-west-1:123456789012:log-group:/shipshape/api/prod', 'arn:aws:logs:eu-west-1:123456789012:log-group:/shipshape/api/prod:*']);
+    expect(of('logs:DescribeLogGroups')).toEqual(['*']);
+    expect(of('ec2:CreateVpc')).toEqual(['*']);
+  });
+
+  test('CloudFormation-generated names: the stack name is kept whole up to half of what the name limit leaves', () => {
+    // Real names (github.com/KensioSoftware/yulin issue 1113) for a stack of 26 characters.
+    const roleName = new RegExp(`^${stackNamePattern('ChineseboostAnalyticsStack', 64).replace('*', '.*')}$`);
+    expect(roleName.test('ChineseboostAnalyticsStac-RainlyticsSummariesJobFun-UjecjFhpdr1d')).toBe(true);
+    const bucket = new RegExp(`^${generatedNamePattern('ChineseboostAnalyticsStack', 'RainlyticsLogsBucket8DF4A1B2', 63, true).replace('*', '.*')}$`);
+    expect(bucket.test('chineseboostanalyticsstac-rainlyticslogsbucket8df4-hdst4ohfvdif')).toBe(true);
+    expect(stackNamePattern('api-prod', 64)).toBe('api-prod-*');
+  });
+});
+
+describe('statementsFor', () => {
+  test('a need with two context keys is allowed by one statement that requires both', () => {
+    const role = 'arn:aws:iam::123456789012:role/api-prod-*';
+    const statements = statementsFor([
+      { action: 'iam:AttachRolePolicy', resource: role, neededBy: 'x', context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } },
+      { action: 'iam:PassRole', resource: role, neededBy: 'y', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      { action: 'logs:CreateLogGroup', resource: '*', neededBy: 'z' },
+      { action: 'logs:CreateLogGroup', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:x', neededBy: 'z' },
+    ], 'H');
+    expect(statements).toEqual([
+      { Sid: 'H1', Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: ['*'] },
+      {
+        Sid: 'H2',
+        Effect: 'Allow',
+        Action: ['iam:AttachRolePolicy'],
+        Resource: [role],
+        Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } },
+      },
+      { Sid: 'H3', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [role], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+    ]);
+    const request = (policy: string) => ({ action: 'iam:AttachRolePolicy', resource: 'arn:aws:iam::123456789012:role/api-prod-x', context: { 'iam:PolicyARN': policy, 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/b' } });
+    expect(evaluate(statements, request('arn:aws:iam::aws:policy/ReadOnlyAccess')).allowed).toBe(true);
+    expect(evaluate(statements, request('arn:aws:iam::aws:policy/AdministratorAccess')).allowed).toBe(false);
+  });
+
+  test('statements too large for one managed policy are split by action, in order, each under the limit', () => {
+    const needs = Array.from({ length: 400 }, (_, i) => ({ action: `ec2:Describe${String(i).padStart(4, '0')}Things`, resource: '*', neededBy: 'x' }));
+    const chunks = chunkStatements(statementsFor(needs, 'H'), 6144);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) expect(policySize(c)).toBeLessThanOrEqual(6144);
+    expect(chunks.flat().flatMap((s) => s.Action as string[])).toEqual(needs.map((n) => n.action));
   });
 });

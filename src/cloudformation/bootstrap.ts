@@ -2,12 +2,16 @@ import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } fr
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
   branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, publishRoleName, stackName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
+  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix,
+  TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
+import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
+import type { RequiredPermission } from '../iam/types';
 import type { BootstrapModel, EnvironmentModel, ServiceModel } from '../model';
 import { acknowledgeBootstrapAccount, acknowledgeBootstrapRoles } from './nag';
 
@@ -27,46 +31,25 @@ export interface BootstrapStackProps {
   readonly registry: { readonly account: string; readonly region: string };
   /** Every account that runs an environment of the project (they all pull from the registry). */
   readonly accounts: readonly string[];
+  /** What the CloudFormation execution role of each environment (by name) needs for its templates (templateNeeds). */
+  readonly templateNeeds: ReadonlyMap<string, readonly RequiredPermission[]>;
+  /** The SSM parameters each environment's template parameters resolve (`AWS::SSM::Parameter::Value<…>` defaults). */
+  readonly ssmParameters: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What drift detection of each environment's stacks reads with the drift role's credentials: the read handler
+   * permissions of their resources (driftReadActions), by environment name.
+   */
+  readonly driftReads: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Services whose stacks the CloudFormation execution role may create, by the AWS service name of their linked role. */
-const SERVICE_LINKED_ROLES = [
-  'ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com', 'backup.amazonaws.com',
-  'management.chatbot.amazonaws.com',
-];
-
-/** What CloudFormation may do while deploying an environment stack (IAM is granted separately, narrowly). */
-const EXECUTION_ROLE_ACTIONS = [
-  'ec2:*', 'ecs:*', 'elasticloadbalancing:*', 'application-autoscaling:*', 'cloudwatch:*', 'logs:*', 'sns:*', 'rds:*',
-  'backup:*', 'backup-storage:*', 'appconfig:*', 'acm:*', 'secretsmanager:*', 'events:*', 'lambda:*', 'synthetics:*', 'chatbot:*',
-  's3:*', 'kms:*', 'route53:GetHostedZone', 'route53:ChangeResourceRecordSets', 'route53:GetChange', 'route53:ListResourceRecordSets',
-  'ssm:GetParameters',
-];
+/** IAM allows at most 10 managed policies attached to one role (the default quota). */
+const MAX_MANAGED_POLICIES_PER_ROLE = 10;
 
 /** Image pulls: what ECS (the execution role) needs on the registry repository. */
 const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 /** Image pushes with docker buildx. */
 const ECR_PUSH_ACTIONS = [
   ...ECR_PULL_ACTIONS, 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:DescribeImages',
-];
-
-/**
- * What drift detection reads. CloudFormation compares each resource's live configuration with the template,
- * reading it with the caller's permissions, so the drift role may describe every kind of resource an
- * environment stack holds, and change nothing.
- */
-export const DRIFT_READ_ACTIONS = [
-  'ec2:Describe*', 'ecs:Describe*', 'ecs:List*', 'elasticloadbalancing:Describe*', 'application-autoscaling:Describe*',
-  'cloudwatch:Describe*', 'cloudwatch:GetDashboard', 'cloudwatch:ListTagsForResource', 'logs:Describe*', 'logs:ListTagsForResource',
-  'sns:GetTopicAttributes', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource',
-  'rds:Describe*', 'rds:ListTagsForResource', 'backup:Describe*', 'backup:Get*', 'backup:List*', 'appconfig:Get*', 'appconfig:List*',
-  'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy',
-  'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags',
-  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'route53:GetHostedZone',
-  'route53:ListResourceRecordSets', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource',
-  'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetPolicy', 'lambda:ListTags', 'synthetics:DescribeCanaries',
-  'synthetics:GetCanary', 'synthetics:ListTagsForResource', 's3:GetBucket*', 's3:GetEncryptionConfiguration', 's3:GetLifecycleConfiguration',
-  'chatbot:DescribeSlackChannelConfigurations',
 ];
 
 /**
@@ -105,7 +88,7 @@ export class BootstrapStack extends Stack {
       const templateObjects = stacks.map((n) => this.formatArn({
         service: 's3', region: '', account: '', resource: bucket.bucketName, resourceName: `${templatePrefix(n)}/*`,
       }));
-      const execution = this.executionRole(props.project, env, stacks, templateObjects);
+      const execution = this.executionRole(props, env, templateObjects);
       const deploy = new iam.Role(this, `${pascalCase(env.name)}DeployRole`, {
         roleName: deployRoleName(props.project, env.name),
         description: `GitHub Actions deploys ${props.project} to ${env.name} from ${props.bootstrap.repository}`,
@@ -117,19 +100,44 @@ export class BootstrapStack extends Stack {
         actions: [
           'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet',
           'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:GetTemplateSummary',
+          // Rollback: cancel an update a timed-out deploy left running, and delete a failed first creation (ROLLBACK_COMPLETE).
+          'cloudformation:CancelUpdateStack', 'cloudformation:DeleteStack',
         ],
         resources: stacks.map((n) => arn('cloudformation', 'stack', `${n}/*`)),
       }));
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'PassTheExecutionRoleToCloudFormation',
         actions: ['iam:PassRole'],
-        resources: [execution.roleArn],
+        resources: [execution.role.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
       }));
+      const parameters = props.ssmParameters.get(env.name) ?? [];
+      if (parameters.length > 0) {
+        // CloudFormation resolves AWS::SSM::Parameter::Value<…> template parameters with the caller's credentials
+        // while it creates the change set.
+        deploy.addToPolicy(new iam.PolicyStatement({
+          sid: 'ResolveTheTemplateParameters',
+          actions: ['ssm:GetParameters'],
+          resources: parameters.map((p) => arn('ssm', 'parameter', p.replace(/^\//, ''))),
+        }));
+      }
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'UploadTheTemplates',
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: templateObjects,
+      }));
+      // Beside the last good image tag, the template that went with it, so that a rollback redeploys both.
+      deploy.addToPolicy(new iam.PolicyStatement({
+        sid: 'KeepTheLastGoodTemplates',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: stacks.map((n) => this.formatArn({ service: 's3', region: '', account: '', resource: bucket.bucketName, resourceName: lastGoodTemplateKey(n) })),
+      }));
+      // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list the bucket (AccessDenied
+      // otherwise): rollback falls back to the current template on NoSuchKey. The bucket holds only templates.
+      deploy.addToPolicy(new iam.PolicyStatement({
+        sid: 'TellAMissingLastGoodTemplate',
+        actions: ['s3:ListBucket'],
+        resources: [this.formatArn({ service: 's3', region: '', account: '', resource: bucket.bucketName })],
       }));
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'RecordTheLastGoodImageTag',
@@ -144,10 +152,10 @@ export class BootstrapStack extends Stack {
           arn('ecs', 'service-deployment', `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
       }));
-      const drift = this.driftRole(props.project, env, stacks, github(branchSubject));
+      const drift = this.driftRole(props, env, stacks, github(branchSubject));
       const envId = pascalCase(env.name);
       new CfnOutput(this, `${envId}DeployRoleArn`, { value: deploy.roleArn });
-      new CfnOutput(this, `${envId}ExecutionRoleArn`, { value: execution.roleArn });
+      new CfnOutput(this, `${envId}ExecutionRoleArn`, { value: execution.role.roleArn });
       new CfnOutput(this, `${envId}DriftRoleArn`, { value: drift.roleArn });
       acknowledgeBootstrapRoles(this, envId, {
         account: props.account,
@@ -155,8 +163,7 @@ export class BootstrapStack extends Stack {
         stacks,
         bucket: bucket.bucketName,
         ecsServices: props.services.map((s) => `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}`),
-        wildcardActions: EXECUTION_ROLE_ACTIONS.filter((a) => a.endsWith('*')),
-        driftActions: DRIFT_READ_ACTIONS.filter((a) => a.endsWith('*')),
+        executionWildcards: execution.wildcardResources,
       });
     }
     acknowledgeBootstrapAccount(this);
@@ -222,40 +229,48 @@ export class BootstrapStack extends Stack {
   }
 
   /**
-   * The role CloudFormation acts as for one environment: it may manage the kinds of resources an
-   * environment stack holds, and IAM roles only under the environment stacks' own name prefixes.
+   * The role CloudFormation acts as for one environment, with exactly what the environment's templates need
+   * (templateNeeds: each resource's handler permissions, by type and properties, scoped to ARNs where knowable),
+   * as customer managed policies `<role>-<n>` (the generated statements outgrow the 10,240 characters IAM allows
+   * for a role's inline policies). Reading the uploaded templates stays inline.
    */
-  private executionRole(project: string, env: EnvironmentModel, stacks: readonly string[], templateObjects: readonly string[]): iam.Role {
-    const role = new iam.Role(this, `${pascalCase(env.name)}ExecutionRole`, {
-      roleName: cloudFormationExecutionRoleName(project, env.name),
-      description: `CloudFormation deploys the ${env.name} stacks of ${project} as this role`,
+  private executionRole(
+    props: BootstrapStackProps, env: EnvironmentModel, templateObjects: readonly string[],
+  ): { role: iam.Role; wildcardResources: string[] } {
+    const envId = pascalCase(env.name);
+    const roleName = cloudFormationExecutionRoleName(props.project, env.name);
+    const role = new iam.Role(this, `${envId}ExecutionRole`, {
+      roleName,
+      description: `CloudFormation deploys the ${env.name} stacks of ${props.project} as this role`,
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
     });
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ManageEnvironmentResources',
-      actions: EXECUTION_ROLE_ACTIONS,
-      resources: ['*'],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ManageTheStacksOwnRoles',
-      actions: [
-        'iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole',
-      ],
-      resources: stacks.map((n) => this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${n}-*` })),
-    }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadTheUploadedTemplates', actions: ['s3:GetObject'], resources: [...templateObjects] }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'CreateServiceLinkedRoles',
-      actions: ['iam:CreateServiceLinkedRole'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLES } },
+    const statements = statementsFor(props.templateNeeds.get(env.name) ?? [], 'Handlers');
+    const documents = chunkStatements(statements, MANAGED_POLICY_LIMIT);
+    if (documents.length > MAX_MANAGED_POLICIES_PER_ROLE) {
+      throwIfAny([problem('SS-IAM-POLICY-SIZE', env.path, 'execution role', `${documents.length} managed policies of ${MANAGED_POLICY_LIMIT} characters`,
+        `at most ${MAX_MANAGED_POLICIES_PER_ROLE} (the IAM quota of managed policies per role)`,
+        'Split the environment\'s services across accounts, or remove resource types from its stacks.')]);
+    }
+    const container = new Construct(this, `${envId}ExecutionPolicies`);
+    documents.forEach((doc, i) => new iam.ManagedPolicy(container, `Policy${i + 1}`, {
+      managedPolicyName: `${roleName}-${i + 1}`,
+      description: `What CloudFormation needs to deploy the ${env.name} stacks of ${props.project} (${i + 1} of ${documents.length}, generated from the templates)`,
+      document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: doc }),
+      roles: [role],
     }));
-    return role;
+    const wildcardResources = [...new Set(statements.flatMap((s) => [s.Resource ?? []].flat() as string[]).filter((r) => r.includes('*')))].sort();
+    return { role, wildcardResources };
   }
 
-  /** The scheduled drift check's role: detect drift of the environment's stacks and read their resources, nothing else. */
-  private driftRole(project: string, env: EnvironmentModel, stacks: readonly string[], trust: iam.IPrincipal): iam.Role {
+  /**
+   * The scheduled drift check's role: detect drift of the environment's stacks and read their resources, nothing else.
+   * CloudFormation compares each resource's live configuration with the template by calling the resource's read
+   * handler with the caller's credentials, so the role holds exactly the read handler actions of the environment's
+   * resources (named, on '*': reads of metadata may list), as managed policies `<role>-<n>`.
+   */
+  private driftRole(props: BootstrapStackProps, env: EnvironmentModel, stacks: readonly string[], trust: iam.IPrincipal): iam.Role {
+    const project = props.project;
     const role = new iam.Role(this, `${pascalCase(env.name)}DriftRole`, {
       roleName: driftRoleName(project, env.name),
       description: `GitHub Actions checks the ${env.name} stacks of ${project} for drift (read only)`,
@@ -275,7 +290,17 @@ export class BootstrapStack extends Stack {
       actions: ['cloudformation:DescribeStackDriftDetectionStatus'],
       resources: ['*'],
     }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadTheStackResources', actions: DRIFT_READ_ACTIONS, resources: ['*'] }));
+    const reads = [...(props.driftReads.get(env.name) ?? [])].sort();
+    const documents = reads.length > 0
+      ? chunkStatements([{ Sid: 'ReadTheStackResources', Effect: 'Allow', Action: reads, Resource: '*' }], MANAGED_POLICY_LIMIT)
+      : [];
+    const container = new Construct(this, `${pascalCase(env.name)}DriftPolicies`);
+    documents.forEach((doc, i) => new iam.ManagedPolicy(container, `Policy${i + 1}`, {
+      managedPolicyName: `${driftRoleName(project, env.name)}-${i + 1}`,
+      description: `What drift detection of the ${env.name} stacks of ${project} reads (${i + 1} of ${documents.length}, generated from the templates)`,
+      document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: doc }),
+      roles: [role],
+    }));
     return role;
   }
 }

@@ -124,12 +124,10 @@ export interface BootstrapNagContext {
   readonly stacks: readonly string[];
   /** `<cluster>/<service>` of each ECS service the role waits for. */
   readonly ecsServices: readonly string[];
-  /** The wildcard actions of the execution role. */
-  readonly wildcardActions: readonly string[];
+  /** The resources with a wildcard in the execution role's generated policies ('*' included). */
+  readonly executionWildcards: readonly string[];
   /** The template bucket's name. */
   readonly bucket: string;
-  /** The wildcard (read-only) actions of the drift role. */
-  readonly driftActions: readonly string[];
 }
 
 /** A bootstrap acknowledgement: `id` is the documented pattern, `findings` the exact ids cdk-nag reports. */
@@ -143,22 +141,16 @@ const IAM5 = 'AwsSolutions-IAM5';
 /** Acknowledgements on the bootstrap stacks, per environment role (`{Env}` is the environment's PascalCase name). */
 export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] = [
   {
-    id: `${IAM5}[Action::<service>:*]`,
-    constructs: ['{Env}ExecutionRole'],
-    reason: 'CloudFormation acts as this role to create, update and replace every kind of resource an environment stack holds (VPC, ECS, load balancer, RDS, AppConfig, ...). Only CloudFormation can assume it and only the environment\'s deploy role can pass it.',
-    findings: (c) => c.wildcardActions.map((a) => `${IAM5}[Action::${a}]`),
-  },
-  {
     id: `${IAM5}[Resource::*]`,
-    constructs: ['{Env}ExecutionRole'],
-    reason: 'CloudFormation learns the ids of the resources it creates only while deploying, so their ARNs cannot be listed in advance. IAM rights are the exception: they are limited to roles named after the environment\'s stacks.',
-    findings: () => [`${IAM5}[Resource::*]`],
+    constructs: ['{Env}ExecutionPolicies'],
+    reason: 'Generated from the environment templates: only actions their resources\' CloudFormation handlers call, no `service:*` and no `*` action. Resource "*" is kept for actions that have no resource-level permissions (ec2:CreateVpc\'s id, kms:CreateKey, appconfig:CreateApplication …), for resources whose names AWS generates (VPC, subnet, security group, key, AppConfig, load balancer ids) and for read-only Describe/List/Get calls, which may list and are then checked against "*".',
+    findings: (c) => (c.executionWildcards.includes('*') ? [`${IAM5}[Resource::*]`] : []),
   },
   {
-    id: `${IAM5}[Resource::arn:${PARTITION}:iam::<account>:role/<stack>-*]`,
-    constructs: ['{Env}ExecutionRole'],
-    reason: 'CloudFormation names the roles of a stack `<stack>-<logical id>-<random suffix>`: the wildcard is that suffix, so the execution role manages the environment stacks\' own roles and no others.',
-    findings: (c) => c.stacks.map((s) => `${IAM5}[Resource::arn:${PARTITION}:iam::${c.account}:role/${s}-*]`),
+    id: `${IAM5}[Resource::<ARN with a generated part>]`,
+    constructs: ['{Env}ExecutionPolicies'],
+    reason: 'The wildcard stands for the part of a name CloudFormation or AWS generates: `<stack>-<logical id>-<random>` of unnamed roles, functions, buckets and log groups, the random suffix of a secret ARN, the change id of a Route 53 change, the alarm names target tracking creates. Everything else of the ARN (account, region, stack name) is exact.',
+    findings: (c) => c.executionWildcards.filter((r) => r !== '*').map((r) => `${IAM5}[Resource::${r}]`),
   },
   {
     id: `${IAM5}[Resource::arn:${PARTITION}:s3:::<template bucket>/uploads/<stack>/*]`,
@@ -179,15 +171,9 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     findings: (c) => c.ecsServices.map((s) => `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:service-deployment/${s}/*]`),
   },
   {
-    id: `${IAM5}[Action::<service>:Describe*, Get*, List*]`,
-    constructs: ['{Env}DriftRole'],
-    reason: 'Drift detection reads the live configuration of every resource of the stacks with the caller\'s permissions; the role holds read-only Describe/Get/List actions of the resource types an environment stack contains, and no write action.',
-    findings: (c) => c.driftActions.map((a) => `${IAM5}[Action::${a}]`),
-  },
-  {
     id: `${IAM5}[Resource::*]`,
-    constructs: ['{Env}DriftRole'],
-    reason: 'CloudFormation learns resource ids only while deploying, so the read-only actions cannot list ARNs in advance; DescribeStackDriftDetectionStatus has no resource-level permissions. Drift detection itself is limited to the environment\'s stacks.',
+    constructs: ['{Env}DriftRole', '{Env}DriftPolicies'],
+    reason: 'Drift detection calls each resource\'s read handler with the caller\'s credentials; the role holds exactly those read actions (generated from the templates, named, no wildcard action), on "*" because a Describe may list and AWS generates most ids; DescribeStackDriftDetectionStatus has no resource-level permissions. Drift detection itself is limited to the environment\'s stacks.',
     findings: () => [`${IAM5}[Resource::*]`],
   },
 ];

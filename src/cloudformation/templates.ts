@@ -2,11 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
-import { Problem, problem, throwIfAny } from '../core/errors';
+import type { CloudFormationTemplate } from './stack';
+import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
+import { driftReadActions } from '../iam/cli-permissions';
+import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
+import type { RequiredPermission } from '../iam/types';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
-import type { CloudFormationTemplate } from './stack';
 
 /** Options of template synthesis. */
 export interface TemplateSynthOptions {
@@ -140,7 +143,25 @@ export function buildApp(
   // One image registry (chosen, or by default the production environment's account and region). Every environment pulls from it.
   const registry = model.registry;
   const accounts = [...new Set(model.environments.map((e) => e.account))];
-  for (const t of bootstrapTargets(model)) {
+  // The environment stacks first: each bootstrap stack's execution roles are generated from what they contain.
+  const built: Array<{ target: StackTarget; stack: InstanceType<typeof EnvironmentStack> }> = [];
+  for (const t of stackTargets(model)) {
+    const stack = new EnvironmentStack(app, t.stackName, {
+      service: t.service,
+      environment: t.environment,
+      project: model.name,
+      database: model.databases.find((d) => d.service === t.service.name),
+      flags: model.flags,
+      healthcheck: imageHealthcheck(model, t.service.name),
+      monitoring: model.monitoring.find((m) => m.service === t.service.name),
+      registry,
+    });
+    stacks.set(t.filePath, t.stackName);
+    built.push({ target: t, stack });
+  }
+  const bootstrap = bootstrapTargets(model);
+  const needs = bootstrap.length > 0 ? environmentNeeds(model, built) : undefined;
+  for (const t of bootstrap) {
     const id = `${t.stackName}-${t.account}`;
     new BootstrapStack(app, id, {
       project: model.name,
@@ -152,23 +173,51 @@ export function buildApp(
       environments: t.environments,
       registry: registry!,
       accounts,
+      templateNeeds: needs!.permissions,
+      ssmParameters: needs!.ssmParameters,
+      driftReads: needs!.driftReads,
     });
     stacks.set(t.filePath, id);
   }
-  for (const t of stackTargets(model)) {
-    new EnvironmentStack(app, t.stackName, {
-      service: t.service,
-      environment: t.environment,
-      project: model.name,
-      database: model.databases.find((d) => d.service === t.service.name),
-      flags: model.flags,
-      healthcheck: imageHealthcheck(model, t.service.name),
-      monitoring: model.monitoring.find((m) => m.service === t.service.name),
-      registry,
-    });
-    stacks.set(t.filePath, t.stackName);
-  }
   return { app, stacks };
+}
+
+/**
+ * What each environment's templates need from the CloudFormation execution role, the SSM parameters their
+ * parameters resolve (which the deploy role reads) and what drift detection reads (the drift role), by environment name. Read from the constructed stacks as
+ * CloudFormation will receive them (`_toCloudFormation`, the template synthesis writes, before file output), so the
+ * bootstrap stack is built from exactly the environment templates of the same synthesis. Every resource type
+ * without handler data is reported at once (SS-IAM-UNKNOWN-TYPE).
+ */
+function environmentNeeds(
+  model: ProjectModel, built: ReadonlyArray<{ target: StackTarget; stack: import('aws-cdk-lib').Stack }>,
+): { permissions: Map<string, RequiredPermission[]>; ssmParameters: Map<string, string[]>; driftReads: Map<string, string[]> } {
+  const permissions = new Map<string, RequiredPermission[]>();
+  const ssmParameters = new Map<string, string[]>();
+  const driftReads = new Map<string, string[]>();
+  const problems: Problem[] = [];
+  for (const { target, stack } of built) {
+    const template = (stack as unknown as { _toCloudFormation(): object })._toCloudFormation();
+    const env = target.environment;
+    try {
+      const needs = templateNeeds(target.filePath, template, {
+        account: env.account,
+        region: env.region,
+        partition: partitionOf(env.region),
+        stackName: target.stackName,
+        extraTypes: model.bootstrap?.executionRole?.resourceTypes,
+        source: env.path,
+      });
+      permissions.set(env.name, [...(permissions.get(env.name) ?? []), ...needs]);
+    } catch (e) {
+      if (e instanceof ShipshapeError) problems.push(...e.problems);
+      else throw e;
+    }
+    ssmParameters.set(env.name, [...new Set([...(ssmParameters.get(env.name) ?? []), ...ssmParameterNames(template)])].sort());
+    driftReads.set(env.name, [...new Set([...(driftReads.get(env.name) ?? []), ...driftReadActions(template).keys()])].sort());
+  }
+  throwIfAny(problems);
+  return { permissions, ssmParameters, driftReads };
 }
 
 /** Synthesize every stack; returns the templates by file path. */

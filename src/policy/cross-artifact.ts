@@ -4,6 +4,7 @@
  * `shipshape validate` (over the files on disk, where a person may have edited one of them).
  */
 import { ARTIFACT_RULES } from './artifact-rules';
+import { IAM_RULES } from './iam-rules';
 import { parseOnce } from './parse';
 import type { PolicyRule, Severity, Violation } from './policy';
 import type { Finding } from '../validators/finding';
@@ -282,7 +283,7 @@ const IMAGE_TAG: CrossRule = {
 export const CROSS_RULES: readonly CrossRule[] = [HEALTH, REQUIRED_CHECKS, OIDC_SUBJECT, ROLLBACK_ALARMS, IMAGE_TAG];
 
 /** Every rule that reads generated files: single-artifact (workflows, templates) and cross-artifact. */
-export const FILE_POLICY_RULES: readonly CrossRule[] = [...ARTIFACT_RULES, ...CROSS_RULES];
+export const FILE_POLICY_RULES: readonly CrossRule[] = [...ARTIFACT_RULES, ...CROSS_RULES, ...IAM_RULES];
 
 /** The cross-artifact rules as policy rules for synthesis: a violation names the construct that rendered the file. */
 export const CROSS_POLICY_RULES: PolicyRule[] = FILE_POLICY_RULES.map((rule) => ({
