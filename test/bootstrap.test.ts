@@ -60,8 +60,16 @@ describe('bootstrap stack', () => {
       Action: [
         'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet',
         'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:GetTemplateSummary',
+        'cloudformation:CancelUpdateStack', 'cloudformation:DeleteStack',
       ],
       Resource: arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*'),
+    });
+    // Rollback tells a missing last good template (NoSuchKey) from other errors only if the role may list the bucket.
+    expect(bySid(prod, 'TellAMissingLastGoodTemplate')).toEqual({
+      Sid: 'TellAMissingLastGoodTemplate',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}`),
     });
     expect(bySid(prod, 'PassTheExecutionRoleToCloudFormation')).toMatchObject({
       Action: 'iam:PassRole',

@@ -117,9 +117,9 @@ function expectWithinTimeouts(r: JobResult, wf: any, job: string): void {
 }
 
 describe('publish', () => {
-  const DESCRIBE = ['ecr', 'describe-images', '--registry-id', '111111111111', '--repository-name', 'api', '--image-ids', `imageTag=${SHA}`, '--query', 'imageDetails[0].imageDigest', '--output', 'text'];
+  const DESCRIBE = ['ecr', 'describe-images', '--registry-id', '333333333333', '--repository-name', 'api', '--image-ids', `imageTag=${SHA}`, '--query', 'imageDetails[0].imageDigest', '--output', 'text'];
   const BUILD = [
-    'buildx', 'build', '--file', 'Dockerfile', '--tag', `111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:${SHA}`,
+    'buildx', 'build', '--file', 'Dockerfile', '--tag', `333333333333.dkr.ecr.eu-west-1.amazonaws.com/api:${SHA}`,
     '--cache-from', 'type=gha,scope=api', '--cache-to', 'type=gha,scope=api,mode=max', '--push', '.',
   ];
 
@@ -127,7 +127,7 @@ describe('publish', () => {
     const r = runJob(flagship, 'publish', {
       sha: SHA,
       rules: [
-        rule('^aws ecr describe-images ', awsError('ImageNotFoundException', 'DescribeImages', `The image with imageId {imageDigest:'null', imageTag:'${SHA}'} does not exist within the repository with name 'api' in the registry with id '111111111111'`)),
+        rule('^aws ecr describe-images ', awsError('ImageNotFoundException', 'DescribeImages', `The image with imageId {imageDigest:'null', imageTag:'${SHA}'} does not exist within the repository with name 'api' in the registry with id '333333333333'`)),
         rule('^docker buildx build ', { stdout: 'pushed', advance: 180 }),
       ],
     });
