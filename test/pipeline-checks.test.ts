@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { bareProject } from './util';
 import { DockerImage, DockerPreset, Pipeline, PipelineProps, Service, ServiceContainer, Toolchain } from '../src';
 import { synthSnapshot } from '../src/testing/synth';
+import { WORKFLOW_CONCURRENCY_GROUP } from '../src/pipeline/pipeline';
 
 function workflow(props: PipelineProps = {}, withImage = false): any {
   const files = synthSnapshot((outdir) => {
@@ -94,7 +95,7 @@ describe('job layout', () => {
   test('GIVEN any pipeline WHEN synthesized THEN every job has a timeout and superseded PR runs are cancelled', () => {
     const wf = workflow({}, true);
     for (const job of Object.values<any>(wf.jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
-    expect(wf.concurrency).toEqual({ 'group': '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
+    expect(wf.concurrency).toEqual({ 'group': WORKFLOW_CONCURRENCY_GROUP, 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
   });
 });
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_SYNTH_COMMAND } from './projenrc';
 import { ServiceContainer } from './service-container';
 import { Toolchain } from './toolchain';
 import { DockerImage } from '../docker/docker-image';
+import { cronProblems } from '../github/cron';
 import { isSha } from '../github/pins';
 
 /** A check's settings. Every field is optional: the toolchain preset fills the command. */
@@ -114,7 +116,10 @@ const off = z.strictObject({ enabled: z.boolean().default(true) });
 
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1).default(''),
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
+  branch: z.string()
+    .refine((b) => !b.startsWith('refs/'), { message: "a branch name without 'refs/heads/', for example 'main' (GitHub puts the prefix into the OIDC subject itself)" })
+    .refine((b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//'), { message: 'a branch name' })
+    .default('main'),
   nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "a Node.js version such as '22'" }).optional(),
   toolchain: z.custom<Toolchain>((v) => v instanceof Toolchain, { message: 'a Toolchain, for example Toolchain.node()' }).optional(),
   runsOn: z.string().min(1).default('ubuntu-24.04'),
@@ -137,13 +142,18 @@ export const pipelineSchema = z.strictObject({
   image: z.instanceof(DockerImage, { message: 'a DockerImage construct' }).optional(),
   images: z.array(z.instanceof(DockerImage, { message: 'a DockerImage construct' })).optional(),
   deploy: off.extend({ order: z.array(z.string()).optional(), smokeTest: command.optional() }).prefault({}),
-  drift: off.extend({ schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "a cron expression of five fields, for example '17 5 * * *'" }).default('17 5 * * *') }).prefault({}),
+  drift: off.extend({
+    schedule: z.string().superRefine((cron, ctx) => {
+      const problems = cronProblems(cron);
+      if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `a cron expression GitHub accepts, for example '17 5 * * *' (${problems.join('; ')})` });
+    }).default('17 5 * * *'),
+  }).prefault({}),
   guardrails: z.strictObject({
     requiredApprovals: z.number().int().min(0).max(10).default(1),
     ruleset: z.boolean().default(true),
     dependabot: z.union([z.literal(false), z.enum(['daily', 'weekly', 'monthly'])]).default('weekly'),
   }).prefault({}),
-  synthCheck: off.extend({ command: command.default('npx projen') }).prefault({}),
+  synthCheck: off.extend({ command: command.default(DEFAULT_SYNTH_COMMAND) }).prefault({}),
   docsPaths: z.array(z.string().min(1)).min(1).default(['**/*.md', 'docs/**']),
   budget: z.strictObject({
     prMinutes: z.number().min(1, { message: 'at least 1 minute' }).default(10),

@@ -19,6 +19,7 @@ import { ResolvedCheck, changesJob, checkJobs, imageJob, synthCheckJob } from '.
 import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
+import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
 import { scanJobs } from './scans';
 import { CheckKind, Toolchain } from './toolchain';
 import { validateJobs } from './validate';
@@ -129,6 +130,13 @@ const jobSchema = z.strictObject({
   steps: z.array(z.custom<StepModel>((s) => typeof s === 'object' && s !== null && ('run' in s || 'uses' in s), { message: "a step with 'run' or 'uses'" })).min(1),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
+
+/** GitHub's limit of required reviewers per environment. */
+const MAX_ENVIRONMENT_REVIEWERS = 6;
+
+/** The workflow-level concurrency group: one per pull request, one per run otherwise. */
+export const WORKFLOW_CONCURRENCY_GROUP =
+  "${{ github.workflow }}-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || format('run-{0}', github.run_id) }}";
 
 const CHECK_ORDER: readonly CheckKind[] = ['lint', 'format', 'typecheck', 'test', 'integration', 'build'];
 
@@ -249,6 +257,14 @@ export class Pipeline extends ShipshapeConstruct {
       const specs = built.drift.jobs.map((job) => ({ job, stage: 'deploy' as const, required: false, prOnly: false, path: `${this.constructPath}/drift/${job.id}` }));
       problems.push(...validateJobs(specs, { pins: this.pins, enforcePinning: this.props.enforcePinning }));
     }
+    // GitHub accepts at most 6 required reviewers per environment (users or teams); a longer list fails the settings call.
+    for (const env of built.environments) {
+      const reviewers = env.approval?.reviewers ?? [];
+      if (reviewers.length > MAX_ENVIRONMENT_REVIEWERS) {
+        problems.push(problem('SS-ENV-REVIEWERS', env.path, 'approval.reviewers', reviewers,
+          `at most ${MAX_ENVIRONMENT_REVIEWERS} reviewers, as GitHub allows (got ${reviewers.length})`, "Name a team ('org/team') instead of its members."));
+      }
+    }
     const pr = this.prPath(built);
     if (this.props.budget.failOnExceed && pr.minutes > this.props.budget.prMinutes) {
       problems.push(problem('SS-PIPELINE-BUDGET', this.constructPath, 'budget.prMinutes', formatPath(pr, built.specs.map((s) => s.job)),
@@ -270,8 +286,11 @@ export class Pipeline extends ShipshapeConstruct {
         workflow_dispatch: {},
       },
       permissions: {},
+      // A pull request's runs share one group and cancel each other; every push gets its own group (its run id),
+      // so a deploy waiting for approval never holds back the checks of later commits. Deploys queue per
+      // environment through their job-level groups (`deploy-<env>`).
       concurrency: {
-        group: '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}',
+        group: WORKFLOW_CONCURRENCY_GROUP,
         cancelInProgress: "${{ github.event_name == 'pull_request' }}",
       },
       jobs,
@@ -284,7 +303,6 @@ export class Pipeline extends ShipshapeConstruct {
       .map((e) => ({
         name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
       }));
-    const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
     const model: PipelineModel = {
       path: this.constructPath,
       branch: this.branch,
@@ -298,11 +316,10 @@ export class Pipeline extends ShipshapeConstruct {
       ruleset: g.ruleset ? { branch: this.branch, requiredChecks: required, requiredApprovals: g.requiredApprovals } : undefined,
       dependabot: g.dependabot === false ? undefined : {
         interval: g.dependabot,
-        updates: [
-          { ecosystem: this.toolchain.model.ecosystem, directory: '/' },
-          { ecosystem: 'github-actions', directory: '/' },
-          ...dockerDirs.map((directory) => ({ ecosystem: 'docker', directory })),
-        ],
+        // Only the package ecosystems, whose lockfiles people own. Workflows and Dockerfiles are generated: a
+        // Dependabot PR against them could never pass synth-check. Action pins and base images are upgraded in
+        // .projenrc.ts (actionPins, BaseImages) or by upgrading shipshape.
+        updates: [{ ecosystem: this.toolchain.model.ecosystem, directory: '/' }],
       },
       githubEnvironments,
     };
@@ -314,6 +331,10 @@ export class Pipeline extends ShipshapeConstruct {
    * (postSynthesize is skipped under PROJEN_DISABLE_POST); an over-budget error is a problem of _validate.
    */
   public preSynthesize(): void {
+    // synth-check runs `npx projen`: it must re-run what generated the files, so the default task must run the projenrc.
+    if (this.props.synthCheck.enabled && this.props.synthCheck.command === DEFAULT_SYNTH_COMMAND && ensureProjenrcRunner(this.project)) {
+      this.project.logger.info(`shipshape pipeline ${this.constructPath}: the project had no projenrc runner; \`npx projen\` (and synth-check) now run ${DEFAULT_PROJENRC} with tsx. Add typescript.ProjenrcTs to choose another runner.`);
+    }
     const built = this.build();
     const jobs = built.specs.map((s) => s.job);
     const pr = this.prPath(built);
