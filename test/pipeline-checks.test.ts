@@ -2,8 +2,8 @@
 import { parse } from 'yaml';
 import { bareProject } from './util';
 import { DockerImage, DockerPreset, Pipeline, PipelineProps, Service, ServiceContainer, Toolchain } from '../src';
-import { synthSnapshot } from '../src/testing/synth';
 import { WORKFLOW_CONCURRENCY_GROUP } from '../src/pipeline/pipeline';
+import { synthSnapshot } from '../src/testing/synth';
 
 function workflow(props: PipelineProps = {}, withImage = false): any {
   const files = synthSnapshot((outdir) => {

@@ -58,6 +58,12 @@ describe.each(outputs)('%s', (_name, files) => {
     }
   });
 
+  test('every generated shell script (scripts/*.sh) passes shellcheck', () => {
+    for (const [file, text] of only(files, /^scripts\/.*\.sh$/)) {
+      expect(shellcheck(text, file)).toEqual([]);
+    }
+  });
+
   test('every generated YAML file passes yamllint', () => {
     for (const [file, text] of only(files, /^\.github\/.*\.ya?ml$/)) {
       expect(yamllint(text, file)).toEqual([]);

@@ -86,8 +86,13 @@ export interface GuardrailsOptions {
   readonly requiredApprovals?: number;
   /** Write `.github/rulesets/<branch>.json`. @default true */
   readonly ruleset?: boolean;
-  /** Write `.github/dependabot.yml`. @default 'weekly' */
+  /** Write `.github/dependabot.yml` (the toolchain's package ecosystem only). @default 'weekly' */
   readonly dependabot?: false | 'daily' | 'weekly' | 'monthly';
+  /**
+   * Each deploy job first reads its GitHub environment's protection (reviewers, wait timer, deployment branch)
+   * with the job's token and refuses to deploy when it differs from `.projenrc.ts`. @default true
+   */
+  readonly checkProtection?: boolean;
 }
 
 /** The speed budget of the pull-request path. */
@@ -152,6 +157,7 @@ export const pipelineSchema = z.strictObject({
     requiredApprovals: z.number().int().min(0).max(10).default(1),
     ruleset: z.boolean().default(true),
     dependabot: z.union([z.literal(false), z.enum(['daily', 'weekly', 'monthly'])]).default('weekly'),
+    checkProtection: z.boolean().default(true),
   }).prefault({}),
   synthCheck: off.extend({ command: command.default(DEFAULT_SYNTH_COMMAND) }).prefault({}),
   docsPaths: z.array(z.string().min(1)).min(1).default(['**/*.md', 'docs/**']),

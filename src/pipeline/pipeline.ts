@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
-import { registryEnvironment } from '../core/naming';
+import { OIDC_SUBJECT_CLAIM_KEYS, registryEnvironment } from '../core/naming';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
@@ -20,6 +20,7 @@ import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
 import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
+import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import { scanJobs } from './scans';
 import { CheckKind, Toolchain } from './toolchain';
 import { validateJobs } from './validate';
@@ -298,11 +299,8 @@ export class Pipeline extends ShipshapeConstruct {
     };
     const g = this.props.guardrails;
     const required = built.specs.filter((s) => s.stage === 'check' && s.required).flatMap((s) => checkNames(s.job));
-    const githubEnvironments: GitHubEnvironmentModel[] = built.environments
-      .filter((e) => built.specs.some((s) => s.job.environment?.name === e.name))
-      .map((e) => ({
-        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
-      }));
+    const githubEnvironments = this.githubEnvironments(built.specs, built.environments);
+    const assumesRoles = [...jobs, ...(built.drift?.jobs ?? [])].some((j) => j.permissions['id-token'] === 'write');
     const model: PipelineModel = {
       path: this.constructPath,
       branch: this.branch,
@@ -322,6 +320,8 @@ export class Pipeline extends ShipshapeConstruct {
         updates: [{ ecosystem: this.toolchain.model.ecosystem, directory: '/' }],
       },
       githubEnvironments,
+      // The AWS roles trust subjects of this template; the settings script applies it (src/core/naming.ts).
+      ...(assumesRoles ? { oidcSubjectClaimKeys: OIDC_SUBJECT_CLAIM_KEYS } : {}),
     };
     return { kind: 'pipelines', model };
   }
@@ -345,6 +345,15 @@ export class Pipeline extends ShipshapeConstruct {
     if (pr.minutes > this.props.budget.prMinutes) {
       this.project.logger.warn(`shipshape pipeline ${this.constructPath}: the PR critical path takes ${pr.minutes}m, over the budget of ${this.props.budget.prMinutes}m`);
     }
+  }
+
+  /** The GitHub environments the deploy jobs declare, with the protection `.projenrc.ts` gives them. */
+  private githubEnvironments(specs: readonly JobSpec[], environments: readonly EnvironmentModel[]): GitHubEnvironmentModel[] {
+    return environments
+      .filter((e) => specs.some((s) => s.job.environment?.name === e.name))
+      .map((e) => ({
+        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
+      }));
   }
 
   private prPath(built: Built): CriticalPath {
@@ -408,10 +417,24 @@ export class Pipeline extends ShipshapeConstruct {
     if (p.deploy.enabled && deployTargets.length > 0) {
       const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
       const publish = publishJob(ctx, needs);
-      if (publish) specs.push(publish, ...deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }));
+      if (publish) {
+        const deploys = deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest });
+        specs.push(publish, ...(p.guardrails.checkProtection ? this.withProtectionCheck(deploys, environments) : deploys));
+      }
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
+  }
+
+  /** Each deploy job first checks that its GitHub environment is protected as declared (src/pipeline/protection.ts). */
+  private withProtectionCheck(deploys: readonly JobSpec[], environments: readonly EnvironmentModel[]): JobSpec[] {
+    const envs = this.githubEnvironments(deploys, environments);
+    return deploys.map((spec) => {
+      const env = envs.find((e) => e.name === spec.job.environment?.name);
+      if (!env) return spec;
+      const permissions = { ...spec.job.permissions, ...PROTECTION_CHECK_PERMISSIONS };
+      return { ...spec, job: { ...spec.job, permissions, steps: [protectionCheckStep(env), ...spec.job.steps] } };
+    });
   }
 
   private resolveChecks(problems: Problem[]): ResolvedCheck[] {
