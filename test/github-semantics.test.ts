@@ -14,6 +14,7 @@ import { DockerImage, DockerPreset, Environment, Pipeline, PipelineProps, Servic
 import { cronProblems } from '../src/github/cron';
 import { protectionCheckStep } from '../src/pipeline/protection';
 import { synthSnapshot } from '../src/testing/synth';
+import { actionlint } from '../src/validators/actionlint';
 
 function build(props: PipelineProps = {}, setup?: (p: Project) => void): (outdir: string) => Project {
   return (outdir) => {
@@ -233,5 +234,36 @@ describe('the protection check, run', () => {
     const r = run(protectedEnv, { branch_policies: [{ id: 1, name: 'main', type: 'branch' }, { id: 2, name: 'release/*', type: 'branch' }] });
     expect(r.status).toBe(1);
     expect(r.out).toContain("deployment branches: 'main,release/*', expected only 'main'");
+  });
+});
+
+describe('a private repository without GitHub Advanced Security', () => {
+  test('GIVEN advancedSecurity: false THEN CodeQL and dependency review are off, the ruleset does not require them, and Trivy prints instead of uploading', () => {
+    const files = synth({ advancedSecurity: false });
+    const wf = parse(files['.github/workflows/ci.yml']);
+    expect(wf.jobs.codeql).toBeUndefined();
+    expect(wf.jobs['dependency-review']).toBeUndefined();
+    const image = wf.jobs.image;
+    expect(image.steps.some((s: any) => String(s.uses).startsWith('github/codeql-action/upload-sarif'))).toBe(false);
+    const trivy = image.steps.find((s: any) => String(s.uses).startsWith('aquasecurity/trivy-action'));
+    expect(trivy.with).toMatchObject({ 'format': 'table', 'exit-code': '1' });
+    expect(trivy.with.output).toBeUndefined();
+    expect(image.permissions['security-events']).toBeUndefined();
+    const contexts = JSON.parse(files['.github/rulesets/main.json']).rules.find((r: any) => r.type === 'required_status_checks')
+      .parameters.required_status_checks.map((c: any) => c.context);
+    expect(contexts).not.toContain('codeql');
+    expect(contexts).not.toContain('dependency-review');
+    expect(contexts).toContain('secrets');
+  });
+
+  test('THEN that workflow passes actionlint', async () => {
+    const text = synth({ advancedSecurity: false })['.github/workflows/ci.yml'];
+    expect(await actionlint(text, 'ci.yml')).toEqual([]);
+  });
+
+  test('GIVEN the default THEN CodeQL runs and Trivy uploads SARIF to code scanning', () => {
+    const wf = parse(synth()['.github/workflows/ci.yml']);
+    expect(wf.jobs.codeql).toBeDefined();
+    expect(wf.jobs.image.steps.some((s: any) => String(s.uses).startsWith('github/codeql-action/upload-sarif'))).toBe(true);
   });
 });

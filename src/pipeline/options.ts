@@ -171,6 +171,7 @@ export const pipelineSchema = z.strictObject({
     version: z.string().min(1),
   })).default({}),
   enforcePinning: z.boolean().default(true),
+  advancedSecurity: z.boolean().default(true),
 });
 
 export type ParsedPipelineProps = z.output<typeof pipelineSchema>;

@@ -101,6 +101,14 @@ export interface PipelineProps {
   readonly actionPins?: Readonly<Record<string, ActionPin>>;
   /** Fail synthesis when a `uses:` is not pinned to a commit SHA. @default true */
   readonly enforcePinning?: boolean;
+  /**
+   * Whether the repository has GitHub Advanced Security (GitHub Code Security): public repositories always do;
+   * private ones need it for code scanning (CodeQL, SARIF upload) and dependency review. `false` switches
+   * CodeQL and dependency review off and prints the image scan's findings in the job log instead of uploading
+   * SARIF, with a message at synthesis.
+   * @default true
+   */
+  readonly advancedSecurity?: boolean;
 }
 
 /** A change to a job: fields to merge, or a function returning the new job. */
@@ -131,6 +139,24 @@ const jobSchema = z.strictObject({
   steps: z.array(z.custom<StepModel>((s) => typeof s === 'object' && s !== null && ('run' in s || 'uses' in s), { message: "a step with 'run' or 'uses'" })).min(1),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
+
+/**
+ * For a repository without GitHub Advanced Security: no CodeQL and no dependency review (both need it on private
+ * repositories), and the image scan prints a table in the log and fails on findings instead of uploading SARIF.
+ */
+function withoutCodeScanning(specs: JobSpec[]): void {
+  for (let i = specs.length - 1; i >= 0; i--) {
+    if (specs[i].job.id === 'codeql' || specs[i].job.id === 'dependency-review') specs.splice(i, 1);
+  }
+  for (const [i, spec] of specs.entries()) {
+    if (!spec.job.steps.some((s) => s.uses === 'github/codeql-action/upload-sarif')) continue;
+    const steps = spec.job.steps
+      .filter((s) => s.uses !== 'github/codeql-action/upload-sarif')
+      .map((s) => (s.uses === 'aquasecurity/trivy-action' && s.with ? { ...s, with: { ...Object.fromEntries(Object.entries(s.with).filter(([k]) => k !== 'output')), format: 'table' } } : s));
+    const { 'security-events': _dropped, ...permissions } = spec.job.permissions;
+    specs[i] = { ...spec, job: { ...spec.job, steps, permissions } };
+  }
+}
 
 /** GitHub's limit of required reviewers per environment. */
 const MAX_ENVIRONMENT_REVIEWERS = 6;
@@ -335,6 +361,9 @@ export class Pipeline extends ShipshapeConstruct {
     if (this.props.synthCheck.enabled && this.props.synthCheck.command === DEFAULT_SYNTH_COMMAND && ensureProjenrcRunner(this.project)) {
       this.project.logger.info(`shipshape pipeline ${this.constructPath}: the project had no projenrc runner; \`npx projen\` (and synth-check) now run ${DEFAULT_PROJENRC} with tsx. Add typescript.ProjenrcTs to choose another runner.`);
     }
+    if (!this.props.advancedSecurity) {
+      this.project.logger.warn(`shipshape pipeline ${this.constructPath}: advancedSecurity: false, so CodeQL and dependency review are off and the image scan prints its findings in the job log (code scanning and dependency review need GitHub Advanced Security on private repositories)`);
+    }
     const built = this.build();
     const jobs = built.specs.map((s) => s.job);
     const pr = this.prPath(built);
@@ -407,6 +436,7 @@ export class Pipeline extends ShipshapeConstruct {
       secrets: p.scans.secrets.enabled ? {} : undefined,
       iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
     }, templates.map((t) => t.filePath)));
+    if (!p.advancedSecurity) withoutCodeScanning(specs);
     if (p.synthCheck.enabled) specs.push(synthCheckJob(ctx, p.synthCheck.command));
     const generated = new Set(specs.map((s) => s.job.id));
     for (const [id, spec] of this.userJobs) {
