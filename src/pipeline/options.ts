@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_SYNTH_COMMAND } from './projenrc';
 import { ServiceContainer } from './service-container';
 import { Toolchain } from './toolchain';
+import { UPDATES_SCHEDULE } from './updates';
 import { DockerImage } from '../docker/docker-image';
 import { cronProblems } from '../github/cron';
 import { isSha } from '../github/pins';
@@ -93,6 +94,12 @@ export interface GuardrailsOptions {
    * with the job's token and refuses to deploy when it differs from `.projenrc.ts`. @default true
    */
   readonly checkProtection?: boolean;
+  /**
+   * A scheduled workflow (`<id>-updates.yml`) that lists newer releases of the pinned actions and the current digests
+   * of the base images in its job summary (Dependabot cannot: those files are generated). A cron string sets its
+   * schedule; `false` leaves it out. @default '23 6 * * 1' (Mondays)
+   */
+  readonly updates?: false | string;
 }
 
 /** The speed budget of the pull-request path. */
@@ -118,6 +125,12 @@ const testObject = z.strictObject({
   services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'a lowercase host name' }), z.custom<ServiceContainer>((v) => v instanceof ServiceContainer, { message: 'a ServiceContainer, for example ServiceContainer.postgres()' })).default({}),
 });
 const off = z.strictObject({ enabled: z.boolean().default(true) });
+
+/** A cron expression GitHub accepts: five fields, each in its range. */
+const cronSchema = z.string().superRefine((cron, ctx) => {
+  const problems = cronProblems(cron);
+  if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `a cron expression GitHub accepts, for example '17 5 * * *' (${problems.join('; ')})` });
+});
 
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1).default(''),
@@ -147,17 +160,13 @@ export const pipelineSchema = z.strictObject({
   image: z.instanceof(DockerImage, { message: 'a DockerImage construct' }).optional(),
   images: z.array(z.instanceof(DockerImage, { message: 'a DockerImage construct' })).optional(),
   deploy: off.extend({ order: z.array(z.string()).optional(), smokeTest: command.optional() }).prefault({}),
-  drift: off.extend({
-    schedule: z.string().superRefine((cron, ctx) => {
-      const problems = cronProblems(cron);
-      if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `a cron expression GitHub accepts, for example '17 5 * * *' (${problems.join('; ')})` });
-    }).default('17 5 * * *'),
-  }).prefault({}),
+  drift: off.extend({ schedule: cronSchema.default('17 5 * * *') }).prefault({}),
   guardrails: z.strictObject({
     requiredApprovals: z.number().int().min(0).max(10).default(1),
     ruleset: z.boolean().default(true),
     dependabot: z.union([z.literal(false), z.enum(['daily', 'weekly', 'monthly'])]).default('weekly'),
     checkProtection: z.boolean().default(true),
+    updates: z.union([z.literal(false), cronSchema]).default(UPDATES_SCHEDULE),
   }).prefault({}),
   synthCheck: off.extend({ command: command.default(DEFAULT_SYNTH_COMMAND) }).prefault({}),
   docsPaths: z.array(z.string().min(1)).min(1).default(['**/*.md', 'docs/**']),

@@ -8,7 +8,7 @@ import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
 import { GitHubEnvironmentModel, checkNames } from '../github/guardrails';
-import { ActionPin, ActionPins } from '../github/pins';
+import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
@@ -23,6 +23,7 @@ import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from '.
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import { scanJobs } from './scans';
 import { CheckKind, Toolchain } from './toolchain';
+import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
@@ -333,10 +334,17 @@ export class Pipeline extends ShipshapeConstruct {
       filePath: this.filePath,
       workflow: main,
       pins: this.pins.toJSON(),
-      extraWorkflows: built.drift ? [{
-        filePath: this.driftFilePath,
-        workflow: { ...built.drift, overrides: this.overrides.filter((o) => o.workflow === 'drift').map((o) => o.override) },
-      }] : [],
+      extraWorkflows: [
+        ...(built.drift ? [{
+          filePath: this.driftFilePath,
+          workflow: { ...built.drift, overrides: this.overrides.filter((o) => o.workflow === 'drift').map((o) => o.override) },
+        }] : []),
+        ...(g.updates === false ? [] : [{
+          filePath: `.github/workflows/${this.node.id}-updates.yml`,
+          workflow: updatesWorkflow(this.workflowName, g.updates, this.props.runsOn, this.pins.toJSON(),
+            [...jobs, ...(built.drift?.jobs ?? [])].flatMap((j) => j.steps.flatMap((st) => (st.uses ? [actionRepo(st.uses)] : []))), built.images),
+        }]),
+      ],
       ruleset: g.ruleset ? { branch: this.branch, requiredChecks: required, requiredApprovals: g.requiredApprovals } : undefined,
       dependabot: g.dependabot === false ? undefined : {
         interval: g.dependabot,
