@@ -192,18 +192,17 @@ describe('repository settings are a script, and deploys refuse an unprotected en
  */
 describe('the protection check, run', () => {
   const hasJq = spawnSync('sh', ['-c', 'command -v jq'], { stdio: 'ignore' }).status === 0;
-  const run = (environment: object, policies: object) => {
+  const run = (environment: object, policies: object, name = 'prod') => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-gh-'));
     fs.writeFileSync(path.join(dir, 'env.json'), JSON.stringify(environment));
     fs.writeFileSync(path.join(dir, 'policies.json'), JSON.stringify(policies));
     fs.writeFileSync(path.join(dir, 'gh'), [
       '#!/usr/bin/env bash',
-      '# gh api <path> [--paginate] --jq <filter>',
-      'case "$2" in */deployment-branch-policies) f=policies.json ;; *) f=env.json ;; esac',
-      'while [ "$#" -gt 0 ] && [ "$1" != "--jq" ]; do shift; done',
-      `jq -r "$2" "${dir}/$f"`,
+      '# gh api <path> [--paginate]: the fixture; a path without one fails as GitHub does with a 404.',
+      'case "$2" in */missing*) echo "gh: Not Found (HTTP 404)" >&2; exit 1 ;; */deployment-branch-policies) f=policies.json ;; *) f=env.json ;; esac',
+      `cat "${dir}/$f"`,
     ].join('\n'), { mode: 0o755 });
-    const step = protectionCheckStep({ name: 'prod', reviewers: ['octocat', 'acme/releasers'], waitMinutes: 5, branch: 'main' });
+    const step = protectionCheckStep({ name, reviewers: ['octocat', 'acme/releasers'], waitMinutes: 5, branch: 'main' });
     const r = spawnSync('bash', ['-c', step.run!], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, GITHUB_REPOSITORY: 'acme/shop', ...step.env } });
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, out: r.stdout };
@@ -228,6 +227,12 @@ describe('the protection check, run', () => {
     expect(r.out).toContain("required reviewers: 'none', expected 'Team:releasers,User:octocat'");
     expect(r.out).toContain("deployment branches: 'any', expected only 'main'");
     expect(r.out).toContain('Refusing to deploy. Apply the settings with scripts/apply-github-settings.sh');
+  });
+
+  (hasJq ? test : test.skip)('GIVEN the environment cannot be read THEN the job refuses and names the permission', () => {
+    const r = run(protectedEnv, { branch_policies: [] }, 'missing');
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('::error title=Cannot read environment missing::GET repos/acme/shop/environments/missing failed: the job needs the actions: read permission.');
   });
 
   (hasJq ? test : test.skip)('GIVEN another branch may deploy too THEN the job refuses', () => {
