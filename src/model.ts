@@ -74,6 +74,8 @@ export interface PipelineModel {
   readonly dependabot?: DependabotModel;
   /** GitHub environment protection, documented in `.github/environments.json`. */
   readonly githubEnvironments?: readonly GitHubEnvironmentModel[];
+  /** The OIDC subject template's claim keys, when the workflows assume AWS roles (`.github/oidc-subject.json`). */
+  readonly oidcSubjectClaimKeys?: readonly string[];
 }
 
 export interface ProjectModel {

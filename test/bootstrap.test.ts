@@ -31,14 +31,14 @@ describe('bootstrap stack', () => {
     t.hasResourceProperties('AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] });
   });
 
-  test('each deploy role trusts only its GitHub environment of the repository', () => {
+  test('each deploy role trusts only its GitHub environment of the repository, on the branch', () => {
     for (const env of ['staging', 'prod']) {
       t.hasResourceProperties('AWS::IAM::Role', {
         RoleName: deployRoleName('shop', env),
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({
             Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': `repo:acme/shop:environment:${env}` } },
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': `repo:acme/shop:environment:${env}:ref:refs/heads/main` } },
           })],
         },
       });
@@ -123,7 +123,7 @@ describe('bootstrap stack', () => {
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({
             Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/shop:ref:refs/heads/main' } },
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/shop:ref:refs/heads/main:ref:refs/heads/main' } },
           })],
         },
       });
@@ -204,7 +204,7 @@ describe('one image registry across accounts', () => {
   });
 
   test("THEN the publish and drift roles trust the pipeline's branch", () => {
-    const subject = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/shop:ref:refs/heads/release' };
+    const subject = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/shop:ref:refs/heads/release:ref:refs/heads/release' };
     registry.hasResourceProperties('AWS::IAM::Role', {
       RoleName: publishRoleName('shop'), AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: subject } })] },
     });

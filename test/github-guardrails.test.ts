@@ -33,13 +33,11 @@ describe('GIVEN a pipeline with sharded tests', () => {
     expect(ruleset.rules.map((r: any) => r.type)).toEqual(expect.arrayContaining(['required_linear_history', 'non_fast_forward', 'deletion']));
   });
 
-  test('THEN Dependabot watches the toolchain, the actions and the Dockerfile folder', () => {
+  test('THEN Dependabot watches the toolchain only (the workflows and the Dockerfile are generated)', () => {
     expect(parse(files['.github/dependabot.yml'])).toEqual({
       version: 2,
       updates: [
         { 'package-ecosystem': 'npm', 'directory': '/', 'schedule': { interval: 'weekly' } },
-        { 'package-ecosystem': 'github-actions', 'directory': '/', 'schedule': { interval: 'weekly' } },
-        { 'package-ecosystem': 'docker', 'directory': '/docker', 'schedule': { interval: 'weekly' } },
       ],
     });
   });
@@ -89,14 +87,6 @@ describe('emitters', () => {
       'updates:',
       '  - package-ecosystem: npm',
       '    directory: /',
-      '    schedule:',
-      '      interval: daily',
-      '  - package-ecosystem: github-actions',
-      '    directory: /',
-      '    schedule:',
-      '      interval: daily',
-      '  - package-ecosystem: docker',
-      '    directory: /docker',
       '    schedule:',
       '      interval: daily',
       '',

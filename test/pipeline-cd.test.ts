@@ -59,7 +59,7 @@ describe('GIVEN three environments', () => {
   test('THEN each deploy job declares its GitHub environment, assumes its role by OIDC and never runs concurrently or cancels', () => {
     const prod = wf.jobs['deploy-prod'];
     expect(prod.environment).toEqual({ name: 'prod', url: 'https://example.com' });
-    expect(prod.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    expect(prod.permissions).toEqual({ 'actions': 'read', 'contents': 'read', 'id-token': 'write' });
     expect(prod.concurrency).toEqual({ 'group': 'deploy-prod', 'cancel-in-progress': false });
     expect(named(prod, 'Configure AWS credentials (OIDC)').with).toEqual({ 'role-to-assume': `arn:aws:iam::333333333333:role/${deployRoleName('shop', 'prod')}`, 'aws-region': 'eu-west-1' });
     expect(wf.jobs['deploy-dev'].environment).toEqual({ name: 'dev' });

@@ -7,6 +7,7 @@ import { javascript, typescript } from 'projen';
 import { parse } from 'yaml';
 import { bareProject } from './util';
 import { DockerImage, DockerPreset, Pipeline, PipelineProps, Service, ServiceContainer, Shipshape, Toolchain } from '../src';
+import { WORKFLOW_CONCURRENCY_GROUP } from '../src/pipeline/pipeline';
 import { synthSnapshot } from '../src/testing/synth';
 
 function workflow(props: PipelineProps = {}, withImage = false): any {
@@ -101,7 +102,7 @@ describe('job layout', () => {
   test('GIVEN any pipeline WHEN synthesized THEN every job has a timeout and superseded PR runs are cancelled', () => {
     const wf = workflow({}, true);
     for (const job of Object.values<any>(wf.jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
-    expect(wf.concurrency).toEqual({ 'group': '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
+    expect(wf.concurrency).toEqual({ 'group': WORKFLOW_CONCURRENCY_GROUP, 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
   });
 });
 

@@ -62,6 +62,32 @@ test('SS-X-OIDC-SUBJECT: GIVEN a deploy job declares another environment than it
   })]);
 });
 
+describe('SS-X-OIDC-SUBJECT: the role trusts, the subject template and the workflow agree', () => {
+  test('GIVEN the example as committed THEN nothing is found', () => {
+    expect(rule('SS-X-OIDC-SUBJECT').check(files)).toEqual([]);
+  });
+
+  test('GIVEN no subject template (GitHub\'s default subject) THEN every trust that names the ref is named', () => {
+    const found = rule('SS-X-OIDC-SUBJECT').check(files.filter((f) => f.name !== '.github/oidc-subject.json'));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found).toContainEqual(expect.objectContaining({
+      file: 'infra/bootstrap-333333333333.template.json',
+      got: "'repo:example-org/node-api:environment:prod:ref:refs/heads/main'",
+      expected: expect.stringContaining("GitHub's default, no .github/oidc-subject.json"),
+    }));
+  });
+
+  test('GIVEN a trust without the ref under the repo+context+ref template THEN it is named', () => {
+    const found = rule('SS-X-OIDC-SUBJECT').check(tampered('infra/bootstrap-333333333333.template.json', (t) => t.replace(':environment:prod:ref:refs/heads/main"', ':environment:prod"')));
+    expect(found).toEqual([expect.objectContaining({ file: 'infra/bootstrap-333333333333.template.json', got: "'repo:example-org/node-api:environment:prod'" })]);
+  });
+
+  test('GIVEN a deploy job that may run on any branch THEN it is named', () => {
+    const found = rule('SS-X-OIDC-SUBJECT').check(tampered('.github/workflows/ci.yml', (t) => t.replace(/(deploy-prod:\n(?: {4}.*\n)*? {4}if: )[^\n]+/, "$1github.event_name != 'pull_request'")));
+    expect(found).toEqual([expect.objectContaining({ file: '.github/workflows/ci.yml', property: 'jobs.deploy-prod.if', expected: expect.stringContaining("github.ref == 'refs/heads/main'") })]);
+  });
+});
+
 test('SS-X-ROLLBACK-ALARMS: GIVEN a deployment alarm that does not exist THEN it is named', () => {
   const found = rule('SS-X-ROLLBACK-ALARMS').check(tampered('infra/prod.template.json', (t) => t.replace(/"AlarmName": "api-prod-http-5xx-rate"/, '"AlarmName": "api-prod-renamed"')));
   expect(found).toEqual([expect.objectContaining({ file: 'infra/prod.template.json', got: "'api-prod-http-5xx-rate'", expected: 'the name of an AWS::CloudWatch::Alarm in this template' })]);

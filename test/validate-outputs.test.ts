@@ -72,6 +72,12 @@ describe.each(outputs)('%s', (outputName, files) => {
     }
   });
 
+  test('every generated shell script (scripts/*.sh) passes shellcheck', () => {
+    for (const [file, text] of only(files, /^scripts\/.*\.sh$/)) {
+      expect(shellcheck(text, file)).toEqual([]);
+    }
+  });
+
   test('every generated YAML file passes yamllint', () => {
     for (const [file, text] of only(files, /^\.github\/.*\.ya?ml$/)) {
       expect(yamllint(text, file)).toEqual([]);

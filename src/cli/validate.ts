@@ -28,7 +28,7 @@ const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const DOCKERFILE = /(^|\/)Dockerfile(\.[\w.-]+)?$/;
 const TEMPLATE = /\.template\.json$/;
 /** Files only the cross-artifact rules read. */
-const OTHER = /(^|\/)docker-compose\.ya?ml$|^\.github\/rulesets\/[^/]+\.json$/;
+const OTHER = /(^|\/)docker-compose\.ya?ml$|^\.github\/rulesets\/[^/]+\.json$|^\.github\/oidc-subject\.json$/;
 
 const VALIDATORS: ValidatorSpec[] = [
   {

@@ -93,7 +93,7 @@ export class BootstrapStack extends Stack {
         roleName: deployRoleName(props.project, env.name),
         description: `GitHub Actions deploys ${props.project} to ${env.name} from ${props.bootstrap.repository}`,
         maxSessionDuration: Duration.hours(1),
-        assumedBy: github(deployRoleSubject(props.bootstrap.repository, env.name)),
+        assumedBy: github(deployRoleSubject(props.bootstrap.repository, env.name, props.bootstrap.branch)),
       });
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'DeployTheEnvironmentStacks',

@@ -12,22 +12,32 @@ function roleName(parts: readonly string[]): string {
 
 /**
  * The role a deploy job assumes in an environment's account (through GitHub OIDC).
- * The bootstrap stack creates it, trusting `repo:<owner>/<repo>:environment:<env>`
+ * The bootstrap stack creates it, trusting `repo:<owner>/<repo>:environment:<env>:ref:refs/heads/<branch>`
  * ({@link deployRoleSubject}).
  */
 export function deployRoleName(project: string, environment: string): string {
   return roleName(['shipshape', project, environment, 'deploy']);
 }
 
-/** The OIDC `sub` claim a deploy role trusts: a job that declares the GitHub environment `environment`. */
-export function deployRoleSubject(repository: string, environment: string): string {
-  return `repo:${repository}:environment:${environment}`;
+/**
+ * The claim keys of the repository's OIDC subject template (`PUT repos/{owner}/{repo}/actions/oidc/customization/sub`),
+ * in order. GitHub joins each key and its value: `repo:<owner>/<repo>`, then the default subject's context
+ * (`environment:<env>`, or `ref:refs/heads/<branch>` for a job outside any environment), then `ref:<the git ref>`.
+ * With `ref` in the subject, a role trusts one environment *on one branch*, whatever the environment's settings.
+ */
+export const OIDC_SUBJECT_CLAIM_KEYS: readonly string[] = ['repo', 'context', 'ref'];
+
+/**
+ * The OIDC `sub` claim a deploy role trusts: a job on `branch` that declares the GitHub environment `environment`,
+ * under the subject template {@link OIDC_SUBJECT_CLAIM_KEYS}: `repo:<owner>/<repo>:environment:<env>:ref:refs/heads/<branch>`.
+ */
+export function deployRoleSubject(repository: string, environment: string, branch: string): string {
+  return `repo:${repository}:environment:${environment}:ref:refs/heads/${branch}`;
 }
 
 /**
  * The role the image publish job assumes in the registry account. It runs outside any
- * GitHub environment, so the bootstrap stack trusts `repo:<owner>/<repo>:ref:refs/heads/<branch>`
- * ({@link branchRoleSubject}) and grants ECR push on the service repositories only.
+ * GitHub environment, so the bootstrap stack trusts the branch subject ({@link branchRoleSubject}) and grants ECR push on the service repositories only.
  */
 export function publishRoleName(project: string): string {
   return roleName(['shipshape', project, 'publish']);
@@ -36,15 +46,19 @@ export function publishRoleName(project: string): string {
 /**
  * The read-only role the scheduled drift check assumes in an environment's account
  * (CloudFormation drift detection needs read access to the stack's resources).
- * Trusts `repo:<owner>/<repo>:ref:refs/heads/<branch>` ({@link branchRoleSubject}).
+ * Trusts the branch subject ({@link branchRoleSubject}).
  */
 export function driftRoleName(project: string, environment: string): string {
   return roleName(['shipshape', project, environment, 'drift']);
 }
 
-/** The OIDC `sub` claim of a job on `branch` that declares no GitHub environment. */
+/**
+ * The OIDC `sub` claim of a job on `branch` that declares no GitHub environment, under the subject template
+ * {@link OIDC_SUBJECT_CLAIM_KEYS}: the context is the ref itself, so the ref appears twice
+ * (`repo:<owner>/<repo>:ref:refs/heads/<branch>:ref:refs/heads/<branch>`).
+ */
 export function branchRoleSubject(repository: string, branch: string): string {
-  return `repo:${repository}:ref:refs/heads/${branch}`;
+  return `repo:${repository}:ref:refs/heads/${branch}:ref:refs/heads/${branch}`;
 }
 
 /** The ECR repository of a service's image: the service name. */

@@ -9,8 +9,12 @@ export function bootstrapOptionProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   const path = `${projectName}/Shipshape`;
-  if (options.repository !== undefined && (!REPOSITORY_PATTERN.test(options.repository) || /\/\.{1,2}$/.test(options.repository))) {
-    problems.push(problem('SS-REPOSITORY', path, 'repository', options.repository, "a GitHub repository as 'owner/repo', for example 'acme/node-api'"));
+  const repo = options.repository;
+  if (repo !== undefined && /\.git$/i.test(repo) && REPOSITORY_PATTERN.test(repo.replace(/\.git$/i, ''))) {
+    // GitHub's OIDC subject names the repository without the suffix: a trust for 'owner/repo.git' never matches.
+    problems.push(problem('SS-REPOSITORY', path, 'repository', repo, `a GitHub repository as 'owner/repo', without '.git' ('${repo.replace(/\.git$/i, '')}')`));
+  } else if (repo !== undefined && (!REPOSITORY_PATTERN.test(repo) || /\/\.{1,2}$/.test(repo))) {
+    problems.push(problem('SS-REPOSITORY', path, 'repository', repo, "a GitHub repository as 'owner/repo', for example 'acme/node-api'"));
   }
   for (const account of options.existingOidcProviderAccounts ?? []) {
     if (!/^\d{12}$/.test(account)) problems.push(problem('SS-REPOSITORY', path, 'existingOidcProviderAccounts', account, 'a 12-digit AWS account id'));

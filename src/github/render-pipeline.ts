@@ -3,6 +3,7 @@ import type { PipelineModel, RenderedFile } from '../model';
 import { dependabotObject, environmentsObject, rulesetObject } from './guardrails';
 import { ActionPins } from './pins';
 import { renderWorkflow } from './render';
+import { OIDC_SUBJECT_FILE, SETTINGS_SCRIPT, oidcSubjectObject, settingsScript } from './settings';
 
 /** Every file of one pipeline: its workflows, the ruleset, dependabot.yml and the environments file. */
 export function renderPipeline(pipeline: PipelineModel, header: readonly string[]): RenderedFile[] {
@@ -12,9 +13,12 @@ export function renderPipeline(pipeline: PipelineModel, header: readonly string[
   for (const w of pipeline.extraWorkflows ?? []) {
     files.push({ path: w.filePath, source, content: renderWorkflow(w.workflow, pins, header) });
   }
-  if (pipeline.ruleset) {
-    const name = pipeline.ruleset.branch.replace(/[^\w.-]+/g, '-');
-    files.push({ path: `.github/rulesets/${name}.json`, source, content: toJson(rulesetObject(pipeline.ruleset), (p) => (p.length === 0 ? ['name', 'target', 'enforcement'] : p[p.length - 1] === '[]' ? ['type'] : undefined)) });
+  const rulesetFile = pipeline.ruleset ? `.github/rulesets/${pipeline.ruleset.branch.replace(/[^\w.-]+/g, '-')}.json` : undefined;
+  if (pipeline.ruleset && rulesetFile) {
+    files.push({ path: rulesetFile, source, content: toJson(rulesetObject(pipeline.ruleset), (p) => (p.length === 0 ? ['name', 'target', 'enforcement'] : p[p.length - 1] === '[]' ? ['type'] : undefined)) });
+  }
+  if (pipeline.oidcSubjectClaimKeys) {
+    files.push({ path: OIDC_SUBJECT_FILE, source, content: toJson(oidcSubjectObject(pipeline.oidcSubjectClaimKeys), () => ['use_default', 'include_claim_keys']) });
   }
   if (pipeline.dependabot) {
     files.push({
@@ -25,6 +29,16 @@ export function renderPipeline(pipeline: PipelineModel, header: readonly string[
   }
   if (pipeline.githubEnvironments && pipeline.githubEnvironments.length > 0) {
     files.push({ path: '.github/environments.json', source, content: toJson(environmentsObject(pipeline.githubEnvironments), (p) => (p[p.length - 1] === '[]' ? ['name'] : undefined)) });
+  }
+  const environments = pipeline.githubEnvironments ?? [];
+  if (pipeline.ruleset || environments.length > 0 || pipeline.oidcSubjectClaimKeys) {
+    files.push({
+      path: SETTINGS_SCRIPT,
+      source,
+      content: settingsScript({
+        rulesetFile, ruleset: pipeline.ruleset, environments, oidcSubjectFile: pipeline.oidcSubjectClaimKeys ? OIDC_SUBJECT_FILE : undefined,
+      }, header),
+    });
   }
   return files;
 }

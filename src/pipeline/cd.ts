@@ -65,6 +65,8 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
           'file': image.dockerfilePath,
           'push': true,
           'tags': `${registry}/${repository}:\${{ github.sha }}`,
+          // The Dockerfile's OCI labels (org.opencontainers.image.revision / .source) read these build args.
+          'build-args': 'REVISION=${{ github.sha }}\nSOURCE_URL=${{ github.server_url }}/${{ github.repository }}',
           'cache-from': `type=gha,scope=${image.service}`,
           'cache-to': `type=gha,scope=${image.service},mode=max`,
         },

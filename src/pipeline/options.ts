@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { DEFAULT_SYNTH_COMMAND } from './projenrc';
 import { ServiceContainer } from './service-container';
 import { Toolchain } from './toolchain';
+import { UPDATES_SCHEDULE } from './updates';
 import { DockerImage } from '../docker/docker-image';
+import { cronProblems } from '../github/cron';
 import { isSha } from '../github/pins';
 
 /** A check's settings. Every field is optional: the toolchain preset fills the command. */
@@ -84,8 +87,19 @@ export interface GuardrailsOptions {
   readonly requiredApprovals?: number;
   /** Write `.github/rulesets/<branch>.json`. @default true */
   readonly ruleset?: boolean;
-  /** Write `.github/dependabot.yml`. @default 'weekly' */
+  /** Write `.github/dependabot.yml` (the toolchain's package ecosystem only). @default 'weekly' */
   readonly dependabot?: false | 'daily' | 'weekly' | 'monthly';
+  /**
+   * Each deploy job first reads its GitHub environment's protection (reviewers, wait timer, deployment branch)
+   * with the job's token and refuses to deploy when it differs from `.projenrc.ts`. @default true
+   */
+  readonly checkProtection?: boolean;
+  /**
+   * A scheduled workflow (`<id>-updates.yml`) that lists newer releases of the pinned actions and the current digests
+   * of the base images in its job summary (Dependabot cannot: those files are generated). A cron string sets its
+   * schedule; `false` leaves it out. @default '23 6 * * 1' (Mondays)
+   */
+  readonly updates?: false | string;
 }
 
 /** The speed budget of the pull-request path. */
@@ -112,9 +126,18 @@ const testObject = z.strictObject({
 });
 const off = z.strictObject({ enabled: z.boolean().default(true) });
 
+/** A cron expression GitHub accepts: five fields, each in its range. */
+const cronSchema = z.string().superRefine((cron, ctx) => {
+  const problems = cronProblems(cron);
+  if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `a cron expression GitHub accepts, for example '17 5 * * *' (${problems.join('; ')})` });
+});
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1).default(''),
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
+  branch: z.string()
+    .refine((b) => !b.startsWith('refs/'), { message: "a branch name without 'refs/heads/', for example 'main' (GitHub puts the prefix into the OIDC subject itself)" })
+    .refine((b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//'), { message: 'a branch name' })
+    .default('main'),
   nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "a Node.js version such as '22'" }).optional(),
   toolchain: z.custom<Toolchain>((v) => v instanceof Toolchain, { message: 'a Toolchain, for example Toolchain.node()' }).optional(),
   runsOn: z.string().min(1).default('ubuntu-24.04'),
@@ -138,13 +161,15 @@ export const pipelineSchema = z.strictObject({
   image: z.instanceof(DockerImage, { message: 'a DockerImage construct' }).optional(),
   images: z.array(z.instanceof(DockerImage, { message: 'a DockerImage construct' })).optional(),
   deploy: off.extend({ order: z.array(z.string()).optional(), smokeTest: command.optional() }).prefault({}),
-  drift: off.extend({ schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "a cron expression of five fields, for example '17 5 * * *'" }).default('17 5 * * *') }).prefault({}),
+  drift: off.extend({ schedule: cronSchema.default('17 5 * * *') }).prefault({}),
   guardrails: z.strictObject({
     requiredApprovals: z.number().int().min(0).max(10).default(1),
     ruleset: z.boolean().default(true),
     dependabot: z.union([z.literal(false), z.enum(['daily', 'weekly', 'monthly'])]).default('weekly'),
+    checkProtection: z.boolean().default(true),
+    updates: z.union([z.literal(false), cronSchema]).default(UPDATES_SCHEDULE),
   }).prefault({}),
-  synthCheck: off.extend({ command: command.default('npx projen') }).prefault({}),
+  synthCheck: off.extend({ command: command.default(DEFAULT_SYNTH_COMMAND) }).prefault({}),
   docsPaths: z.array(z.string().min(1)).min(1).default(['**/*.md', 'docs/**']),
   budget: z.strictObject({
     prMinutes: z.number().min(1, { message: 'at least 1 minute' }).default(10),
@@ -156,6 +181,7 @@ export const pipelineSchema = z.strictObject({
     version: z.string().min(1),
   })).default({}),
   enforcePinning: z.boolean().default(true),
+  advancedSecurity: z.boolean().default(true),
 });
 
 export type ParsedPipelineProps = z.output<typeof pipelineSchema>;

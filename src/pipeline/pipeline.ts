@@ -4,13 +4,13 @@ import { ProjenWorkflows } from './projen-workflows';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
-import { registryLocation } from '../core/naming';
+import { OIDC_SUBJECT_CLAIM_KEYS, registryLocation } from '../core/naming';
 import { projectFacts } from '../core/project-facts';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
 import { GitHubEnvironmentModel, checkNames } from '../github/guardrails';
-import { ActionPin, ActionPins } from '../github/pins';
+import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
@@ -21,8 +21,11 @@ import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from '.
 import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
+import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
+import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import { scanJobs } from './scans';
 import { Toolchain } from './toolchain';
+import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
@@ -101,6 +104,14 @@ export interface PipelineProps {
   readonly actionPins?: Readonly<Record<string, ActionPin>>;
   /** Fail synthesis when a `uses:` is not pinned to a commit SHA. @default true */
   readonly enforcePinning?: boolean;
+  /**
+   * Whether the repository has GitHub Advanced Security (GitHub Code Security): public repositories always do;
+   * private ones need it for code scanning (CodeQL, SARIF upload) and dependency review. `false` switches
+   * CodeQL and dependency review off and prints the image scan's findings in the job log instead of uploading
+   * SARIF, with a message at synthesis.
+   * @default true
+   */
+  readonly advancedSecurity?: boolean;
 }
 
 /** A change to a job: fields to merge, or a function returning the new job. */
@@ -131,6 +142,31 @@ const jobSchema = z.strictObject({
   steps: z.array(z.custom<StepModel>((s) => typeof s === 'object' && s !== null && ('run' in s || 'uses' in s), { message: "a step with 'run' or 'uses'" })).min(1),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
+
+/**
+ * For a repository without GitHub Advanced Security: no CodeQL and no dependency review (both need it on private
+ * repositories), and the image scan prints a table in the log and fails on findings instead of uploading SARIF.
+ */
+function withoutCodeScanning(specs: JobSpec[]): void {
+  for (let i = specs.length - 1; i >= 0; i--) {
+    if (specs[i].job.id === 'codeql' || specs[i].job.id === 'dependency-review') specs.splice(i, 1);
+  }
+  for (const [i, spec] of specs.entries()) {
+    if (!spec.job.steps.some((s) => s.uses === 'github/codeql-action/upload-sarif')) continue;
+    const steps = spec.job.steps
+      .filter((s) => s.uses !== 'github/codeql-action/upload-sarif')
+      .map((s) => (s.uses === 'aquasecurity/trivy-action' && s.with ? { ...s, with: { ...Object.fromEntries(Object.entries(s.with).filter(([k]) => k !== 'output')), format: 'table' } } : s));
+    const { 'security-events': _dropped, ...permissions } = spec.job.permissions;
+    specs[i] = { ...spec, job: { ...spec.job, steps, permissions } };
+  }
+}
+
+/** GitHub's limit of required reviewers per environment. */
+const MAX_ENVIRONMENT_REVIEWERS = 6;
+
+/** The workflow-level concurrency group: one per pull request, one per run otherwise. */
+export const WORKFLOW_CONCURRENCY_GROUP =
+  "${{ github.workflow }}-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || format('run-{0}', github.run_id) }}";
 
 /** Everything one build of the pipeline produces. */
 interface Built {
@@ -251,6 +287,14 @@ export class Pipeline extends ShipshapeConstruct {
       const specs = built.drift.jobs.map((job) => ({ job, stage: 'deploy' as const, required: false, prOnly: false, path: `${this.constructPath}/drift/${job.id}` }));
       problems.push(...validateJobs(specs, { pins: this.pins, enforcePinning: this.props.enforcePinning }));
     }
+    // GitHub accepts at most 6 required reviewers per environment (users or teams); a longer list fails the settings call.
+    for (const env of built.environments) {
+      const reviewers = env.approval?.reviewers ?? [];
+      if (reviewers.length > MAX_ENVIRONMENT_REVIEWERS) {
+        problems.push(problem('SS-ENV-REVIEWERS', env.path, 'approval.reviewers', reviewers,
+          `at most ${MAX_ENVIRONMENT_REVIEWERS} reviewers, as GitHub allows (got ${reviewers.length})`, "Name a team ('org/team') instead of its members."));
+      }
+    }
     const pr = this.prPath(built);
     if (this.props.budget.failOnExceed && pr.minutes > this.props.budget.prMinutes) {
       problems.push(problem('SS-PIPELINE-BUDGET', this.constructPath, 'budget.prMinutes', formatPath(pr, built.specs.map((s) => s.job)),
@@ -272,8 +316,11 @@ export class Pipeline extends ShipshapeConstruct {
         workflow_dispatch: {},
       },
       permissions: {},
+      // A pull request's runs share one group and cancel each other; every push gets its own group (its run id),
+      // so a deploy waiting for approval never holds back the checks of later commits. Deploys queue per
+      // environment through their job-level groups (`deploy-<env>`).
       concurrency: {
-        group: '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}',
+        group: WORKFLOW_CONCURRENCY_GROUP,
         cancelInProgress: "${{ github.event_name == 'pull_request' }}",
       },
       jobs,
@@ -281,32 +328,36 @@ export class Pipeline extends ShipshapeConstruct {
     };
     const g = this.props.guardrails;
     const required = built.specs.filter((s) => s.stage === 'check' && s.required).flatMap((s) => checkNames(s.job));
-    const githubEnvironments: GitHubEnvironmentModel[] = built.environments
-      .filter((e) => built.specs.some((s) => s.job.environment?.name === e.name))
-      .map((e) => ({
-        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
-      }));
-    const dockerDirs = [...new Set(built.images.map((i) => `/${i.dockerfilePath.includes('/') ? i.dockerfilePath.slice(0, i.dockerfilePath.lastIndexOf('/')) : ''}`))];
+    const githubEnvironments = this.githubEnvironments(built.specs, built.environments);
+    const assumesRoles = [...jobs, ...(built.drift?.jobs ?? [])].some((j) => j.permissions['id-token'] === 'write');
     const model: PipelineModel = {
       path: this.constructPath,
       branch: this.branch,
       filePath: this.filePath,
       workflow: main,
       pins: this.pins.toJSON(),
-      extraWorkflows: built.drift ? [{
-        filePath: this.driftFilePath,
-        workflow: { ...built.drift, overrides: this.overrides.filter((o) => o.workflow === 'drift').map((o) => o.override) },
-      }] : [],
+      extraWorkflows: [
+        ...(built.drift ? [{
+          filePath: this.driftFilePath,
+          workflow: { ...built.drift, overrides: this.overrides.filter((o) => o.workflow === 'drift').map((o) => o.override) },
+        }] : []),
+        ...(g.updates === false ? [] : [{
+          filePath: `.github/workflows/${this.node.id}-updates.yml`,
+          workflow: updatesWorkflow(this.workflowName, g.updates, this.props.runsOn, this.pins.toJSON(),
+            [...jobs, ...(built.drift?.jobs ?? [])].flatMap((j) => j.steps.flatMap((st) => (st.uses ? [actionRepo(st.uses)] : []))), built.images),
+        }]),
+      ],
       ruleset: g.ruleset ? { branch: this.branch, requiredChecks: required, requiredApprovals: g.requiredApprovals } : undefined,
       dependabot: g.dependabot === false ? undefined : {
         interval: g.dependabot,
-        updates: [
-          { ecosystem: this.toolchain.model.ecosystem, directory: '/' },
-          { ecosystem: 'github-actions', directory: '/' },
-          ...dockerDirs.map((directory) => ({ ecosystem: 'docker', directory })),
-        ],
+        // Only the package ecosystems, whose lockfiles people own. Workflows and Dockerfiles are generated: a
+        // Dependabot PR against them could never pass synth-check. Action pins and base images are upgraded in
+        // .projenrc.ts (actionPins, BaseImages) or by upgrading shipshape.
+        updates: [{ ecosystem: this.toolchain.model.ecosystem, directory: '/' }],
       },
       githubEnvironments,
+      // The AWS roles trust subjects of this template; the settings script applies it (src/core/naming.ts).
+      ...(assumesRoles ? { oidcSubjectClaimKeys: OIDC_SUBJECT_CLAIM_KEYS } : {}),
     };
     return { kind: 'pipelines', model };
   }
@@ -316,6 +367,13 @@ export class Pipeline extends ShipshapeConstruct {
    * (postSynthesize is skipped under PROJEN_DISABLE_POST); an over-budget error is a problem of _validate.
    */
   public preSynthesize(): void {
+    // synth-check runs `npx projen`: it must re-run what generated the files, so the default task must run the projenrc.
+    if (this.props.synthCheck.enabled && this.props.synthCheck.command === DEFAULT_SYNTH_COMMAND && ensureProjenrcRunner(this.project)) {
+      this.project.logger.info(`shipshape pipeline ${this.constructPath}: the project had no projenrc runner; \`npx projen\` (and synth-check) now run ${DEFAULT_PROJENRC} with tsx. Add typescript.ProjenrcTs to choose another runner.`);
+    }
+    if (!this.props.advancedSecurity) {
+      this.project.logger.warn(`shipshape pipeline ${this.constructPath}: advancedSecurity: false, so CodeQL and dependency review are off and the image scan prints its findings in the job log (code scanning and dependency review need GitHub Advanced Security on private repositories)`);
+    }
     const built = this.build();
     const jobs = built.specs.map((s) => s.job);
     const pr = this.prPath(built);
@@ -326,6 +384,15 @@ export class Pipeline extends ShipshapeConstruct {
     if (pr.minutes > this.props.budget.prMinutes) {
       this.project.logger.warn(`shipshape pipeline ${this.constructPath}: the PR critical path takes ${pr.minutes}m, over the budget of ${this.props.budget.prMinutes}m`);
     }
+  }
+
+  /** The GitHub environments the deploy jobs declare, with the protection `.projenrc.ts` gives them. */
+  private githubEnvironments(specs: readonly JobSpec[], environments: readonly EnvironmentModel[]): GitHubEnvironmentModel[] {
+    return environments
+      .filter((e) => specs.some((s) => s.job.environment?.name === e.name))
+      .map((e) => ({
+        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
+      }));
   }
 
   private prPath(built: Built): CriticalPath {
@@ -379,6 +446,7 @@ export class Pipeline extends ShipshapeConstruct {
       secrets: p.scans.secrets.enabled ? {} : undefined,
       iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
     }, templates.map((t) => t.filePath)));
+    if (!p.advancedSecurity) withoutCodeScanning(specs);
     if (p.synthCheck.enabled) specs.push(synthCheckJob(ctx, p.synthCheck.command));
     const generated = new Set(specs.map((s) => s.job.id));
     for (const [id, spec] of this.userJobs) {
@@ -389,10 +457,24 @@ export class Pipeline extends ShipshapeConstruct {
     if (p.deploy.enabled && deployTargets.length > 0) {
       const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
       const publish = publishJob(ctx, needs);
-      if (publish) specs.push(publish, ...deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }, problems));
+      if (publish) {
+        const deploys = deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }, problems);
+        specs.push(publish, ...(p.guardrails.checkProtection ? this.withProtectionCheck(deploys, environments) : deploys));
+      }
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
+  }
+
+  /** Each deploy job first checks that its GitHub environment is protected as declared (src/pipeline/protection.ts). */
+  private withProtectionCheck(deploys: readonly JobSpec[], environments: readonly EnvironmentModel[]): JobSpec[] {
+    const envs = this.githubEnvironments(deploys, environments);
+    return deploys.map((spec) => {
+      const env = envs.find((e) => e.name === spec.job.environment?.name);
+      if (!env) return spec;
+      const permissions = { ...spec.job.permissions, ...PROTECTION_CHECK_PERMISSIONS };
+      return { ...spec, job: { ...spec.job, permissions, steps: [protectionCheckStep(env), ...spec.job.steps] } };
+    });
   }
 
   private applyEdits(specs: JobSpec[], problems: Problem[]): JobSpec[] {

@@ -189,25 +189,57 @@ const REQUIRED_CHECKS: CrossRule = {
   },
 };
 
+/** GitHub's subject template when a repository does not customize it. */
+const DEFAULT_CLAIM_KEYS = ['repo', 'context'];
+
+/** A pattern for the `sub` claims GitHub sends under a subject template (claim keys in order, `key:value` joined by ':'). */
+function subjectPattern(keys: readonly string[]): RegExp {
+  const part = (key: string) => (key === 'repo' ? 'repo:[^:/]+/[^:]+'
+    : key === 'context' ? '(?:environment:[^:]+|ref:refs/[^:]+|pull_request)'
+      : key === 'ref' ? 'ref:refs/[^:]+' : `${key}:[^:]+`);
+  return new RegExp(`^${keys.map(part).join(':')}$`);
+}
+
 const OIDC_SUBJECT: CrossRule = {
   id: 'SS-X-OIDC-SUBJECT',
   severity: 'error',
-  description: 'each job that assumes a deploy role declares the GitHub environment that role trusts',
-  fix: 'Re-synthesize the bootstrap template and the workflow from the same Environment.',
+  description: 'every role trust names an OIDC subject the repository\'s subject template produces (.github/oidc-subject.json), and each job that assumes a deploy role declares its environment and runs only on its branch',
+  fix: 'Re-synthesize the bootstrap template, the workflow and .github/oidc-subject.json together, and apply the template with scripts/apply-github-settings.sh.',
   check(files) {
     const a = parseArtifacts(files);
-    const trusts = new Map<string, string>(); // role name -> environment in its OIDC subject
+    const template = files.find((f) => f.name === '.github/oidc-subject.json');
+    let keys = DEFAULT_CLAIM_KEYS;
+    if (template) {
+      try {
+        const doc = JSON.parse(template.content) as Json;
+        if (doc?.use_default === false && Array.isArray(doc.include_claim_keys)) keys = doc.include_claim_keys;
+      } catch {
+        // A file that does not parse is the syntax validators' business.
+      }
+    }
+    const shape = subjectPattern(keys);
+    const out: CrossFinding[] = [];
+    const trusts = new Map<string, { env: string; branch?: string }>(); // role name -> the environment (and branch) in its OIDC subject
     for (const t of a.templates) {
-      for (const [, role] of ofType(t.doc, 'AWS::IAM::Role')) {
+      for (const [id, role] of ofType(t.doc, 'AWS::IAM::Role')) {
         const name = role.Properties?.RoleName;
         for (const st of role.Properties?.AssumeRolePolicyDocument?.Statement ?? []) {
           const sub = st?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'];
-          const env = typeof sub === 'string' ? /:environment:(.+)$/.exec(sub)?.[1] : undefined;
-          if (typeof name === 'string' && env) trusts.set(name, env);
+          if (typeof sub !== 'string') continue;
+          // Without a workflow or a subject template there is nothing yet that sends a token to compare with.
+          if ((template || a.workflows.length > 0) && !shape.test(sub)) {
+            out.push({
+              file: t.name,
+              property: `${id}.AssumeRolePolicyDocument`,
+              got: `'${sub}'`,
+              expected: `a subject GitHub sends under the repository's subject template (${keys.join(', ')}${template ? '' : ': GitHub\'s default, no .github/oidc-subject.json'})`,
+            });
+          }
+          const m = /:environment:([^:]+)(?::ref:refs\/heads\/([^:]+))?$/.exec(sub);
+          if (typeof name === 'string' && m) trusts.set(name, { env: m[1], branch: m[2] });
         }
       }
     }
-    const out: CrossFinding[] = [];
     if (trusts.size === 0) return out;
     for (const w of a.workflows) {
       for (const [id, job] of jobsOf(w.doc)) {
@@ -216,8 +248,13 @@ const OIDC_SUBJECT: CrossRule = {
           const role = step?.with?.['role-to-assume'];
           const roleName = typeof role === 'string' ? role.split('/').pop() : undefined;
           const trusted = roleName ? trusts.get(roleName) : undefined;
-          if (trusted !== undefined && declared !== trusted) {
-            out.push({ file: w.name, property: `jobs.${id}.environment`, got: declared === undefined ? 'none' : `'${declared}'`, expected: `'${trusted}', the environment ${roleName} trusts` });
+          if (trusted === undefined) continue;
+          if (declared !== trusted.env) {
+            out.push({ file: w.name, property: `jobs.${id}.environment`, got: declared === undefined ? 'none' : `'${declared}'`, expected: `'${trusted.env}', the environment ${roleName} trusts` });
+          }
+          const onBranch = `github.ref == 'refs/heads/${trusted.branch}'`;
+          if (trusted.branch !== undefined && !(typeof job?.if === 'string' && job.if.includes(onBranch))) {
+            out.push({ file: w.name, property: `jobs.${id}.if`, got: typeof job?.if === 'string' ? `'${job.if}'` : 'none', expected: `a condition that includes ${onBranch}: ${roleName} trusts that branch only` });
           }
         }
       }
