@@ -7,7 +7,7 @@
 import * as os from 'os';
 import { parse } from 'yaml';
 import { bareProject, expectRejected } from './util';
-import { Answer, Context, JobResult, Rule, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
+import { Answer, Context, JobResult, RUNNER_REPOSITORY, Rule, RunOptions, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
 import { createProject } from '../examples/node-api/.projenrc';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service, Shipshape } from '../src';
 import { rollbackCommand } from '../src/monitoring/docs/common';
@@ -39,6 +39,41 @@ const fixtureFiles = synthSnapshot((outdir) => {
 const fixture = parse(fixtureFiles['.github/workflows/ci.yml']);
 
 const rule = (when: string, ...answers: Answer[]): Rule => ({ when, answers });
+
+type Workflow = { jobs: Record<string, { steps: Array<{ name?: string; env?: Record<string, string> }> }> };
+const PROTECTION_STEP = 'Check the environment protection';
+
+/**
+ * GitHub's answers (`gh api`) for a deploy job's environment protected exactly as `.projenrc.ts` declares it, built
+ * from what the job's protection check expects (GET environments/<env> and its deployment-branch-policies).
+ */
+function protectedAsDeclared(workflow: Workflow, jobId: string, change: { waitTimer?: number; branch?: string } = {}): Rule[] {
+  const step = workflow.jobs[jobId].steps.find((s) => s.name === PROTECTION_STEP);
+  if (!step?.env) throw new Error(`${jobId} has no protection check`);
+  const env = step.env;
+  const reviewers = env.EXPECTED_REVIEWERS ? env.EXPECTED_REVIEWERS.split(',').map((r) => {
+    const [type, name] = r.split(':');
+    return { type, reviewer: type === 'Team' ? { slug: name } : { login: name } };
+  }) : [];
+  const waitTimer = change.waitTimer ?? Number(env.EXPECTED_WAIT_TIMER);
+  const environment = {
+    name: env.ENVIRONMENT,
+    protection_rules: [
+      ...(waitTimer > 0 ? [{ type: 'wait_timer', wait_timer: waitTimer }] : []),
+      ...(reviewers.length > 0 ? [{ type: 'required_reviewers', reviewers }] : []),
+    ],
+    deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+  };
+  const api = `repos/${RUNNER_REPOSITORY}/environments/${env.ENVIRONMENT}`;
+  return [
+    rule(`^gh api ${api}/deployment-branch-policies --paginate$`, { stdout: JSON.stringify({ total_count: 1, branch_policies: [{ name: change.branch ?? env.EXPECTED_BRANCH }] }) }),
+    rule(`^gh api ${api}$`, { stdout: JSON.stringify(environment) }),
+  ];
+}
+
+/** Run a deploy job whose GitHub environment is protected as declared (the job's first step checks it). */
+const runDeploy = (workflow: Workflow, jobId: string, options: RunOptions): JobResult =>
+  runJob(workflow as never, jobId, { ...options, rules: [...protectedAsDeclared(workflow, jobId), ...options.rules] });
 const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv);
 const toolCalls = (r: JobResult, tool: string) => r.calls.filter((c) => c.tool === tool).map((c) => c.argv);
 const outcomes = (r: JobResult) => Object.fromEntries(r.steps.map((s) => [s.name, s.outcome]));
@@ -158,8 +193,29 @@ describe('publish', () => {
 });
 
 describe('deploy, flagship', () => {
+  test('GIVEN a GitHub environment whose protection differs from .projenrc.ts THEN the job deploys nothing and rolls nothing back', () => {
+    // prod declares reviewers and a 5-minute wait timer; the repository's environment has no wait timer.
+    const r = runJob(flagship, 'deploy-prod', { sha: SHA, needs: NEEDS, files: flagshipFiles, rules: protectedAsDeclared(flagship, 'deploy-prod', { waitTimer: 0 }) });
+    expect(r.status).toBe('failure');
+    expect(r.step(PROTECTION_STEP).outcome).toBe('failure');
+    expect(r.step(PROTECTION_STEP).output).toContain('wait timer: 0 minute(s), expected 5');
+    expect(toolCalls(r, 'gh')).toEqual([
+      ['api', `repos/${RUNNER_REPOSITORY}/environments/prod`],
+      ['api', `repos/${RUNNER_REPOSITORY}/environments/prod/deployment-branch-policies`, '--paginate'],
+    ]);
+    expect(awsCalls(r)).toEqual([]);
+    expect(r.step('Rollback api').outcome).toBe('skipped');
+  });
+
+  test('GIVEN a GitHub environment that deploys from any branch THEN the job refuses', () => {
+    const r = runJob(flagship, 'deploy-prod', { sha: SHA, needs: NEEDS, files: flagshipFiles, rules: protectedAsDeclared(flagship, 'deploy-prod', { branch: 'feature/x' }) });
+    expect(r.step(PROTECTION_STEP).outcome).toBe('failure');
+    expect(r.step(PROTECTION_STEP).output).toContain("deployment branches: 'feature/x', expected only 'main'");
+    expect(awsCalls(r)).toEqual([]);
+  });
+
   test('GIVEN a first deploy that succeeds THEN it deploys, waits for the rollout, records the template and tag, and does not roll back', () => {
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -182,6 +238,7 @@ describe('deploy, flagship', () => {
     expect(toolCalls(r, 'timeout')).toEqual([[String(25 * 60)]]);
     expect(toolCalls(r, 'sleep')).toEqual([['15']]);
     expect(outcomes(r)).toEqual({
+      'Check the environment protection': 'success',
       'Check out': 'success',
       'Configure AWS credentials (OIDC)': 'success',
       'Deploy api': 'success',
@@ -201,7 +258,7 @@ describe('deploy, flagship', () => {
   });
 
   test('GIVEN verify fails THEN the rollback redeploys the last good template with the last good tag', () => {
-    const r = runJob(flagship, 'deploy-staging', {
+    const r = runDeploy(flagship, 'deploy-staging', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -244,7 +301,7 @@ describe('deploy, flagship', () => {
 
   test('GIVEN the last good template was recorded with another tag than the parameter THEN the pair recorded together is redeployed', () => {
     const newer = 'feed0000feed0000feed0000feed0000feed0000';
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -259,7 +316,7 @@ describe('deploy, flagship', () => {
   });
 
   test('GIVEN aws cloudformation deploy fails on an update THEN the rollback redeploys the last good version', () => {
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -282,7 +339,7 @@ describe('deploy, flagship', () => {
   });
 
   test('GIVEN a first deploy fails (no last good tag) THEN nothing is rolled back, the summary says so and the empty ROLLBACK_COMPLETE stack is deleted', () => {
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -307,7 +364,7 @@ describe('deploy, flagship', () => {
   });
 
   test('GIVEN no last good tag and a stack that is not ROLLBACK_COMPLETE THEN nothing is deleted', () => {
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -324,7 +381,7 @@ describe('deploy, flagship', () => {
   });
 
   test('GIVEN the last good tag cannot be read (not a missing parameter) THEN the rollback fails and deploys nothing', () => {
-    const r = runJob(flagship, 'deploy-dev', {
+    const r = runDeploy(flagship, 'deploy-dev', {
       sha: SHA,
       needs: NEEDS,
       files: flagshipFiles,
@@ -362,7 +419,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   });
 
   test('GIVEN the wait times out THEN the rollback step still runs: it cancels the update still in progress, waits for it, and redeploys (current template when none was recorded)', () => {
-    const r = runJob(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
       needs: NEEDS,
       files: fixtureFiles,
@@ -415,7 +472,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   });
 
   test('GIVEN aws cloudformation deploy hangs THEN it gives up at its bound, the rollback cancels the update and redeploys the last good version, all inside the timeouts', () => {
-    const r = runJob(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
       needs: NEEDS,
       files: fixtureFiles,
@@ -448,7 +505,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   });
 
   test('GIVEN the stack stays busy past the settle bound THEN the rollback gives up inside its own timeout and says so', () => {
-    const r = runJob(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
       needs: NEEDS,
       files: fixtureFiles,
@@ -468,7 +525,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   });
 
   test('GIVEN a stack whose rollback failed (UPDATE_ROLLBACK_FAILED) THEN the rollback step fails with what to do', () => {
-    const r = runJob(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
       needs: NEEDS,
       files: fixtureFiles,

@@ -15,7 +15,7 @@
  * - `uses:` steps are simulated: checkout, credentials, ECR login, Buildx and toolchain setup are no-ops;
  *   `docker/build-push-action` calls the stub `docker` with the equivalent `docker buildx build` arguments.
  *
- * Commands: stub `aws`, `curl`, `docker` and `npm` (node) record every call (argv) to a log and answer from a
+ * Commands: stub `aws`, `curl`, `docker`, `gh` and `npm` (node) record every call (argv) to a log and answer from a
  * scenario (the first rule whose regular expression matches `<tool> <argv joined by spaces>`; its answers are
  * used in order, the last one repeating). An unscripted call fails with exit 99 and is logged. `date`, `sleep`
  * and `timeout` are stubs over a fake clock (seconds in a file): `sleep N` advances it, an answer's `advance`
@@ -159,6 +159,9 @@ fi
 exit "$code"
 `;
 
+/** `github.repository` when the run names none. */
+export const RUNNER_REPOSITORY = 'example-org/node-api';
+
 /** The answer of the AWS CLI to a call that failed with an AWS error (exit 254 and the error on stderr). */
 export function awsError(code: string, operation: string, message: string): Answer {
   return { exit: 254, stderr: `\nAn error occurred (${code}) when calling the ${operation} operation: ${message}` };
@@ -188,7 +191,7 @@ function run(job: Job, root: string, options: RunOptions): JobResult {
   }
   const stub = path.join(root, 'stub.js');
   fs.writeFileSync(stub, NODE_STUB);
-  for (const tool of ['aws', 'curl', 'docker', 'npm']) {
+  for (const tool of ['aws', 'curl', 'docker', 'gh', 'npm']) {
     fs.writeFileSync(path.join(bin, tool), `#!/usr/bin/env bash\nexec node "${stub}" ${tool} "$@"\n`, { mode: 0o755 });
   }
   fs.writeFileSync(path.join(bin, 'date'), DATE_STUB, { mode: 0o755 });
@@ -206,6 +209,7 @@ function run(job: Job, root: string, options: RunOptions): JobResult {
   let summary = '';
   const ctx: Context = {
     sha,
+    repository: RUNNER_REPOSITORY,
     needs: options.needs ?? {},
     status: () => status,
     step: (id) => byId.get(id),
@@ -216,6 +220,7 @@ function run(job: Job, root: string, options: RunOptions): JobResult {
     HOME: process.env.HOME ?? root,
     GITHUB_ACTIONS: 'true',
     GITHUB_SHA: sha,
+    GITHUB_REPOSITORY: RUNNER_REPOSITORY,
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: temp,
     STUB_STATE: state,
@@ -336,6 +341,8 @@ function runAction(step: Step, env: Record<string, string>, cwd: string, ctx: Co
 
 export interface Context {
   readonly sha: string;
+  /** `github.repository`, 'owner/repo'. */
+  readonly repository?: string;
   readonly needs: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly status: () => 'success' | 'failure';
   readonly step: (id: string) => StepResult | undefined;
@@ -378,6 +385,10 @@ function resolve(pathExpr: string, ctx: Context): Value {
   }
   if (pathExpr === 'job.status') return ctx.status();
   if (pathExpr === 'github.sha') return ctx.sha;
+  if (pathExpr === 'github.repository') return ctx.repository ?? RUNNER_REPOSITORY;
+  if (pathExpr === 'github.server_url') return 'https://github.com';
+  // A recognisable fake: the stub `gh` records calls, it never sends the token anywhere.
+  if (pathExpr === 'github.token') return 'ghs_runner-fake-token';
   throw new Error(`runner: unsupported context ${pathExpr}`);
 }
 

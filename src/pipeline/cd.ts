@@ -104,7 +104,7 @@ function deployMinutes(env: EnvironmentModel, stacks: number): number {
  * credentials, the toolchain setup (an install), the health check (curl's retries end in under 3 minutes),
  * the user's smoke command, the record and the summary.
  */
-export const STEP_MINUTES = { action: 5, toolchain: 10, verify: 5, smoke: 10, record: 3, summary: 2 } as const;
+export const STEP_MINUTES = { action: 5, toolchain: 10, verify: 5, smoke: 10, record: 3, summary: 2, protection: 3 } as const;
 /** GitHub-hosted runners end any job after 6 hours, whatever its `timeout-minutes`. */
 export const GITHUB_JOB_LIMIT_MINUTES = 360;
 /** Room, in minutes, between the worst case of a deploy job and its `timeout-minutes`. */
@@ -227,7 +227,8 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     });
     const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length);
     const timeoutMinutes = deployJobTimeoutMinutes(steps);
-    if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
+    // Room for the environment protection check the Pipeline puts first (src/pipeline/protection.ts).
+    if (timeoutMinutes + STEP_MINUTES.protection > GITHUB_JOB_LIMIT_MINUTES) {
       problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,
         `a worst case of ${timeoutMinutes} minutes for ${stacks.length} stack(s) with ${describeStrategy(env.strategy)}`,
         `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,

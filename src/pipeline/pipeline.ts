@@ -16,7 +16,7 @@ import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, Service
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { CriticalPath, criticalPath, formatPath } from './budget';
-import { deployJobs, publishJob } from './cd';
+import { deployJobTimeoutMinutes, deployJobs, publishJob } from './cd';
 import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
 import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
@@ -473,7 +473,8 @@ export class Pipeline extends ShipshapeConstruct {
       const env = envs.find((e) => e.name === spec.job.environment?.name);
       if (!env) return spec;
       const permissions = { ...spec.job.permissions, ...PROTECTION_CHECK_PERMISSIONS };
-      return { ...spec, job: { ...spec.job, permissions, steps: [protectionCheckStep(env), ...spec.job.steps] } };
+      const steps = [protectionCheckStep(env), ...spec.job.steps];
+      return { ...spec, job: { ...spec.job, permissions, steps, timeoutMinutes: deployJobTimeoutMinutes(steps) } };
     });
   }
 

@@ -6,6 +6,7 @@
 import type { GitHubEnvironmentModel } from '../github/guardrails';
 import { SETTINGS_SCRIPT, reviewerKind } from '../github/settings';
 import type { Permissions, StepModel } from '../github/workflow';
+import { STEP_MINUTES } from './cd';
 
 /** What the step needs from the job's token: `GET repos/{owner}/{repo}/environments/{name}` (and its branch policies). */
 export const PROTECTION_CHECK_PERMISSIONS: Permissions = { actions: 'read' };
@@ -57,5 +58,7 @@ export function protectionCheckStep(env: GitHubEnvironmentModel): StepModel {
       SETTINGS_SCRIPT,
     },
     run: PROTECTION_CHECK_SCRIPT,
+    // Bounded like every other step of a deploy job (the job's timeout is the sum of its steps').
+    timeoutMinutes: STEP_MINUTES.protection,
   };
 }
