@@ -3,10 +3,10 @@
  * to deploy when it is missing or differs from `.projenrc.ts` (GitHub creates an environment a job names, unprotected,
  * so a repository whose settings were never applied would otherwise deploy to prod without its reviewers).
  */
+import { STEP_MINUTES } from './cd';
 import type { GitHubEnvironmentModel } from '../github/guardrails';
 import { SETTINGS_SCRIPT, reviewerKind } from '../github/settings';
 import type { Permissions, StepModel } from '../github/workflow';
-import { STEP_MINUTES } from './cd';
 
 /** What the step needs from the job's token: `GET repos/{owner}/{repo}/environments/{name}` (and its branch policies). */
 export const PROTECTION_CHECK_PERMISSIONS: Permissions = { actions: 'read' };
