@@ -122,7 +122,7 @@ describe('generated AWS names fit their limits', () => {
   });
 
   test('a project name with characters a stack name refuses', () => {
-    const problems = generatedNameProblems({ project: 'my_shop', services: [], environments: [] });
+    const problems = generatedNameProblems({ project: 'my_shop', services: [], environments: [env('prod')] });
     expect(problems.map((x) => [x.code, x.path, x.property])).toEqual([['SS-NAME-LIMIT', 'my_shop', 'name']]);
     expect(problems[0].expected).toContain("'my_shop-bootstrap' has characters outside a letter, then letters, digits and dashes");
   });
