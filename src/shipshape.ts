@@ -355,8 +355,8 @@ function readablePath(c: IConstruct): string {
 function freeIdIn(scope: IConstruct, id: string): IConstruct {
   const existing = scope.node.tryFindChild(id);
   if (existing) {
-    const path = `${readablePath(scope)}/${id}`;
-    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', path, 'id', id,
+    const where = `${readablePath(scope)}/${id}`;
+    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', where, 'id', id,
       `an id no other construct under ${readablePath(scope)} uses (already used by a ${existing.constructor.name})`,
       'Give each construct its own id.')]);
   }

@@ -3,13 +3,13 @@
  * each stops synthesis with a ShipshapeError naming the constructs, before anything is written.
  */
 import { DockerImage, DockerPreset, Environment, Service, Shipshape } from '../src';
+import { bareProject, expectRejected } from './util';
 import { generatedNameProblems, normalisedNameClashes } from '../src/core/name-checks';
 import { pascalCase } from '../src/core/names';
 import {
-  CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, S3_BUCKET_NAME, SNS_TOPIC_NAME,
-  STACK_NAME, canaryName, cloudFormationExecutionRoleName, deployRoleName, driftRoleName, templateBucketName,
+  ALARM_NAME, CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, S3_BUCKET_NAME,
+  SNS_TOPIC_NAME, STACK_NAME, alarmName, canaryName, cloudFormationExecutionRoleName, deployRoleName, driftRoleName, templateBucketName,
 } from '../src/core/naming';
-import { bareProject, expectRejected } from './util';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -119,6 +119,8 @@ describe('generated AWS names fit their limits', () => {
     const problems = generatedNameProblems({ project: 'p'.repeat(60), services: [svc('api')], environments: [env('prod')] });
     expect(problems.map((x) => x.path)).toEqual(['p'.repeat(60), 'p/prod']);
     expect(generatedNameProblems({ project: 'p'.repeat(60), services: [], environments: [] })).toEqual([]);
+    // Alarm names are <service>-<env>-<alarm>, three names of at most 32 characters.
+    expect(alarmName(long, long, long).length).toBeLessThanOrEqual(ALARM_NAME.maxLength);
   });
 
   test('a project name with characters a stack name refuses', () => {
@@ -133,7 +135,7 @@ describe('generated AWS names fit their limits', () => {
       for (const e of ['production-eu', 'production-us', 'staging']) {
         const n = canaryName(s, e);
         expect(n).toBe(canaryName(s, e));
-        expect(n.length).toBeLessThanOrEqual(CANARY_NAME.maxLength);
+        expect(n.length).toBeLessThanOrEqual(21);
         expect(n).toMatch(CANARY_NAME.pattern);
         names.add(n);
       }
@@ -154,7 +156,8 @@ describe('generated AWS names fit their limits', () => {
     ['dashboard', DASHBOARD_NAME, 255, 'api-prod', 'api/prod'],
     ['SNS topic', SNS_TOPIC_NAME, 256, 'api-prod-critical', 'api.prod'],
     ['log group', LOG_GROUP_NAME, 512, '/aws/events/shipshape/api/prod', 'api prod'],
-    ['canary', CANARY_NAME, 21, 'api-prod', 'Api'],
+    ['canary', CANARY_NAME, 255, 'api-prod', 'Api'],
+    ['alarm', ALARM_NAME, 255, 'api-prod-cpu', ' api'],
   ])('the %s limit is documented and enforced', (_, limit, max, good, bad) => {
     expect(limit.maxLength).toBe(max);
     expect(limit.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);

@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
-  branchRoleSubject, cloudFormationExecutionRoleName, clusterName, managedPolicyName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix,
+  branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
+  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName, templateBucketName,
+  templatePrefix,
   TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';

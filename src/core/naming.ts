@@ -25,13 +25,21 @@ export interface NameLimit {
 
 /** IAM RoleName: 1-64 of `[\w+=,.@-]`, unique per account regardless of case. */
 export const IAM_ROLE_NAME: NameLimit = {
-  resource: 'IAM role name', maxLength: 64, pattern: /^[\w+=,.@-]+$/, rule: 'letters, digits and _+=,.@-', caseInsensitive: true,
+  resource: 'IAM role name',
+  maxLength: 64,
+  pattern: /^[\w+=,.@-]+$/,
+  rule: 'letters, digits and _+=,.@-',
+  caseInsensitive: true,
   source: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',
 };
 
 /** IAM PolicyName (a managed policy): 1-128 of `[\w+=,.@-]`, unique per account regardless of case. */
 export const IAM_MANAGED_POLICY_NAME: NameLimit = {
-  resource: 'IAM managed policy name', maxLength: 128, pattern: /^[\w+=,.@-]+$/, rule: 'letters, digits and _+=,.@-', caseInsensitive: true,
+  resource: 'IAM managed policy name',
+  maxLength: 128,
+  pattern: /^[\w+=,.@-]+$/,
+  rule: 'letters, digits and _+=,.@-',
+  caseInsensitive: true,
   source: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html',
 };
 
@@ -96,9 +104,11 @@ export function branchRoleSubject(repository: string, branch: string): string {
   return `repo:${repository}:ref:refs/heads/${branch}:ref:refs/heads/${branch}`;
 }
 
-/** ECR repositoryName: 2-256 characters, lowercase path segments separated by `.`, `_` or `-`. */
+/** ECR repositoryName: 2-256 characters, lowercase path segments separated by `.`, `_` or `-` (aws-cdk-lib's aws-ecr checks the same). */
 export const ECR_REPOSITORY_NAME: NameLimit = {
-  resource: 'ECR repository name', maxLength: 256, pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+  resource: 'ECR repository name',
+  maxLength: 256,
+  pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
   rule: 'lowercase letters and digits, separated by single . _ - or /',
   source: 'https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html',
 };
@@ -110,7 +120,10 @@ export function imageRepositoryName(service: string): string {
 
 /** CloudFormation StackName: 1-128 characters, a letter then letters, digits and dashes. */
 export const STACK_NAME: NameLimit = {
-  resource: 'CloudFormation stack name', maxLength: 128, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, rule: 'a letter, then letters, digits and dashes',
+  resource: 'CloudFormation stack name',
+  maxLength: 128,
+  pattern: /^[A-Za-z][A-Za-z0-9-]*$/,
+  rule: 'a letter, then letters, digits and dashes',
   source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html',
 };
 
@@ -192,7 +205,10 @@ export function cloudFormationExecutionRoleName(project: string, environment: st
 
 /** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
 export const S3_BUCKET_NAME: NameLimit = {
-  resource: 'S3 bucket name', maxLength: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, rule: 'lowercase letters, digits, dots and dashes',
+  resource: 'S3 bucket name',
+  maxLength: 63,
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  rule: 'lowercase letters, digits, dots and dashes',
   source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html',
 };
 
@@ -238,7 +254,10 @@ export function roleArn(account: string, region: string, name: string): string {
 
 /** ECS clusterName and serviceName: up to 255 letters, digits, dashes and underscores. */
 export const ECS_NAME: NameLimit = {
-  resource: 'ECS cluster or service name', maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, rule: 'letters, digits, dashes and underscores',
+  resource: 'ECS cluster or service name',
+  maxLength: 255,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html',
 };
 
@@ -264,13 +283,19 @@ export function alarmName(service: string, env: string, alarm: string): string {
 
 /** CloudWatch AlarmName: 1-255 characters. */
 export const ALARM_NAME: NameLimit = {
-  resource: 'CloudWatch alarm name', maxLength: 255, pattern: /^\S(?:.*\S)?$/, rule: 'printable characters',
+  resource: 'CloudWatch alarm name',
+  maxLength: 255,
+  pattern: /^\S(?:.*\S)?$/,
+  rule: 'printable characters',
   source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html',
 };
 
 /** CloudWatch DashboardName: up to 255 of A-Z, a-z, 0-9, `-` and `_`. */
 export const DASHBOARD_NAME: NameLimit = {
-  resource: 'CloudWatch dashboard name', maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, rule: 'letters, digits, dashes and underscores',
+  resource: 'CloudWatch dashboard name',
+  maxLength: 255,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
   source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html',
 };
 
@@ -289,15 +314,22 @@ export function alarmUrl(region: string, alarm: string): string {
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm)}`;
 }
 
-/** Synthetics canary Name: 1-21 of lowercase letters, digits, dashes and underscores. */
+/**
+ * Synthetics canary Name: 1-255 of lowercase letters, digits, dashes and underscores (the limit aws-cdk-lib's
+ * aws-synthetics Canary checks; it was 21 characters before AWS raised it).
+ */
 export const CANARY_NAME: NameLimit = {
-  resource: 'Synthetics canary name', maxLength: 21, pattern: /^[0-9a-z_-]+$/, rule: 'lowercase letters, digits, dashes and underscores',
+  resource: 'Synthetics canary name',
+  maxLength: 255,
+  pattern: /^[0-9a-z_-]+$/,
+  rule: 'lowercase letters, digits, dashes and underscores',
   source: 'https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html',
 };
 
 /**
- * The Synthetics canary of a service in an environment. Canary names are at most 21 characters of
- * `[0-9a-z_-]`; a longer `<service>-<env>` is shortened and suffixed with a stable hash.
+ * The Synthetics canary of a service in an environment: at most 21 characters of `[0-9a-z_-]` (the original
+ * limit, kept so that existing canaries keep their names); a longer `<service>-<env>` is shortened and suffixed
+ * with a stable hash, and the names are checked for clashes with every other generated name.
  */
 export function canaryName(service: string, env: string): string {
   const full = `${service}-${env}`;
@@ -308,7 +340,10 @@ export function canaryName(service: string, env: string): string {
 
 /** SNS topic Name: 1-256 ASCII letters, digits, underscores and hyphens. */
 export const SNS_TOPIC_NAME: NameLimit = {
-  resource: 'SNS topic name', maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/, rule: 'letters, digits, underscores and dashes',
+  resource: 'SNS topic name',
+  maxLength: 256,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, underscores and dashes',
   source: 'https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html',
 };
 
@@ -324,7 +359,10 @@ export function monitoringNamespace(service: string, env: string): string {
 
 /** CloudWatch Logs logGroupName: 1-512 of a-z, A-Z, 0-9, `_`, `-`, `/`, `.` and `#`. */
 export const LOG_GROUP_NAME: NameLimit = {
-  resource: 'CloudWatch Logs log group name', maxLength: 512, pattern: /^[A-Za-z0-9_\-/.#]+$/, rule: 'letters, digits and _-/.#',
+  resource: 'CloudWatch Logs log group name',
+  maxLength: 512,
+  pattern: /^[A-Za-z0-9_\-/.#]+$/,
+  rule: 'letters, digits and _-/.#',
   source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html',
 };
 
