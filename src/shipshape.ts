@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, Project } from 'projen';
 import { DiskCache } from './core/cache';
 import { Problem, ShipshapeError, problem, throwIfAny } from './core/errors';
+import { namingProblems } from './core/name-checks';
 import { RegistryLocation, registryLocation } from './core/naming';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
 import { bootstrapOptionProblems } from './environment/repository';
@@ -149,6 +150,12 @@ export class Shipshape extends Component {
     // Loaded here: the Environment construct itself imports this module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Environment } = require('./environment/environment') as typeof import('./environment/environment');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Service } = require('./service/service') as typeof import('./service/service');
+    const named = (kind: string) => (c: { readonly constructPath: string; readonly name: string }) => ({ kind, path: c.constructPath, property: 'name', name: c.name });
+    problems.push(...namingProblems({
+      project: this.project.name, services: this.membersOf(Service).map(named('service')), environments: this.membersOf(Environment).map(named('environment')),
+    }));
     problems.push(...registryPlacementProblems(this.project.name, this.options.registry, this.membersOf(Environment)));
     problems.push(...executionRoleProblems(`${this.project.name}/Shipshape`, this.options.executionRole));
     return problems;
@@ -305,10 +312,9 @@ export abstract class ShipshapeConstruct extends Component {
   protected readonly shipshape: Shipshape;
 
   constructor(scope: IConstruct, id: string) {
-    super(scope, id);
+    super(freeIdIn(scope, id), id);
     this.shipshape = Shipshape.of(this.project);
-    const rel = this.node.scopes.slice(this.node.scopes.indexOf(this.project) + 1).map((c) => c.node.id);
-    this.constructPath = [this.project.name, ...rel].join('/');
+    this.constructPath = readablePath(this);
     this.shipshape._register(this);
   }
 
@@ -333,4 +339,26 @@ export abstract class ShipshapeConstruct extends Component {
   public _contribute(): ModelContribution | undefined {
     return undefined;
   }
+}
+
+/** `<project name>/<id>/…`: the path shown in messages, without the machine path projen puts in the root's id. */
+function readablePath(c: IConstruct): string {
+  const project = Project.of(c);
+  const scopes = c.node.scopes;
+  return [project.name, ...scopes.slice(scopes.indexOf(project) + 1).map((s) => s.node.id)].join('/');
+}
+
+/**
+ * `scope`, when no construct under it has the id `id` yet. A reused id (a DockerImage and a Service both called
+ * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error.
+ */
+function freeIdIn(scope: IConstruct, id: string): IConstruct {
+  const existing = scope.node.tryFindChild(id);
+  if (existing) {
+    const where = `${readablePath(scope)}/${id}`;
+    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', where, 'id', id,
+      `an id no other construct under ${readablePath(scope)} uses (already used by a ${existing.constructor.name})`,
+      'Give each construct its own id.')]);
+  }
+  return scope;
 }

@@ -141,6 +141,33 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'alarm: an empty runbook step', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, steps: ['Look at the queue.', '  '] })) },
   { name: 'escalation: CRITICAL with no endpoint', build: monitored(() => undefined, { critical: {}, warning: { email: ['team@example.com'] }, info: { email: ['d@example.com'] } }) },
 
+  // Names: clashes after the outputs' normalisation, and AWS's length and character limits
+  { name: 'names: services api2 and api-2 (the same logical ids)', build: withService((p) => { new Service(p, 'api-2'); }, { name: 'api2' }) },
+  { name: 'names: two services with the same name', build: withService((p) => { new Service(p, 'web', { name: 'api' }); }) },
+  { name: 'names: environments qa1 and qa-1', build: withService((p) => { env(p, 'qa1'); env(p, 'qa-1'); }) },
+  {
+    name: 'names: two service and environment pairs with one stack name',
+    build: withService((p) => { new Service(p, 'api-eu'); env(p, 'eu-prod'); env(p, 'prod'); }),
+  },
+  { name: 'names: a construct id used by a Service and a DockerImage', build: withService((p, api) => { new DockerImage(p, 'api', { service: api, preset: DockerPreset.node() }); }) },
+  {
+    name: 'names: a 48-character project name (IAM role names over 64 characters)',
+    build: (outdir) => {
+      const p = bareProject(outdir, 'a-project-name-of-forty-eight-characters-for-iam');
+      new Service(p, 'api');
+      env(p, 'production');
+      return p;
+    },
+  },
+  {
+    name: 'names: a project name a CloudFormation stack name refuses',
+    build: (outdir) => {
+      const p = bareProject(outdir, 'shop_2');
+      new Service(p, 'api');
+      env(p, 'prod');
+      return p;
+    },
+  },
   // Project settings and files
   { name: 'project: a repository that is not owner/repo', build: withService((p) => { Shipshape.configure(p, { repository: 'acme' }); env(p, 'prod'); }) },
   { name: 'project: acknowledging a rule without a reason', build: withService((p, api) => { image(p, api).acknowledge('SS-DOCKER-NONROOT', ''); }) },

@@ -7,7 +7,8 @@ import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
   branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName, stackName, templateBucketName, templatePrefix,
+  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName, templateBucketName,
+  templatePrefix,
   TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
@@ -254,7 +255,7 @@ export class BootstrapStack extends Stack {
     }
     const container = new Construct(this, `${envId}ExecutionPolicies`);
     documents.forEach((doc, i) => new iam.ManagedPolicy(container, `Policy${i + 1}`, {
-      managedPolicyName: `${roleName}-${i + 1}`,
+      managedPolicyName: managedPolicyName(roleName, i),
       description: `What CloudFormation needs to deploy the ${env.name} stacks of ${props.project} (${i + 1} of ${documents.length}, generated from the templates)`,
       document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: doc }),
       roles: [role],
@@ -296,7 +297,7 @@ export class BootstrapStack extends Stack {
       : [];
     const container = new Construct(this, `${pascalCase(env.name)}DriftPolicies`);
     documents.forEach((doc, i) => new iam.ManagedPolicy(container, `Policy${i + 1}`, {
-      managedPolicyName: `${driftRoleName(project, env.name)}-${i + 1}`,
+      managedPolicyName: managedPolicyName(driftRoleName(project, env.name), i),
       description: `What drift detection of the ${env.name} stacks of ${project} reads (${i + 1} of ${documents.length}, generated from the templates)`,
       document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: doc }),
       roles: [role],

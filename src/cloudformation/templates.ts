@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import type { CloudFormationTemplate } from './stack';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
-import { stackName } from '../core/naming';
+import { bootstrapStackName, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
@@ -74,7 +74,7 @@ export function bootstrapTargets(model: ProjectModel): BootstrapTarget[] {
       account,
       region: regions[0],
       environments,
-      stackName: `${model.name}-bootstrap`,
+      stackName: bootstrapStackName(model.name),
       filePath: accounts.length === 1 ? 'infra/bootstrap.template.json' : `infra/bootstrap-${account}.template.json`,
     };
   });

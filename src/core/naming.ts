@@ -5,9 +5,52 @@
  */
 import { createHash } from 'crypto';
 
-/** IAM role names are at most 64 characters of `[\w+=,.@-]`. */
+/**
+ * What AWS accepts for one kind of name: its length and characters, and where that is documented. Every generated
+ * name is checked against its limit before anything is written (src/core/name-checks.ts); names are never cut.
+ */
+export interface NameLimit {
+  /** What the name names, as the AWS documentation calls it. */
+  readonly resource: string;
+  readonly maxLength: number;
+  /** The whole name must match. */
+  readonly pattern: RegExp;
+  /** The characters allowed, in words (for the message). */
+  readonly rule: string;
+  /** The AWS documentation that states the limit. */
+  readonly source: string;
+  /** AWS treats names that differ only in case as the same name (IAM). */
+  readonly caseInsensitive?: boolean;
+}
+
+/** IAM RoleName: 1-64 of `[\w+=,.@-]`, unique per account regardless of case. */
+export const IAM_ROLE_NAME: NameLimit = {
+  resource: 'IAM role name',
+  maxLength: 64,
+  pattern: /^[\w+=,.@-]+$/,
+  rule: 'letters, digits and _+=,.@-',
+  caseInsensitive: true,
+  source: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',
+};
+
+/** IAM PolicyName (a managed policy): 1-128 of `[\w+=,.@-]`, unique per account regardless of case. */
+export const IAM_MANAGED_POLICY_NAME: NameLimit = {
+  resource: 'IAM managed policy name',
+  maxLength: 128,
+  pattern: /^[\w+=,.@-]+$/,
+  rule: 'letters, digits and _+=,.@-',
+  caseInsensitive: true,
+  source: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html',
+};
+
+/** The managed policies of a role are `<role>-<n>`: room left for the suffix of the 128-character policy name. */
+export function managedPolicyName(role: string, index: number): string {
+  return `${role}-${index + 1}`;
+}
+
+/** IAM role names are at most 64 characters of `[\w+=,.@-]` ({@link IAM_ROLE_NAME}); a longer one stops synthesis. */
 function roleName(parts: readonly string[]): string {
-  return parts.join('-').replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return parts.join('-').replace(/[^\w+=,.@-]/g, '-');
 }
 
 /**
@@ -61,9 +104,32 @@ export function branchRoleSubject(repository: string, branch: string): string {
   return `repo:${repository}:ref:refs/heads/${branch}:ref:refs/heads/${branch}`;
 }
 
+/** ECR repositoryName: 2-256 characters, lowercase path segments separated by `.`, `_` or `-` (aws-cdk-lib's aws-ecr checks the same). */
+export const ECR_REPOSITORY_NAME: NameLimit = {
+  resource: 'ECR repository name',
+  maxLength: 256,
+  pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+  rule: 'lowercase letters and digits, separated by single . _ - or /',
+  source: 'https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html',
+};
+
 /** The ECR repository of a service's image: the service name. */
 export function imageRepositoryName(service: string): string {
   return service;
+}
+
+/** CloudFormation StackName: 1-128 characters, a letter then letters, digits and dashes. */
+export const STACK_NAME: NameLimit = {
+  resource: 'CloudFormation stack name',
+  maxLength: 128,
+  pattern: /^[A-Za-z][A-Za-z0-9-]*$/,
+  rule: 'a letter, then letters, digits and dashes',
+  source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html',
+};
+
+/** The CloudFormation stack of a project's bootstrap resources in one account. */
+export function bootstrapStackName(project: string): string {
+  return `${project}-bootstrap`;
 }
 
 /** The CloudFormation stack of a service in an environment. */
@@ -137,6 +203,15 @@ export function cloudFormationExecutionRoleName(project: string, environment: st
   return roleName(['shipshape', project, environment, 'cfn-exec']);
 }
 
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
+export const S3_BUCKET_NAME: NameLimit = {
+  resource: 'S3 bucket name',
+  maxLength: 63,
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  rule: 'lowercase letters, digits, dots and dashes',
+  source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html',
+};
+
 /**
  * The S3 bucket of one account and region that holds the environment templates `aws cloudformation deploy`
  * uploads (`--s3-bucket`): templates above 51,200 bytes cannot be passed inline. Bucket names are global,
@@ -177,6 +252,15 @@ export function roleArn(account: string, region: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
 }
 
+/** ECS clusterName and serviceName: up to 255 letters, digits, dashes and underscores. */
+export const ECS_NAME: NameLimit = {
+  resource: 'ECS cluster or service name',
+  maxLength: 255,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html',
+};
+
 /** The ECS cluster of one service in one environment. */
 export function clusterName(service: string, environment: string): string {
   return `${service}-${environment}`;
@@ -197,6 +281,24 @@ export function alarmName(service: string, env: string, alarm: string): string {
   return `${service}-${env}-${alarm}`;
 }
 
+/** CloudWatch AlarmName: 1-255 characters. */
+export const ALARM_NAME: NameLimit = {
+  resource: 'CloudWatch alarm name',
+  maxLength: 255,
+  pattern: /^\S(?:.*\S)?$/,
+  rule: 'printable characters',
+  source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html',
+};
+
+/** CloudWatch DashboardName: up to 255 of A-Z, a-z, 0-9, `-` and `_`. */
+export const DASHBOARD_NAME: NameLimit = {
+  resource: 'CloudWatch dashboard name',
+  maxLength: 255,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html',
+};
+
 /** The CloudWatch dashboard of a service in an environment. */
 export function dashboardName(service: string, env: string): string {
   return `${service}-${env}`;
@@ -213,8 +315,21 @@ export function alarmUrl(region: string, alarm: string): string {
 }
 
 /**
- * The Synthetics canary of a service in an environment. Canary names are at most 21 characters of
- * `[0-9a-z_-]`; a longer `<service>-<env>` is shortened and suffixed with a stable hash.
+ * Synthetics canary Name: 1-255 of lowercase letters, digits, dashes and underscores (the limit aws-cdk-lib's
+ * aws-synthetics Canary checks; it was 21 characters before AWS raised it).
+ */
+export const CANARY_NAME: NameLimit = {
+  resource: 'Synthetics canary name',
+  maxLength: 255,
+  pattern: /^[0-9a-z_-]+$/,
+  rule: 'lowercase letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html',
+};
+
+/**
+ * The Synthetics canary of a service in an environment: at most 21 characters of `[0-9a-z_-]` (the original
+ * limit, kept so that existing canaries keep their names); a longer `<service>-<env>` is shortened and suffixed
+ * with a stable hash, and the names are checked for clashes with every other generated name.
  */
 export function canaryName(service: string, env: string): string {
   const full = `${service}-${env}`;
@@ -222,6 +337,15 @@ export function canaryName(service: string, env: string): string {
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
   return `${full.slice(0, 14).replace(/-+$/, '')}-${hash}`;
 }
+
+/** SNS topic Name: 1-256 ASCII letters, digits, underscores and hyphens. */
+export const SNS_TOPIC_NAME: NameLimit = {
+  resource: 'SNS topic name',
+  maxLength: 256,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, underscores and dashes',
+  source: 'https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html',
+};
 
 /** The SNS topic that carries the alarms of one severity. */
 export function severityTopicName(service: string, env: string, severity: string): string {
@@ -232,6 +356,15 @@ export function severityTopicName(service: string, env: string, severity: string
 export function monitoringNamespace(service: string, env: string): string {
   return `shipshape/${service}/${env}`;
 }
+
+/** CloudWatch Logs logGroupName: 1-512 of a-z, A-Z, 0-9, `_`, `-`, `/`, `.` and `#`. */
+export const LOG_GROUP_NAME: NameLimit = {
+  resource: 'CloudWatch Logs log group name',
+  maxLength: 512,
+  pattern: /^[A-Za-z0-9_\-/.#]+$/,
+  rule: 'letters, digits and _-/.#',
+  source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html',
+};
 
 /** The log group that records the ECS task and deployment events of a service (EventBridge requires /aws/events/). */
 export function eventsLogGroupName(service: string, env: string): string {
