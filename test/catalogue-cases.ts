@@ -158,6 +158,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'service: a quote in the health path', build: withService(() => undefined, { healthPath: "/health'z" }) },
   { name: 'service: a shell character in the health path', build: withService(() => undefined, { healthPath: '/healthz;reboot' }) },
   { name: 'secret ref: a JSON field with a colon', build: withService((p) => env(p, 'prod', { secrets: { DB_USER: SecretRef.fromName('db', { field: 'user:name' }) } })) },
+  { name: 'pipeline: a drift schedule with minute 61', build: withService((p) => { env(p, 'prod'); new Pipeline(p, 'ci', { drift: { schedule: '61 5 * * *' } }); }) },
   { name: 'environment: a URL with a query string', build: withService((p) => env(p, 'prod', { url: 'https://api.example.com/?src=ci' })) },
 
   // Cross-references (class 6)

@@ -241,6 +241,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'secret ref: a JSON field with a colon': [
     "[SecretRef.fromName] field: must be a JSON key of the secret, without ':' or spaces (it becomes part of the ECS valueFrom '<arn>:<field>::') (got 'user:name') [SS-SECRET]",
   ],
+  'pipeline: a drift schedule with minute 61': [
+    "[shop/ci] drift.schedule: must be a cron expression GitHub accepts, for example '17 5 * * *' (minute '61': 61 is outside 0-59) (got '61 5 * * *') [SS-PIPELINE-DRIFT]",
+  ],
   'environment: a URL with a query string': [
     "[shop/prod] url: must be an https:// URL without a query string or fragment ('?' or '#'): the smoke test appends the health path (got 'https://api.example.com/?src=ci') [SS-ENV-URL]",
   ],
