@@ -6,6 +6,7 @@ import { DiskCache } from './core/cache';
 import { Problem, ShipshapeError, problem, throwIfAny } from './core/errors';
 import { namingProblems } from './core/name-checks';
 import { RegistryLocation, registryLocation } from './core/naming';
+import { foreignReferenceProblems, plainSecretProblems } from './core/value-checks';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
 import { bootstrapOptionProblems } from './environment/repository';
 import { ExecutionRoleOptions, executionRoleProblems } from './iam/options';
@@ -145,6 +146,9 @@ export class Shipshape extends Component {
 
   /** Every problem of every construct, and every cross-construct problem, together. */
   public validate(): Problem[] {
+    // A construct of another project first: the checks below would read it as one of this project's.
+    const foreign = foreignReferenceProblems(this.members, this.project);
+    if (foreign.length > 0) return foreign;
     const problems: Problem[] = [];
     for (const m of this.members) problems.push(...m._validate());
     // Loaded here: the Environment construct itself imports this module.
@@ -179,6 +183,7 @@ export class Shipshape extends Component {
     const problems = this.validate();
     if (problems.length > 0) throw new ShipshapeError(problems);
     const model = this.model();
+    throwIfAny(plainSecretProblems(model));
     // A run where nothing changed reuses the last passing synthesis whole: no rendering, no policy pass.
     const enabled = (this.options.cache ?? true) && process.env.SHIPSHAPE_CACHE !== 'off';
     const key = enabled ? outputsKey(model, this.cloudFormationValidation, this.acks) : undefined;

@@ -175,4 +175,39 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'project: a workflow written by hand', build: withService((p) => { new Pipeline(p, 'ci'); }), existing: { '.github/workflows/ci.yml': 'on: push\n' } },
   { name: 'duration: a bake of 0 minutes', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bake: Duration.seconds(0) }) })) },
   { name: 'secret ref: an empty secret name', build: withService((p) => env(p, 'prod', { secrets: { API_KEY: SecretRef.fromName('') } })) },
+
+  // Secrets in plain values: one pass over every plain value of the model (issue 13, class 4)
+  { name: 'secret: an AWS access key in a Service env value', build: withService(() => undefined, { env: { AWS_ACCESS_KEY_ID: { value: 'AKIAIOSFODNN7EXAMPLE' } } }) },
+  { name: 'secret: a GitHub token in Environment.variables', build: withService((p) => env(p, 'prod', { variables: { GH: `ghp_${'a1B2'.repeat(9)}` } })) },
+  { name: 'secret: a URL with a password in a pipeline job env', build: withService((p) => new Pipeline(p, 'ci').addJob('report', { env: { DSN: 'postgres://app:hunter22@db.example.com/app' }, steps: [{ name: 'Report', run: 'echo ok' }] })) },
+
+  // Values the target format reinterprets (class 5)
+  { name: 'service: a quote in the health path', build: withService(() => undefined, { healthPath: "/health'z" }) },
+  { name: 'service: a shell character in the health path', build: withService(() => undefined, { healthPath: '/healthz;reboot' }) },
+  { name: 'secret ref: a JSON field with a colon', build: withService((p) => env(p, 'prod', { secrets: { DB_USER: SecretRef.fromName('db', { field: 'user:name' }) } })) },
+  { name: 'pipeline: a drift schedule with minute 61', build: withService((p) => { env(p, 'prod'); new Pipeline(p, 'ci', { drift: { schedule: '61 5 * * *' } }); }) },
+  { name: 'environment: a URL with a query string', build: withService((p) => env(p, 'prod', { url: 'https://api.example.com/?src=ci' })) },
+
+  // Cross-references (class 6)
+  { name: 'environment: a certificate of another region', build: withService((p) => env(p, 'prod', { domain: { name: 'api.example.com', certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0a1b2c3d` } })) },
+  { name: 'environment: staging and prod with the same domain', build: withService((p) => { env(p, 'staging', { domain: DOMAIN }); env(p, 'prod', { domain: DOMAIN }); }) },
+  { name: 'image: two images for one service', build: withService((p, api) => { image(p, api); new DockerImage(p, 'image2', { service: api, preset: DockerPreset.node(), dockerfilePath: 'Dockerfile.2' }); }) },
+  { name: 'pipeline: an expected time for a job that does not exist', build: withService((p) => { env(p, 'prod'); new Pipeline(p, 'ci', { expectedMinutes: { 'deploy-prd': 5 } }); }) },
+  {
+    name: 'alarm: composite alarms in a cycle',
+    build: monitored((m) => {
+      m.addAlarm('either', { severity: Severity.WARNING, composite: { anyOf: ['both', 'cpu'] } });
+      m.addAlarm('both', { severity: Severity.WARNING, composite: { allOf: ['either', 'memory'] } });
+    }),
+  },
+  {
+    name: 'project: a Service of another projen project',
+    build: (outdir) => {
+      const p = bareProject(outdir, 'shop');
+      const other = new Service(bareProject(`${outdir}/other`, 'other'), 'api');
+      new Service(p, 'web');
+      new Monitoring(p, 'monitoring', { service: other });
+      return p;
+    },
+  },
 ];

@@ -22,7 +22,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/api] healthPath: must be a path starting with '/' (got 'healthz') [SS-SERVICE-HEALTHPATH]",
   ],
   'service: health path with a space': [
-    "[shop/api] healthPath: must be a URL path of printable characters (no spaces, '?' or '#') (got '/health z') [SS-SERVICE-HEALTHPATH]",
+    "[shop/api] healthPath: must be a URL path of letters, digits and ._~%/:@+,=- (no spaces, quotes, '$', '?' or '#') (got '/health z') [SS-SERVICE-HEALTHPATH]",
   ],
   'service: CPU Fargate does not run': [
     '[shop/api] cpu: must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192, 16384) (got 300) [SS-SERVICE-CPU]',
@@ -244,5 +244,48 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'secret ref: an empty secret name': [
     "[SecretRef.fromName] name: must be a Secrets Manager secret name: letters, digits and /_+=.@- (got '') [SS-SECRET]",
+  ],
+  'secret: an AWS access key in a Service env value': [
+    "[shop/api] env.AWS_ACCESS_KEY_ID.value: must be a value that is not a secret: it is written in clear into the generated files (got an AWS access key id, 'AKIA\u2026' (20 characters, the rest hidden)) [SS-SECRET-PLAIN] Hint: Store it in AWS Secrets Manager and reference it: Service env { secret: '<name>' }, Environment secrets: { NAME: SecretRef.fromName('<name>') }, a workflow secret (${{ secrets.NAME }}) in pipeline steps, or Mount.secret() for a build. Then rotate the exposed one.",
+  ],
+  'secret: a GitHub token in Environment.variables': [
+    "[shop/prod] variables.GH: must be a value that is not a secret: it is written in clear into the generated files (got a GitHub token, 'ghp_\u2026' (40 characters, the rest hidden)) [SS-SECRET-PLAIN] Hint: Store it in AWS Secrets Manager and reference it: Service env { secret: '<name>' }, Environment secrets: { NAME: SecretRef.fromName('<name>') }, a workflow secret (${{ secrets.NAME }}) in pipeline steps, or Mount.secret() for a build. Then rotate the exposed one.",
+  ],
+  'secret: a URL with a password in a pipeline job env': [
+    "[shop/ci] jobs.report.env.DSN: must be a value that is not a secret: it is written in clear into the generated files (got a URL with a password, 'post\u2026' (42 characters, the rest hidden)) [SS-SECRET-PLAIN] Hint: Store it in AWS Secrets Manager and reference it: Service env { secret: '<name>' }, Environment secrets: { NAME: SecretRef.fromName('<name>') }, a workflow secret (${{ secrets.NAME }}) in pipeline steps, or Mount.secret() for a build. Then rotate the exposed one.",
+  ],
+  'service: a quote in the health path': [
+    "[shop/api] healthPath: must be a URL path of letters, digits and ._~%/:@+,=- (no spaces, quotes, '$', '?' or '#') (got '/health'z') [SS-SERVICE-HEALTHPATH]",
+  ],
+  'service: a shell character in the health path': [
+    "[shop/api] healthPath: must be a URL path of letters, digits and ._~%/:@+,=- (no spaces, quotes, '$', '?' or '#') (got '/healthz;reboot') [SS-SERVICE-HEALTHPATH]",
+  ],
+  'secret ref: a JSON field with a colon': [
+    "[SecretRef.fromName] field: must be a JSON key of the secret, without ':' or spaces (it becomes part of the ECS valueFrom '<arn>:<field>::') (got 'user:name') [SS-SECRET]",
+  ],
+  'pipeline: a drift schedule with minute 61': [
+    "[shop/ci] drift.schedule: must be a cron expression GitHub accepts, for example '17 5 * * *' (minute '61': 61 is outside 0-59) (got '61 5 * * *') [SS-PIPELINE-DRIFT]",
+  ],
+  'environment: a URL with a query string': [
+    "[shop/prod] url: must be an https:// URL without a query string or fragment ('?' or '#'): the smoke test appends the health path (got 'https://api.example.com/?src=ci') [SS-ENV-URL]",
+  ],
+  'environment: a certificate of another region': [
+    "[shop/prod] domain.certificateArn: must be an ACM certificate of this environment's account 123456789012 and region eu-west-1 (got 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d') [SS-ENV-CERTIFICATE] Hint: A load balancer can only use a certificate from its own account and region: request or import one there, or give a hostedZoneId to have one created.",
+  ],
+  'environment: staging and prod with the same domain': [
+    "[shop/prod] domain.name: must be a domain no other environment uses (already used by shop/staging) (got 'api.example.com') [SS-ENV-DOMAIN-DUPLICATE] Hint: Two environments behind one DNS name would overwrite each other's record: give each its own name (api.example.com, staging.api.example.com).",
+  ],
+  'image: two images for one service': [
+    "[shop/image2] service: must be a service no other DockerImage builds (already built by shop/image) (got 'api') [SS-IMAGE-DUPLICATE]",
+  ],
+  'pipeline: an expected time for a job that does not exist': [
+    "[shop/ci] expectedMinutes.deploy-prd: must be the id of a job of this pipeline (lint, test, build, dependency-review, audit, codeql, secrets, iac, synth-check, drift-prod) (got 'deploy-prd') [SS-PIPELINE-EXPECTED]",
+  ],
+  'alarm: composite alarms in a cycle': [
+    "[shop/monitoring/either] composite: must be composite alarms that do not reach themselves: CloudWatch needs every part to exist before the composite (got 'either -> both -> either') [SS-ALARM-COMPOSITE-CYCLE] Hint: Combine the metric alarms directly instead of one composite in another.",
+    "[shop/monitoring/both] composite: must be composite alarms that do not reach themselves: CloudWatch needs every part to exist before the composite (got 'both -> either -> both') [SS-ALARM-COMPOSITE-CYCLE] Hint: Combine the metric alarms directly instead of one composite in another.",
+  ],
+  'project: a Service of another projen project': [
+    "[shop/monitoring] service: must be a construct of this project (the same projen project as this construct) (got 'other/api') [SS-FOREIGN-CONSTRUCT] Hint: Each projen project renders only its own constructs: declare the construct in this project too.",
   ],
 };

@@ -27,13 +27,18 @@ export function renderCompose(model: ComposeModel, header: readonly string[] = [
   });
 }
 
+/** Compose substitutes `$NAME` and `${NAME}` from the host's shell: a value is meant literally, so `$` becomes `$$`. */
+function literal(environment: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/\$/g, '$$$$')]));
+}
+
 function composeService(s: ComposeServiceModel): Record<string, unknown> {
   return {
     image: s.image,
     build: s.build,
     init: s.init,
     ports: s.ports.length > 0 ? s.ports.map((p) => ({ target: p.target, published: String(p.published), host_ip: '127.0.0.1', protocol: 'tcp' })) : undefined,
-    environment: Object.keys(s.environment).length > 0 ? s.environment : undefined,
+    environment: Object.keys(s.environment).length > 0 ? literal(s.environment) : undefined,
     volumes: s.volumes.length > 0 ? s.volumes.map((v) => `${v.name}:${v.target}`) : undefined,
     depends_on: s.dependsOn.length > 0 ? Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) : undefined,
     healthcheck: s.healthcheck ? {

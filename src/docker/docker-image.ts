@@ -123,6 +123,11 @@ export class DockerImage extends ShipshapeConstruct {
   /** @internal */
   public _validate(): Problem[] {
     const problems = [...this.presetProblems, ...this.dockerfile.problems()];
+    // Two images of one service would push the same immutable tag (<service>:<sha>): the second push fails.
+    const first = this.shipshape.membersOf(DockerImage).find((i) => i.service === this.service);
+    if (first !== this) {
+      problems.push(problem('SS-IMAGE-DUPLICATE', this.constructPath, 'service', this.service.name, `a service no other DockerImage builds (already built by ${first!.constructPath})`));
+    }
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));

@@ -94,7 +94,9 @@ const schema = z.strictObject({
   logRetentionDays: z.number().refine((d) => LOG_RETENTION_DAYS.includes(d), {
     message: `a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`,
   }).default(30),
-  url: z.string().regex(/^https:\/\/[^\s/$.?#].[^\s]*$/, { message: 'an https:// URL' }).optional(),
+  // The smoke test appends the health path: a query string or fragment would swallow it (…/?src=ci/healthz).
+  url: z.string().regex(/^https:\/\/[^\s/$.?#].[^\s]*$/, { message: 'an https:// URL' })
+    .regex(/^[^?#]*$/, { message: "an https:// URL without a query string or fragment ('?' or '#'): the smoke test appends the health path" }).optional(),
   approval: z.strictObject({
     reviewers: z.array(z.string().regex(/^[A-Za-z0-9-]+(\/[A-Za-z0-9_.-]+)?$/, { message: "a GitHub user or 'org/team'" })).default([]),
     waitMinutes: z.number().int().min(0).max(43200, { message: 'at most 43200 minutes (30 days)' }).default(0),
@@ -175,7 +177,22 @@ export class Environment extends ShipshapeConstruct {
     if (first !== this) {
       return [problem('SS-ENV-DUPLICATE', this.constructPath, 'name', this.name, `a name no other environment uses (already used by ${first!.constructPath})`)];
     }
-    return this.infrastructureProblems();
+    const sameDomain = this.domain && all.find((e) => e.domain?.name === this.domain!.name);
+    const domainProblems = sameDomain && sameDomain !== this
+      ? [problem('SS-ENV-DOMAIN-DUPLICATE', this.constructPath, 'domain.name', this.domain!.name, `a domain no other environment uses (already used by ${sameDomain.constructPath})`,
+        'Two environments behind one DNS name would overwrite each other\'s record: give each its own name (api.example.com, staging.api.example.com).')]
+      : [];
+    return [...domainProblems, ...this.certificateProblems(), ...this.infrastructureProblems()];
+  }
+
+  /** An ALB listener takes only a certificate of its own account and region. */
+  private certificateProblems(): Problem[] {
+    const arn = this.domain?.certificateArn;
+    const [, , , region, account] = arn?.split(':') ?? [];
+    if (!arn || (region === this.region && account === this.account)) return [];
+    return [problem('SS-ENV-CERTIFICATE', this.constructPath, 'domain.certificateArn', arn,
+      `an ACM certificate of this environment's account ${this.account} and region ${this.region}`,
+      'A load balancer can only use a certificate from its own account and region: request or import one there, or give a hostedZoneId to have one created.')];
   }
 
   private infrastructureProblems(): Problem[] {

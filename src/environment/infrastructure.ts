@@ -29,6 +29,13 @@ export class Network {
 
 export type NetworkModel = { readonly kind: 'create'; readonly natGateways: number } | { readonly kind: 'existing' };
 
+/** A JSON key lands in an ECS valueFrom (`<arn>:<field>::`): a ':' or a space there changes what is read. */
+function fieldProblem(where: string, field: unknown): void {
+  if (field !== undefined && (typeof field !== 'string' || !/^[^:\s]{1,256}$/.test(field))) {
+    throwIfAny([problem('SS-SECRET', where, 'field', field, "a JSON key of the secret, without ':' or spaces (it becomes part of the ECS valueFrom '<arn>:<field>::')")]);
+  }
+}
+
 /** A reference to a secret in AWS Secrets Manager. Never the secret's value. */
 export class SecretRef {
   /** A secret by name (in the environment's account and region), optionally one JSON field of it. */
@@ -36,6 +43,7 @@ export class SecretRef {
     if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
       throwIfAny([problem('SS-SECRET', 'SecretRef.fromName', 'name', name, 'a Secrets Manager secret name: letters, digits and /_+=.@-')]);
     }
+    fieldProblem('SecretRef.fromName', options.field);
     return new SecretRef({ kind: 'name', id: name, field: options.field });
   }
 
@@ -44,6 +52,7 @@ export class SecretRef {
     if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(arn)) {
       throwIfAny([problem('SS-SECRET', 'SecretRef.fromArn', 'arn', arn, 'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)')]);
     }
+    fieldProblem('SecretRef.fromArn', options.field);
     return new SecretRef({ kind: 'arn', id: arn, field: options.field });
   }
 

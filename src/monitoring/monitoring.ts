@@ -194,6 +194,7 @@ export class Monitoring extends ShipshapeConstruct {
           first.preset ? `Rename the alarm, or switch the built-in one off with alarms: { ${PRESETS.find((p) => p.kind === first.preset)!.key}: false }.` : undefined));
       } else {seen.set(a.name, a);}
     }
+    problems.push(...compositeCycleProblems(alarms));
     const envs = this.shipshape.membersOf(Environment);
     for (const a of alarms) {
       if (a.condition.kind === 'composite') {
@@ -287,4 +288,32 @@ export class Monitoring extends ShipshapeConstruct {
     };
     return { kind: 'monitoring', model };
   }
+}
+
+/**
+ * Composite alarms that reach themselves through other composites: CloudWatch cannot create them (each needs the
+ * other first), so they would be dropped from the templates while their runbooks are still written.
+ */
+function compositeCycleProblems(alarms: readonly AlarmModel[]): Problem[] {
+  const parts = new Map(alarms.flatMap((a) => (a.condition.kind === 'composite' ? [[a.name, a.condition.alarms] as const] : [])));
+  const problems: Problem[] = [];
+  for (const a of alarms) {
+    // Breadth-first from a's parts: the shortest way back to a, if any.
+    const from = new Map<string, string>();
+    const queue = [...(parts.get(a.name) ?? [])].filter((n) => n !== a.name);
+    queue.forEach((n) => from.set(n, a.name));
+    while (queue.length > 0 && !from.has(a.name)) {
+      const n = queue.shift()!;
+      for (const next of parts.get(n) ?? []) {
+        if (!from.has(next)) { from.set(next, n); queue.push(next); }
+      }
+    }
+    if (!from.has(a.name)) continue;
+    const cycle = [a.name];
+    for (let n = from.get(a.name)!; n !== a.name; n = from.get(n)!) cycle.unshift(n);
+    cycle.unshift(a.name);
+    problems.push(problem('SS-ALARM-COMPOSITE-CYCLE', a.path, 'composite', cycle.join(' -> '),
+      'composite alarms that do not reach themselves: CloudWatch needs every part to exist before the composite', 'Combine the metric alarms directly instead of one composite in another.'));
+  }
+  return problems;
 }

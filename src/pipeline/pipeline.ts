@@ -295,6 +295,11 @@ export class Pipeline extends ShipshapeConstruct {
           `at most ${MAX_ENVIRONMENT_REVIEWERS} reviewers, as GitHub allows (got ${reviewers.length})`, "Name a team ('org/team') instead of its members."));
       }
     }
+    // An estimate for a job that does not exist is a typo that silently keeps the default estimate and timeout.
+    const jobIds = [...built.specs.map((s) => s.job.id), ...(built.drift?.jobs.map((j) => j.id) ?? [])];
+    for (const id of Object.keys(this.props.expectedMinutes).filter((k) => !jobIds.includes(k))) {
+      problems.push(problem('SS-PIPELINE-EXPECTED', this.constructPath, `expectedMinutes.${id}`, id, `the id of a job of this pipeline (${jobIds.join(', ')})`));
+    }
     const pr = this.prPath(built);
     if (this.props.budget.failOnExceed && pr.minutes > this.props.budget.prMinutes) {
       problems.push(problem('SS-PIPELINE-BUDGET', this.constructPath, 'budget.prMinutes', formatPath(pr, built.specs.map((s) => s.job)),

@@ -18,4 +18,21 @@ const BOOTSTRAP: PolicyRule = {
   },
 };
 
-export const PROJECT_RULES: PolicyRule[] = [BOOTSTRAP];
+/** A Database or Monitoring renders into the environments' templates: with none, it produces nothing (at most runbooks). */
+const NO_ENVIRONMENT: PolicyRule = {
+  id: 'SS-NO-ENVIRONMENT',
+  severity: 'warning',
+  description: 'a Database or Monitoring has an Environment to be created in',
+  fix: "Declare an Environment (new Environment(project, 'prod', { account, region })), or remove the construct.",
+  check({ model }) {
+    if (model.environments.length > 0) return [];
+    return [...model.databases, ...model.monitoring].map((m) => ({
+      path: m.path,
+      property: 'service',
+      got: 'no Environment in the project',
+      expected: 'at least one Environment: without one no template creates this (only its runbooks and docs are written)',
+    }));
+  },
+};
+
+export const PROJECT_RULES: PolicyRule[] = [BOOTSTRAP, NO_ENVIRONMENT];

@@ -54,7 +54,8 @@ const schema = z.strictObject({
   port: z.number().int({ message: 'an integer from 1 to 65535' }).min(1).max(65535).default(8080),
   healthPath: z.string()
     .regex(/^\//, { message: "a path starting with '/'" })
-    .regex(/^[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: "a URL path of printable characters (no spaces, '?' or '#')" })
+    // It lands unquoted in a CMD-SHELL healthcheck and inside a quoted `node -e` script: no quote, '$', ';', '&', '(', '*'.
+    .regex(/^[A-Za-z0-9._~%/:@+,=-]*$/, { message: "a URL path of letters, digits and ._~%/:@+,=- (no spaces, quotes, '$', '?' or '#')" })
     .default('/healthz'),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),

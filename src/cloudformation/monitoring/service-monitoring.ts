@@ -130,8 +130,8 @@ export class ServiceMonitoring extends Construct {
     };
     const wanted = alarmsIn(monitoring, env);
     const critical: Array<readonly [string, cloudwatch.Alarm]> = [];
-    // Metric alarms first, composites after the alarms they combine.
-    for (const a of [...wanted.filter((x) => x.condition.kind !== 'composite'), ...wanted.filter((x) => x.condition.kind === 'composite')]) {
+    // Metric alarms first, each composite after the alarms it combines (composites of composites included).
+    for (const a of creationOrder(wanted)) {
       const created = this.createAlarm(a, targets, svc, env);
       if (!created) continue;
       this.alarms.set(a.name, created);
@@ -239,4 +239,21 @@ export function alarmDescription(a: AlarmModel): string {
 /** Add a service's monitoring to an environment stack. The one call the stack makes. */
 export function addServiceMonitoring(scope: Construct, props: ServiceMonitoringProps): ServiceMonitoring {
   return new ServiceMonitoring(scope, 'Monitoring', props);
+}
+
+/**
+ * Metric alarms first, then each composite once every alarm it combines is placed (cycles are rejected by
+ * Monitoring's validation; a composite left over, whose part does not exist here, is skipped by createAlarm).
+ */
+function creationOrder(alarms: readonly AlarmModel[]): AlarmModel[] {
+  const out = alarms.filter((a) => a.condition.kind !== 'composite');
+  let rest = alarms.filter((a) => a.condition.kind === 'composite');
+  const names = () => new Set(rest.map((a) => a.name));
+  for (;;) {
+    const pending = names();
+    const ready = rest.filter((a) => a.condition.kind === 'composite' && a.condition.alarms.every((n) => !pending.has(n)));
+    if (ready.length === 0) return [...out, ...rest];
+    out.push(...ready);
+    rest = rest.filter((a) => !ready.includes(a));
+  }
 }
