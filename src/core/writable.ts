@@ -1,0 +1,70 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Problem, problem } from './errors';
+
+/** One file synthesis is about to write: its path relative to the project and the construct that owns it. */
+export interface WriteTarget {
+  readonly path: string;
+  readonly source: string;
+}
+
+/**
+ * Every target that synthesis could not write, found before anything is written, so that a failure never leaves
+ * some files rewritten and others old. A target fails when a directory stands where the file goes, when one of
+ * its parents is a file, when the file exists and can neither be written nor have its mode changed (projen makes
+ * a read-only file writable before rewriting it: an immutable file or one owned by another user stops it), or
+ * when the nearest existing directory does not accept new files.
+ */
+export function unwritableProblems(outdir: string, targets: readonly WriteTarget[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const t of targets) {
+    const why = whyUnwritable(outdir, t.path);
+    if (why) {
+      problems.push(problem('SS-FILE-UNWRITABLE', t.source, 'path', t.path, 'a path synthesis can write', `${why} Nothing was written. Fix it (for example \`sudo chown -R "$(id -u)" .\`, \`chattr -i\`, or remove what is in the way) and run synthesis again.`));
+    }
+  }
+  return problems;
+}
+
+function whyUnwritable(outdir: string, rel: string): string | undefined {
+  const abs = path.join(outdir, rel);
+  const stat = lstat(abs);
+  if (stat?.isDirectory()) return `'${rel}' is a directory where shipshape writes a file.`;
+  if (stat) {
+    if (canWrite(abs)) return undefined;
+    try {
+      // The same mode again: a no-op where projen's own chmod would succeed, EPERM where it would fail.
+      fs.chmodSync(abs, stat.mode & 0o7777);
+      return undefined;
+    } catch {
+      return `'${rel}' cannot be written or made writable (it is immutable or owned by another user).`;
+    }
+  }
+  // A new file: the nearest existing ancestor must be a directory that accepts new entries.
+  let dir = path.dirname(abs);
+  for (;;) {
+    const s = lstat(dir);
+    if (s && !s.isDirectory() && !s.isSymbolicLink()) return `'${path.relative(outdir, dir) || '.'}' is a file where '${rel}' needs a directory.`;
+    if (s) return canWrite(dir) ? undefined : `'${path.relative(outdir, dir) || '.'}' does not accept new files.`;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function canWrite(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
