@@ -341,13 +341,14 @@ function isFile(file: string): boolean {
 }
 
 /** How to give a generated file another path: the option or name its path comes from. */
-function moveHint(file: string): string {
+function moveHint(file: string, which: 'one' | 'the' = 'one'): string {
   const base = path.posix.basename(file);
-  if (/Dockerfile/.test(base) || base.endsWith('.dockerignore')) return `Give one DockerImage another dockerfilePath (for example 'docker/${base}').`;
-  if (file.startsWith('.github/workflows/')) return 'Give one Pipeline another construct id: the workflow file is named after it.';
-  if (/\.ya?ml$/.test(file) && !file.startsWith('.github/')) return "Give one LocalDev another filePath (for example 'compose/docker-compose.yml').";
-  if (file.startsWith('infra/')) return 'Give one Service or Environment another name: the template file is named after them.';
-  return 'Remove the other component that writes this path, or rename the shipshape construct that renders it.';
+  if (base === '.dockerignore') return `Give ${which} DockerImage another contextPath (for example 'services/api'): the .dockerignore is written at the root of its build context.`;
+  if (/Dockerfile/.test(base)) return `Give ${which} DockerImage another dockerfilePath (for example 'docker/${base}').`;
+  if (file.startsWith('.github/workflows/')) return `Give ${which} Pipeline another construct id: the workflow file is named after it.`;
+  if (/\.ya?ml$/.test(file) && !file.startsWith('.github/')) return `Give ${which} LocalDev another filePath (for example 'compose/docker-compose.yml').`;
+  if (file.startsWith('infra/')) return `Give ${which === 'one' ? 'one Service or Environment' : 'the Service or Environment'} another name: the template file is named after them.`;
+  return which === 'one' ? 'Remove the other component that writes this path.' : '';
 }
 
 function checkHandWritten(project: Project, files: readonly RenderedFile[], adopt: readonly string[]): Problem[] {
@@ -366,7 +367,7 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
     if (text.includes(PROJEN_MARKER)) continue;
     problems.push(problem('SS-FILE-HANDWRITTEN', f.source, 'path', f.path,
       'a file that does not exist yet or that projen generated before',
-      `'${f.path}' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['${f.path}'] }) (its content will be replaced), or move it away.`));
+      `'${f.path}' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['${f.path}'] }) (its content will be replaced), move it away, or write shipshape's file elsewhere. ${moveHint(f.path, 'the')}`.trim()));
   }
   return problems;
 }

@@ -19,9 +19,7 @@ export function unwritableProblems(outdir: string, targets: readonly WriteTarget
   const problems: Problem[] = [];
   for (const t of targets) {
     const why = whyUnwritable(outdir, t.path);
-    if (why) {
-      problems.push(problem('SS-FILE-UNWRITABLE', t.source, 'path', t.path, 'a path synthesis can write', `${why} Nothing was written. Fix it (for example \`sudo chown -R "$(id -u)" .\`, \`chattr -i\`, or remove what is in the way) and run synthesis again.`));
-    }
+    if (why) problems.push(problem('SS-FILE-UNWRITABLE', t.source, 'path', t.path, 'a path synthesis can write', `${why} Nothing was written.`));
   }
   return problems;
 }
@@ -29,7 +27,7 @@ export function unwritableProblems(outdir: string, targets: readonly WriteTarget
 function whyUnwritable(outdir: string, rel: string): string | undefined {
   const abs = path.join(outdir, rel);
   const stat = lstat(abs);
-  if (stat?.isDirectory()) return `'${rel}' is a directory where shipshape writes a file.`;
+  if (stat?.isDirectory()) return `'${rel}' is a directory where a generated file goes: move it away.`;
   if (stat) {
     if (canWrite(abs)) return undefined;
     try {
@@ -37,15 +35,15 @@ function whyUnwritable(outdir: string, rel: string): string | undefined {
       fs.chmodSync(abs, stat.mode & 0o7777);
       return undefined;
     } catch {
-      return `'${rel}' cannot be written or made writable (it is immutable or owned by another user).`;
+      return `'${rel}' cannot be written or made writable: it is immutable (\`chattr -i ${rel}\`) or owned by another user (\`sudo chown "$(id -u)" ${rel}\`, for example after a container run).`;
     }
   }
   // A new file: the nearest existing ancestor must be a directory that accepts new entries.
   let dir = path.dirname(abs);
   for (;;) {
     const s = lstat(dir);
-    if (s && !s.isDirectory() && !s.isSymbolicLink()) return `'${path.relative(outdir, dir) || '.'}' is a file where '${rel}' needs a directory.`;
-    if (s) return canWrite(dir) ? undefined : `'${path.relative(outdir, dir) || '.'}' does not accept new files.`;
+    if (s && !s.isDirectory() && !s.isSymbolicLink()) return `'${path.relative(outdir, dir) || '.'}' is a file where '${rel}' needs a directory: move it away.`;
+    if (s) return canWrite(dir) ? undefined : `the directory '${path.relative(outdir, dir) || '.'}' does not accept new files (read-only, or owned by another user).`;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
