@@ -1,4 +1,5 @@
-import * as fs from 'fs';
+// The module object itself (not a copy), so that a test can stand in for a file system that refuses writes.
+import fs = require('fs');
 import * as path from 'path';
 import { Problem, problem } from './errors';
 
