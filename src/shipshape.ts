@@ -5,9 +5,9 @@ import { Component, FileBase, IResolver, Project } from 'projen';
 import { z } from 'zod';
 import { DiskCache } from './core/cache';
 import { Problem, ShipshapeError, problem, throwIfAny } from './core/errors';
+import { RegistryLocation, registryLocation } from './core/naming';
 import { zodProblems } from './core/schema';
 import { unwritableProblems } from './core/writable';
-import { RegistryLocation, registryLocation } from './core/naming';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
 import { bootstrapOptionProblems } from './environment/repository';
 import { ExecutionRoleOptions, executionRoleProblems } from './iam/options';
@@ -104,7 +104,8 @@ export class Shipshape extends Component {
   public static configure(project: Project, options: ShipshapeOptions): Shipshape {
     const s = Shipshape.of(project);
     const shape = configureOptionProblems(project.name, options);
-    throwIfAny(shape.length > 0 ? shape : [...bootstrapOptionProblems(project.name, options), ...registryOptionProblems(project.name, options.registry)]);
+    throwIfAny(shape.length > 0 ? shape
+      : [...bootstrapOptionProblems(project.name, options), ...registryOptionProblems(project.name, options.registry)]);
     s.options = { ...s.options, ...options };
     return s;
   }
@@ -254,7 +255,9 @@ export class Shipshape extends Component {
     this.previous = new Map(this.rendered.map((f) => [f.path, readIfExists(path.join(this.project.outdir, f.path))]));
     // Every file this synthesis writes (shipshape's and projen's own) must be writable before any is written.
     const ours = new Set(this.rendered.map((f) => f.path));
-    const others = this.project.files.filter((f) => !(f instanceof GeneratedFile) && !ours.has(f.path)).map((f) => ({ path: f.path, source: this.project.name }));
+    const others = this.project.files
+      .filter((f) => !(f instanceof GeneratedFile) && !ours.has(f.path))
+      .map((f) => ({ path: f.path, source: this.project.name }));
     const problems = [
       ...unwritableProblems(this.project.outdir, [...this.rendered, ...others]),
       ...checkHandWritten(this.project, this.rendered, this.options.adopt ?? []),

@@ -244,7 +244,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/image] acknowledge.ruleId: must be the id of a policy rule: SS-DOCKER-NONROOT, SS-DOCKER-HEALTHCHECK, SS-DOCKER-PINNED-BASE, SS-DOCKER-LATEST, SS-DOCKER-BASE-DIGEST, SS-DOCKER-REMOTE-ADD, SS-DOCKER-APT, SS-DOCKER-SECRET, SS-WF-PINNED, SS-WF-PERMISSIONS, SS-WF-TIMEOUT, SS-CFN-PLAIN-DEPLOY, SS-X-HEALTH, SS-X-REQUIRED-CHECKS, SS-X-OIDC-SUBJECT, SS-X-ROLLBACK-ALARMS, SS-X-IMAGE-TAG, SS-IAM-MISSING, SS-IAM-BROAD, SS-BOOTSTRAP-MISSING (got 'SS-DOCKER-ROOT') [SS-ACK]",
   ],
   'pipeline: a patchJob callback that returns nothing': [
-    "[shop/ci/jobs/lint] patchJob: must be an object returned by the callback (the value given to it, changed) (got undefined) [SS-JOB-PATCH]",
+    '[shop/ci/jobs/lint] patchJob: must be an object returned by the callback (the value given to it, changed) (got undefined) [SS-JOB-PATCH]',
   ],
   'pipeline: a patchStep callback that throws': [
     "[shop/ci/jobs/lint] patchStep: must be a callback that returns the changed value (got 'a callback that threw: Cannot read properties of undefined (reading 'run')') [SS-STEP-PATCH]",
@@ -253,7 +253,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/prod] addStackCustomization[0]: must be a stack customization that runs without throwing (got 'a callback that threw for service 'api': no such construct: Alb') [SS-ENV-CUSTOMIZATION]",
   ],
   'duration: a negative number of minutes': [
-    "[Duration.minutes] minutes: must be a non-negative number of minutes that is a whole number of seconds (got -5) [SS-DURATION]",
+    '[Duration.minutes] minutes: must be a non-negative number of minutes that is a whole number of seconds (got -5) [SS-DURATION]',
   ],
   'service: a name with an invisible Unicode dash': [
     "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'api\\u2010eu') [SS-SERVICE-NAME]",

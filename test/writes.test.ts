@@ -10,8 +10,8 @@ import * as path from 'path';
 import { inspect } from 'util';
 import { Project } from 'projen';
 import { DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape } from '../src';
-import { ShipshapeError, describeValue } from '../src/core/errors';
 import { tree } from './util';
+import { ShipshapeError, describeValue } from '../src/core/errors';
 
 /** The module object itself: the spies below must reach projen's and shipshape's own `fs` calls. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,14 +12,6 @@ export class Duration {
   public static hours(n: number): Duration { return Duration.of(n, 'hours', 3600); }
   public static days(n: number): Duration { return Duration.of(n, 'days', 86400); }
 
-  /** Every error names the factory that was called and the number given to it, as the user wrote them. */
-  private static of(n: number, unit: string, factor: number): Duration {
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || !Number.isInteger(n * factor)) {
-      throw new ShipshapeError([problem('SS-DURATION', `Duration.${unit}`, unit, n, `a non-negative number of ${unit} that is a whole number of seconds`)]);
-    }
-    return new Duration(n * factor);
-  }
-
   /** Parse `'90s'`, `'5m'`, `'1h'`, `'2d'`. A bare number has no unit and is rejected. */
   public static parse(text: string, path = 'Duration.parse', property = 'text'): Duration {
     const m = typeof text === 'string' ? /^(\d+)(s|m|h|d)$/.exec(text) : null;
@@ -30,6 +22,14 @@ export class Duration {
   /** Type guard usable from zod schemas. */
   public static isDuration(v: unknown): v is Duration {
     return v instanceof Duration;
+  }
+
+  /** Every error names the factory that was called and the number given to it, as the user wrote them. */
+  private static of(n: number, unit: string, factor: number): Duration {
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || !Number.isInteger(n * factor)) {
+      throw new ShipshapeError([problem('SS-DURATION', `Duration.${unit}`, unit, n, `a non-negative number of ${unit} that is a whole number of seconds`)]);
+    }
+    return new Duration(n * factor);
   }
 
   private constructor(public readonly totalSeconds: number) {}

@@ -1,4 +1,5 @@
 // The module object itself (not a copy), so that a test can stand in for a file system that refuses writes.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import fs = require('fs');
 import * as path from 'path';
 import { Problem, problem } from './errors';
@@ -33,7 +34,7 @@ function whyUnwritable(outdir: string, rel: string): string | undefined {
     if (canWrite(abs)) return undefined;
     try {
       // The same mode again: a no-op where projen's own chmod would succeed, EPERM where it would fail.
-      fs.chmodSync(abs, stat.mode & 0o7777);
+      fs.chmodSync(abs, stat.mode % 0o10000);
       return undefined;
     } catch {
       return `'${rel}' cannot be written or made writable: it is immutable (\`chattr -i ${rel}\`) or owned by another user (\`sudo chown "$(id -u)" ${rel}\`, for example after a container run).`;

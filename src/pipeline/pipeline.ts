@@ -527,7 +527,9 @@ export class Pipeline extends ShipshapeConstruct {
  * Apply an escape-hatch patch: an object is merged, a callback is called. A callback that throws or returns
  * anything but an object becomes a problem naming the job, never a raw TypeError later.
  */
-function applyPatch<T extends object>(patch: Partial<T> | ((value: T) => T), value: T, path: string, method: string, problems: Problem[]): T | undefined {
+function applyPatch<T extends object>(
+  patch: Partial<T> | ((value: T) => T), value: T, path: string, method: string, problems: Problem[],
+): T | undefined {
   const code = method === 'patchJob' ? 'SS-JOB-PATCH' : 'SS-STEP-PATCH';
   const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (typeof patch !== 'function') {
