@@ -111,6 +111,15 @@ test('GIVEN a project WHEN synth() is called twice THEN the second run succeeds 
   expect(tree(dir)).toEqual(first);
 });
 
+test('GIVEN .projen/files.json left with merge-conflict markers THEN generated JSON files (no marker inside) are not taken for hand-written ones', () => {
+  const manifest = path.join(dir, '.projen', 'files.json');
+  const lines = fs.readFileSync(manifest, 'utf8').split('\n');
+  fs.chmodSync(manifest, 0o644);
+  fs.writeFileSync(manifest, ['<<<<<<< HEAD', ...lines, '=======', ...lines.filter((l) => !l.includes('.gitignore')), '>>>>>>> feature', ''].join('\n'));
+  expect(synth(build(dir, 9090))).toBeUndefined();
+  expect(fs.readFileSync(path.join(dir, 'infra', 'prod.template.json'), 'utf8')).toContain('9090');
+});
+
 test('the printed error lists its problems once', () => {
   const error = new ShipshapeError([{ code: 'SS-X', path: 'shop/api', property: 'port', got: '0', expected: '>= 1' }]);
   // Node prints an uncaught error with inspect(): the stack (holding the message), then its enumerable fields.
