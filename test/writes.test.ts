@@ -127,6 +127,12 @@ test('the printed error lists its problems once', () => {
   expect(error.problems).toHaveLength(1);
 });
 
+test('a value shows its invisible and look-alike characters escaped, and keeps visible ones', () => {
+  expect(describeValue('prod\u2010eu')).toBe("'prod\\u2010eu'");
+  expect(describeValue('prod\u00a0eu\u200b')).toBe("'prod\\u00a0eu\\u200b'");
+  expect(describeValue('60s \u00d7 5, caf\u00e9')).toBe("'60s \u00d7 5, caf\u00e9'");
+});
+
 test('a construct or project in a message is named by its kind and readable path, never its machine path', () => {
   const p = new Project({ name: 'shop', outdir: dir });
   const api = new Service(p, 'api');

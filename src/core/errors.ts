@@ -38,11 +38,13 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * Show what a reader cannot see: every character outside printable ASCII (a non-breaking space, a Unicode dash,
- * a zero-width joiner, a control character) is written as its escape, for example `'prod\u2010eu'`.
+ * Show what a reader cannot see or tell apart: control and format characters (zero-width, bidi), every space but
+ * the plain one (a non-breaking space) and every dash but '-' (a Unicode hyphen) are written as their escape, for
+ * example `'prod\u2010eu'`. Visible characters such as the multiplication sign stay as they are.
  */
 export function visible(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => {
+  return text.replace(/[\p{C}\p{Z}\p{Pd}]/gu, (c) => {
+    if (c === ' ' || c === '-') return c;
     const code = c.codePointAt(0)!;
     return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
