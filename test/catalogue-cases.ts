@@ -174,6 +174,20 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'project: a Dockerfile written by hand', build: withService((p, api) => { image(p, api); }), existing: { Dockerfile: 'FROM scratch\n' } },
   { name: 'project: a workflow written by hand', build: withService((p) => { new Pipeline(p, 'ci'); }), existing: { '.github/workflows/ci.yml': 'on: push\n' } },
   { name: 'duration: a bake of 0 minutes', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bake: Duration.seconds(0) }) })) },
+  // Files that cannot be written (issue 13, class 1): found before anything is written
+  { name: 'project: a directory where a generated file goes', build: withService((p, api) => { image(p, api); }), existing: { 'Dockerfile/notes.txt': 'kept\n' } },
+  { name: 'project: a file where a generated directory goes', build: withService((p) => { new Pipeline(p, 'ci'); }), existing: { '.github/workflows': 'not a directory\n' } },
+  { name: 'project: two images writing the same Dockerfile', build: withService((p, api) => { image(p, api); new DockerImage(p, 'image2', { service: new Service(p, 'worker'), preset: DockerPreset.node() }); }) },
+  // Entry points parse their input strictly (issue 13, class 7)
+  { name: 'project: configure with a misspelt option', build: withService((p) => { Shipshape.configure(p, { repositroy: 'acme/shop' } as never); }) },
+  { name: 'project: configure with an option of the wrong type', build: withService((p) => { Shipshape.configure(p, { cache: 'no' } as never); }) },
+  { name: 'project: acknowledging a rule that does not exist', build: withService((p, api) => { image(p, api).acknowledge('SS-DOCKER-ROOT', 'the image needs root'); }) },
+  { name: 'pipeline: a patchJob callback that returns nothing', build: withService((p) => { new Pipeline(p, 'ci').patchJob('lint', (() => undefined) as never); }) },
+  { name: 'pipeline: a patchStep callback that throws', build: withService((p) => { new Pipeline(p, 'ci').patchStep('lint', 'Lint', () => { throw new TypeError("Cannot read properties of undefined (reading 'run')"); }); }) },
+  { name: 'environment: a stack customization that throws', build: withService((p) => { env(p, 'prod').addStackCustomization(() => { throw new Error('no such construct: Alb'); }); }) },
+  // Messages (issue 13, class 8)
+  { name: 'duration: a negative number of minutes', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(-5) }) })) },
+  { name: 'service: a name with an invisible Unicode dash', build: withService(() => undefined, { name: 'api\u2010eu' }) },
   { name: 'secret ref: an empty secret name', build: withService((p) => env(p, 'prod', { secrets: { API_KEY: SecretRef.fromName('') } })) },
 
   // Secrets in plain values: one pass over every plain value of the model (issue 13, class 4)

@@ -234,10 +234,10 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop_2] name: must be a name that gives a valid CloudFormation stack name (at most 128 characters of a letter, then letters, digits and dashes; https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html): 'shop_2-bootstrap' has characters outside a letter, then letters, digits and dashes (got 'shop_2') [SS-NAME-LIMIT] Hint: Change the project name 'shop_2' (new Project({ name })).",
   ],
   'project: a Dockerfile written by hand': [
-    "[shop/image] path: must be a file that does not exist yet or that projen generated before (got 'Dockerfile') [SS-FILE-HANDWRITTEN] Hint: 'Dockerfile' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['Dockerfile'] }) (its content will be replaced), or move it away.",
+    "[shop/image] path: must be a file that does not exist yet or that projen generated before (got 'Dockerfile') [SS-FILE-HANDWRITTEN] Hint: 'Dockerfile' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['Dockerfile'] }) (its content will be replaced), move it away, or write shipshape's file elsewhere. Give the DockerImage another dockerfilePath (for example 'docker/Dockerfile').",
   ],
   'project: a workflow written by hand': [
-    "[shop/ci] path: must be a file that does not exist yet or that projen generated before (got '.github/workflows/ci.yml') [SS-FILE-HANDWRITTEN] Hint: '.github/workflows/ci.yml' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['.github/workflows/ci.yml'] }) (its content will be replaced), or move it away.",
+    "[shop/ci] path: must be a file that does not exist yet or that projen generated before (got '.github/workflows/ci.yml') [SS-FILE-HANDWRITTEN] Hint: '.github/workflows/ci.yml' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['.github/workflows/ci.yml'] }) (its content will be replaced), move it away, or write shipshape's file elsewhere. Give the Pipeline another construct id: the workflow file is named after it.",
   ],
   'duration: a bake of 0 minutes': [
     "[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '0m') [SS-ENV-BAKE] Hint: A shorter bake finishes the deployment before the alarms can fire.",
@@ -287,5 +287,40 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'project: a Service of another projen project': [
     "[shop/monitoring] service: must be a construct of this project (the same projen project as this construct) (got 'other/api') [SS-FOREIGN-CONSTRUCT] Hint: Each projen project renders only its own constructs: declare the construct in this project too.",
+  ],
+  'project: a directory where a generated file goes': [
+    "[shop/image] path: must be a path synthesis can write (got 'Dockerfile') [SS-FILE-UNWRITABLE] Hint: 'Dockerfile' is a directory where a generated file goes: move it away. Nothing was written.",
+  ],
+  'project: a file where a generated directory goes': [
+    "[shop/ci] path: must be a path synthesis can write (got '.github/workflows/ci.yml') [SS-FILE-UNWRITABLE] Hint: '.github/workflows' is a file where '.github/workflows/ci.yml' needs a directory: move it away. Nothing was written.",
+    "[shop/ci] path: must be a path synthesis can write (got '.github/workflows/ci-updates.yml') [SS-FILE-UNWRITABLE] Hint: '.github/workflows' is a file where '.github/workflows/ci-updates.yml' needs a directory: move it away. Nothing was written.",
+  ],
+  'project: two images writing the same Dockerfile': [
+    "[shop/image2] path: must be a path no other construct writes (also written by shop/image) (got 'Dockerfile') [SS-FILE-CLASH] Hint: Give one DockerImage another dockerfilePath (for example 'docker/Dockerfile').",
+    "[shop/image2] path: must be a path no other construct writes (also written by shop/image) (got '.dockerignore') [SS-FILE-CLASH] Hint: Give one DockerImage another contextPath (for example 'services/api'): the .dockerignore is written at the root of its build context.",
+  ],
+  'project: configure with a misspelt option': [
+    "[shop/Shipshape] repositroy: must be a known option: adopt, cloudFormationValidation, cache, repository, existingOidcProviderAccounts, registry, executionRole (got 'acme/shop') [SS-CONFIGURE]",
+  ],
+  'project: configure with an option of the wrong type': [
+    "[shop/Shipshape] cache: must be of type boolean (got 'no') [SS-CONFIGURE]",
+  ],
+  'project: acknowledging a rule that does not exist': [
+    "[shop/image] acknowledge.ruleId: must be the id of a policy rule: SS-DOCKER-NONROOT, SS-DOCKER-HEALTHCHECK, SS-DOCKER-PINNED-BASE, SS-DOCKER-LATEST, SS-DOCKER-BASE-DIGEST, SS-DOCKER-REMOTE-ADD, SS-DOCKER-APT, SS-DOCKER-SECRET, SS-WF-PINNED, SS-WF-PERMISSIONS, SS-WF-TIMEOUT, SS-CFN-PLAIN-DEPLOY, SS-X-HEALTH, SS-X-REQUIRED-CHECKS, SS-X-OIDC-SUBJECT, SS-X-ROLLBACK-ALARMS, SS-X-IMAGE-TAG, SS-IAM-MISSING, SS-IAM-BROAD, SS-BOOTSTRAP-MISSING, SS-NO-ENVIRONMENT (got 'SS-DOCKER-ROOT') [SS-ACK]",
+  ],
+  'pipeline: a patchJob callback that returns nothing': [
+    '[shop/ci/jobs/lint] patchJob: must be an object returned by the callback (the value given to it, changed) (got undefined) [SS-JOB-PATCH]',
+  ],
+  'pipeline: a patchStep callback that throws': [
+    "[shop/ci/jobs/lint] patchStep: must be a callback that returns the changed value (got 'a callback that threw: Cannot read properties of undefined (reading 'run')') [SS-STEP-PATCH]",
+  ],
+  'environment: a stack customization that throws': [
+    "[shop/prod] addStackCustomization[0]: must be a stack customization that runs without throwing (got 'a callback that threw for service 'api': no such construct: Alb') [SS-ENV-CUSTOMIZATION]",
+  ],
+  'duration: a negative number of minutes': [
+    '[Duration.minutes] minutes: must be a non-negative number of minutes that is a whole number of seconds (got -5) [SS-DURATION]',
+  ],
+  'service: a name with an invisible Unicode dash': [
+    "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'api\\u2010eu') [SS-SERVICE-NAME]",
   ],
 };

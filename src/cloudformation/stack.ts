@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ShipshapeError, problem } from '../core/errors';
 import { pascalCase } from '../core/names';
 import { STACK_OUTPUTS, alarmName, monitoringNamespace, serviceLogGroupName } from '../core/naming';
 import type { DatabaseModel } from '../database/database';
@@ -151,7 +152,16 @@ export class EnvironmentStack extends Stack {
 
     acknowledgeEnvironmentStack(this, environment);
     const context = { service: service.name, environment: environment.name };
-    for (const customize of infra.customizations) customize(this, context);
+    infra.customizations.forEach((customize, i) => {
+      try {
+        customize(this, context);
+      } catch (e) {
+        // The user's escape hatch failed: name the environment and the callback, keep its message, drop the stack.
+        if (e instanceof ShipshapeError) throw e;
+        throw new ShipshapeError([problem('SS-ENV-CUSTOMIZATION', environment.path, `addStackCustomization[${i}]`,
+          `a callback that threw for service '${service.name}': ${e instanceof Error ? e.message : String(e)}`, 'a stack customization that runs without throwing')]);
+      }
+    });
     applyOverrides(this, infra.overrides, environment.path);
   }
 

@@ -24,15 +24,38 @@ export interface Problem {
 /** Render a value the user gave so that it is unambiguous in a message. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return value.length > 120 ? `'${value.slice(0, 117)}...'` : `'${value}'`;
+  if (typeof value === 'string') return `'${visible(value.length > 120 ? `${value.slice(0, 117)}...` : value)}'`;
   if (typeof value === 'function') return 'a function';
+  const construct = describeConstruct(value);
+  if (construct) return construct;
   try {
     const json = JSON.stringify(value);
     if (json === undefined) return String(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+    return visible(json.length > 120 ? `${json.slice(0, 117)}...` : json);
   } catch {
-    return String(value);
+    return `a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'value'}`;
   }
+}
+
+/**
+ * Show what a reader cannot see or tell apart: control and format characters (zero-width, bidi), every space but
+ * the plain one (a non-breaking space) and every dash but '-' (a Unicode hyphen) are written as their escape, for
+ * example `'prod\u2010eu'`. Visible characters such as the multiplication sign stay as they are.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\p{C}\p{Z}\p{Pd}]/gu, (c) => {
+    if (c === ' ' || c === '-') return c;
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A construct or projen project is named by its kind and readable path, never by its machine path or outdir. */
+function describeConstruct(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || !('node' in value)) return undefined;
+  const kind = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'construct';
+  const readable = (value as { constructPath?: unknown; name?: unknown }).constructPath ?? (value as { name?: unknown }).name;
+  return typeof readable === 'string' ? `a ${kind} '${visible(readable)}'` : `a ${kind}`;
 }
 
 /** Format one problem on one line: `[path] property: expected (got value) [CODE]`. */
@@ -46,7 +69,7 @@ export function formatProblem(p: Problem): string {
  * with five mistakes sees all five in one run.
  */
 export class ShipshapeError extends Error {
-  public readonly problems: readonly Problem[];
+  public declare readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
     const sorted = [...problems];
@@ -55,7 +78,9 @@ export class ShipshapeError extends Error {
       : `shipshape found ${sorted.length} problems in the configuration:`;
     super([head, ...sorted.map((p) => `  - ${formatProblem(p)}`)].join('\n'));
     this.name = 'ShipshapeError';
-    this.problems = sorted;
+    // Not enumerable: Node prints an uncaught error's own enumerable fields after its stack, which would show
+    // every problem a second time.
+    Object.defineProperty(this, 'problems', { value: sorted, enumerable: false, writable: false });
     // Keep only the user's own frames: a trace from inside shipshape or projen helps nobody.
     this.stack = `${this.name}: ${this.message}\n${userFrames(new Error().stack ?? '')}`;
   }

@@ -495,7 +495,13 @@ export class Pipeline extends ShipshapeConstruct {
       const job = out[i].job;
       let next: JobModel;
       if (edit.kind === 'job') {
-        next = typeof edit.patch === 'function' ? edit.patch(job) : { ...job, ...edit.patch, id: job.id };
+        const patched = applyPatch(edit.patch, job, path, 'patchJob', problems);
+        if (patched === undefined) continue;
+        if (!Array.isArray((patched as Partial<JobModel>).steps)) {
+          problems.push(problem('SS-JOB-PATCH', path, 'patchJob', patched, 'a job with a steps list (return the job given to the callback, changed)'));
+          continue;
+        }
+        next = typeof edit.patch === 'function' ? patched : { ...patched, id: job.id };
       } else if (edit.kind === 'add-step') {
         const anchor = edit.before ?? edit.after;
         const at = anchor === undefined ? job.steps.length : job.steps.findIndex((s) => s.name === anchor || s.id === anchor);
@@ -512,11 +518,40 @@ export class Pipeline extends ShipshapeConstruct {
           continue;
         }
         const step = job.steps[at];
-        const patched = typeof edit.patch === 'function' ? edit.patch(step) : { ...step, ...edit.patch };
+        const patched = applyPatch(edit.patch, step, path, 'patchStep', problems);
+        if (patched === undefined) continue;
         next = { ...job, steps: job.steps.map((s, k) => (k === at ? patched : s)) };
       }
       out[i] = { ...out[i], job: next };
     }
     return out;
   }
+}
+
+/**
+ * Apply an escape-hatch patch: an object is merged, a callback is called. A callback that throws or returns
+ * anything but an object becomes a problem naming the job, never a raw TypeError later.
+ */
+function applyPatch<T extends object>(
+  patch: Partial<T> | ((value: T) => T), value: T, path: string, method: string, problems: Problem[],
+): T | undefined {
+  const code = method === 'patchJob' ? 'SS-JOB-PATCH' : 'SS-STEP-PATCH';
+  const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof patch !== 'function') {
+    if (isObject(patch)) return { ...value, ...patch };
+    problems.push(problem(code, path, method, patch, 'an object of fields to merge, or a function that returns the changed value'));
+    return undefined;
+  }
+  let result: unknown;
+  try {
+    result = patch(value);
+  } catch (e) {
+    problems.push(problem(code, path, method, `a callback that threw: ${e instanceof Error ? e.message : String(e)}`, 'a callback that returns the changed value'));
+    return undefined;
+  }
+  if (!isObject(result)) {
+    problems.push(problem(code, path, method, result, 'an object returned by the callback (the value given to it, changed)'));
+    return undefined;
+  }
+  return result as T;
 }
