@@ -585,7 +585,7 @@ describe('time budget: every wait gives up well before the job timeout, so the r
   test('GIVEN a worst case beyond GitHub\'s 6-hour job limit THEN synthesis fails and says what to shorten', () => {
     const err = expectRejected((outdir) => budgetProject(outdir, 3, DeploymentStrategy.canary({ bake: Duration.minutes(30) })));
     expect(err.problems.map((p) => [p.code, p.property, p.got])).toEqual([
-      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod)', "'a worst case of 498 minutes for 3 stack(s) with canary 10%, bake 30m'"],
+      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod)', "'a worst case of 501 minutes for 3 stack(s) with canary 10%, bake 30m'"],
     ]);
     expect(err.problems[0].hint).toBe("Shorten the bake or step interval of prod's strategy, or deploy fewer services to it.");
   });

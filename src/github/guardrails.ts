@@ -25,6 +25,14 @@ export interface GitHubEnvironmentModel {
   readonly branch: string;
 }
 
+/** The GitHub environment of a shipshape Environment: its approval, deployable only from `branch`. */
+export function githubEnvironmentOf(
+  env: { readonly name: string; readonly url?: string; readonly approval?: { readonly reviewers: readonly string[]; readonly waitMinutes: number } },
+  branch: string,
+): GitHubEnvironmentModel {
+  return { name: env.name, url: env.url, reviewers: env.approval?.reviewers ?? [], waitMinutes: env.approval?.waitMinutes ?? 0, branch };
+}
+
 /** The body of `POST /repos/{owner}/{repo}/rulesets`. */
 export function rulesetObject(m: RulesetModel): Record<string, unknown> {
   return {

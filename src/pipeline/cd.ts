@@ -1,12 +1,14 @@
+import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
 import type { StackTarget } from '../cloudformation/templates';
 import { Problem, problem } from '../core/errors';
 import {
   cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName,
   roleArn, templateBucketName, templatePrefix,
 } from '../core/naming';
+import { githubEnvironmentOf } from '../github/guardrails';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
-import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
+import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
   DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
   deployBounds, describeStrategy, trafficSeconds, waitScript,
@@ -16,6 +18,8 @@ import {
 export interface ResolvedDeploy {
   /** An optional command run after the health check, with `BASE_URL` set. */
   readonly smokeCommand?: string;
+  /** Start each job by checking that its GitHub environment is protected as declared (src/pipeline/protection.ts). */
+  readonly checkProtection?: boolean;
 }
 
 
@@ -142,7 +146,13 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     const id = `deploy-${env.name}`;
     const bounds = deployBounds(env.strategy);
     const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
-    const steps: StepModel[] = [action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name)))];
+    const protection = options.checkProtection ? [{
+      ...protectionCheckStep(githubEnvironmentOf(env, ctx.branch)),
+      timeoutMinutes: STEP_MINUTES.protection,
+    }] : [];
+    const steps: StepModel[] = [
+      ...protection, action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name))),
+    ];
     // The user's smoke test may need the project's dependencies.
     if (options.smokeCommand && env.url) {
       steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
@@ -227,8 +237,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     });
     const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length);
     const timeoutMinutes = deployJobTimeoutMinutes(steps);
-    // Room for the environment protection check the Pipeline puts first (src/pipeline/protection.ts).
-    if (timeoutMinutes + STEP_MINUTES.protection > GITHUB_JOB_LIMIT_MINUTES) {
+    if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
       problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,
         `a worst case of ${timeoutMinutes} minutes for ${stacks.length} stack(s) with ${describeStrategy(env.strategy)}`,
         `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
@@ -243,7 +252,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
         if: onBranch(ctx.branch),
         runsOn: ctx.runsOn,
         environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
-        permissions: { 'contents': 'read', 'id-token': 'write' },
+        permissions: { 'contents': 'read', 'id-token': 'write', ...(options.checkProtection ? PROTECTION_CHECK_PERMISSIONS : {}) },
         concurrency: { group: `deploy-${env.name}`, cancelInProgress: false },
         timeoutMinutes,
         env: { IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' },

@@ -9,20 +9,19 @@ import { projectFacts } from '../core/project-facts';
 import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
-import { GitHubEnvironmentModel, checkNames } from '../github/guardrails';
+import { GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
 import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { CriticalPath, criticalPath, formatPath } from './budget';
-import { deployJobTimeoutMinutes, deployJobs, publishJob } from './cd';
+import { deployJobs, publishJob } from './cd';
 import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
 import { driftWorkflow } from './drift';
 import { BuildContext, JobSpec, checkout } from './job-spec';
 import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
 import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
-import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import { scanJobs } from './scans';
 import { Toolchain } from './toolchain';
 import { updatesWorkflow } from './updates';
@@ -395,9 +394,7 @@ export class Pipeline extends ShipshapeConstruct {
   private githubEnvironments(specs: readonly JobSpec[], environments: readonly EnvironmentModel[]): GitHubEnvironmentModel[] {
     return environments
       .filter((e) => specs.some((s) => s.job.environment?.name === e.name))
-      .map((e) => ({
-        name: e.name, url: e.url, reviewers: e.approval?.reviewers ?? [], waitMinutes: e.approval?.waitMinutes ?? 0, branch: this.branch,
-      }));
+      .map((e) => githubEnvironmentOf(e, this.branch));
   }
 
   private prPath(built: Built): CriticalPath {
@@ -463,24 +460,12 @@ export class Pipeline extends ShipshapeConstruct {
       const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
       const publish = publishJob(ctx, needs);
       if (publish) {
-        const deploys = deployJobs(ctx, deployTargets, { smokeCommand: p.deploy.smokeTest }, problems);
-        specs.push(publish, ...(p.guardrails.checkProtection ? this.withProtectionCheck(deploys, environments) : deploys));
+        const deploy = { smokeCommand: p.deploy.smokeTest, checkProtection: p.guardrails.checkProtection };
+        specs.push(publish, ...deployJobs(ctx, deployTargets, deploy, problems));
       }
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
-  }
-
-  /** Each deploy job first checks that its GitHub environment is protected as declared (src/pipeline/protection.ts). */
-  private withProtectionCheck(deploys: readonly JobSpec[], environments: readonly EnvironmentModel[]): JobSpec[] {
-    const envs = this.githubEnvironments(deploys, environments);
-    return deploys.map((spec) => {
-      const env = envs.find((e) => e.name === spec.job.environment?.name);
-      if (!env) return spec;
-      const permissions = { ...spec.job.permissions, ...PROTECTION_CHECK_PERMISSIONS };
-      const steps = [protectionCheckStep(env), ...spec.job.steps];
-      return { ...spec, job: { ...spec.job, permissions, steps, timeoutMinutes: deployJobTimeoutMinutes(steps) } };
-    });
   }
 
   private applyEdits(specs: JobSpec[], problems: Problem[]): JobSpec[] {

@@ -3,7 +3,6 @@
  * to deploy when it is missing or differs from `.projenrc.ts` (GitHub creates an environment a job names, unprotected,
  * so a repository whose settings were never applied would otherwise deploy to prod without its reviewers).
  */
-import { STEP_MINUTES } from './cd';
 import type { GitHubEnvironmentModel } from '../github/guardrails';
 import { SETTINGS_SCRIPT, reviewerKind } from '../github/settings';
 import type { Permissions, StepModel } from '../github/workflow';
@@ -58,7 +57,5 @@ export function protectionCheckStep(env: GitHubEnvironmentModel): StepModel {
       SETTINGS_SCRIPT,
     },
     run: PROTECTION_CHECK_SCRIPT,
-    // Bounded like every other step of a deploy job (the job's timeout is the sum of its steps').
-    timeoutMinutes: STEP_MINUTES.protection,
   };
 }
