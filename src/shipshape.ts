@@ -4,10 +4,10 @@ import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, Project } from 'projen';
 import { z } from 'zod';
 import { DiskCache } from './core/cache';
-import { Problem, ShipshapeError, problem, throwIfAny } from './core/errors';
+import { Problem, ShipshapeError, formatProblem, problem, throwIfAny } from './core/errors';
 import { namingProblems } from './core/name-checks';
 import { RegistryLocation, registryLocation } from './core/naming';
-import { zodProblems } from './core/schema';
+import { parseRecovering, zodProblems } from './core/schema';
 import { foreignReferenceProblems, plainSecretProblems } from './core/value-checks';
 import { unwritableProblems } from './core/writable';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
@@ -114,6 +114,10 @@ export class Shipshape extends Component {
 
   private options: ShipshapeOptions = {};
   private readonly members: ShipshapeConstruct[] = [];
+  /** Problems found while constructs were built, reported together at synthesis (or with the first that cannot wait). */
+  private readonly deferred: Problem[] = [];
+  /** Constructs whose props were recovered from invalid input: checks that read them would report noise. */
+  private readonly broken = new Set<string>();
   private readonly acks: Acknowledgement[] = [];
   private findings: PolicyFinding[] = [];
   private rendered: RenderedFile[] = [];
@@ -133,6 +137,21 @@ export class Shipshape extends Component {
     this.members.push(member);
   }
 
+  /** @internal Record problems of a construct's props; the construct goes on with the recovered props. */
+  public _defer(constructPath: string, problems: readonly Problem[]): void {
+    if (problems.length === 0) return;
+    this.broken.add(constructPath);
+    this.deferred.push(...problems);
+  }
+
+  /**
+   * @internal Stop now with `problems` and every problem recorded so far: for a mistake the program cannot go on from
+   * (a construct with nothing valid to build from, a reused construct id).
+   */
+  public _fail(problems: readonly Problem[]): never {
+    throw new ShipshapeError(unique([...this.deferred, ...problems]));
+  }
+
   /** All registered constructs of one kind, in declaration order. */
   public membersOf<T extends ShipshapeConstruct>(kind: abstract new (...args: never[]) => T): T[] {
     return this.members.filter((m): m is T => m instanceof kind);
@@ -150,11 +169,24 @@ export class Shipshape extends Component {
 
   /** Build the plain model from every construct. */
   public model(): ProjectModel {
+    return this.buildModel(false);
+  }
+
+  /**
+   * The model; when `partial`, without the parts of constructs that cannot contribute one (their props are invalid:
+   * another problem already says so), for the checks that run in the same report.
+   */
+  private buildModel(partial: boolean): ProjectModel {
     const parts: Record<string, unknown[]> = {
       services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
     };
     for (const m of this.members) {
-      const contribution = m._contribute();
+      let contribution: ModelContribution | undefined;
+      try {
+        contribution = m._contribute();
+      } catch (e) {
+        if (!partial) throw e;
+      }
       if (contribution) parts[contribution.kind].push(contribution.model);
     }
     return {
@@ -179,9 +211,9 @@ export class Shipshape extends Component {
   public validate(): Problem[] {
     // A construct of another project first: the checks below would read it as one of this project's.
     const foreign = foreignReferenceProblems(this.members, this.project);
-    if (foreign.length > 0) return foreign;
+    if (foreign.length > 0) return unique([...this.deferred, ...foreign]);
     const problems: Problem[] = [];
-    for (const m of this.members) problems.push(...m._validate());
+    for (const m of this.members) if (!this.broken.has(m.constructPath)) problems.push(...m._validate());
     // Loaded here: the Environment construct itself imports this module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Environment } = require('./environment/environment') as typeof import('./environment/environment');
@@ -193,7 +225,12 @@ export class Shipshape extends Component {
     }));
     problems.push(...registryPlacementProblems(this.project.name, this.options.registry, this.membersOf(Environment)));
     problems.push(...executionRoleProblems(`${this.project.name}/Shipshape`, this.options.executionRole));
-    return problems;
+    // Secrets in plain values, in the same report: the model reads every construct, so only once the constructs hold.
+    problems.push(...plainSecretProblems(this.buildModel(problems.length > 0 || this.deferred.length > 0)));
+    // A check that read a recovered (invalid) value reports noise: the constructor's own problem says what to fix.
+    // (Secrets are not: recovery only removes values, so a secret found is one the user wrote.)
+    const noise = (p: Problem) => p.code !== 'SS-SECRET-PLAIN' && [...this.broken].some((b) => mentions(formatProblem(p), b));
+    return unique([...this.deferred, ...(this.deferred.length > 0 ? problems.filter((p) => !noise(p)) : problems)]);
   }
 
   /** @internal */
@@ -211,10 +248,8 @@ export class Shipshape extends Component {
    * and the rendered files. Throws one {@link ShipshapeError} listing every problem.
    */
   public renderAll(): RenderedFile[] {
-    const problems = this.validate();
-    if (problems.length > 0) throw new ShipshapeError(problems);
+    throwIfAny(this.validate());
     const model = this.model();
-    throwIfAny(plainSecretProblems(model));
     // A run where nothing changed reuses the last passing synthesis whole: no rendering, no policy pass.
     const enabled = (this.options.cache ?? true) && process.env.SHIPSHAPE_CACHE !== 'off';
     const key = enabled ? outputsKey(model, this.cloudFormationValidation, this.acks) : undefined;
@@ -425,14 +460,33 @@ export abstract class ShipshapeConstruct extends Component {
   public acknowledge(ruleId: string, reason: string): this {
     const ids = BUILTIN_RULES.map((r) => r.id);
     if (typeof ruleId !== 'string' || !/^SS-[A-Z0-9-]+$/.test(ruleId) || typeof reason !== 'string' || reason.trim().length < 3) {
-      throw new ShipshapeError([problem('SS-ACK', this.constructPath, 'acknowledge', { ruleId, reason }, "a rule id such as 'SS-DOCKER-NONROOT' and a written reason")]);
+      this.fail([problem('SS-ACK', this.constructPath, 'acknowledge', { ruleId, reason }, "a rule id such as 'SS-DOCKER-NONROOT' and a written reason")]);
     }
     if (!ids.includes(ruleId)) {
       // An acknowledgement that matches no rule would silently accept nothing.
-      throw new ShipshapeError([problem('SS-ACK', this.constructPath, 'acknowledge.ruleId', ruleId, `the id of a policy rule: ${ids.join(', ')}`)]);
+      this.fail([problem('SS-ACK', this.constructPath, 'acknowledge.ruleId', ruleId, `the id of a policy rule: ${ids.join(', ')}`)]);
     }
     this.shipshape._acknowledge({ ruleId, path: this.constructPath, reason });
     return this;
+  }
+
+  /**
+   * Parse this construct's props. Problems are recorded and reported with every other construct's at synthesis; the
+   * construct goes on with the props recovered without the bad values (their defaults, or `fallbacks`). When nothing
+   * valid can be made of them, it stops at once with every problem recorded so far.
+   */
+  protected parse<T>(
+    schema: z.ZodType<T>, input: unknown, codePrefix: string, fallbacks: Readonly<Record<string, unknown>> = {}, at = this.constructPath,
+  ): T {
+    const { data, problems } = parseRecovering(schema, input, at, codePrefix, fallbacks);
+    this.shipshape._defer(at, problems);
+    if (data === undefined) this.shipshape._fail([]);
+    return data;
+  }
+
+  /** Stop with these problems and every one recorded so far in the project. */
+  protected fail(problems: readonly Problem[]): never {
+    this.shipshape._fail(problems);
   }
 
   /** @internal Problems that can only be seen once every construct exists. */
@@ -461,9 +515,32 @@ function freeIdIn(scope: IConstruct, id: string): IConstruct {
   const existing = scope.node.tryFindChild(id);
   if (existing) {
     const where = `${readablePath(scope)}/${id}`;
-    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', where, 'id', id,
+    Shipshape.of(Project.of(scope))._fail([problem('SS-CONSTRUCT-ID', where, 'id', id,
       `an id no other construct under ${readablePath(scope)} uses (already used by a ${existing.constructor.name})`,
       'Give each construct its own id.')]);
   }
   return scope;
+}
+
+/** Each problem once (the same mistake can be recorded by its construct and found again by a check). */
+function unique(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = formatProblem(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Whether a message names the construct at `path` or one under it (not merely a longer name that starts the same). */
+function mentions(text: string, constructPath: string): boolean {
+  let at = text.indexOf(constructPath);
+  while (at >= 0) {
+    const after = text[at + constructPath.length];
+    const before = text[at - 1];
+    if ((after === undefined || !/[A-Za-z0-9_-]/.test(after)) && (before === undefined || !/[A-Za-z0-9_/-]/.test(before))) return true;
+    at = text.indexOf(constructPath, at + 1);
+  }
+  return false;
 }

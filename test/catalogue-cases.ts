@@ -37,11 +37,13 @@ const image = (p: Project, api: Service) => new DockerImage(p, 'image', { servic
 
 const ESCALATION = { critical: { pagerEndpointParameter: '/pager/url' }, warning: { email: ['team@example.com'] }, info: { email: ['digest@example.com'] } };
 const custom = { metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Queue' }), threshold: 10, unit: 'count' as const };
-const monitored = (extra: (m: Monitoring, p: Project) => void, escalation: object | false = ESCALATION) => withService((p, api) => {
-  env(p, 'prod');
-  if (escalation) new EscalationPolicy(p, 'escalation', escalation as never);
-  extra(new Monitoring(p, 'monitoring', { service: api }), p);
-});
+type MonitoringProps = Partial<ConstructorParameters<typeof Monitoring>[2]>;
+const monitored = (extra: (m: Monitoring, p: Project) => void, escalation: object | false = ESCALATION, props: MonitoringProps = {}) =>
+  withService((p, api) => {
+    env(p, 'prod');
+    if (escalation) new EscalationPolicy(p, 'escalation', escalation as never);
+    extra(new Monitoring(p, 'monitoring', { service: api, ...props }), p);
+  });
 
 export const BAD_INPUTS: readonly BadInput[] = [
   // Service
@@ -224,4 +226,30 @@ export const BAD_INPUTS: readonly BadInput[] = [
       return p;
     },
   },
+
+  // Messages (class 8): every construct's mistakes in one report, nested paths, known keys
+  {
+    name: 'project: mistakes in three constructs, reported together',
+    build: withService((p, api) => {
+      env(p, 'prod', { logRetentionDays: 15 });
+      new DockerImage(p, 'image', { service: api, preset: DockerPreset.node(), dockerfilePath: '' });
+      new FeatureFlag(p, 'beta', { description: 'Beta', values: { qa: true } });
+    }, { port: 0 }),
+  },
+  { name: 'environment: a misspelt key inside domain', build: withService((p) => env(p, 'prod', { domain: { name: 'api.example.com', hostedZoneID: 'Z1' } as never })) },
+  { name: 'monitoring: a built-in alarm limited to an unknown environment', build: monitored(() => undefined, ESCALATION, { alarms: { cpu: { environments: ['qa'] } } }) },
+  { name: 'environment: an access key in a variable, with another mistake', build: withService((p) => env(p, 'prod', { variables: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' }, logRetentionDays: 15 })) },
+  {
+    name: 'project: a mistake the program cannot go on from, after another',
+    build: (outdir) => {
+      const p = bareProject(outdir, 'shop');
+      new Service(p, 'api', { port: 0 });
+      new Service(p, 'api');
+      return p;
+    },
+  },
+
+  // Escape hatches validated in the files they write (class 9)
+  { name: 'pipeline: an override that writes a word for a timeout', build: withService((p) => new Pipeline(p, 'ci').addOverride('jobs.lint.timeout-minutes', 'ten')) },
+  { name: 'pipeline: an override that writes a number for runs-on', build: withService((p) => new Pipeline(p, 'ci').addOverride('jobs.lint.runs-on', 5)) },
 ];

@@ -37,7 +37,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/api] env.DB: must be either { value } or { secret }, not both (got {"value":"x","secret":"y"}) [SS-SERVICE-ENV]',
   ],
   'service: unknown prop': [
-    '[shop/api] prot: must be a known property (prot is not one; check its spelling) (got 8080) [SS-SERVICE-PROT]',
+    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
   ],
   'environment: short account id': [
     "[shop/prod] account: must be a 12-digit AWS account id (got '12345') [SS-ENV-ACCOUNT]",
@@ -322,5 +322,32 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'service: a name with an invisible Unicode dash': [
     "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'api\\u2010eu') [SS-SERVICE-NAME]",
+  ],
+  'project: mistakes in three constructs, reported together': [
+    '[shop/api] port: must be >= 1 (got 0) [SS-SERVICE-PORT]',
+    '[shop/prod] logRetentionDays: must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653) (got 15) [SS-ENV-LOGRETENTIONDAYS]',
+    "[shop/image] dockerfilePath: must be a relative path to a file named like 'Dockerfile' (got '') [SS-IMAGE-DOCKERFILEPATH]",
+    "[shop/beta] values.qa: must be the name of an environment (prod) (got 'qa') [SS-FLAG-ENVIRONMENT]",
+  ],
+  'environment: a misspelt key inside domain': [
+    "[shop/prod] domain.hostedZoneID: must be a known property (name, hostedZoneId, certificateArn): did you mean 'hostedZoneId'? (got 'Z1') [SS-ENV-DOMAIN]",
+    '[shop/prod] domain: must be a hostedZoneId (for a DNS-validated certificate) or a certificateArn (got {"name":"api.example.com","hostedZoneID":"Z1"}) [SS-ENV-DOMAIN]',
+  ],
+  'monitoring: a built-in alarm limited to an unknown environment': [
+    "[shop/monitoring] alarms.cpu.environments: must be the name of a declared environment (prod) (got 'qa') [SS-ALARM-ENVIRONMENT]",
+  ],
+  'environment: an access key in a variable, with another mistake': [
+    '[shop/prod] logRetentionDays: must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653) (got 15) [SS-ENV-LOGRETENTIONDAYS]',
+    "[shop/prod] variables.AWS_ACCESS_KEY_ID: must be a value that is not a secret: it is written in clear into the generated files (got an AWS access key id, 'AKIA…' (20 characters, the rest hidden)) [SS-SECRET-PLAIN] Hint: Store it in AWS Secrets Manager and reference it: Service env { secret: '<name>' }, Environment secrets: { NAME: SecretRef.fromName('<name>') }, a workflow secret (${{ secrets.NAME }}) in pipeline steps, or Mount.secret() for a build. Then rotate the exposed one.",
+  ],
+  'project: a mistake the program cannot go on from, after another': [
+    '[shop/api] port: must be >= 1 (got 0) [SS-SERVICE-PORT]',
+    "[shop/api] id: must be an id no other construct under shop uses (already used by a Service) (got 'api') [SS-CONSTRUCT-ID] Hint: Give each construct its own id.",
+  ],
+  'pipeline: an override that writes a word for a timeout': [
+    "[shop/ci] addOverride('jobs.lint.timeout-minutes'): must be a value that leaves a workflow GitHub's workflow parser accepts (Unexpected value 'ten') (got 'ten') [SS-WORKFLOW-OVERRIDE] Hint: .github/workflows/ci.yml line 24. Fix or remove this addOverride; the typed options (Pipeline props, patchJob) check their values.",
+  ],
+  'pipeline: an override that writes a number for runs-on': [
+    '[shop/ci] addOverride(\'jobs.lint.runs-on\'): must be a value that leaves a workflow actionlint accepts (label "5" is unknown) (got 5) [SS-WORKFLOW-OVERRIDE] Hint: .github/workflows/ci.yml line 21. Fix or remove this addOverride; the typed options (Pipeline props, patchJob) check their values.',
   ],
 };

@@ -71,3 +71,37 @@ test('GIVEN an added job with a generated id THEN synthesis points to patchJob',
   expect(err.code).toBe('SS-JOB-DUPLICATE');
   expect(err.message).toContain('Use patchJob() to change a generated job.');
 });
+
+describe('escape hatches are validated in the files they write (GitHub workflow parser and actionlint)', () => {
+  const rejected = (configure: (ci: Pipeline) => void) => expectRejected((outdir) => {
+    const p = bareProject(outdir, 'shop');
+    const ci = new Pipeline(p, 'ci');
+    configure(ci);
+    return p;
+  });
+
+  test('GIVEN an override with a word for a number THEN the error names that override and the line', () => {
+    const err = rejected((ci) => {
+      ci.addOverride('jobs.lint.continue-on-error', true);
+      ci.addOverride('jobs.lint.timeout-minutes', 'ten');
+    });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ code: 'SS-WORKFLOW-OVERRIDE', path: 'shop/ci', property: "addOverride('jobs.lint.timeout-minutes')", got: "'ten'" });
+    expect(err.problems[0].expected).toBe("a value that leaves a workflow GitHub's workflow parser accepts (Unexpected value 'ten')");
+    expect(err.problems[0].hint).toMatch(/^\.github\/workflows\/ci\.yml line \d+\. Fix or remove this addOverride/);
+  });
+
+  test('GIVEN a number for runs-on THEN actionlint rejects it, naming the override; a self-hosted label string passes', () => {
+    const err = rejected((ci) => ci.addOverride('jobs.lint.runs-on', 5));
+    expect(err.problems.map((x) => [x.code, x.property, x.got])).toEqual([['SS-WORKFLOW-OVERRIDE', "addOverride('jobs.lint.runs-on')", '5']]);
+    expect(err.problems[0].expected).toBe('a value that leaves a workflow actionlint accepts (label "5" is unknown)');
+    const wf = synth((ci) => ci.addOverride('jobs.lint.runs-on', ['self-hosted', 'gpu-large']));
+    expect(wf.jobs.lint['runs-on']).toEqual(['self-hosted', 'gpu-large']);
+  });
+
+  test('GIVEN a patch that writes an invalid value THEN the error names the patch', () => {
+    const err = rejected((ci) => ci.patchJob('lint', { timeoutMinutes: 'ten' as never }));
+    expect(err.problems.map((x) => [x.code, x.property])).toEqual([['SS-WORKFLOW-ESCAPE-HATCH', "patchJob('lint')"]]);
+    expect(err.problems[0].got).toMatch(/^\.github\/workflows\/ci\.yml line \d+: Unexpected value 'ten'$/);
+  });
+});

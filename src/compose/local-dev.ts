@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { ComposeDependency } from './dependency';
 import type { ComposeModel, ComposeServiceModel } from './model';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
 import type { DockerImage } from '../docker/docker-image';
 import { finalStage, instructionsOf } from '../docker/model';
 import { secretKind } from '../docker/secrets';
@@ -58,7 +57,7 @@ export class LocalDev extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: LocalDevProps) {
     super(scope, id);
-    this.props = parseProps(schema, props, this.constructPath, 'SS-COMPOSE');
+    this.props = this.parse(schema, props, 'SS-COMPOSE');
     this.image = this.props.image;
     this.filePath = this.props.filePath;
   }

@@ -1,7 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
@@ -109,7 +108,7 @@ export class Database extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const p = parseProps(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, this.constructPath, 'SS-DATABASE');
+    const p = this.parse(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, 'SS-DATABASE');
     this.service = p.service;
     const { service: _service, postgresVersion, ...rest } = p;
     const resolved = resolvePostgresVersion(postgresVersion);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
-import { parseProps } from '../core/schema';
 import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
@@ -93,7 +92,7 @@ export class DockerImage extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: DockerImageProps) {
     super(scope, id);
-    const p = parseProps(schema, props, this.constructPath, 'SS-IMAGE');
+    const p = this.parse(schema, props, 'SS-IMAGE');
     this.service = p.service;
     this.preset = p.preset;
     this.dockerfilePath = p.dockerfilePath;

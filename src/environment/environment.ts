@@ -2,7 +2,6 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
-import { parseProps } from '../core/schema';
 import type { EnvironmentModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { alarmWindowSeconds } from './alarms';
@@ -131,7 +130,7 @@ export class Environment extends ShipshapeConstruct {
     super(scope, id);
     // A literal where a SecretRef belongs may be the secret itself: never echo it in an error.
     const secrets = props.secrets && Object.fromEntries(Object.entries(props.secrets).map(([k, v]) => [k, v instanceof SecretRef ? v : '(a literal value, not shown)']));
-    const p = parseProps(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, this.constructPath, 'SS-ENV');
+    const p = this.parse(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, 'SS-ENV', { name: id });
     this.name = p.name;
     this.account = p.account;
     this.region = p.region;

@@ -1,7 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
 import { Database } from '../database/database';
 import { FeatureFlag } from '../flags/feature-flag';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
@@ -54,7 +53,7 @@ export class ProdParity extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: ProdParityProps) {
     super(scope, id);
-    const p = parseProps(schema, props, this.constructPath, 'SS-PARITY');
+    const p = this.parse(schema, props, 'SS-PARITY');
     this.staging = p.staging;
     this.prod = p.prod;
     this.allowed = p.allow;

@@ -1,7 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 
@@ -47,7 +46,7 @@ export class FeatureFlag extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: FeatureFlagProps) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-FLAG');
+    const p = this.parse(schema, { name: id, ...props }, 'SS-FLAG', { name: id });
     this.name = p.name;
     this.description = p.description;
     this.values = p.values;

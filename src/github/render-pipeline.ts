@@ -1,5 +1,7 @@
+import { throwIfAny } from '../core/errors';
 import { toJson, toYaml } from '../core/serialize';
 import type { PipelineModel, RenderedFile } from '../model';
+import { escapeHatchProblems } from './escape-hatch-check';
 import { dependabotObject, environmentsObject, rulesetObject } from './guardrails';
 import { ActionPins } from './pins';
 import { renderWorkflow } from './render';
@@ -13,6 +15,9 @@ export function renderPipeline(pipeline: PipelineModel, header: readonly string[
   for (const w of pipeline.extraWorkflows ?? []) {
     files.push({ path: w.filePath, source, content: renderWorkflow(w.workflow, pins, header) });
   }
+  // Escape hatches write what the typed model cannot check: the final files are validated instead.
+  throwIfAny([{ filePath: pipeline.filePath, workflow: pipeline.workflow }, ...(pipeline.extraWorkflows ?? [])]
+    .flatMap((w) => escapeHatchProblems(source, w.filePath, w.workflow, pins, header)));
   const rulesetFile = pipeline.ruleset ? `.github/rulesets/${pipeline.ruleset.branch.replace(/[^\w.-]+/g, '-')}.json` : undefined;
   if (pipeline.ruleset && rulesetFile) {
     files.push({ path: rulesetFile, source, content: toJson(rulesetObject(pipeline.ruleset), (p) => (p.length === 0 ? ['name', 'target', 'enforcement'] : p[p.length - 1] === '[]' ? ['type'] : undefined)) });

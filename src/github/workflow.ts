@@ -59,4 +59,6 @@ export interface WorkflowModel {
   readonly raw?: Readonly<Record<string, unknown>>;
   /** Deep overrides applied to the rendered object, in order, after everything else. */
   readonly overrides?: readonly WorkflowOverride[];
+  /** The escape hatches that changed its jobs (`patchJob('lint')`…): the written file is then validated. Not rendered. */
+  readonly escapeHatches?: readonly string[];
 }

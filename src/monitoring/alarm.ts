@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
-import { parseProps } from '../core/schema';
 import { ShipshapeConstruct } from '../shipshape';
 import type { AlarmCondition, Comparison, MetricSource, MetricUnit, MonitoringTarget, PresetKind, TreatMissingData } from './model';
 import { PRESETS, periodProblem, preset, thresholdProblem } from './presets';
@@ -185,7 +184,7 @@ export class Alarm extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: AlarmProps) {
     super(scope, id);
-    this.props = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-ALARM');
+    this.props = this.parse(schema, { name: id, ...props }, 'SS-ALARM', { name: id });
     this.name = this.props.name;
     this.severity = this.props.severity;
   }

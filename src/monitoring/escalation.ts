@@ -2,7 +2,6 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
 import { ShipshapeConstruct } from '../shipshape';
 import type { EscalationModel } from './model';
 
@@ -85,7 +84,7 @@ export class EscalationPolicy extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: EscalationPolicyProps) {
     super(scope, id);
-    const p = parseProps(schema, props, this.constructPath, 'SS-ESCALATION');
+    const p = this.parse(schema, props, 'SS-ESCALATION');
     const warning: EscalationModel['warning'] = p.warning.slack
       ? { kind: 'slack', workspaceId: p.warning.slack.workspaceId, channelId: p.warning.slack.channelId }
       : { kind: 'email', addresses: p.warning.email! };

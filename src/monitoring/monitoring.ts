@@ -1,10 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Duration } from '../core/duration';
-import { Problem, ShipshapeError, problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { runbookPath } from '../core/naming';
-import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
@@ -154,7 +153,7 @@ export class Monitoring extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.props = parseProps(schema, props, this.constructPath, 'SS-MONITORING');
+    this.props = this.parse(schema, props, 'SS-MONITORING');
     this.service = this.props.service;
   }
 
@@ -162,7 +161,7 @@ export class Monitoring extends ShipshapeConstruct {
   public addAlarm(id: string, props: AlarmProps): Alarm {
     // Construct ids double as alarm names: a second alarm of the same name is the user's mistake, not a crash in constructs.
     if (this.node.tryFindChild(id)) {
-      throw new ShipshapeError([problem('SS-ALARM-DUPLICATE', `${this.constructPath}/${id}`, 'name', id, 'an alarm name not used yet by this service')]);
+      this.fail([problem('SS-ALARM-DUPLICATE', `${this.constructPath}/${id}`, 'name', id, 'an alarm name not used yet by this service')]);
     }
     return new Alarm(this, id, props);
   }
@@ -202,8 +201,10 @@ export class Monitoring extends ShipshapeConstruct {
           if (!seen.has(ref) || ref === a.name) problems.push(problem('SS-ALARM-COMPOSITE', a.path, 'composite', ref, `the name of another alarm of service '${this.service.name}' (${[...seen.keys()].filter((n) => n !== a.name).join(', ')})`));
         }
       }
+      // A built-in alarm's options sit under alarms.<key> of the Monitoring; a user alarm's on the alarm itself.
+      const prefix = a.preset ? `alarms.${PRESETS.find((p) => p.kind === a.preset)!.key}.` : '';
       for (const e of a.environments ?? []) {
-        if (!envs.some((x) => x.name === e)) problems.push(problem('SS-ALARM-ENVIRONMENT', a.path, 'environments', e, `the name of a declared environment (${envs.map((x) => x.name).join(', ')})`));
+        if (!envs.some((x) => x.name === e)) problems.push(problem('SS-ALARM-ENVIRONMENT', a.path, `${prefix}environments`, e, `the name of a declared environment (${envs.map((x) => x.name).join(', ')})`));
       }
     }
     // Rollback alarms must be able to fire while the deployment bakes.

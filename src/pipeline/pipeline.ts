@@ -2,11 +2,10 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { ProjenWorkflows } from './projen-workflows';
 import { StackTarget, stackTargets } from '../cloudformation/templates';
-import { Problem, ShipshapeError, problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { OIDC_SUBJECT_CLAIM_KEYS, registryLocation } from '../core/naming';
 import { projectFacts } from '../core/project-facts';
-import { parseProps } from '../core/schema';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
 import { GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
@@ -202,11 +201,11 @@ export class Pipeline extends ShipshapeConstruct {
       drift: normalizeSwitch(props.drift),
       synthCheck: normalizeSwitch(props.synthCheck),
     };
-    const p = parseProps(pipelineSchema, input, this.constructPath, 'SS-PIPELINE');
+    const p = this.parse(pipelineSchema, input, 'SS-PIPELINE');
     // Opting out of pinning is an acknowledged policy finding: it stays visible in every synthesis report.
     if (p.enforcePinning === false) this.acknowledge('SS-WF-PINNED', 'enforcePinning: false on this pipeline');
     if (p.toolchain && p.nodeVersion) {
-      throw new ShipshapeError([problem('SS-PIPELINE-NODEVERSION', this.constructPath, 'nodeVersion', p.nodeVersion, 'unset when a toolchain is given', 'Pass the version to Toolchain.node({ version }).')]);
+      this.shipshape._defer(this.constructPath, [problem('SS-PIPELINE-NODEVERSION', this.constructPath, 'nodeVersion', p.nodeVersion, 'unset when a toolchain is given', 'Pass the version to Toolchain.node({ version }).')]);
     }
     this.props = p;
     this.workflowName = p.name || id;
@@ -235,9 +234,9 @@ export class Pipeline extends ShipshapeConstruct {
   /** Add a job. Its id is also its check name unless `name` is given. */
   public addJob(id: string, options: JobOptions): void {
     const path = `${this.constructPath}/jobs/${id}`;
-    parseProps(z.object({ id: nameSchema }), { id }, path, 'SS-JOB');
-    if (this.userJobs.has(id)) throw new ShipshapeError([problem('SS-JOB-DUPLICATE', path, 'id', id, 'a job id not used yet in this pipeline')]);
-    const o = parseProps(jobSchema, options, path, 'SS-JOB');
+    this.parse(z.object({ id: nameSchema }), { id }, 'SS-JOB', {}, path);
+    if (this.userJobs.has(id)) this.fail([problem('SS-JOB-DUPLICATE', path, 'id', id, 'a job id not used yet in this pipeline')]);
+    const o = this.parse(jobSchema, options, 'SS-JOB', {}, path);
     const { stage, runsOn, ...rest } = o;
     this.userJobs.set(id, {
       job: { ...rest, id, name: o.name ?? id, runsOn: runsOn ?? this.props.runsOn },
@@ -329,6 +328,7 @@ export class Pipeline extends ShipshapeConstruct {
       },
       jobs,
       overrides: this.overrides.filter((o) => o.workflow === 'main').map((o) => o.override),
+      escapeHatches: this.edits.map((e) => (e.kind === 'job' ? `patchJob('${e.id}')` : e.kind === 'add-step' ? `addStep('${e.id}')` : `patchStep('${e.id}', '${e.step}')`)),
     };
     const g = this.props.guardrails;
     const required = built.specs.filter((s) => s.stage === 'check' && s.required).flatMap((s) => checkNames(s.job));

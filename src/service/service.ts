@@ -1,7 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { nameSchema } from '../core/names';
-import { parseProps } from '../core/schema';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
@@ -84,7 +83,7 @@ export class Service extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-SERVICE');
+    const p = this.parse(schema, { name: id, ...props }, 'SS-SERVICE', { name: id });
     this.name = p.name;
     this.port = p.port;
     this.healthPath = p.healthPath;

