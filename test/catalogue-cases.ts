@@ -252,4 +252,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // Escape hatches validated in the files they write (class 9)
   { name: 'pipeline: an override that writes a word for a timeout', build: withService((p) => new Pipeline(p, 'ci').addOverride('jobs.lint.timeout-minutes', 'ten')) },
   { name: 'pipeline: an override that writes a number for runs-on', build: withService((p) => new Pipeline(p, 'ci').addOverride('jobs.lint.runs-on', 5)) },
+
+  // Strict factories (class 7): an unknown option is an error listing the known ones
+  { name: 'strategy: a misspelt canary option', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary({ precent: 10 } as never) })) },
+  { name: 'compose: a misspelt postgres option', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), dependencies: [ComposeDependency.postgres({ databse: 'app' } as never)] })) },
+  { name: 'preset: a misspelt node preset option', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node({ entrypont: 'dist/main.js' } as never) })) },
+  { name: 'alarm metric: options that are not an object', build: monitored((m) => m.addAlarm('queue', { ...custom, metric: AlarmMetric.custom(undefined as never) })) },
 ];

@@ -350,4 +350,16 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'pipeline: an override that writes a number for runs-on': [
     '[shop/ci] addOverride(\'jobs.lint.runs-on\'): must be a value that leaves a workflow actionlint accepts (label "5" is unknown) (got 5) [SS-WORKFLOW-OVERRIDE] Hint: .github/workflows/ci.yml line 21. Fix or remove this addOverride; the typed options (Pipeline props, patchJob) check their values.',
   ],
+  'strategy: a misspelt canary option': [
+    "[DeploymentStrategy.canary] precent: must be a known option (percent, bake): did you mean 'percent'? (got 10) [SS-STRATEGY]",
+  ],
+  'compose: a misspelt postgres option': [
+    "[ComposeDependency.postgres] databse: must be a known option (name, publish, image, database, user, password): did you mean 'database'? (got 'app') [SS-COMPOSE-DEPENDENCY]",
+  ],
+  'preset: a misspelt node preset option': [
+    "[DockerPreset.node] entrypont: must be a known option (packageManager, runtime, entrypoint, outDir, buildCommand): did you mean 'entrypoint'? (got 'dist/main.js') [SS-DOCKER-PRESET]",
+  ],
+  'alarm metric: options that are not an object': [
+    '[AlarmMetric.custom] (options): must be an object of options (namespace, metricName, dimensions, statistic) (got undefined) [SS-ALARM-METRIC]',
+  ],
 };

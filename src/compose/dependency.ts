@@ -1,6 +1,7 @@
 import type { ComposeServiceModel } from './model';
 import { ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
+import { checkOptions, keysOf } from '../core/schema';
 import { BaseImages } from '../docker/base-images';
 import type { ImageRef } from '../docker/model';
 import { imageString } from '../docker/render';
@@ -63,16 +64,20 @@ export interface CustomDependencyOptions {
 export class ComposeDependency {
   /** PostgreSQL with `pg_isready` as its healthcheck and a named data volume. */
   public static postgres(options: PostgresOptions = {}): PostgresDependency {
+    checkOptions('ComposeDependency.postgres', options, keysOf<PostgresOptions>()('name', 'publish', 'image', 'database', 'user', 'password'), 'SS-COMPOSE-DEPENDENCY');
     return new PostgresDependency(options);
   }
 
   /** Redis with `redis-cli ping` as its healthcheck. */
   public static redis(options: RedisOptions = {}): RedisDependency {
+    checkOptions('ComposeDependency.redis', options, keysOf<RedisOptions>()('name', 'publish', 'image'), 'SS-COMPOSE-DEPENDENCY');
     return new RedisDependency(options);
   }
 
   /** Any other image: give its port and a healthcheck command it has. */
   public static custom(options: CustomDependencyOptions): ComposeDependency {
+    const known = keysOf<CustomDependencyOptions>()('name', 'image', 'port', 'healthcheck', 'environment', 'dataPath', 'publish');
+    checkOptions('ComposeDependency.custom', options, known, 'SS-COMPOSE-DEPENDENCY', true);
     const o = options;
     return new ComposeDependency(o.name, o.image, o.port, o.healthcheck, o.environment ?? {}, o.dataPath, o.publish ?? false);
   }

@@ -197,3 +197,34 @@ function distance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/**
+ * The keys of an options interface, written out once and checked by the compiler against the interface: a key
+ * missing from the list, or one the interface lacks, is a type error. `keysOf<Options>()('a', 'b')`.
+ */
+export function keysOf<T>() {
+  return <const K extends ReadonlyArray<keyof T & string>>(...keys: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : never)): K => keys;
+}
+
+/**
+ * Strict options for a factory (`DeploymentStrategy.canary({ precent: 10 })`): an options value that is not an
+ * object, or holds a key the factory does not know, is a ShipshapeError listing the known keys.
+ */
+export function checkOptions(at: string, options: unknown, known: readonly string[], code: string, required = false): void {
+  if (options === undefined && !required) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ShipshapeError([{ code, path: at, property: '(options)', got: describeValue(options), expected: `an object of options (${known.join(', ')})` }]);
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  throw new ShipshapeError(unknown.map((key) => {
+    const near = closest(key, known);
+    return {
+      code,
+      path: at,
+      property: key,
+      got: describeValue((options as Record<string, unknown>)[key]),
+      expected: `a known option (${known.join(', ')})${near ? `: did you mean '${near}'?` : ''}`,
+    };
+  }));
+}

@@ -2,6 +2,7 @@ import { BaseImages } from './base-images';
 import type { DockerfileModel, HealthcheckModel, ImageRef, Instruction, MountModel, StageModel } from './model';
 import { Duration } from '../core/duration';
 import { Problem, ShipshapeError, problem } from '../core/errors';
+import { checkOptions } from '../core/schema';
 
 const STAGE_NAME = /^[a-z][a-z0-9_.-]{0,62}$/;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17,6 +18,7 @@ function fail(code: string, path: string, property: string, got: unknown, expect
 export class Mount {
   /** A persistent cache directory, for package managers (`npm`, `pip`, `go`). */
   public static cache(options: { readonly target: string; readonly id?: string; readonly sharing?: 'shared' | 'private' | 'locked' }): Mount {
+    checkOptions('Mount.cache', options, ['target', 'id', 'sharing'], 'SS-MOUNT', true);
     return new Mount({ type: 'cache', target: options.target, id: options.id, sharing: options.sharing ?? 'locked' });
   }
 
@@ -25,11 +27,13 @@ export class Mount {
    * Pass it with `docker build --secret id=<id>,src=<file>`.
    */
   public static secret(options: { readonly id: string; readonly target?: string; readonly env?: string; readonly required?: boolean }): Mount {
+    checkOptions('Mount.secret', options, ['id', 'target', 'env', 'required'], 'SS-MOUNT', true);
     return new Mount({ type: 'secret', id: options.id, target: options.target, env: options.env, required: options.required });
   }
 
   /** A read-only view of the build context or of an earlier stage, not copied into a layer. */
   public static bind(options: { readonly target: string; readonly source?: string; readonly from?: Stage; readonly readwrite?: boolean }): Mount {
+    checkOptions('Mount.bind', options, ['target', 'source', 'from', 'readwrite'], 'SS-MOUNT', true);
     return new Mount({ type: 'bind', target: options.target, source: options.source, readwrite: options.readwrite }, options.from);
   }
 

@@ -2,6 +2,7 @@ import type { PresetContext } from './defaults';
 import type { Dockerfile } from './dockerfile';
 import { ShipshapeError, problem } from '../core/errors';
 import type { ProjectFacts } from '../core/project-facts';
+import { checkOptions, keysOf } from '../core/schema';
 import { GoPresetOptions, goStages } from './presets/go';
 import { NodePresetOptions, nodeOutDir, nodeStages, projenBuild } from './presets/node';
 import { PythonPresetOptions, pythonStages } from './presets/python';
@@ -50,21 +51,26 @@ export interface CustomPresetOptions {
 export class DockerPreset {
   /** Node with npm, pnpm or yarn: deps → build → prod-deps → a slim or distroless non-root runtime. */
   public static node(options: NodePresetOptions = {}): DockerPreset {
+    checkOptions('DockerPreset.node', options, keysOf<NodePresetOptions>()('packageManager', 'runtime', 'entrypoint', 'outDir', 'buildCommand'), 'SS-DOCKER-PRESET');
     return new DockerPreset('node', (df, ctx) => nodeStages(df, ctx, options), (facts) => nodeIgnore(facts, options));
   }
 
   /** Python: build wheels, then install them in a slim runtime without a compiler. */
   public static python(options: PythonPresetOptions = {}): DockerPreset {
+    const known = keysOf<PythonPresetOptions>()('installer', 'uvVersion', 'requirementsFile', 'command', 'buildPackages', 'runtimePackages');
+    checkOptions('DockerPreset.python', options, known, 'SS-DOCKER-PRESET');
     return new DockerPreset('python', (df, ctx) => pythonStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...PYTHON_IGNORE]);
   }
 
   /** Go: a static binary on distroless static. */
   public static go(options: GoPresetOptions = {}): DockerPreset {
+    checkOptions('DockerPreset.go', options, keysOf<GoPresetOptions>()('mainPackage', 'healthcheck'), 'SS-DOCKER-PRESET');
     return new DockerPreset('go', (df, ctx) => goStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...GO_IGNORE]);
   }
 
   /** Your own stages, with the same defaults through `ctx.finishRuntime`. */
   public static custom(options: CustomPresetOptions): DockerPreset {
+    checkOptions('DockerPreset.custom', options, keysOf<CustomPresetOptions>()('stages', 'dockerignore'), 'SS-DOCKER-PRESET');
     if (typeof options?.stages !== 'function') {
       throw new ShipshapeError([problem('SS-DOCKER-PRESET', 'DockerPreset.custom', 'stages', options?.stages, 'a function (dockerfile, ctx) => void that adds the stages')]);
     }

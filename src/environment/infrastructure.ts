@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { z } from 'zod';
 import { problem, throwIfAny } from '../core/errors';
+import { checkOptions } from '../core/schema';
 
 /** How an environment gets its VPC. */
 export class Network {
@@ -9,6 +10,7 @@ export class Network {
    * (with NAT) for tasks and the database, in two availability zones, with VPC flow logs.
    */
   public static create(options: { readonly natGateways?: number } = {}): Network {
+    checkOptions('Network.create', options, ['natGateways'], 'SS-NETWORK');
     const natGateways = options.natGateways ?? 1;
     if (!Number.isInteger(natGateways) || natGateways < 1 || natGateways > 2) {
       throwIfAny([problem('SS-NETWORK', 'Network.create', 'natGateways', natGateways, 'a whole number from 1 to 2 (one per availability zone at most)')]);
@@ -40,6 +42,7 @@ function fieldProblem(where: string, field: unknown): void {
 export class SecretRef {
   /** A secret by name (in the environment's account and region), optionally one JSON field of it. */
   public static fromName(name: string, options: { readonly field?: string } = {}): SecretRef {
+    checkOptions('SecretRef.fromName', options, ['field'], 'SS-SECRET');
     if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
       throwIfAny([problem('SS-SECRET', 'SecretRef.fromName', 'name', name, 'a Secrets Manager secret name: letters, digits and /_+=.@-')]);
     }
@@ -49,6 +52,7 @@ export class SecretRef {
 
   /** A secret by its full ARN, optionally one JSON field of it. */
   public static fromArn(arn: string, options: { readonly field?: string } = {}): SecretRef {
+    checkOptions('SecretRef.fromArn', options, ['field'], 'SS-SECRET');
     if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(arn)) {
       throwIfAny([problem('SS-SECRET', 'SecretRef.fromArn', 'arn', arn, 'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)')]);
     }

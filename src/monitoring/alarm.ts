@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
+import { checkOptions, keysOf } from '../core/schema';
 import { ShipshapeConstruct } from '../shipshape';
 import type { AlarmCondition, Comparison, MetricSource, MetricUnit, MonitoringTarget, PresetKind, TreatMissingData } from './model';
 import { PRESETS, periodProblem, preset, thresholdProblem } from './presets';
@@ -27,6 +28,7 @@ const STATISTIC = /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})
 export class AlarmMetric {
   /** A metric your application publishes (or any CloudWatch metric). */
   public static custom(options: CustomMetricOptions): AlarmMetric {
+    checkOptions('AlarmMetric.custom', options, keysOf<CustomMetricOptions>()('namespace', 'metricName', 'dimensions', 'statistic'), 'SS-ALARM-METRIC', true);
     return new AlarmMetric({
       kind: 'custom',
       namespace: options.namespace,

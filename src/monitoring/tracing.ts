@@ -1,4 +1,5 @@
 import type { TracingModel } from './model';
+import { checkOptions, keysOf } from '../core/schema';
 
 /** The public image of the AWS X-Ray daemon. */
 export const XRAY_DAEMON_REPOSITORY = 'public.ecr.aws/xray/aws-xray-daemon';
@@ -19,6 +20,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 export class Tracing {
   /** The X-Ray daemon as a sidecar container; the task role gets the X-Ray write permissions. */
   public static xray(options: XRayTracingOptions): Tracing {
+    checkOptions('Tracing.xray', options, keysOf<XRayTracingOptions>()('imageTag'), 'SS-TRACING', true);
     return new Tracing(options.imageTag);
   }
 
