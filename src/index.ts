@@ -6,6 +6,7 @@ export type { Problem } from './core/errors';
 export { Shipshape } from './shipshape';
 export type { ShipshapeOptions } from './shipshape';
 export type { ExecutionRoleOptions } from './iam/options';
+export type { AuditTrailOptions } from './environment/audit-trail';
 export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';

@@ -7,6 +7,7 @@ import type { ComposeModel } from './compose/model';
 import type { RegistryLocation } from './core/naming';
 import type { DatabaseModel } from './database/database';
 import type { DockerfileModel } from './docker/model';
+import type { AuditTrailModel } from './environment/audit-trail';
 import type { InfrastructureModel } from './environment/infrastructure';
 import type { StrategyModel } from './environment/strategy';
 import type { FlagModel } from './flags/feature-flag';
@@ -111,6 +112,8 @@ export interface BootstrapModel {
   readonly branch: string;
   /** What the CloudFormation execution roles may do beyond shipshape's data (`Shipshape.configure`). */
   readonly executionRole?: ExecutionRoleOptions;
+  /** The audit trail each bootstrap stack creates (unless its account is in `existingTrailAccounts`). */
+  readonly auditTrail: AuditTrailModel;
 }
 
 /** One file a renderer produced. */

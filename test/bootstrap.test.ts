@@ -185,7 +185,9 @@ describe('one image registry across accounts', () => {
       const other = template(files, `infra/bootstrap-${account}.template.json`);
       other.resourceCountIs('AWS::ECR::Repository', 0);
       expect(Object.values(other.findResources('AWS::IAM::Role')).map((r) => r.Properties.RoleName)).not.toContain(publishRoleName('shop'));
-      other.resourceCountIs('AWS::S3::Bucket', 1);
+      // Every account has its template bucket and its audit bucket.
+      expect(Object.values(other.findResources('AWS::S3::Bucket')).map((b) => b.Properties.BucketName))
+        .toEqual([`shop-audit-${account}-eu-west-1`, `shop-templates-${account}-eu-west-1`]);
     }
   });
 
@@ -277,6 +279,100 @@ describe('bootstrap across accounts and imported providers', () => {
     expect(error.message).toContain('SS-BOOTSTRAP-REGION');
     expect(error.message).toContain('one region per account');
     expect(files).toEqual([]);
+  });
+});
+
+describe('audit trail (one per account, in its bootstrap stack)', () => {
+  const t = template(synthTemplates((project) => twoEnvs(project)), 'infra/bootstrap.template.json');
+  const only = (type: string) => {
+    const found = Object.entries(t.findResources(type));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  test('GIVEN the defaults THEN a multi-region trail with global service events and log file validation, encrypted with its own key', () => {
+    const [, trail] = only('AWS::CloudTrail::Trail');
+    const [keyId] = only('AWS::KMS::Key');
+    const [bucketId] = Object.entries(t.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('AuditBucket'))!;
+    expect(trail.Properties).toEqual({
+      TrailName: 'shop-audit',
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      KMSKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      S3BucketName: { Ref: bucketId },
+      EventSelectors: [],
+    });
+  });
+
+  test('THEN the key lets only this trail encrypt, rotates yearly and outlives the stack', () => {
+    const [, key] = only('AWS::KMS::Key');
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements = key.Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+    const trailArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:eu-west-1:123456789012:trail/shop-audit']] };
+    expect(statements.find((x) => x.Sid === 'AllowCloudTrailToEncryptLogs')).toEqual({
+      Sid: 'AllowCloudTrailToEncryptLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:123456789012:trail/*']] } },
+        StringEquals: { 'aws:SourceArn': trailArn },
+      },
+    });
+    expect(statements.find((x) => x.Sid === 'AllowPrincipalsOfTheAccountToReadLogs')).toMatchObject({
+      Action: 'kms:Decrypt', Condition: { Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' } },
+    });
+  });
+
+  test('THEN the bucket is versioned, private, kept with the stack, expires files after 365 days, and denies every delete', () => {
+    const [id, bucket] = Object.entries(t.findResources('AWS::S3::Bucket')).find(([k]) => k.startsWith('AuditBucket'))!;
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      BucketName: 'shop-audit-123456789012-eu-west-1',
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [{ Id: 'ExpireAuditLogs', ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+    const [, policy] = Object.entries(t.findResources('AWS::S3::BucketPolicy')).find(([, p]) => p.Properties.Bucket.Ref === id)!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Sid: 'DenyDeletingAuditLogs',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
+    });
+  });
+
+  test('GIVEN a retention and Object Lock THEN each file is locked for that long; GIVEN an existing trail THEN none is created', () => {
+    const locked = template(synthTemplates((project) => {
+      twoEnvs(project);
+      Shipshape.configure(project, { auditTrail: { retentionDays: 2555, objectLock: 'compliance' } });
+    }), 'infra/bootstrap.template.json');
+    const [, bucket] = Object.entries(locked.findResources('AWS::S3::Bucket')).find(([k]) => k.startsWith('AuditBucket'))!;
+    expect(bucket.Properties.ObjectLockEnabled).toBe(true);
+    expect(bucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } });
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2555);
+    const existing = template(synthTemplates((project) => {
+      twoEnvs(project);
+      Shipshape.configure(project, { auditTrail: { existingTrailAccounts: ['123456789012'] } });
+    }), 'infra/bootstrap.template.json');
+    expect(existing.findResources('AWS::CloudTrail::Trail')).toEqual({});
+    expect(Object.keys(existing.findResources('AWS::S3::Bucket')).filter((k) => k.startsWith('AuditBucket'))).toEqual([]);
+  });
+
+  test('GIVEN bad audit trail options THEN every problem at once, naming the option', () => {
+    const { error, files } = synthFailure((project) => {
+      Shipshape.configure(project, { repository: 'acme/shop', auditTrail: { retentionDays: 0, objectLock: 'forever' as never, existingTrailAccounts: ['12345'] } });
+    });
+    expect(files).toEqual([]);
+    expect((error as ShipshapeError).problems.map((p) => [p.code, p.property])).toEqual([
+      ['SS-AUDIT-TRAIL', 'auditTrail.retentionDays'], ['SS-AUDIT-TRAIL', 'auditTrail.objectLock'], ['SS-AUDIT-TRAIL', 'auditTrail.existingTrailAccounts.0'],
+    ]);
   });
 });
 

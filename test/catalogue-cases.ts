@@ -257,5 +257,5 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'strategy: a misspelt canary option', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary({ precent: 10 } as never) })) },
   { name: 'compose: a misspelt postgres option', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), dependencies: [ComposeDependency.postgres({ databse: 'app' } as never)] })) },
   { name: 'preset: a misspelt node preset option', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node({ entrypont: 'dist/main.js' } as never) })) },
-  { name: 'alarm metric: options that are not an object', build: monitored((m) => m.addAlarm('queue', { ...custom, metric: AlarmMetric.custom(undefined as never) })) },
+  { name: 'alarm metric: options that are not an object', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, metric: AlarmMetric.custom(undefined as never) })) },
 ];

@@ -300,7 +300,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/image2] path: must be a path no other construct writes (also written by shop/image) (got '.dockerignore') [SS-FILE-CLASH] Hint: Give one DockerImage another contextPath (for example 'services/api'): the .dockerignore is written at the root of its build context.",
   ],
   'project: configure with a misspelt option': [
-    "[shop/Shipshape] repositroy: must be a known option: adopt, cloudFormationValidation, cache, repository, existingOidcProviderAccounts, registry, executionRole (got 'acme/shop') [SS-CONFIGURE]",
+    "[shop/Shipshape] repositroy: must be a known option: adopt, cloudFormationValidation, cache, repository, existingOidcProviderAccounts, registry, executionRole, auditTrail (did you mean 'repository'?) (got 'acme/shop') [SS-CONFIGURE]",
   ],
   'project: configure with an option of the wrong type': [
     "[shop/Shipshape] cache: must be of type boolean (got 'no') [SS-CONFIGURE]",

@@ -7,7 +7,7 @@
 import * as os from 'os';
 import { parse } from 'yaml';
 import { bareProject, expectRejected } from './util';
-import { Answer, Context, JobResult, RUNNER_REPOSITORY, Rule, RunOptions, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
+import { Answer, Context, JobResult, RUNNER_ACTOR, RUNNER_REPOSITORY, RUNNER_RUN_ID, Rule, RunOptions, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
 import { createProject } from '../examples/node-api/.projenrc';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service, Shipshape } from '../src';
 import { rollbackCommand } from '../src/monitoring/docs/common';
@@ -251,6 +251,8 @@ describe('deploy, flagship', () => {
     expect(r.step('wait-api').outputs).toEqual({ outcome: 'COMPLETED' });
     expect(r.summary).toBe([
       '### Deploy to dev: success', '',
+      // The record a person finds later: who, which commit, which image, and the run.
+      `Triggered by @${RUNNER_ACTOR}, commit ${SHA}, image tag ${SHA} ([run](https://github.com/${RUNNER_REPOSITORY}/actions/runs/${RUNNER_RUN_ID})).`, '',
       '| service | stack | image tag | strategy | deploy | wait | verify | rollback |',
       '|---|---|---|---|---|---|---|---|',
       `| api | api-dev | ${SHA} | rolling | success | COMPLETED | success | skipped |`, '',

@@ -35,14 +35,40 @@ describe('ProdParity: staging mirrors prod', () => {
 
   test('an allowed difference passes; the report keeps the reason', () => {
     let parity: ProdParity | undefined;
+    synthTemplates((project) => {
+      const { staging, prod } = pair(project, { variables: { LOG_LEVEL: 'debug' } }, { variables: { LOG_LEVEL: 'info' } });
+      parity = new ProdParity(project, 'parity', { staging, prod, allow: { 'variables.LOG_LEVEL': 'staging logs in detail for the testers' } });
+    });
+    expect(parity!.differences()).toEqual([{ property: 'variables.LOG_LEVEL', staging: '"debug"', prod: '"info"', allowedBecause: 'staging logs in detail for the testers' }]);
+    expect(parity!.report()).toContain('allowed: staging logs in detail for the testers');
+  });
+
+  test("the library's own production defaults pass without an allowance, and are listed as by design", () => {
+    let parity: ProdParity | undefined;
     synthTemplates((project, api) => {
       const { staging, prod } = pair(project, {}, {});
       new Database(project, 'db', { service: api });
       new FeatureFlag(project, 'beta', { description: 'Beta', values: { staging: true, prod: true } });
-      parity = new ProdParity(project, 'parity', { staging, prod, allow: { 'database.api.multiAz': 'single-AZ staging halves the cost' } });
+      parity = new ProdParity(project, 'parity', { staging, prod });
     });
-    expect(parity!.differences()).toEqual([{ property: 'database.api.multiAz', staging: 'false', prod: 'true', allowedBecause: 'single-AZ staging halves the cost' }]);
-    expect(parity!.report()).toContain('allowed: single-AZ staging halves the cost');
+    expect(parity!.differences()).toEqual([{
+      property: 'database.api.multiAz',
+      staging: 'false',
+      prod: 'true',
+      byDesign: true,
+      allowedBecause: "by design: production databases get a standby in a second availability zone (Database multiAz defaults to the environment's production flag)",
+    }]);
+    expect(parity!.report()).toMatch(/database\.api\.multiAz \| false\s+\| true\s+\| by design: production databases/);
+  });
+
+  test('an allowance for a by-design difference is stale', () => {
+    const { error } = synthFailure((project) => {
+      const api = new Service(project, 'api');
+      const { staging, prod } = pair(project, {}, {});
+      new Database(project, 'db', { service: api });
+      new ProdParity(project, 'parity', { staging, prod, allow: { 'database.api.multiAz': 'single-AZ staging halves the cost' } });
+    });
+    expect(error.message).toContain('[shop/parity] allow.database.api.multiAz: must be a property whose difference is not already allowed by design');
   });
 
   test('flag values are compared too', () => {

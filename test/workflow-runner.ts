@@ -10,7 +10,8 @@
  *   `steps.<id>.outputs` (`name=value` and `name<<DELIM` forms) and `$GITHUB_STEP_SUMMARY` appended to the job's
  *   summary; a non-zero exit makes the step's outcome `failure` and the job's status `failure`;
  * - contexts: `steps.<id>.outputs.<name>`, `steps.<id>.outcome`, `steps.<id>.conclusion`,
- *   `needs.<job>.outputs.<name>`, `job.status`, `github.sha`; anything else throws, so a generated expression the
+ *   `needs.<job>.outputs.<name>`, `job.status`, `github.sha`, `github.repository`, `github.server_url`,
+ *   `github.triggering_actor`, `github.run_id`, `github.token`; anything else throws, so a generated expression the
  *   runner does not understand fails the test instead of being guessed;
  * - `uses:` steps are simulated: checkout, credentials, ECR login, Buildx and toolchain setup are no-ops;
  *   `docker/build-push-action` calls the stub `docker` with the equivalent `docker buildx build` arguments.
@@ -158,6 +159,10 @@ if [ $(( now - start )) -ge "$limit" ]; then
 fi
 exit "$code"
 `;
+
+/** `github.triggering_actor` and `github.run_id` of every run. */
+export const RUNNER_ACTOR = 'octocat';
+export const RUNNER_RUN_ID = '1234567890';
 
 /** `github.repository` when the run names none. */
 export const RUNNER_REPOSITORY = 'example-org/node-api';
@@ -387,6 +392,8 @@ function resolve(pathExpr: string, ctx: Context): Value {
   if (pathExpr === 'github.sha') return ctx.sha;
   if (pathExpr === 'github.repository') return ctx.repository ?? RUNNER_REPOSITORY;
   if (pathExpr === 'github.server_url') return 'https://github.com';
+  if (pathExpr === 'github.triggering_actor') return RUNNER_ACTOR;
+  if (pathExpr === 'github.run_id') return RUNNER_RUN_ID;
   // A recognisable fake: the stub `gh` records calls, it never sends the token anywhere.
   if (pathExpr === 'github.token') return 'ghs_runner-fake-token';
   throw new Error(`runner: unsupported context ${pathExpr}`);

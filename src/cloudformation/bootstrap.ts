@@ -1,20 +1,22 @@
 import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeBootstrapAccount, acknowledgeBootstrapRoles } from './nag';
 import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
-  branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName, ecsServiceName,
-  imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName, templateBucketName,
-  templatePrefix,
-  TEMPLATE_UPLOADS_PREFIX,
+  auditBucketName, auditTrailName, branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName,
+  ecsServiceName, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName,
+  templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
 } from '../core/naming';
+import type { AuditTrailModel } from '../environment/audit-trail';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
 import type { RequiredPermission } from '../iam/types';
 import type { BootstrapModel, EnvironmentModel, ServiceModel } from '../model';
-import { acknowledgeBootstrapAccount, acknowledgeBootstrapRoles } from './nag';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
@@ -82,6 +84,7 @@ export class BootstrapStack extends Stack {
     if (isRegistry) this.registry(props, github(branchSubject));
 
     const bucket = this.templateBucket(props);
+    if (!props.bootstrap.auditTrail.existingTrailAccounts.includes(props.account)) this.auditTrail(props, props.bootstrap.auditTrail);
     const arn = (service: string, resource: string, resourceName?: string) => this.formatArn({ service, resource, resourceName });
 
     for (const env of props.environments) {
@@ -227,6 +230,80 @@ export class BootstrapStack extends Stack {
     new CfnOutput(this, 'TemplateBucketName', { value: bucket.bucketName });
     // The literal name, so the role policies name the bucket exactly (and cdk-nag reports readable ARNs).
     return { bucketName: templateBucketName(props.project, props.account, props.region) };
+  }
+
+  /**
+   * The account's audit trail (one per account: multi-region, with global service events, so IAM and every region's
+   * API calls are recorded): log file validation on (digest files prove no log was changed or removed), log files
+   * encrypted with a KMS key of its own, into a versioned bucket whose policy denies every principal deleting an
+   * object or a version; files expire after `retentionDays`, and Object Lock keeps each write-once when asked.
+   * The key and the bucket outlive the stack: logs must stay readable after it is gone.
+   * Key policy: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+   */
+  private auditTrail(props: BootstrapStackProps, options: AuditTrailModel): void {
+    const name = auditTrailName(props.project);
+    const trailArn = this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: name });
+    const logsOfThisAccount = `arn:${this.partition}:cloudtrail:*:${props.account}:trail/*`;
+    const key = new kms.Key(this, 'AuditTrailKey', {
+      description: `${props.project}: encrypts the audit trail's log files`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToEncryptLogs',
+      principals: [cloudTrail],
+      actions: ['kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': logsOfThisAccount }, StringEquals: { 'aws:SourceArn': trailArn } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToDescribeKey',
+      principals: [cloudTrail],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowPrincipalsOfTheAccountToReadLogs',
+      principals: [new iam.AccountRootPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' } },
+    }));
+    const retention = Duration.days(options.retentionDays);
+    const bucket = new s3.Bucket(this, 'AuditBucket', {
+      bucketName: auditBucketName(props.project, props.account, props.region),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'ExpireAuditLogs', expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      ...(options.objectLock ? {
+        objectLockEnabled: true,
+        objectLockDefaultRetention: options.objectLock === 'compliance'
+          ? s3.ObjectLockRetention.compliance(retention) : s3.ObjectLockRetention.governance(retention),
+      } : {}),
+    });
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyDeletingAuditLogs',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: [bucket.arnForObjects('*')],
+    }));
+    new cloudtrail.Trail(this, 'AuditTrail', {
+      trailName: name,
+      bucket,
+      encryptionKey: key,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+    });
+    new CfnOutput(this, 'AuditTrailName', { value: name });
+    new CfnOutput(this, 'AuditBucketName', { value: bucket.bucketName });
   }
 
   /**

@@ -186,6 +186,11 @@ export const BOOTSTRAP_ACCOUNT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] =
     reason: 'The template bucket holds copies of the generated templates (already in git) that expire after 30 days; CloudTrail records who uploaded them. Server access logs would need a second bucket per account for no audit value.',
   },
   {
+    id: 'AwsSolutions-S1',
+    constructs: ['AuditBucket'],
+    reason: 'The audit bucket holds the trail\'s own log files: its policy denies deleting any object or version, changes to it (policy, lifecycle) are management events the trail records, and log file validation proves no file was changed. Server access logs would need a further bucket per account, whose own access would again go unlogged.',
+  },
+  {
     id: `${IAM5}[Resource::*]`,
     constructs: ['PublishRole'],
     reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Pushes are limited to the service repositories.',

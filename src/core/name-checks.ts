@@ -9,9 +9,9 @@
 import { Problem, problem } from './errors';
 import { pascalCase } from './names';
 import {
-  CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, NameLimit,
-  SNS_TOPIC_NAME, STACK_NAME, bootstrapStackName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, deployRoleName,
-  driftRoleName, ecsServiceName, eventsLogGroupName, imageRepositoryName, managedPolicyName, publishRoleName, serviceLogGroupName,
+  CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, NameLimit, TRAIL_NAME,
+  auditTrailName, SNS_TOPIC_NAME, STACK_NAME, bootstrapStackName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName,
+  deployRoleName, driftRoleName, ecsServiceName, eventsLogGroupName, imageRepositoryName, managedPolicyName, publishRoleName, serviceLogGroupName,
   severityTopicName, stackName,
 } from './naming';
 
@@ -82,6 +82,7 @@ function generatedNames(inputs: NamingInputs): GeneratedName[] {
   if (inputs.environments.length > 0) {
     add(STACK_NAME, bootstrapStackName(inputs.project), project, projectInput);
     add(IAM_ROLE_NAME, publishRoleName(inputs.project), project, projectInput);
+    add(TRAIL_NAME, auditTrailName(inputs.project), project, projectInput);
   }
   for (const e of inputs.environments) {
     const owner: NameOwner = { path: e.path, property: e.property, got: e.name, label: e.path };

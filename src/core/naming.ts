@@ -219,7 +219,20 @@ export const S3_BUCKET_NAME: NameLimit = {
  * 63 characters (a long project name is shortened and suffixed with a stable hash).
  */
 export function templateBucketName(project: string, account: string, region: string): string {
-  const suffix = `-templates-${account}-${region}`.toLowerCase();
+  return accountBucketName(project, 'templates', account, region);
+}
+
+/**
+ * The S3 bucket of one account and region that the account's audit trail writes to:
+ * `<project>-audit-<account>-<region>`, shortened like {@link templateBucketName}.
+ */
+export function auditBucketName(project: string, account: string, region: string): string {
+  return accountBucketName(project, 'audit', account, region);
+}
+
+/** `<project>-<kind>-<account>-<region>`, lowercase, at most 63 characters (a long project name gets a stable hash). */
+function accountBucketName(project: string, kind: string, account: string, region: string): string {
+  const suffix = `-${kind}-${account}-${region}`.toLowerCase();
   const clean = project.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '') || 'shipshape';
   const room = 63 - suffix.length;
   if (clean.length <= room) return `${clean}${suffix}`;
@@ -379,4 +392,21 @@ export function runbookPath(service: string, alarm: string, singleService: boole
 /** The service's own log group (JSON lines). The environment stack creates it under this name. */
 export function serviceLogGroupName(service: string, env: string): string {
   return `/shipshape/${service}/${env}`;
+}
+
+/**
+ * CloudTrail trail names: 3-128 letters, digits, periods, underscores and dashes, starting and ending with a letter or
+ * digit, without two of `._-` in a row.
+ */
+export const TRAIL_NAME: NameLimit = {
+  resource: 'CloudTrail trail name',
+  maxLength: 128,
+  pattern: /^(?=.{3,128}$)[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?=[A-Za-z0-9]))*$/,
+  rule: 'letters, digits and ._- (not two in a row), starting and ending with a letter or digit',
+  source: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html',
+};
+
+/** The trail a bootstrap stack creates in its account (one per account: it records every region). */
+export function auditTrailName(project: string): string {
+  return `${project.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/[._-]{2,}/g, '-').replace(/^[._-]+|[._-]+$/g, '')}-audit`;
 }

@@ -115,6 +115,11 @@ export class Database extends ShipshapeConstruct {
     this.props = { ...rest, postgresVersion: resolved.version, postgresMajorVersion: resolved.major };
   }
 
+  /** Whether `multiAz` was left to its default, which follows each environment's production flag. */
+  public get multiAzFollowsEnvironment(): boolean {
+    return this.props.multiAz === undefined;
+  }
+
   /** Whether the database has a standby in `env` (explicit, or because the environment is production). */
   public multiAzIn(env: Environment): boolean {
     return this.props.multiAz ?? env.production;

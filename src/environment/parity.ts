@@ -25,9 +25,20 @@ export interface ParityDifference {
   readonly property: string;
   readonly staging: string;
   readonly prod: string;
-  /** The reason, when the difference is allowed. */
+  /** The reason, when the difference is allowed (by an allowance, or by design: {@link PARITY_BY_DESIGN}). */
   readonly allowedBecause?: string;
+  /** Set when the difference is one of shipshape's production defaults, which no allowance is needed for. */
+  readonly byDesign?: boolean;
 }
+
+/**
+ * What differs between a production and a non-production environment by shipshape's own defaults, and why: each is
+ * allowed without a written allowance, as long as it comes from the default (a value set by hand that differs is
+ * reported as usual). The README lists them.
+ */
+export const PARITY_BY_DESIGN: Readonly<Record<string, string>> = {
+  'database.multiAz': 'production databases get a standby in a second availability zone (Database multiAz defaults to the environment\'s production flag)',
+};
 
 /**
  * What may differ between staging and prod without an allowance: these are the knobs of an
@@ -65,13 +76,23 @@ export class ProdParity extends ShipshapeConstruct {
     const b = this.profile(this.prod);
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys
-      .filter((k) => a[k] !== b[k])
-      .map((k) => ({ property: k, staging: a[k] ?? '(not set)', prod: b[k] ?? '(not set)', ...(this.allowed[k] ? { allowedBecause: this.allowed[k] } : {}) }));
+      .filter((k) => a[k]?.value !== b[k]?.value)
+      .map((k) => {
+        const category = a[k]?.byDesign !== undefined && a[k]?.byDesign === b[k]?.byDesign ? a[k].byDesign : undefined;
+        const reason = category !== undefined ? `by design: ${PARITY_BY_DESIGN[category]}` : this.allowed[k];
+        return {
+          property: k,
+          staging: a[k]?.value ?? '(not set)',
+          prod: b[k]?.value ?? '(not set)',
+          ...(reason ? { allowedBecause: reason } : {}),
+          ...(category !== undefined ? { byDesign: true } : {}),
+        };
+      });
   }
 
   /** The differences as a side-by-side table, for people. */
   public report(): string {
-    const rows = this.differences().map((d) => [d.property, d.staging, d.prod, d.allowedBecause ? `allowed: ${d.allowedBecause}` : 'NOT ALLOWED']);
+    const rows = this.differences().map((d) => [d.property, d.staging, d.prod, d.byDesign ? d.allowedBecause! : d.allowedBecause ? `allowed: ${d.allowedBecause}` : 'NOT ALLOWED']);
     return sideBySide([['property', this.staging.name, this.prod.name, ''], ...rows]);
   }
 
@@ -82,8 +103,11 @@ export class ProdParity extends ShipshapeConstruct {
       `${this.staging.name}=${d.staging}, ${this.prod.name}=${d.prod}`,
       `the same in ${this.staging.name} and ${this.prod.name} (only ${PARITY_KNOBS.join(', ')} may differ)`,
       `If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { '${d.property}': '<why>' } }).\n${this.report()}`));
-    for (const key of Object.keys(this.allowed).filter((k) => !diffs.some((d) => d.property === k))) {
-      problems.push(problem('SS-PARITY-STALE', this.constructPath, `allow.${key}`, key, `a property where ${this.staging.name} and ${this.prod.name} differ (remove the stale allowance)`));
+    for (const key of Object.keys(this.allowed).filter((k) => !diffs.some((d) => d.property === k && !d.byDesign))) {
+      const byDesign = diffs.some((d) => d.property === key && d.byDesign);
+      problems.push(problem('SS-PARITY-STALE', this.constructPath, `allow.${key}`, key, byDesign
+        ? 'a property whose difference is not already allowed by design (this one is a production default: remove the allowance)'
+        : `a property where ${this.staging.name} and ${this.prod.name} differ (remove the stale allowance)`));
     }
     return problems;
   }
@@ -94,17 +118,20 @@ export class ProdParity extends ShipshapeConstruct {
   }
 
   /** The environment's shape as flat property → value, knobs left out. */
-  private profile(env: Environment): Record<string, string> {
-    const out: Record<string, string> = {
-      strategy: JSON.stringify(env.strategy.model),
-      network: JSON.stringify(env.network.model),
-      logRetentionDays: String(env.logRetentionDays),
-      loadBalancer: env.hasLoadBalancer ? 'yes' : 'no',
+  private profile(env: Environment): Record<string, { readonly value: string; readonly byDesign?: string }> {
+    const plain = (value: string) => ({ value });
+    const out: Record<string, { readonly value: string; readonly byDesign?: string }> = {
+      strategy: plain(JSON.stringify(env.strategy.model)),
+      network: plain(JSON.stringify(env.network.model)),
+      logRetentionDays: plain(String(env.logRetentionDays)),
+      loadBalancer: plain(env.hasLoadBalancer ? 'yes' : 'no'),
     };
-    for (const [k, v] of Object.entries(env.variables)) out[`variables.${k}`] = JSON.stringify(v);
-    for (const k of Object.keys(env.secrets)) out[`secrets.${k}`] = 'from Secrets Manager';
-    for (const f of this.shipshape.membersOf(FeatureFlag)) out[`flags.${f.name}`] = f.values[env.name] ? 'on' : 'off';
-    for (const d of this.shipshape.membersOf(Database)) out[`database.${d.service.name}.multiAz`] = String(d.multiAzIn(env));
+    for (const [k, v] of Object.entries(env.variables)) out[`variables.${k}`] = plain(JSON.stringify(v));
+    for (const k of Object.keys(env.secrets)) out[`secrets.${k}`] = plain('from Secrets Manager');
+    for (const f of this.shipshape.membersOf(FeatureFlag)) out[`flags.${f.name}`] = plain(f.values[env.name] ? 'on' : 'off');
+    for (const d of this.shipshape.membersOf(Database)) {
+      out[`database.${d.service.name}.multiAz`] = { value: String(d.multiAzIn(env)), ...(d.multiAzFollowsEnvironment ? { byDesign: 'database.multiAz' } : {}) };
+    }
     return out;
   }
 }

@@ -223,10 +223,19 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     steps.push({
       name: 'Summary',
       if: 'always()',
-      env: { ...summary, JOB_STATUS: '${{ job.status }}' },
+      // The record of the deploy a person finds later ("what changed?"): who, which commit, which image, the outcome.
+      env: {
+        ...summary,
+        JOB_STATUS: '${{ job.status }}',
+        TRIGGERED_BY: '${{ github.triggering_actor }}',
+        COMMIT: '${{ github.sha }}',
+        RUN_URL: '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}',
+      },
       run: [
         '{',
         `  echo "### Deploy to ${env.name}: $JOB_STATUS"`,
+        '  echo ""',
+        '  echo "Triggered by @$TRIGGERED_BY, commit $COMMIT, image tag $IMAGE_TAG ([run]($RUN_URL))."',
         '  echo ""',
         '  echo "| service | stack | image tag | strategy | deploy | wait | verify | rollback |"',
         '  echo "|---|---|---|---|---|---|---|---|"',
