@@ -16,6 +16,7 @@ import { buildDashboard } from './dashboard';
 import { ServiceEvents } from './events';
 import { MetricTargets, missingTargets, resolveMetric } from './metrics';
 import { SeverityRoutes } from './routes';
+import { burnRateAlarm } from './slo';
 import { pascalCase } from '../../core/names';
 import { alarmName, monitoringNamespace } from '../../core/naming';
 import type { EnvironmentModel, ServiceModel } from '../../model';
@@ -173,6 +174,9 @@ export class ServiceMonitoring extends Construct {
         alarmDescription: description,
         alarmRule: c.operator === 'any' ? cloudwatch.AlarmRule.anyOf(...rules) : cloudwatch.AlarmRule.allOf(...rules),
       });
+    }
+    if (c.kind === 'burn-rate') {
+      return burnRateAlarm(this, id, { name, prefix: `${svc}-${env}`, description, condition: c, loadBalancer: targets.loadBalancer! });
     }
     const metric = resolveMetric(c.metric, c.periodSeconds, targets);
     if (!metric) {
