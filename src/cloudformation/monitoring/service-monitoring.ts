@@ -41,6 +41,8 @@ export interface ServiceMonitoringProps {
   readonly targetGroups?: readonly elbv2.IApplicationTargetGroup[];
   /** @default - the environment's url; without one there is no canary */
   readonly url?: string;
+  /** True when the stack deploys feature flags: the dashboard shows their deployments. @default false */
+  readonly featureFlags?: boolean;
 }
 
 /** An alarm that was not created, and why. */
@@ -149,7 +151,9 @@ export class ServiceMonitoring extends Construct {
     }
     this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
 
-    this.dashboard = buildDashboard(this, { service: svc, environment: env, alarms: [...this.alarms.values()], criticalAlarms: critical, targets });
+    this.dashboard = buildDashboard(this, {
+      service: svc, environment: env, alarms: [...this.alarms.values()], criticalAlarms: critical, targets, monitoring, featureFlags: props.featureFlags,
+    });
   }
 
   private createAlarm(a: AlarmModel, targets: MetricTargets, svc: string, env: string): cloudwatch.IAlarm | undefined {
