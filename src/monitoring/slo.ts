@@ -8,8 +8,8 @@
  * (`src/cloudformation/monitoring/slo.ts`) builds their metric-math parts and the composite.
  */
 import { z } from 'zod';
-import { Duration } from '../core/duration';
 import type { AlarmModel, MonitoringTarget, SeverityLevel } from './model';
+import { Duration } from '../core/duration';
 
 /** Availability: the share of requests answered without a 5xx (the load balancer's own 5xx included). */
 export interface AvailabilityObjective {
@@ -125,7 +125,7 @@ export const sloSchema = z.strictObject({
     .default(() => Duration.days(30)),
   minimumRequestsPerHour: z.number({ message: 'a whole number of requests per hour from 1 to 1000000' }).int({ message: 'a whole number of requests per hour from 1 to 1000000' })
     .min(1, { message: 'a whole number of requests per hour from 1 to 1000000' }).max(1_000_000, { message: 'a whole number of requests per hour from 1 to 1000000' }).default(100),
-}).refine((s) => s.availability !== undefined || s.latency !== undefined, { message: 'at least one of availability or latency', path: ['availability'] });
+}).refine((s) => s.availability !== undefined || s.latency !== undefined, { message: 'an availability or a latency objective, or both (for example availability: { target: 99.9 })', path: ['availability'] });
 
 export type ParsedSlo = z.output<typeof sloSchema>;
 

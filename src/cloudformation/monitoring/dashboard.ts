@@ -179,7 +179,9 @@ function groupLabel(i: number): string {
 }
 
 /** An SLI's bad-request ratio (the burn-rate alarms' own expression) inside `template`, where RATIO stands for it. */
-function sliExpression(lb: elbv2.IApplicationLoadBalancer, sli: SliModel, template: string, label: string, period: Duration): cloudwatch.MathExpression {
+function sliExpression(
+  lb: elbv2.IApplicationLoadBalancer, sli: SliModel, template: string, label: string, period: Duration,
+): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = sli.kind === 'availability'
     ? {
       requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
@@ -202,7 +204,11 @@ function customMetrics(monitoring: MonitoringModel | undefined): Array<[string, 
     const key = JSON.stringify([m.namespace, m.metricName, m.dimensions, m.statistic]);
     if (seen.has(key)) continue;
     seen.set(key, [`${m.namespace} ${m.metricName} (${m.statistic})`, new cloudwatch.Metric({
-      namespace: m.namespace, metricName: m.metricName, dimensionsMap: { ...m.dimensions }, statistic: m.statistic, period: Duration.seconds(c.periodSeconds),
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensionsMap: { ...m.dimensions },
+      statistic: m.statistic,
+      period: Duration.seconds(c.periodSeconds),
       label: `${m.metricName} (alarm ${a.name})`,
     })]);
   }
@@ -216,7 +222,7 @@ function customMetrics(monitoring: MonitoringModel | undefined): Array<[string, 
 function databaseRow(
   scope: Construct,
   row: (...widgets: Array<cloudwatch.IWidget | undefined>) => void,
-  graph: (title: string, metrics: Array<cloudwatch.IMetric | undefined>, opts?: Partial<cloudwatch.GraphWidgetProps>) => cloudwatch.GraphWidget | undefined,
+  graph: (title: string, metrics: Array<cloudwatch.IMetric | undefined>) => cloudwatch.GraphWidget | undefined,
   heading: (markdown: string) => cloudwatch.TextWidget,
 ): void {
   const db = Stack.of(scope).node.tryFindChild('Database');
@@ -224,16 +230,16 @@ function databaseRow(
   const period = Duration.minutes(1);
   row(heading('## Database'));
   row(
-    graph('Database CPU (%)', [db.metricCPUUtilization({ statistic: 'Maximum', period, label: 'CPU' })], { leftYAxis: { min: 0, max: 100 } }),
-    graph('Database connections', [db.metricDatabaseConnections({ statistic: 'Maximum', period, label: 'connections' })], { leftYAxis: { min: 0 } }),
+    graph('Database CPU (%)', [db.metricCPUUtilization({ statistic: 'Maximum', period, label: 'CPU' })]),
+    graph('Database connections', [db.metricDatabaseConnections({ statistic: 'Maximum', period, label: 'connections' })]),
     graph('Database free storage and memory (bytes)', [
       db.metricFreeStorageSpace({ statistic: 'Minimum', period, label: 'free storage' }),
       db.metricFreeableMemory({ statistic: 'Minimum', period, label: 'freeable memory' }),
-    ], { leftYAxis: { min: 0 } }),
+    ]),
     graph('Database read and write latency (s)', [
       db.metric('ReadLatency', { statistic: 'Average', period, label: 'read' }),
       db.metric('WriteLatency', { statistic: 'Average', period, label: 'write' }),
-    ], { leftYAxis: { min: 0 } }),
+    ]),
   );
 }
 

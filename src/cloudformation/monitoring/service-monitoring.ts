@@ -152,7 +152,13 @@ export class ServiceMonitoring extends Construct {
     this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
 
     this.dashboard = buildDashboard(this, {
-      service: svc, environment: env, alarms: [...this.alarms.values()], criticalAlarms: critical, targets, monitoring, featureFlags: props.featureFlags,
+      service: svc,
+      environment: env,
+      alarms: [...this.alarms.values()],
+      criticalAlarms: critical,
+      targets,
+      monitoring,
+      featureFlags: props.featureFlags,
     });
   }
 

@@ -38,7 +38,9 @@ export interface BurnRateAlarmProps {
 const ELB = 'AWS/ApplicationELB';
 
 /** The bad-request ratio (0 to 1) of an SLI as metric-data queries, the returned series with id `ratio`. */
-export function sliQueries(c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer, periodSeconds: number): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
+export function sliQueries(
+  c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer, periodSeconds: number,
+): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
   // The LoadBalancer dimension (the load balancer's full name), as aws-cdk-lib's own ALB metrics carry it.
   const dimension = String((lb.metrics.requestCount() as cloudwatch.Metric).dimensions!.LoadBalancer);
   const stat = (id: string, metricName: string, s: string): cloudwatch.CfnAlarm.MetricDataQueryProperty => ({
@@ -100,7 +102,9 @@ export function burnRateAlarm(scope: Construct, id: string, props: BurnRateAlarm
 }
 
 /** At least `minimumRequests` requests per long-window period: one alarm per long window, shared by the SLIs. */
-function trafficGuard(scope: Construct, prefix: string, c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer): { name: string; alarm: cloudwatch.CfnAlarm } {
+function trafficGuard(
+  scope: Construct, prefix: string, c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer,
+): { name: string; alarm: cloudwatch.CfnAlarm } {
   const w = c.long;
   const suffix = windowText(w.periodSeconds * w.evaluationPeriods);
   const name = `${prefix}-slo-traffic-${suffix}`;
