@@ -176,15 +176,15 @@ export function burnRateAlarms(slo: SloModel, path: string): Array<Omit<AlarmMod
       severity: tier.severity,
       summary: `The ${SLI_TEXT[sli.kind](sli)} burns its ${slo.windowDays}-day error budget at ${tier.burnRate}x or faster over both `
         + `${windowText(longSeconds)} and ${windowText(tier.short.periodSeconds)}: ${consumed} % of the budget spent in ${windowText(longSeconds)}.`,
-      impact: `Users get ${sli.kind === 'availability' ? 'errors' : 'slow answers'} ${tier.burnRate} times as often as the SLO allows; `
+      impact: `Users get ${sli.kind === 'availability' ? 'errors' : 'slow answers'} ${tier.burnRate}x as often as the SLO allows; `
         + `at this pace the whole ${slo.windowDays}-day error budget is gone in ${exhausted} hours.`,
       condition,
       needs,
       steps: [
         `Open the dashboard's "Error budget" row: how much of the ${slo.windowDays}-day budget is left, and since when it has been falling.`,
         sli.kind === 'availability'
-          ? 'Compare the "5xx rate (%)" and "4xx" graphs with "What changed?": a deployment or a flag change at the start of the burn is the first suspect; roll it back.'
-          : 'Compare the "p99 latency (ms)" graph and the database widgets with "What changed?": a deployment, a flag change or a slow query at the start of the burn is the first suspect.',
+          ? 'Compare the "5xx rate (%)" and "4xx (count)" graphs with "What changed?": a deployment or a flag change at the start of the burn is the first suspect; roll it back.'
+          : 'Compare the "p99 latency (ms)" graph and the "Database" row with "What changed?": a deployment, a flag change or a slow query at the start of the burn is the first suspect.',
         'Record the start time and the budget consumed for the postmortem.',
       ],
     };
