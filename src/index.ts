@@ -68,6 +68,7 @@ export type { ProjectModel, RenderedFile } from './model';
 
 export { Monitoring } from './monitoring/monitoring';
 export type { MonitoringProps, PresetOptions, PresetAlarms, CanaryOptions, Journey, LogOptions } from './monitoring/monitoring';
+export type { SloOptions, AvailabilityObjective, LatencyObjective } from './monitoring/slo';
 export { Alarm, AlarmMetric } from './monitoring/alarm';
 export type { AlarmProps, AnomalyOptions, CompositeOptions, CustomMetricOptions } from './monitoring/alarm';
 export { Severity } from './monitoring/severity';

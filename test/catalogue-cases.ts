@@ -45,6 +45,12 @@ const monitored = (extra: (m: Monitoring, p: Project) => void, escalation: objec
     extra(new Monitoring(p, 'monitoring', { service: api, ...props }), p);
   });
 
+const withSlo = (slo: unknown) => withService((p, api) => {
+  env(p, 'prod');
+  new EscalationPolicy(p, 'escalation', ESCALATION);
+  new Monitoring(p, 'monitoring', { service: api, slo: slo as never });
+});
+
 export const BAD_INPUTS: readonly BadInput[] = [
   // Service
   { name: 'service: name with capitals', build: withService(() => undefined, { name: 'Api' }) },
@@ -141,6 +147,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'alarm: a negative latency', build: monitored((m) => m.addAlarm('slow', { ...custom, severity: Severity.WARNING, threshold: -5, unit: 'milliseconds' })) },
   { name: 'alarm: two alarms with the same name', build: monitored((m) => { m.addAlarm('queue', { ...custom, severity: Severity.WARNING }); m.addAlarm('queue', { ...custom, severity: Severity.INFO }); }) },
   { name: 'alarm: an empty runbook step', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, steps: ['Look at the queue.', '  '] })) },
+  { name: 'slo: a target of 100 % (no error budget)', build: withSlo({ availability: { target: 100 } }) },
+  { name: 'slo: neither availability nor latency', build: withSlo({ window: Duration.days(30) }) },
+  { name: 'slo: a window of 36 hours', build: withSlo({ availability: { target: 99.9 }, window: Duration.hours(36) }) },
+  { name: 'slo: a latency threshold of 0 ms and a misspelled key', build: withSlo({ latency: { thresholdMs: 0, target: 99 }, minimumRequests: 5 }) },
   { name: 'escalation: CRITICAL with no endpoint', build: monitored(() => undefined, { critical: {}, warning: { email: ['team@example.com'] }, info: { email: ['d@example.com'] } }) },
 
   // Names: clashes after the outputs' normalisation, and AWS's length and character limits

@@ -202,6 +202,19 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'alarm: an empty runbook step': [
     "[shop/monitoring/queue] steps.1: must be a non-empty sentence (got '  ') [SS-ALARM-STEPS]",
   ],
+  'slo: a target of 100 % (no error budget)': [
+    '[shop/monitoring] slo.availability.target: must be a percentage from 95 to 99.999, for example 99.9 (100 % leaves no error budget to alert on) (got 100) [SS-MONITORING-SLO]',
+  ],
+  'slo: neither availability nor latency': [
+    '[shop/monitoring] slo.availability: must be an availability or a latency objective, or both (for example availability: { target: 99.9 }) (got undefined) [SS-MONITORING-SLO]',
+  ],
+  'slo: a window of 36 hours': [
+    '[shop/monitoring] slo.window: must be a Duration of whole days from 7 to 90, for example Duration.days(30) (got "36h") [SS-MONITORING-SLO]',
+  ],
+  'slo: a latency threshold of 0 ms and a misspelled key': [
+    '[shop/monitoring] slo.latency.thresholdMs: must be a whole number of milliseconds from 1 to 60000 (got 0) [SS-MONITORING-SLO]',
+    '[shop/monitoring] slo.minimumRequests: must be a known property (minimumRequests is not one; check its spelling) (got 5) [SS-MONITORING-SLO]',
+  ],
   'escalation: CRITICAL with no endpoint': [
     "[shop/escalation] critical.pagerEndpointParameter: must be the name of an SSM parameter, for example '/pager/url' (got undefined) [SS-ESCALATION-CRITICAL]",
   ],

@@ -195,11 +195,12 @@ describe('alarms, dashboard and scaling follow the tasks across both target grou
     expect(alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(['UnHealthyHostCount', 'UnHealthyHostCount']);
   });
 
-  test('the dashboard graphs healthy and unhealthy targets of both target groups', () => {
+  test('the dashboard graphs healthy and unhealthy targets of each target group, one line per group', () => {
     const body = JSON.stringify((resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0]).Properties.DashboardBody);
     for (const tg of groups) expect(body).toContain(tg);
-    expect(body).toContain('FILL(healthy0, 0) + FILL(healthy1, 0)');
-    expect(body).toContain('FILL(unhealthy0, 0) + FILL(unhealthy1, 0)');
+    for (const label of ['healthy, primary target group', 'unhealthy, primary target group', 'healthy, alternate target group', 'unhealthy, alternate target group']) {
+      expect(body).toContain(label);
+    }
     expect(body).toContain('HealthyHostCount');
     expect(body).toContain('UnHealthyHostCount');
   });

@@ -100,6 +100,8 @@ export function createProject(outdir?: string): Project {
     repository: SETTINGS.repository,
     alarms: { p99Latency: { threshold: 800, steps: ['Check the orders database dashboard for slow queries.'] } },
     canary: { journeys: [{ name: 'home', path: '/' }] },
+    // SLO: burn-rate pages at 14.4x (1 h and 5 min) and 6x (6 h and 30 min), a WARNING at 1x (3 days and 6 h).
+    slo: { availability: { target: 99.9 }, latency: { thresholdMs: 500, target: 99 }, window: Duration.days(30) },
   });
   monitoring.addAlarm('orders-backlog', {
     severity: Severity.WARNING,

@@ -3,6 +3,8 @@
  * (alarms, routes, dashboard, canary) and the docs renderers (runbooks, playbooks) read.
  */
 
+import type { BurnRateCondition, SloModel } from './slo';
+
 /** How urgently an alarm reaches a person. */
 export type SeverityLevel = 'critical' | 'warning' | 'info';
 
@@ -64,7 +66,9 @@ export type AlarmCondition =
     readonly operator: 'any' | 'all';
     /** Names (within the same service) of the alarms this one combines. */
     readonly alarms: readonly string[];
-  };
+  }
+  /** An SLO burn-rate alarm (src/monitoring/slo.ts): a composite of metric-math windows and a traffic guard. */
+  | BurnRateCondition;
 
 export interface AlarmModel {
   /** Construct path of the alarm (or of the Monitoring that created the preset). */
@@ -151,6 +155,8 @@ export interface MonitoringModel {
   readonly canary?: CanaryModel;
   readonly tracing?: TracingModel;
   readonly logs: LogsModel;
+  /** The service level objective, if declared; its burn-rate alarms are in `alarms`. */
+  readonly slo?: SloModel;
 }
 
 /** The alarms of `monitoring` that exist in `env`. */
@@ -161,6 +167,7 @@ export function alarmsIn(monitoring: MonitoringModel, env: string): AlarmModel[]
 /** The evaluation window of an alarm in seconds (a composite alarm: its longest part). */
 export function evaluationWindowSeconds(alarm: AlarmModel, all: readonly AlarmModel[]): number {
   const c = alarm.condition;
+  if (c.kind === 'burn-rate') return c.long.periodSeconds * c.long.evaluationPeriods;
   if (c.kind !== 'composite') return c.periodSeconds * c.evaluationPeriods;
   const parts = all.filter((a) => c.alarms.includes(a.name) && a !== alarm);
   return Math.max(0, ...parts.map((p) => evaluationWindowSeconds(p, all.filter((x) => x !== alarm))));
@@ -168,8 +175,9 @@ export function evaluationWindowSeconds(alarm: AlarmModel, all: readonly AlarmMo
 
 /**
  * True for the alarms that roll deployments back: CRITICAL metric and anomaly alarms. A CRITICAL
- * composite alarm pages but is not a rollback alarm itself (its CRITICAL parts are).
+ * composite alarm pages but is not a rollback alarm itself (its CRITICAL parts are). Nor is an SLO burn-rate alarm:
+ * its windows (1 h and more) are longer than any bake; the 5xx-rate alarm rolls back.
  */
 export function isRollbackAlarm(alarm: AlarmModel): boolean {
-  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite';
+  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite' && alarm.condition.kind !== 'burn-rate';
 }

@@ -13,6 +13,7 @@ import type { AlarmModel, CanaryModel, MonitoringModel } from './model';
 import { evaluationWindowSeconds, isRollbackAlarm } from './model';
 import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
 import { SEVERITY_EXPECTED, Severity } from './severity';
+import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
 import { Tracing } from './tracing';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */
@@ -87,6 +88,12 @@ export interface MonitoringProps {
   readonly repository?: string;
   /** @default 'main' */
   readonly branch?: string;
+  /**
+   * A service level objective: multiwindow, multi-burn-rate alarms (pages at 14.4x and 6x, a WARNING at 1x) and the
+   * error budget on the dashboard.
+   * @default - no SLO
+   */
+  readonly slo?: SloOptions;
 }
 
 const nonEmpty = z.string({ message: 'a non-empty sentence' }).refine((s) => s.trim().length > 0, { message: 'a non-empty sentence' });
@@ -135,6 +142,7 @@ const schema = z.strictObject({
   }).default({ levelField: 'level', errorLevels: ['error', 'fatal'] }),
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
   branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
+  slo: sloSchema.optional(),
 }) satisfies z.ZodType<unknown, MonitoringProps>;
 
 type Parsed = z.output<typeof schema>;
@@ -263,6 +271,7 @@ export class Monitoring extends ShipshapeConstruct {
         ...link(def.kind),
       });
     }
+    if (this.props.slo) for (const a of burnRateAlarms(sloModel(this.props.slo), this.constructPath)) out.push({ ...a, ...link(a.name) });
     for (const a of this.userAlarms) out.push({ ...a._spec, ...link(a._spec.name) });
     return out;
   }
@@ -286,6 +295,7 @@ export class Monitoring extends ShipshapeConstruct {
       canary,
       tracing: p.tracing?._model(),
       logs: { levelField: p.logs.levelField, errorLevels: p.logs.errorLevels },
+      slo: p.slo ? sloModel(p.slo) : undefined,
     };
     return { kind: 'monitoring', model };
   }

@@ -16,6 +16,7 @@ import { buildDashboard } from './dashboard';
 import { ServiceEvents } from './events';
 import { MetricTargets, missingTargets, resolveMetric } from './metrics';
 import { SeverityRoutes } from './routes';
+import { burnRateAlarm } from './slo';
 import { pascalCase } from '../../core/names';
 import { alarmName, monitoringNamespace } from '../../core/naming';
 import type { EnvironmentModel, ServiceModel } from '../../model';
@@ -40,6 +41,8 @@ export interface ServiceMonitoringProps {
   readonly targetGroups?: readonly elbv2.IApplicationTargetGroup[];
   /** @default - the environment's url; without one there is no canary */
   readonly url?: string;
+  /** True when the stack deploys feature flags: the dashboard shows their deployments. @default false */
+  readonly featureFlags?: boolean;
 }
 
 /** An alarm that was not created, and why. */
@@ -148,7 +151,15 @@ export class ServiceMonitoring extends Construct {
     }
     this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
 
-    this.dashboard = buildDashboard(this, { service: svc, environment: env, alarms: [...this.alarms.values()], criticalAlarms: critical, targets });
+    this.dashboard = buildDashboard(this, {
+      service: svc,
+      environment: env,
+      alarms: [...this.alarms.values()],
+      criticalAlarms: critical,
+      targets,
+      monitoring,
+      featureFlags: props.featureFlags,
+    });
   }
 
   private createAlarm(a: AlarmModel, targets: MetricTargets, svc: string, env: string): cloudwatch.IAlarm | undefined {
@@ -173,6 +184,9 @@ export class ServiceMonitoring extends Construct {
         alarmDescription: description,
         alarmRule: c.operator === 'any' ? cloudwatch.AlarmRule.anyOf(...rules) : cloudwatch.AlarmRule.allOf(...rules),
       });
+    }
+    if (c.kind === 'burn-rate') {
+      return burnRateAlarm(this, id, { name, prefix: `${svc}-${env}`, description, condition: c, loadBalancer: targets.loadBalancer! });
     }
     const metric = resolveMetric(c.metric, c.periodSeconds, targets);
     if (!metric) {

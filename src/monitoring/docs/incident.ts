@@ -75,8 +75,15 @@ export function renderPostmortemTemplate(model: ProjectModel): string {
     '## Impact',
     '',
     '- Users affected:',
-    '- Duration (detection to resolution):',
+    '- Duration (first user impact to resolution):',
     '- Environments and services:',
+    ...errorBudgetLines(model),
+    '',
+    '## Response times',
+    '',
+    '- Time to detect (first user impact → first alarm or page):',
+    '- Time to mitigate (first alarm or page → users no longer affected):',
+    '- Time to resolve (first user impact → alarms back to OK and the cause fixed):',
     '',
     '## Detection',
     '',
@@ -88,8 +95,9 @@ export function renderPostmortemTemplate(model: ProjectModel): string {
     '| time | event |',
     '|---|---|',
     '| | first user impact |',
-    '| | alarm fired / page acknowledged |',
-    '| | mitigation (rollback, flag off, scale out) |',
+    '| | alarm fired (detected) |',
+    '| | page acknowledged |',
+    '| | mitigated: users no longer affected (rollback, flag off, scale out) |',
     '| | resolved |',
     '',
     '## Root cause',
@@ -105,4 +113,16 @@ export function renderPostmortemTemplate(model: ProjectModel): string {
     '| | | |',
     '',
   ].join('\n');
+}
+
+/** The error budget the incident consumed: one line per SLI of every service that declares an SLO. */
+function errorBudgetLines(model: ProjectModel): string[] {
+  const slos = model.monitoring.filter((m) => m.slo !== undefined);
+  if (slos.length === 0) {
+    return ['- Error budget consumed: no SLO is declared (Monitoring `slo`); estimate the share of requests that failed.'];
+  }
+  return [
+    '- Error budget consumed (the dashboard\'s "Error budget" row, before the incident and after it):',
+    ...slos.flatMap((m) => m.slo!.slis.map((sli) => `  - \`${m.service}\` ${sli.kind} (${sli.objective} % over ${m.slo!.windowDays} days): __ % of the budget (remaining before: __ %, after: __ %)`)),
+  ];
 }

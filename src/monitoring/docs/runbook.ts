@@ -4,6 +4,7 @@ import type { ProjectModel } from '../../model';
 import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../model';
 import { evaluationWindowSeconds } from '../model';
 import { severityLabel } from '../severity';
+import { describeBurnRate } from '../slo';
 import { alarmName, dashboardLink, marker, ordered, rollbackCommand, routeSentence } from './common';
 
 const NEEDS: Record<MonitoringTarget, string> = {
@@ -19,6 +20,7 @@ const NEEDS: Record<MonitoringTarget, string> = {
 export function describeCondition(alarm: AlarmModel, all: readonly AlarmModel[]): string {
   const c = alarm.condition;
   if (c.kind === 'composite') return `${c.operator === 'any' ? 'any' : 'all'} of ${c.alarms.map((a) => `\`${a}\``).join(', ')} in ALARM`;
+  if (c.kind === 'burn-rate') return describeBurnRate(c);
   const window = evaluationWindowSeconds(alarm, all);
   const when = `${c.datapointsToAlarm} of ${c.evaluationPeriods} periods of ${c.periodSeconds} s (window ${window / 60} min)`;
   if (c.kind === 'anomaly') return `outside (${c.direction}) the anomaly band of ${c.bandWidth} standard deviations, for ${when}`;
