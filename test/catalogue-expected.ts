@@ -213,7 +213,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'slo: a latency threshold of 0 ms and a misspelled key': [
     '[shop/monitoring] slo.latency.thresholdMs: must be a whole number of milliseconds from 1 to 60000 (got 0) [SS-MONITORING-SLO]',
-    '[shop/monitoring] slo.minimumRequests: must be a known property (minimumRequests is not one; check its spelling) (got 5) [SS-MONITORING-SLO]',
+    '[shop/monitoring] slo.minimumRequests: must be a known property (availability, latency, window, minimumRequestsPerHour): did you mean 'minimumRequestsPerHour'? (got 5) [SS-MONITORING-SLO]',
   ],
   'escalation: CRITICAL with no endpoint': [
     "[shop/escalation] critical.pagerEndpointParameter: must be the name of an SSM parameter, for example '/pager/url' (got undefined) [SS-ESCALATION-CRITICAL]",
