@@ -184,6 +184,11 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'parity: an allowance for a difference that does not exist': [
     "[shop/parity] allow.strategy: must be a property where staging and prod differ (remove the stale allowance) (got 'strategy') [SS-PARITY-STALE]",
   ],
+  'canary: a journey with a body on GET, a secret header and an unknown method': [
+    "[shop/monitoring] canary.journeys.0.body: must be a body only with POST, PUT or PATCH (got '{}') [SS-MONITORING-CANARY]",
+    '[shop/monitoring] canary.journeys.1.headers: must be HTTP header names other than authorization, proxy-authorization, cookie, host, content-length, transfer-encoding, connection (no secrets in the template; refused: Authorization) (got {"Authorization":"Bearer x"}) [SS-MONITORING-CANARY]',
+    "[shop/monitoring] canary.journeys.2.method: must be GET, HEAD, POST, PUT, PATCH or DELETE (got 'TRACE') [SS-MONITORING-CANARY]",
+  ],
   'alarm: no severity': [
     '[shop/monitoring/queue] severity: must be one of Severity.CRITICAL, Severity.WARNING, Severity.INFO (got undefined) [SS-ALARM-SEVERITY]',
   ],

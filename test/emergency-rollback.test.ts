@@ -102,9 +102,18 @@ test('GIVEN the last good template is missing THEN it stops before deploying any
 });
 
 test('the jq program leaves a rolling service\'s strategy and circuit breaker alone, and only turns its alarms off', () => {
-  const rolling = { Resources: { S: { Type: 'AWS::ECS::Service', Properties: { DeploymentConfiguration: {
-    Alarms: { AlarmNames: ['a'], Enable: true, Rollback: true }, DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Strategy: 'ROLLING',
-  } } } } };
+  const rolling = {
+    Resources: {
+      S: {
+        Type: 'AWS::ECS::Service',
+        Properties: {
+          DeploymentConfiguration: {
+            Alarms: { AlarmNames: ['a'], Enable: true, Rollback: true }, DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Strategy: 'ROLLING',
+          },
+        },
+      },
+    },
+  };
   const r = runJob({ jobs: { j: { steps: [{ name: 'jq', run: `jq -c '${EMERGENCY_JQ}' t.json` }] } } }, 'j', { rules: [], files: { 't.json': JSON.stringify(rolling) } });
   expect(JSON.parse(r.step('jq').output).Resources.S.Properties.DeploymentConfiguration).toEqual({
     Alarms: { AlarmNames: ['a'], Enable: false, Rollback: false }, DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Strategy: 'ROLLING',

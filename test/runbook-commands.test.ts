@@ -65,12 +65,10 @@ function substitutionEnd(s: string, start: number): number {
   for (let i = start; i < s.length; i++) {
     const c = s[i];
     if (quote) {
-      if (c === quote) quote = undefined;
-      else if (quote === '"' && c === '$' && s[i + 1] === '(') { i = substitutionEnd(s, i) - 1; }
+      if (c === quote) {quote = undefined;} else if (quote === '"' && c === '$' && s[i + 1] === '(') { i = substitutionEnd(s, i) - 1; }
       continue;
     }
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '$' && s[i + 1] === '(') { depth++; i++; } else if (c === ')') { depth--; if (depth === 0) return i + 1; }
+    if (c === "'" || c === '"') {quote = c;} else if (c === '$' && s[i + 1] === '(') { depth++; i++; } else if (c === ')') { depth--; if (depth === 0) return i + 1; }
   }
   throw new Error(`unbalanced $( in ${s}`);
 }
@@ -106,9 +104,7 @@ function simpleCommands(line: string): string[][] {
       else word += c;
       continue;
     }
-    if (c === "'" || c === '"') { quote = c; word = word ?? ''; } else if (c === ' ' || c === '\t') endWord();
-    else if (c === ';' || c === '|' || c === '&') { endCommand(); if (flat[i + 1] === c) i++; } else if (c === '#' && word === undefined) break;
-    else word = (word ?? '') + c;
+    if (c === "'" || c === '"') { quote = c; word = word ?? ''; } else if (c === ' ' || c === '\t') {endWord();} else if (c === ';' || c === '|' || c === '&') { endCommand(); if (flat[i + 1] === c) i++; } else if (c === '#' && word === undefined) {break;} else {word = (word ?? '') + c;}
   }
   if (quote) throw new Error(`unterminated quote in ${line}`);
   endCommand();

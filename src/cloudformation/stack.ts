@@ -122,6 +122,7 @@ export class EnvironmentStack extends Stack {
         cluster: fargate.cluster,
         loadBalancer: lb?.alb,
         targetGroups: lb?.targetGroups,
+        test: lb?.test,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
       useAsDeploymentAlarms(fargate, monitoring, failurePath.map((a) => a.name));

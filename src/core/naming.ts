@@ -380,3 +380,9 @@ export function runbookPath(service: string, alarm: string, singleService: boole
 export function serviceLogGroupName(service: string, env: string): string {
   return `/shipshape/${service}/${env}`;
 }
+
+/** The port of the load balancer's test listener (HTTPS) of blue/green, canary and linear strategies. */
+export const TEST_LISTENER_PORT = 8443;
+/** The header (and its value) the test listener rule requires: the canary sends it, users do not. */
+export const TEST_HEADER = 'x-shipshape-test';
+export const TEST_HEADER_VALUE = 'new-version';

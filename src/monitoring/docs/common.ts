@@ -2,7 +2,7 @@
 import { stackTargets } from '../../cloudformation/templates';
 import {
   alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
-  serviceLogGroupName, templateBucketName, templatePrefix,
+  serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
@@ -109,7 +109,7 @@ export function environmentsOf(model: ProjectModel, monitoring: MonitoringModel,
 
 /** A shell word: single-quoted unless it is plain. */
 function q(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /** The CloudWatch Logs filter pattern of the service's error lines (the log convention of the Monitoring). */
@@ -141,7 +141,7 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
   if (env.infrastructure.domain) {
     out.push([
       `for group in $(aws cloudformation describe-stack-resources ${r} --stack-name ${stack} \\`,
-      `    --query "StackResources[?ResourceType=='AWS::ElasticLoadBalancingV2::TargetGroup'].PhysicalResourceId" --output text); do`,
+      '    --query "StackResources[?ResourceType==\'AWS::ElasticLoadBalancingV2::TargetGroup\'].PhysicalResourceId" --output text); do',
       `  aws elbv2 describe-target-health ${r} --target-group-arn "$group" --query 'TargetHealthDescriptions[].[Target.Id,TargetHealth.State,TargetHealth.Reason]' --output text`,
       'done',
     ].join('\n'));
@@ -149,6 +149,11 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
   if (env.url && monitoring.canary) {
     out.push(`aws synthetics get-canary-runs ${r} --name ${canaryName(service, env.name)} --max-results 5`);
     out.push(`curl -i ${new URL(monitoring.canary.journeys[0].path, env.url).href}`);
+    // Blue/green, canary and linear: the test listener reaches the new tasks while a deployment runs.
+    const domain = env.infrastructure.domain;
+    if (domain && env.strategy.kind !== 'rolling') {
+      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${new URL(monitoring.canary.journeys[0].path, `https://${domain.name}:${TEST_LISTENER_PORT}`).href}`);
+    }
   }
   return out;
 }

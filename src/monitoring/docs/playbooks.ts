@@ -1,7 +1,6 @@
 /** docs/playbooks/deploy.md and docs/playbooks/rollback.md. */
 import { lastGoodImageTagParameter, lastGoodTemplateKey, templateBucketName } from '../../core/naming';
-import type { ProjectModel } from '../../model';
-import type { EnvironmentModel } from '../../model';
+import type { ProjectModel, EnvironmentModel } from '../../model';
 import { isRollbackAlarm } from '../model';
 import { alarmExistsIn, alarmName, dashboardLink, describeStrategy, emergencyRollbackCommand, marker, ordered, rollbackCommand, target } from './common';
 
