@@ -28,6 +28,8 @@ export const AWS_CLI: Readonly<Record<string, CliCommand>> = {
   'cloudformation cancel-update-stack': { page: ref('cloudformation', 'cancel-update-stack'), options: ['--stack-name'], positional: 0 },
   // Waits until the stack is UPDATE_ROLLBACK_COMPLETE.
   'cloudformation wait stack-rollback-complete': { page: 'https://docs.aws.amazon.com/cli/latest/reference/cloudformation/wait/stack-rollback-complete.html', options: ['--stack-name'], positional: 0 },
+  // Waits until the stack is UPDATE_COMPLETE.
+  'cloudformation wait stack-update-complete': { page: 'https://docs.aws.amazon.com/cli/latest/reference/cloudformation/wait/stack-update-complete.html', options: ['--stack-name'], positional: 0 },
   'cloudwatch describe-alarm-history': {
     page: ref('cloudwatch', 'describe-alarm-history'),
     options: ['--alarm-name', '--alarm-types', '--history-item-type', '--start-date', '--end-date', '--scan-by', '--max-items'],

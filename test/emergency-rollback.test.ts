@@ -91,6 +91,21 @@ test('GIVEN no deployment in flight and a settled stack THEN it stops and cancel
   expect(awsCalls(r)).toEqual([listDeployments, stackStatus, getTemplate, deploy]);
 });
 
+test.each([
+  ['UPDATE_ROLLBACK_IN_PROGRESS', 'stack-rollback-complete'],
+  ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'stack-update-complete'],
+])('GIVEN the stack is %s (CloudFormation is already putting it back, or finishing) THEN it cancels nothing, waits for %s, then deploys', (status, waiter) => {
+  const r = run([
+    rule('^aws ecs list-service-deployments ', { stdout: 'None' }),
+    rule('^aws cloudformation describe-stacks ', { stdout: status }),
+    rule(`^aws cloudformation wait ${waiter} `, { advance: 120 }),
+    rule('^aws s3api get-object ', { stdout: OLD }),
+    rule('^aws cloudformation deploy ', { stdout: 'Successfully created/updated stack' }),
+  ]);
+  expect(r.status).toBe('success');
+  expect(awsCalls(r)).toEqual([listDeployments, stackStatus, ['cloudformation', 'wait', waiter, '--region', 'eu-west-1', '--stack-name', 'api-prod'], getTemplate, deploy]);
+});
+
 test('GIVEN the last good template is missing THEN it stops before deploying anything', () => {
   const r = run([
     rule('^aws ecs list-service-deployments ', { stdout: 'None' }),
