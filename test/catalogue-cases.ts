@@ -141,6 +141,23 @@ export const BAD_INPUTS: readonly BadInput[] = [
   },
 
   // Monitoring
+  {
+    name: 'canary: a journey with a body on GET, a secret header and an unknown method',
+    build: withService((p, api) => {
+      env(p, 'prod');
+      new EscalationPolicy(p, 'escalation', ESCALATION);
+      new Monitoring(p, 'monitoring', {
+        service: api,
+        canary: {
+          journeys: [
+            { name: 'read', path: '/orders', body: '{}' },
+            { name: 'auth', path: '/me', headers: { Authorization: 'Bearer x' } },
+            { name: 'trace', path: '/', method: 'TRACE' as never },
+          ],
+        },
+      });
+    }),
+  },
   { name: 'alarm: no severity', build: monitored((m) => m.addAlarm('queue', { ...custom } as never)) },
   { name: 'alarm: an unknown severity', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: 'urgent' as never })) },
   { name: 'alarm: a percentage above 100', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, threshold: 150, unit: 'percent' })) },

@@ -184,6 +184,11 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'parity: an allowance for a difference that does not exist': [
     "[shop/parity] allow.strategy: must be a property where staging and prod differ (remove the stale allowance) (got 'strategy') [SS-PARITY-STALE]",
   ],
+  'canary: a journey with a body on GET, a secret header and an unknown method': [
+    "[shop/monitoring] canary.journeys.0.body: must be a body only with POST, PUT or PATCH (got '{}') [SS-MONITORING-CANARY]",
+    '[shop/monitoring] canary.journeys.1.headers: must be HTTP header names other than authorization, proxy-authorization, cookie, host, content-length, transfer-encoding, connection (no secrets in the template; refused: Authorization) (got {"Authorization":"Bearer x"}) [SS-MONITORING-CANARY]',
+    "[shop/monitoring] canary.journeys.2.method: must be GET, HEAD, POST, PUT, PATCH or DELETE (got 'TRACE') [SS-MONITORING-CANARY]",
+  ],
   'alarm: no severity': [
     '[shop/monitoring/queue] severity: must be one of Severity.CRITICAL, Severity.WARNING, Severity.INFO (got undefined) [SS-ALARM-SEVERITY]',
   ],
@@ -213,7 +218,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'slo: a latency threshold of 0 ms and a misspelled key': [
     '[shop/monitoring] slo.latency.thresholdMs: must be a whole number of milliseconds from 1 to 60000 (got 0) [SS-MONITORING-SLO]',
-    '[shop/monitoring] slo.minimumRequests: must be a known property (availability, latency, window, minimumRequestsPerHour): did you mean 'minimumRequestsPerHour'? (got 5) [SS-MONITORING-SLO]',
+    "[shop/monitoring] slo.minimumRequests: must be a known property (availability, latency, window, minimumRequestsPerHour): did you mean 'minimumRequestsPerHour'? (got 5) [SS-MONITORING-SLO]",
   ],
   'escalation: CRITICAL with no endpoint': [
     "[shop/escalation] critical.pagerEndpointParameter: must be the name of an SSM parameter, for example '/pager/url' (got undefined) [SS-ESCALATION-CRITICAL]",

@@ -68,11 +68,25 @@ describe.each(Object.entries(SHIFTING))('%s: the load balancer resources ECS nee
           AlternateTargetGroupArn: { Ref: green },
           ProductionListenerRule: { Ref: rule },
           RoleArn: { 'Fn::GetAtt': [roleId(), 'Arn'] },
-          // No pre-traffic tests are offered, so no test listener is wired.
-          TestListenerRule: Match.absent(),
+          // The canary reaches the new tasks through the test listener rule during a deployment.
+          TestListenerRule: { Ref: logicalId(t, 'AWS::ElasticLoadBalancingV2::ListenerRule', /^TestRule/) },
         },
       }],
     });
+  });
+
+  test('the test listener rule is on its own HTTPS listener (8443), only for requests with the test header, forwarding to both groups; the canary calls it with that header', () => {
+    const listener = logicalId(t, 'AWS::ElasticLoadBalancingV2::Listener', /^LoadBalancerTestHttps/);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8443, Protocol: 'HTTPS', DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) }] });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: { Ref: listener },
+      Priority: 1,
+      Conditions: Match.arrayWith([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'x-shipshape-test', Values: ['new-version'] } }]),
+      Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: { Ref: blue }, Weight: 100 }, { TargetGroupArn: { Ref: green }, Weight: 0 }] } }],
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 8443, ToPort: 8443, CidrIp: '0.0.0.0/0' })]) });
+    // The production rule is untouched: still priority 1 on the 443 listener.
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { ListenerArn: { Ref: Match.stringLikeRegexp('^LoadBalancerHttps') }, Priority: 1 });
   });
 
   test('the infrastructure role is assumed by ECS and holds AmazonECSInfrastructureRolePolicyForLoadBalancers, nothing else', () => {

@@ -131,18 +131,30 @@ describe('presets', () => {
 });
 
 describe('canary and dashboard', () => {
-  const { template, json, files } = synthShop({ strategy: DeploymentStrategy.canary({ bake: Duration.minutes(20) }), monitoring: { canary: { every: Duration.minutes(10), journeys: [{ name: 'cart', path: '/cart', expectStatus: 204 }] } } });
+  const order = { name: 'order', path: '/orders', method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: '{"sku":"canary"}', expectStatus: 201 };
+  const { template, json, files } = synthShop({
+    strategy: DeploymentStrategy.canary({ bake: Duration.minutes(20) }),
+    monitoring: { canary: { every: Duration.minutes(10), journeys: [{ name: 'cart', path: '/cart', expectStatus: 204 }, order] } },
+  });
 
-  test('THEN the canary runs inline code on the health path and the journeys, on its schedule, with the installed runtime', () => {
+  test('THEN the canary runs inline code on the health path and the journeys (a write that reaches the database included), on its schedule, with the current runtime, also through the test listener', () => {
+    expect(CANARY_RUNTIME.name).toBe('syn-nodejs-puppeteer-15.0');
     template.hasResourceProperties('AWS::Synthetics::Canary', {
       Name: 'api-prod',
-      RuntimeVersion: CANARY_RUNTIME.name,
-      Code: { Handler: 'index.handler', Script: Match.stringLikeRegexp('executeHttpStep') },
+      RuntimeVersion: 'syn-nodejs-puppeteer-15.0',
+      Code: { Handler: 'index.handler', Script: Match.stringLikeRegexp("require\\('@aws/synthetics-puppeteer'\\)") },
       Schedule: { Expression: 'rate(10 minutes)' },
       RunConfig: Match.objectLike({
         EnvironmentVariables: {
           BASE_URL: 'https://api.example.com',
-          JOURNEYS: JSON.stringify([{ name: 'health', path: '/healthz', method: 'GET', expectStatus: 200 }, { name: 'cart', path: '/cart', method: 'GET', expectStatus: 204 }]),
+          JOURNEYS: JSON.stringify([
+            { name: 'health', path: '/healthz', method: 'GET', headers: {}, expectStatus: 200 },
+            { name: 'cart', path: '/cart', method: 'GET', headers: {}, expectStatus: 204 },
+            { name: 'order', path: '/orders', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"canary"}', expectStatus: 201 },
+          ]),
+          TEST_URL: 'https://api.example.com:8443',
+          TEST_HEADER: 'x-shipshape-test',
+          TEST_HEADER_VALUE: 'new-version',
         },
       }),
     });

@@ -4,10 +4,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT } from '../core/naming';
 import type { InfrastructureModel } from '../environment/infrastructure';
 import type { ServiceModel } from '../model';
 
 type Domain = NonNullable<InfrastructureModel['domain']>;
+
 
 /** The load balancer side of a service: ALB, listeners, the production rule and both target groups. */
 export interface LoadBalancing {
@@ -16,6 +18,11 @@ export interface LoadBalancing {
   readonly blue: elbv2.ApplicationTargetGroup;
   /** The alternate target group of blue/green, canary and linear deployments. */
   readonly green?: elbv2.ApplicationTargetGroup;
+  /**
+   * With an alternate target group: the test listener rule ECS points at the new tasks during a deployment, and how
+   * the canary reaches it (the URL of the test listener and the header the rule requires).
+   */
+  readonly test?: { readonly rule: elbv2.ApplicationListenerRule; readonly url: string; readonly header: string; readonly value: string };
   /**
    * Every target group the service's tasks may be in: blue, and green when the strategy shifts traffic. After a
    * blue/green, canary or linear deployment the new tasks serve from whichever group was the alternate, so metrics
@@ -41,6 +48,8 @@ export function buildLoadBalancer(
   });
   sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
   sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere, redirected to HTTPS');
+  // The canary runs outside the VPC: it reaches the test listener over the internet, and only with the test header.
+  if (alternate) sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(TEST_LISTENER_PORT), 'HTTPS test listener: the canary reaches new tasks during a deployment');
   const alb = new elbv2.ApplicationLoadBalancer(stack, 'LoadBalancer', {
     vpc,
     internetFacing: true,
@@ -65,14 +74,15 @@ export function buildLoadBalancer(
     });
   }
 
-  const https = alb.addListener('Https', {
-    port: 443,
+  const httpsListener = (id: string, port: number) => alb.addListener(id, {
+    port,
     protocol: elbv2.ApplicationProtocol.HTTPS,
     certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
     sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
     open: false,
     defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
   });
+  const https = httpsListener('Https', 443);
   alb.addListener('Http', {
     port: 80,
     protocol: elbv2.ApplicationProtocol.HTTP,
@@ -108,8 +118,23 @@ export function buildLoadBalancer(
       ? elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }])
       : elbv2.ListenerAction.forward([blue]),
   });
+  // The test listener rule (AWS, "Application Load Balancer resources for blue/green, linear, and canary
+  // deployments"; CloudFormation AWS::ECS::Service AdvancedConfiguration TestListenerRule): on its own listener, so the
+  // production rule stays as it is, and only for requests with the test header. ECS forwards it to the new tasks
+  // during a deployment, so the canary checks the new version from the first minute instead of one run in ten.
+  const test = green ? {
+    rule: new elbv2.ApplicationListenerRule(stack, 'TestRule', {
+      listener: httpsListener('TestHttps', TEST_LISTENER_PORT),
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*']), elbv2.ListenerCondition.httpHeader(TEST_HEADER, [TEST_HEADER_VALUE])],
+      action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
+    }),
+    url: `https://${domain.name}:${TEST_LISTENER_PORT}`,
+    header: TEST_HEADER,
+    value: TEST_HEADER_VALUE,
+  } : undefined;
   const target5xx = alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' });
-  return { alb, productionRule, blue, green, targetGroups: green ? [blue, green] : [blue], target5xx };
+  return { alb, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx };
 }
 
 /**

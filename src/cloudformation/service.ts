@@ -132,6 +132,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
       alternateTarget: lb.green ? new ecs.AlternateTarget('AlternateTarget', {
         alternateTargetGroup: lb.green,
         productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(lb.productionRule),
+        testListener: lb.test ? ecs.ListenerRuleConfiguration.applicationListenerRule(lb.test.rule) : undefined,
         role: infrastructureRole(stack, service),
       }) : undefined,
     });

@@ -123,6 +123,7 @@ export class EnvironmentStack extends Stack {
         loadBalancer: lb?.alb,
         targetGroups: lb?.targetGroups,
         featureFlags: props.flags.length > 0,
+        test: lb?.test,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
       useAsDeploymentAlarms(fargate, monitoring, failurePath.map((a) => a.name));

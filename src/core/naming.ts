@@ -410,3 +410,9 @@ export const TRAIL_NAME: NameLimit = {
 export function auditTrailName(project: string): string {
   return `${project.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/[._-]{2,}/g, '-').replace(/^[._-]+|[._-]+$/g, '')}-audit`;
 }
+
+/** The port of the load balancer's test listener (HTTPS) of blue/green, canary and linear strategies. */
+export const TEST_LISTENER_PORT = 8443;
+/** The header (and its value) the test listener rule requires: the canary sends it, users do not. */
+export const TEST_HEADER = 'x-shipshape-test';
+export const TEST_HEADER_VALUE = 'new-version';

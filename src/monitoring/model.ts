@@ -122,7 +122,9 @@ export interface EscalationModel {
 export interface JourneyModel {
   readonly name: string;
   readonly path: string;
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
   readonly expectStatus: number;
 }
 

@@ -37,14 +37,22 @@ export interface PresetOptions {
 /** The built-in alarms: each enabled by default (where the stack has what its metric needs). */
 export type PresetAlarms = { readonly [K in PresetKey]?: PresetOptions | false };
 
-/** An HTTP check the canary runs after the health path. */
+/**
+ * An HTTP check the canary runs after the health path: a request and the status it must answer with. A journey that
+ * writes and reads (a POST that creates a row, a GET that reads it back) exercises the database as users do.
+ * Everything here is stored in the template in clear: no secrets (authorization and cookie headers are refused).
+ */
 export interface Journey {
   /** A short name, shown as the canary step. */
   readonly name: string;
   /** The path under the environment's URL, starting with '/'. */
   readonly path: string;
   /** @default 'GET' */
-  readonly method?: 'GET' | 'HEAD';
+  readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Request headers, for example `{ 'content-type': 'application/json' }`. @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The request body (POST, PUT and PATCH only), at most 8 KiB. @default - none */
+  readonly body?: string;
   /** @default 200 */
   readonly expectStatus?: number;
 }
@@ -112,6 +120,21 @@ const presetSchema = z.union([z.literal(false), z.strictObject({
 
 type PresetField = z.ZodOptional<typeof presetSchema>;
 
+/** Headers a journey may not set: secrets (stored in the template in clear) and what the HTTP client sets itself. */
+const FORBIDDEN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host', 'content-length', 'transfer-encoding', 'connection'];
+const journeySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9 _-]{1,64}$/, { message: 'a step name of 1-64 letters, digits, spaces, dashes or underscores' }),
+  path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, { message: "a URL path starting with '/'" }),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], { message: 'GET, HEAD, POST, PUT, PATCH or DELETE' }).default('GET'),
+  headers: z.record(z.string(), z.string().regex(/^[\x20-\x7e]{0,1024}$/, { message: 'a printable ASCII header value of at most 1024 characters' }))
+    .superRefine((headers, ctx) => {
+      const bad = Object.keys(headers).filter((h) => !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(h) || FORBIDDEN_HEADERS.includes(h.toLowerCase()));
+      if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `HTTP header names other than ${FORBIDDEN_HEADERS.join(', ')} (no secrets in the template; refused: ${bad.join(', ')})` });
+    }).default({}),
+  body: z.string().max(8192, { message: 'a body of at most 8192 characters' }).optional(),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+}).refine((j) => j.body === undefined || ['POST', 'PUT', 'PATCH'].includes(j.method), { path: ['body'], message: 'a body only with POST, PUT or PATCH' });
+
 const schema = z.strictObject({
   service: z.custom<Service>((v) => v instanceof Service, { message: 'a Service' }),
   alarms: z.strictObject(Object.fromEntries(PRESETS.map((p) => [p.key, presetSchema.optional()])) as Record<PresetKey, PresetField>)
@@ -127,12 +150,8 @@ const schema = z.strictObject({
     every: duration.refine((d) => d.toSeconds() % 60 === 0 && d.toSeconds() >= 60 && d.toSeconds() <= 3600, { message: 'whole minutes from 1m to 60m' })
       .default(() => Duration.minutes(5)),
     timeout: duration.refine((d) => d.toSeconds() >= 3 && d.toSeconds() <= 840, { message: 'from 3s to 840s' }).default(() => Duration.seconds(60)),
-    journeys: z.array(z.strictObject({
-      name: z.string().regex(/^[A-Za-z0-9 _-]{1,64}$/, { message: 'a step name of 1-64 letters, digits, spaces, dashes or underscores' }),
-      path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, { message: "a URL path starting with '/'" }),
-      method: z.enum(['GET', 'HEAD']).default('GET'),
-      expectStatus: z.number().int().min(100).max(599).default(200),
-    })).default([]),
+    // Checked one by one below: inside the union, zod would only say that the canary is invalid.
+    journeys: z.array(z.custom<Journey>(() => true)).default([]),
   })]).default(() => ({ every: Duration.minutes(5), timeout: Duration.seconds(60), journeys: [] })),
   tracing: z.custom<Tracing>((v) => v instanceof Tracing, { message: 'Tracing.xray({ imageTag })' })
     .refine((t) => t._tagProblem() === undefined, { message: 'Tracing.xray({ imageTag }) with a Docker image tag or a sha256: digest' }).optional(),
@@ -143,6 +162,16 @@ const schema = z.strictObject({
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
   branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
   slo: sloSchema.optional(),
+}).superRefine((props, ctx) => {
+  if (props.canary === false) return;
+  props.canary.journeys.forEach((journey, i) => {
+    const parsed = journeySchema.safeParse(journey);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const message = issue.code === 'unrecognized_keys' ? `free of unknown keys (unknown: ${issue.keys.join(', ')})` : issue.message;
+      ctx.addIssue({ code: 'custom', path: ['canary', 'journeys', i, ...issue.path], message });
+    }
+  });
 }) satisfies z.ZodType<unknown, MonitoringProps>;
 
 type Parsed = z.output<typeof schema>;
@@ -283,8 +312,9 @@ export class Monitoring extends ShipshapeConstruct {
       everyMinutes: p.canary.every.toSeconds() / 60,
       timeoutSeconds: Math.min(p.canary.timeout.toSeconds(), p.canary.every.toSeconds()),
       journeys: [
-        { name: 'health', path: this.service.healthPath, method: 'GET', expectStatus: 200 },
-        ...p.canary.journeys,
+        { name: 'health', path: this.service.healthPath, method: 'GET', headers: {}, expectStatus: 200 },
+        // Checked by the schema (superRefine): parsing again applies the defaults.
+        ...p.canary.journeys.map((j) => journeySchema.parse(j)),
       ],
     };
     const model: MonitoringModel = {

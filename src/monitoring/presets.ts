@@ -27,7 +27,7 @@ export type PresetKey =
 
 const DASHBOARD_FIRST = 'Open the dashboard (link above). Under "What changed?", check whether a deployment started shortly before the alarm.';
 const ROLLBACK_IF_DEPLOY = 'If a deployment is in progress or finished within the last hour, roll back first (command below), then keep investigating.';
-const ERROR_LOGS = 'Read the error lines of the service log group (table above) around the alarm time: `aws logs tail <log group> --since 30m --filter-pattern \'{ $.level = "error" }\'`.';
+const ERROR_LOGS = 'Read the error lines of the service log group around the alarm time (the logs command under "Commands" below).';
 
 export const PRESETS: readonly PresetDefinition[] = [
   {
@@ -89,7 +89,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     impact: 'Capacity is reduced; if every target is unhealthy, users get 503s.',
     steps: [
       DASHBOARD_FIRST,
-      'List the stopped tasks and their stop reasons: `aws ecs list-tasks --cluster <cluster> --desired-status STOPPED`, then `aws ecs describe-tasks`.',
+      'List the stopped tasks and their stop reasons (the ECS commands under "Commands" below).',
       'Call the health path of one task from inside the VPC, or read the task logs for failures at startup.',
       ROLLBACK_IF_DEPLOY,
     ],
@@ -212,7 +212,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     impact: 'The service is unreachable or failing from the outside, as users see it.',
     steps: [
       'Open the canary in the CloudWatch Synthetics console and read the failed run: the step, the status code and the response.',
-      'Call the URL yourself: `curl -i <url><health path>`. A DNS or TLS error points at the domain or certificate, a 5xx at the service.',
+      'Call the health path yourself (the curl command under "Commands" below). A DNS or TLS error points at the domain or certificate, a 5xx at the service.',
       DASHBOARD_FIRST,
       ROLLBACK_IF_DEPLOY,
     ],

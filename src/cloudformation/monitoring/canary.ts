@@ -10,14 +10,23 @@ import { CANARY_CODE } from './canary-code';
 import { canaryName } from '../../core/naming';
 import type { CanaryModel } from '../../monitoring/model';
 
-/** The Synthetics runtime of every canary (the newest Node.js Puppeteer runtime in the installed aws-cdk-lib). */
-export const CANARY_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
+/**
+ * The Synthetics runtime of every canary: the most recent Node.js and Puppeteer runtime (AWS, "Runtime versions using
+ * Node.js and Puppeteer", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Library_nodejs_puppeteer.html:
+ * "syn-nodejs-puppeteer-15.0 is the most recent Synthetics runtime for Node.js and Puppeteer"), newer than the
+ * installed aws-cdk-lib names. The lighter runtime without a browser (syn-nodejs-3.x, "Runtime versions using Node.js")
+ * runs only the multi-checks blueprint, a zipped `blueprint-config.json` without a handler (AWS, "Creating multi checks
+ * blueprint canary"), not inline code with a handler: the canary stays on Puppeteer and uses only its HTTP steps.
+ */
+export const CANARY_RUNTIME = new synthetics.Runtime('syn-nodejs-puppeteer-15.0', synthetics.RuntimeFamily.NODEJS);
 
 export interface ServiceCanaryProps {
   readonly service: string;
   readonly environment: string;
   readonly url: string;
   readonly canary: CanaryModel;
+  /** The test listener of blue/green, canary and linear strategies: every journey runs through it too. */
+  readonly test?: { readonly url: string; readonly header: string; readonly value: string };
 }
 
 export class ServiceCanary extends Construct {
@@ -43,6 +52,7 @@ export class ServiceCanary extends Construct {
       environmentVariables: {
         BASE_URL: props.url,
         JOURNEYS: JSON.stringify(props.canary.journeys),
+        ...(props.test ? { TEST_URL: props.test.url, TEST_HEADER: props.test.header, TEST_HEADER_VALUE: props.test.value } : {}),
       },
       artifactsBucketLocation: { bucket: this.bucket, prefix: 'canary' },
       successRetentionPeriod: Duration.days(7),

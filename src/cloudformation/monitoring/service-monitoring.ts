@@ -11,7 +11,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceCanary } from './canary';
+import { ServiceCanary, type ServiceCanaryProps } from './canary';
 import { buildDashboard } from './dashboard';
 import { ServiceEvents } from './events';
 import { MetricTargets, missingTargets, resolveMetric } from './metrics';
@@ -43,6 +43,8 @@ export interface ServiceMonitoringProps {
   readonly url?: string;
   /** True when the stack deploys feature flags: the dashboard shows their deployments. @default false */
   readonly featureFlags?: boolean;
+  /** The load balancer's test listener (blue/green, canary, linear): the canary also checks the new tasks through it. */
+  readonly test?: ServiceCanaryProps['test'];
 }
 
 /** An alarm that was not created, and why. */
@@ -119,7 +121,7 @@ export class ServiceMonitoring extends Construct {
     }
     const url = props.url ?? environment.url;
     if (url && monitoring.canary) {
-      this.canary = new ServiceCanary(this, 'Canary', { service: svc, environment: env, url, canary: monitoring.canary });
+      this.canary = new ServiceCanary(this, 'Canary', { service: svc, environment: env, url, canary: monitoring.canary, test: props.test });
     }
 
     const targets: MetricTargets = {

@@ -1,11 +1,12 @@
 /** Pieces shared by the runbook and playbook renderers. Pure functions of the model. */
 import { stackTargets } from '../../cloudformation/templates';
 import {
-  alarmName, cloudFormationExecutionRoleName, dashboardName, dashboardUrl, lastGoodTemplateKey, roleArn, templateBucketName, templatePrefix,
+  alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
+  serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
-import type { EscalationModel, SeverityLevel } from '../model';
+import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../model';
 
 /** The generated-file marker as a Markdown comment. */
 export function marker(model: ProjectModel): string {
@@ -60,11 +61,14 @@ export function describeStrategy(s: StrategyModel): string {
   }
 }
 
-/** How an alarm of this severity reaches people, in one sentence. */
-export function routeSentence(escalation: EscalationModel, severity: SeverityLevel, service: string): string {
+/**
+ * How an alarm of this severity reaches people, in one sentence. `rollback` says whether the alarm also rolls back
+ * a deployment (a CRITICAL metric alarm does; a composite alarm only pages, its CRITICAL parts roll back).
+ */
+export function routeSentence(escalation: EscalationModel, severity: SeverityLevel, service: string, rollback = false): string {
   switch (severity) {
     case 'critical':
-      return `Pages the on-call engineer at once: SNS topic \`${service}-<env>-critical\` → HTTPS pager integration whose URL is read from SSM parameter \`${escalation.critical.pagerEndpointParameter}\`. Also rolls back a deployment in progress.`;
+      return `Pages the on-call engineer at once: SNS topic \`${service}-<env>-critical\` → HTTPS pager integration whose URL is read from SSM parameter \`${escalation.critical.pagerEndpointParameter}\`.${rollback ? ' Also rolls back a deployment in progress.' : ''}`;
     case 'warning':
       return escalation.warning.kind === 'slack'
         ? `Notifies Slack channel \`${escalation.warning.channelId}\` (workspace \`${escalation.warning.workspaceId}\`) through AWS Chatbot, from SNS topic \`${service}-<env>-warning\`.`
@@ -75,5 +79,143 @@ export function routeSentence(escalation: EscalationModel, severity: SeverityLev
         : 'Shown on the dashboard only: the EscalationPolicy has no info route.';
   }
 }
+
+/**
+ * Whether the environment stack creates the alarm: it is declared there and the stack has what its metric needs; a
+ * composite alarm, when every alarm it combines exists there (`all`: the alarms of its service).
+ */
+export function alarmExistsIn(alarm: AlarmModel, env: EnvironmentModel, all: readonly AlarmModel[]): boolean {
+  if (alarm.environments !== undefined && !alarm.environments.includes(env.name)) return false;
+  const c = alarm.condition;
+  if (c.kind === 'composite') {
+    const others = all.filter((a) => a !== alarm);
+    return c.alarms.every((n) => others.some((a) => a.name === n && alarmExistsIn(a, env, others)));
+  }
+  const has: Record<MonitoringTarget, boolean> = {
+    'load-balancer': env.infrastructure.domain !== undefined,
+    'target-group': env.infrastructure.domain !== undefined,
+    'ecs-service': true,
+    'cluster': true,
+    'url': env.url !== undefined,
+    'log-group': true,
+  };
+  return alarm.needs.every((n) => has[n]);
+}
+
+/** The environments, in deploy order, where the alarm exists. */
+export function environmentsOf(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel): EnvironmentModel[] {
+  return ordered(model).filter((e) => alarmExistsIn(alarm, e, monitoring.alarms));
+}
+
+/** A shell word: single-quoted unless it is plain. */
+function q(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, '\'\\\'\'')}'`;
+}
+
+/** The CloudWatch Logs filter pattern of the service's error lines (the log convention of the Monitoring). */
+export function errorFilterPattern(monitoring: MonitoringModel): string {
+  const field = monitoring.logs.levelField;
+  return `{ ${monitoring.logs.errorLevels.map((l) => `($.${field} = "${l}")`).join(' || ')} }`;
+}
+
+/**
+ * Commands to look at the alarm's evidence in one environment, every name filled in: the alarm's state and
+ * history, the service's error lines, the ECS service and its stopped tasks, the health of every target group of
+ * the stack, the canary's last runs and the URL. Only what the alarm's environment has.
+ */
+export function investigationCommands(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel, env: EnvironmentModel): string[] {
+  const service = monitoring.service;
+  const r = `--region ${env.region}`;
+  const cluster = clusterName(service, env.name);
+  const ecsService = ecsServiceName(service);
+  const stack = target(model, service, env.name).stackName;
+  const out = [
+    `aws cloudwatch describe-alarm-history ${r} --alarm-name ${alarmName(service, env.name, alarm.name)} --alarm-types MetricAlarm CompositeAlarm \\\n  --history-item-type StateUpdate --max-items 10`,
+    `aws logs tail ${serviceLogGroupName(service, env.name)} ${r} --since 30m --filter-pattern ${q(errorFilterPattern(monitoring))}`,
+    `aws ecs describe-services ${r} --cluster ${cluster} --services ${ecsService} \\\n  --query 'services[0].{running:runningCount,desired:desiredCount,deployments:deployments[].[status,rolloutState,taskDefinition]}'`,
+    [
+      `stopped="$(aws ecs list-tasks ${r} --cluster ${cluster} --service-name ${ecsService} --desired-status STOPPED --query 'taskArns[:10]' --output text)"`,
+      `[ -z "$stopped" ] || aws ecs describe-tasks ${r} --cluster ${cluster} --tasks $stopped --query 'tasks[].[taskArn,stopCode,stoppedReason]' --output text`,
+    ].join('\n'),
+  ];
+  if (env.infrastructure.domain) {
+    out.push([
+      `for group in $(aws cloudformation describe-stack-resources ${r} --stack-name ${stack} \\`,
+      '    --query "StackResources[?ResourceType==\'AWS::ElasticLoadBalancingV2::TargetGroup\'].PhysicalResourceId" --output text); do',
+      `  aws elbv2 describe-target-health ${r} --target-group-arn "$group" --query 'TargetHealthDescriptions[].[Target.Id,TargetHealth.State,TargetHealth.Reason]' --output text`,
+      'done',
+    ].join('\n'));
+  }
+  if (env.url && monitoring.canary) {
+    out.push(`aws synthetics get-canary-runs ${r} --name ${canaryName(service, env.name)} --max-results 5`);
+    out.push(`curl -i ${new URL(monitoring.canary.journeys[0].path, env.url).href}`);
+    // Blue/green, canary and linear: the test listener reaches the new tasks while a deployment runs.
+    const domain = env.infrastructure.domain;
+    if (domain && env.strategy.kind !== 'rolling') {
+      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${new URL(monitoring.canary.journeys[0].path, `https://${domain.name}:${TEST_LISTENER_PORT}`).href}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The emergency rollback of a stack, for when users are hurting now. The ordinary rollback redeploys through the
+ * same canary, bake and rollback alarms, which are in ALARM during the incident: ECS would roll the rollback back,
+ * and CloudFormation refuses an update while the pipeline's is in progress. This one:
+ * 1. stops the ECS deployment in flight with `stop-service-deployment --stop-type ROLLBACK`: ECS goes back to the
+ *    previous service revision at once (AWS, "Stopping Amazon ECS service deployments");
+ * 2. cancels the stack update in progress, and waits until CloudFormation has put the stack back
+ *    (`UPDATE_ROLLBACK_COMPLETE`);
+ * 3. deploys the last good template and tag without bake and without rollback alarms: `jq` sets the ECS service's
+ *    `BakeTimeInMinutes` to 0, turns its deployment alarms off and makes canary and linear shift all at once
+ *    (`BLUE_GREEN`); the next pipeline deploy puts the declared settings back.
+ */
+export function emergencyRollbackCommand(model: ProjectModel, service: string, env: EnvironmentModel): string {
+  const t = target(model, service, env.name);
+  const r = `--region ${env.region}`;
+  const bucket = templateBucketName(model.name, env.account, env.region);
+  const execution = roleArn(env.account, env.region, cloudFormationExecutionRoleName(model.name, env.name));
+  const file = `${t.stackName}.last-good.template.json`;
+  const fast = `${t.stackName}.emergency.template.json`;
+  return [
+    '# 1. Stop the ECS deployment in flight, if any: ECS returns to the previous revision at once.',
+    `deployment="$(aws ecs list-service-deployments ${r} --cluster ${clusterName(service, env.name)} --service ${ecsServiceName(service)} \\`,
+    '  --status PENDING IN_PROGRESS --query \'serviceDeployments[0].serviceDeploymentArn\' --output text)"',
+    'if [ "$deployment" != "None" ]; then',
+    `  aws ecs stop-service-deployment ${r} --service-deployment-arn "$deployment" --stop-type ROLLBACK`,
+    'fi',
+    '# 2. Cancel the stack update in progress, if any, and wait until CloudFormation has put the stack back.',
+    `status="$(aws cloudformation describe-stacks ${r} --stack-name ${t.stackName} --query 'Stacks[0].StackStatus' --output text)"`,
+    'case "$status" in',
+    '  UPDATE_IN_PROGRESS)',
+    `    aws cloudformation cancel-update-stack ${r} --stack-name ${t.stackName}`,
+    `    aws cloudformation wait stack-rollback-complete ${r} --stack-name ${t.stackName} ;;`,
+    '  UPDATE_ROLLBACK_IN_PROGRESS | UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS)',
+    `    aws cloudformation wait stack-rollback-complete ${r} --stack-name ${t.stackName} ;;`,
+    '  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)',
+    `    aws cloudformation wait stack-update-complete ${r} --stack-name ${t.stackName} ;;`,
+    'esac',
+    '# 3. Deploy the last good template and tag without bake and without rollback alarms.',
+    `tag="$(aws s3api get-object ${r} --bucket ${bucket} --key ${lastGoodTemplateKey(t.stackName)} ${file} \\`,
+    '  --query \'Metadata."image-tag"\' --output text)"',
+    `jq '${EMERGENCY_JQ}' ${file} > ${fast}`,
+    `aws cloudformation deploy ${r} --stack-name ${t.stackName} --template-file ${fast} \\`,
+    `  --s3-bucket ${bucket} --s3-prefix ${templatePrefix(t.stackName)} \\`,
+    `  --role-arn ${execution} \\`,
+    '  --parameter-overrides "ImageTag=$tag" \\',
+    '  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
+  ].join('\n');
+}
+
+/**
+ * The `jq` program of the emergency template: every ECS service deploys at once, without bake and without
+ * deployment alarms (the circuit breaker of rolling and blue/green deployments stays).
+ */
+export const EMERGENCY_JQ = [
+  '(.Resources[] | select(.Type == "AWS::ECS::Service") | .Properties.DeploymentConfiguration) |=',
+  '(if .Alarms then .Alarms.Enable = false | .Alarms.Rollback = false else . end',
+  '| if .Strategy == "CANARY" or .Strategy == "LINEAR" then .Strategy = "BLUE_GREEN" | del(.CanaryConfiguration, .LinearConfiguration) else . end',
+  '| if .BakeTimeInMinutes then .BakeTimeInMinutes = 0 else . end)',
+].join(' ');
 
 export { alarmName };

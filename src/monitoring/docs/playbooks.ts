@@ -1,12 +1,13 @@
 /** docs/playbooks/deploy.md and docs/playbooks/rollback.md. */
 import { lastGoodImageTagParameter, lastGoodTemplateKey, templateBucketName } from '../../core/naming';
-import type { ProjectModel } from '../../model';
-import { alarmsIn, isRollbackAlarm } from '../model';
-import { alarmName, dashboardLink, describeStrategy, marker, ordered, rollbackCommand, target } from './common';
+import type { ProjectModel, EnvironmentModel } from '../../model';
+import { isRollbackAlarm } from '../model';
+import { alarmExistsIn, alarmName, dashboardLink, describeStrategy, emergencyRollbackCommand, marker, ordered, rollbackCommand, target } from './common';
 
-function criticalNames(model: ProjectModel, service: string, env: string): string[] {
+/** The rollback alarms the environment's stack creates (not those whose metric needs what the stack lacks). */
+function criticalNames(model: ProjectModel, service: string, env: EnvironmentModel): string[] {
   const m = model.monitoring.find((x) => x.service === service);
-  return m ? alarmsIn(m, env).filter(isRollbackAlarm).map((a) => `\`${alarmName(service, env, a.name)}\``) : [];
+  return m ? m.alarms.filter((a) => isRollbackAlarm(a) && alarmExistsIn(a, env, m.alarms)).map((a) => `\`${alarmName(service, env.name, a.name)}\``) : [];
 }
 
 export function renderDeployPlaybook(model: ProjectModel): string {
@@ -16,7 +17,7 @@ export function renderDeployPlaybook(model: ProjectModel): string {
     '# Playbook: deploy',
     '',
     'Every change reaches users through the pipeline: it builds one image, then deploys it to each environment in order.',
-    "A deployment is safe to leave alone: the service's CRITICAL alarms are its rollback alarms. If one goes into ALARM",
+    "A deployment is safe to leave alone: the service's CRITICAL metric alarms are its rollback alarms (a composite alarm only pages). If one goes into ALARM",
     'while the deployment runs or bakes, ECS rolls back to the previous task definition without anyone acting.',
     '',
     '## Environments, in deploy order',
@@ -31,7 +32,7 @@ export function renderDeployPlaybook(model: ProjectModel): string {
     '|---|---|---|---|',
   ];
   for (const s of model.services) {
-    for (const e of envs) lines.push(`| ${s.name} | ${e.name} | ${dashboardLink(s.name, e)} | ${criticalNames(model, s.name, e.name).join(', ') || '—'} |`);
+    for (const e of envs) lines.push(`| ${s.name} | ${e.name} | ${dashboardLink(s.name, e)} | ${criticalNames(model, s.name, e).join(', ') || '—'} |`);
   }
   lines.push(
     '',
@@ -77,9 +78,9 @@ export function renderRollbackPlaybook(model: ProjectModel): string {
     '',
     '## What rolls back by itself',
     '',
-    "- **ECS deployments**: the service's CRITICAL alarms are the deployment alarms, with `<service>-<env>-task-start-failures` (new tasks that never start) and, behind a load balancer, `<service>-<env>-unhealthy-targets` (new tasks that never pass the health check, in either target group); for rolling and blue/green deployments the circuit breaker stops them too. A deployment that trips one returns to the previous task definition.",
+    "- **ECS deployments**: the service's CRITICAL metric alarms are the deployment alarms (a CRITICAL composite alarm only pages; its parts roll back), with `<service>-<env>-task-start-failures` (new tasks that never start) and, behind a load balancer, `<service>-<env>-unhealthy-targets` (new tasks that never pass the health check, in either target group); for rolling and blue/green deployments the circuit breaker stops them too. A deployment that trips one returns to the previous task definition.",
     '- **Feature flags (AppConfig)**: the same CRITICAL alarms are the monitors of the AppConfig environment; a configuration deployment that trips one is rolled back.',
-    '- **The pipeline**: if a deploy, its wait or its verification fails or gives up, the deploy job redeploys the last good version of that stack: the template and the image tag that last passed verification together. A stack CloudFormation is still updating is first cancelled (`aws cloudformation cancel-update-stack`) and waited for. Before the first verified deploy there is nothing to roll back to; a first creation that failed is deleted so that the next deploy starts afresh. Every wait gives up well before the job\'s timeout, so the rollback runs.',
+    '- **The pipeline**: if a deploy, its wait or its verification fails or gives up, the deploy job redeploys the last good version of that stack: the template and the image tag that last passed verification together. A stack CloudFormation is still updating is first cancelled and waited for. Before the first verified deploy there is nothing to roll back to; a first creation that failed is deleted so that the next deploy starts afresh. Every wait gives up well before the job\'s timeout, so the rollback runs.',
     '',
     '## What a rollback does and does not undo',
     '',
@@ -100,14 +101,28 @@ export function renderRollbackPlaybook(model: ProjectModel): string {
     '',
     'A project that recorded no last good template yet (upgraded from a version of shipshape before templates were recorded) rolls back with the current template and the last good image tag; the job summary says so. Redeploy that commit\'s template by hand if it changed: `git show <tag>:<template>` (the image tag is the commit SHA).',
     '',
-    '## Roll back by hand',
+    '## Emergency rollback: users are hurting now',
     '',
-    'Each command downloads the last good template, reads the image tag it was verified with, and deploys both. Run it with credentials for the environment\'s account.',
+    'The rollback alarms are in ALARM during an incident. An ordinary rollback goes through the same canary, bake and rollback alarms, so ECS would',
+    'roll it back; and CloudFormation refuses any update while the pipeline\'s update is in progress. The emergency rollback does not fight itself:',
     '',
-    '1. If the stack is still updating (`aws cloudformation describe-stacks --stack-name <stack> --query Stacks[0].StackStatus`), cancel the update (`aws cloudformation cancel-update-stack --stack-name <stack>`) and wait until the status no longer ends in `_IN_PROGRESS`.',
-    '2. Run the command below. If the last good template does not exist (`NoSuchKey`), take the tag from the SSM parameter of the [deploy playbook](deploy.md) and the template from that commit (`git show <tag>:<template>`).',
+    '1. it stops the ECS deployment in flight (`stop-service-deployment` with `--stop-type ROLLBACK`): ECS returns to the previous service revision at once, without bake;',
+    '2. it cancels the stack update in progress and waits until CloudFormation has put the stack back (`UPDATE_ROLLBACK_COMPLETE`);',
+    '3. it deploys the last good template and image tag with the ECS service\'s deployment alarms off and no bake, canary and linear shifting all at once (a `jq` edit of the downloaded template; the circuit breaker of rolling and blue/green deployments stays). The next pipeline deploy puts the declared settings back.',
+    '',
+    'Cancel the pipeline run first (GitHub → Actions → the run → Cancel), so that its own rollback does not start beside yours. Run the block with credentials for the environment\'s account; it needs the AWS CLI v2 and `jq`.',
     '',
   ];
+  for (const s of model.services) {
+    for (const e of envs) lines.push(`### ${s.name} in ${e.name}`, '', '```sh', emergencyRollbackCommand(model, s.name, e), '```', '');
+  }
+  lines.push(
+    '## Ordinary rollback, by hand',
+    '',
+    'When no deployment is in flight and the rollback alarms are OK (for example, a bad version found by a person), redeploy the last good version the way the pipeline does: each block downloads the last good template, reads the image tag it was verified with, and deploys both through the declared deployment strategy.',
+    'If the last good template does not exist (`NoSuchKey`), take the tag from the SSM parameter of the [deploy playbook](deploy.md) and the template from that commit (`git show <tag>:<template>`, the template path is in the deploy playbook).',
+    '',
+  );
   for (const s of model.services) {
     for (const e of envs) lines.push(`### ${s.name} in ${e.name}`, '', '```sh', rollbackCommand(model, s.name, e), '```', '');
   }

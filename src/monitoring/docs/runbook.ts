@@ -2,10 +2,10 @@
 import { alarmUrl, lastGoodImageTagParameter, serviceLogGroupName } from '../../core/naming';
 import type { ProjectModel } from '../../model';
 import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../model';
-import { evaluationWindowSeconds } from '../model';
+import { evaluationWindowSeconds, isRollbackAlarm } from '../model';
 import { severityLabel } from '../severity';
 import { describeBurnRate } from '../slo';
-import { alarmName, dashboardLink, marker, ordered, rollbackCommand, routeSentence } from './common';
+import { alarmName, dashboardLink, emergencyRollbackCommand, environmentsOf, investigationCommands, marker, routeSentence } from './common';
 
 const NEEDS: Record<MonitoringTarget, string> = {
   'load-balancer': 'a load balancer',
@@ -29,7 +29,9 @@ export function describeCondition(alarm: AlarmModel, all: readonly AlarmModel[])
 
 export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel): string {
   const service = monitoring.service;
-  const envs = ordered(model).filter((e) => alarm.environments === undefined || alarm.environments.includes(e.name));
+  // Only the environments whose stack creates the alarm: no link to an alarm that does not exist there.
+  const envs = environmentsOf(model, monitoring, alarm);
+  const route = routeSentence(monitoring.escalation, alarm.severity, service, isRollbackAlarm(alarm));
   const up = '../'.repeat(alarm.runbookPath.split('/').length - 2);
   const lines: string[] = [
     marker(model),
@@ -42,7 +44,7 @@ export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, 
     `| Watches | ${alarm.summary} |`,
     `| Impact | ${alarm.impact} |`,
     `| Condition | ${describeCondition(alarm, monitoring.alarms)} |`,
-    `| Route | ${routeSentence(monitoring.escalation, alarm.severity, service)} |`,
+    `| Route | ${route} |`,
     '',
   ];
   if (alarm.needs.some((n) => n !== 'log-group')) {
@@ -62,9 +64,14 @@ export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, 
     '',
     ...(alarm.steps.length > 0 ? alarm.steps.map((s, i) => `${i + 1}. ${s}`) : ['1. Open the dashboard (table above) and compare the alarm time with "What changed?".']),
     '',
+    '## Commands',
+    '',
+    'Every name is filled in: paste the block of the environment, with credentials for its account.',
+    '',
+    ...envs.flatMap((e) => [`### ${e.name}`, '', '```sh', investigationCommands(model, monitoring, alarm, e).join('\n'), '```', '']),
     '## Escalation',
     '',
-    `1. ${routeSentence(monitoring.escalation, alarm.severity, service)}`,
+    `1. ${route}`,
     alarm.severity === 'critical'
       ? '2. Unacknowledged pages escalate by the pager service\'s own escalation policy (configured in PagerDuty or Opsgenie).'
       : '2. If users are affected, treat it as CRITICAL: page the on-call engineer through the pager service.',
@@ -72,9 +79,11 @@ export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, 
     '',
     '## Rollback',
     '',
-    `Redeploy the last template and image tag that passed verification together (details, and what a rollback does not undo, in the [rollback playbook](${up}playbooks/rollback.md)):`,
+    'Users are hurting now: the emergency rollback stops the deployment in flight (ECS returns to the previous revision at once),',
+    'cancels the stack update in progress, then deploys the last good template and image tag without bake and without rollback alarms,',
+    `which are in ALARM during the incident and would roll an ordinary rollback back. Details, the ordinary rollback and what a rollback does not undo: [rollback playbook](${up}playbooks/rollback.md).`,
     '',
   );
-  for (const e of envs) lines.push(`### ${e.name}`, '', '```sh', rollbackCommand(model, service, e), '```', '');
+  for (const e of envs) lines.push(`### ${e.name}`, '', '```sh', emergencyRollbackCommand(model, service, e), '```', '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
