@@ -455,9 +455,18 @@ function readablePath(c: IConstruct): string {
 
 /**
  * `scope`, when no construct under it has the id `id` yet. A reused id (a DockerImage and a Service both called
- * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error.
+ * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error; so is an id or
+ * a project name that is not a non-empty string.
  */
 function freeIdIn(scope: IConstruct, id: string): IConstruct {
+  // Both name every construct path and generated name: constructs would fail on a non-string with a TypeError.
+  const name: unknown = Project.of(scope).name;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ShipshapeError([problem('SS-PROJECT-NAME', 'new Project', 'name', name, 'a non-empty string (it prefixes every stack, role and resource name)')]);
+  }
+  if (typeof id !== 'string' || id.trim() === '') {
+    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', readablePath(scope), 'id', id, 'a non-empty string naming the construct')]);
+  }
   const existing = scope.node.tryFindChild(id);
   if (existing) {
     const where = `${readablePath(scope)}/${id}`;

@@ -2,7 +2,7 @@
  * The catalogue of bad input: one entry per mistake a user can make, across every construct.
  * test/catalogue.test.ts asserts each one's full message and that no file was touched.
  */
-import type { Project } from 'projen';
+import { Project } from 'projen';
 import {
   AlarmMetric, BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy,
   FeatureFlag, LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, SecretRef, Service, Severity, Shipshape,
@@ -224,4 +224,15 @@ export const BAD_INPUTS: readonly BadInput[] = [
       return p;
     },
   },
+
+  // Inputs of the wrong shape, found by the random single mutations (test/mutation.test.ts)
+  { name: 'construct: an id that is not a string', build: withService((p) => new Environment(p, 42 as never, { account: ACCOUNT, region: REGION })) },
+  { name: 'construct: an empty id', build: withService((p) => new Pipeline(p, '')) },
+  { name: 'project: a name that is not a string', build: (outdir) => { const p = new Project({ name: ['shop'] as never, outdir }); new Service(p, 'api'); return p; } },
+  { name: 'environment: no props at all', build: withService((p) => new Environment(p, 'prod', undefined as never)) },
+  { name: 'pipeline: props that are a number', build: withService((p) => new Pipeline(p, 'ci', 42 as never)) },
+  { name: 'feature flag: props that are a string', build: withService((p) => new FeatureFlag(p, 'beta', 'Beta' as never)) },
+  { name: 'strategy: a misspelt option', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bakes: Duration.minutes(5) } as never) })) },
+  { name: 'strategy: options that are a number', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary('fast' as never) })) },
+  { name: 'image: preset options that are a function', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node((() => 'npm') as never) })) },
 ];

@@ -323,4 +323,31 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'service: a name with an invisible Unicode dash': [
     "[shop/api] name: must be a lowercase name of 1-32 characters: letters, digits and dashes, starting with a letter and not ending with a dash (got 'api\\u2010eu') [SS-SERVICE-NAME]",
   ],
+  'construct: an id that is not a string': [
+    '[shop] id: must be a non-empty string naming the construct (got 42) [SS-CONSTRUCT-ID]',
+  ],
+  'construct: an empty id': [
+    "[shop] id: must be a non-empty string naming the construct (got '') [SS-CONSTRUCT-ID]",
+  ],
+  'project: a name that is not a string': [
+    '[new Project] name: must be a non-empty string (it prefixes every stack, role and resource name) (got ["shop"]) [SS-PROJECT-NAME]',
+  ],
+  'environment: no props at all': [
+    '[shop/prod] (props): must be an object of props (got undefined) [SS-ENV-PROPS]',
+  ],
+  'pipeline: props that are a number': [
+    '[shop/ci] (props): must be an object of props, or nothing (got 42) [SS-PIPELINE-PROPS]',
+  ],
+  'feature flag: props that are a string': [
+    "[shop/beta] (props): must be an object of props (got 'Beta') [SS-FLAG-PROPS]",
+  ],
+  'strategy: a misspelt option': [
+    '[DeploymentStrategy.blueGreen] options.bakes: must be a known option (bakes is not one; the options are bake) (got "5m") [SS-STRATEGY]',
+  ],
+  'strategy: options that are a number': [
+    "[DeploymentStrategy.canary] options: must be an object of options (percent, bake) (got 'fast') [SS-STRATEGY]",
+  ],
+  'image: preset options that are a function': [
+    '[DockerPreset.node] options: must be an object of options (packageManager, runtime, entrypoint, outDir, buildCommand) (got a function) [SS-DOCKER-PRESET]',
+  ],
 };

@@ -6,6 +6,7 @@ import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
+import { plainProps } from '../core/value-checks';
 
 /** The environment variables a database gives its service; docker-compose uses the same names. */
 export const DATABASE_VARIABLES = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const;
@@ -109,6 +110,7 @@ export class Database extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: DatabaseProps) {
     super(scope, id);
+    plainProps(props, this.constructPath, 'SS-DATABASE-PROPS');
     const p = parseProps(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, this.constructPath, 'SS-DATABASE');
     this.service = p.service;
     const { service: _service, postgresVersion, ...rest } = p;

@@ -2,6 +2,7 @@ import type { PresetContext } from './defaults';
 import type { Dockerfile } from './dockerfile';
 import { ShipshapeError, problem } from '../core/errors';
 import type { ProjectFacts } from '../core/project-facts';
+import { plainProps } from '../core/value-checks';
 import { GoPresetOptions, goStages } from './presets/go';
 import { NodePresetOptions, nodeOutDir, nodeStages, projenBuild } from './presets/node';
 import { PythonPresetOptions, pythonStages } from './presets/python';
@@ -50,16 +51,19 @@ export interface CustomPresetOptions {
 export class DockerPreset {
   /** Node with npm, pnpm or yarn: deps → build → prod-deps → a slim or distroless non-root runtime. */
   public static node(options: NodePresetOptions = {}): DockerPreset {
+    plainProps(options, 'DockerPreset.node', 'SS-DOCKER-PRESET', { known: ['packageManager', 'runtime', 'entrypoint', 'outDir', 'buildCommand'], property: 'options' });
     return new DockerPreset('node', (df, ctx) => nodeStages(df, ctx, options), (facts) => nodeIgnore(facts, options));
   }
 
   /** Python: build wheels, then install them in a slim runtime without a compiler. */
   public static python(options: PythonPresetOptions = {}): DockerPreset {
+    plainProps(options, 'DockerPreset.python', 'SS-DOCKER-PRESET', { known: ['installer', 'uvVersion', 'requirementsFile', 'command', 'buildPackages', 'runtimePackages'], property: 'options' });
     return new DockerPreset('python', (df, ctx) => pythonStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...PYTHON_IGNORE]);
   }
 
   /** Go: a static binary on distroless static. */
   public static go(options: GoPresetOptions = {}): DockerPreset {
+    plainProps(options, 'DockerPreset.go', 'SS-DOCKER-PRESET', { known: ['mainPackage', 'healthcheck'], property: 'options' });
     return new DockerPreset('go', (df, ctx) => goStages(df, ctx, options), () => [...COMMON_DOCKERIGNORE, ...GO_IGNORE]);
   }
 

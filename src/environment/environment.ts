@@ -11,6 +11,7 @@ import {
 } from './infrastructure';
 import { AWS_REGIONS, LOG_RETENTION_DAYS } from './regions';
 import { DeploymentStrategy } from './strategy';
+import { plainProps } from '../core/value-checks';
 
 /** Props of an {@link Environment}. */
 export interface EnvironmentProps {
@@ -129,6 +130,7 @@ export class Environment extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: EnvironmentProps) {
     super(scope, id);
+    plainProps(props, this.constructPath, 'SS-ENV-PROPS');
     // A literal where a SecretRef belongs may be the secret itself: never echo it in an error.
     const secrets = props.secrets && Object.fromEntries(Object.entries(props.secrets).map(([k, v]) => [k, v instanceof SecretRef ? v : '(a literal value, not shown)']));
     const p = parseProps(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, this.constructPath, 'SS-ENV');

@@ -1,5 +1,6 @@
 import { Duration } from '../core/duration';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
+import { plainProps } from '../core/value-checks';
 
 /** The plain-data form of a deployment strategy, as the model and renderers see it. */
 export type StrategyModel =
@@ -29,12 +30,14 @@ export class DeploymentStrategy {
 
   /** Start a full green fleet, shift all traffic at once, then bake before the blue fleet is removed; the circuit breaker and the deployment alarms roll back. */
   public static blueGreen(options: { readonly bake?: Duration } = {}): DeploymentStrategy {
+    plainProps(options, where('blueGreen'), 'SS-STRATEGY', { known: ['bake'], property: 'options' });
     const bakeSeconds = bake('blueGreen', 'bake', options.bake);
     return new DeploymentStrategy({ kind: 'blue-green', bakeSeconds });
   }
 
   /** Shift `percent` (1-99) of traffic, bake, then shift the rest and bake again. */
   public static canary(options: { readonly percent?: number; readonly bake?: Duration } = {}): DeploymentStrategy {
+    plainProps(options, where('canary'), 'SS-STRATEGY', { known: ['percent', 'bake'], property: 'options' });
     const percent = options.percent ?? 10;
     throwIfAny(percentProblems('canary', 'percent', percent, 1));
     return new DeploymentStrategy({ kind: 'canary', percent, bakeSeconds: bake('canary', 'bake', options.bake) });
@@ -42,6 +45,7 @@ export class DeploymentStrategy {
 
   /** Shift traffic in equal steps of `stepPercent` (3-99), waiting `interval` between steps, then bake. */
   public static linear(options: { readonly stepPercent?: number; readonly interval?: Duration; readonly bake?: Duration } = {}): DeploymentStrategy {
+    plainProps(options, where('linear'), 'SS-STRATEGY', { known: ['stepPercent', 'interval', 'bake'], property: 'options' });
     const stepPercent = options.stepPercent ?? 20;
     throwIfAny(percentProblems('linear', 'stepPercent', stepPercent, 3));
     return new DeploymentStrategy({

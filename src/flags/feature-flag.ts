@@ -4,6 +4,7 @@ import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { plainProps } from '../core/value-checks';
 
 /** Props of a {@link FeatureFlag}. */
 export interface FeatureFlagProps {
@@ -47,7 +48,7 @@ export class FeatureFlag extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: FeatureFlagProps) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-FLAG');
+    const p = parseProps(schema, { name: id, ...plainProps(props, this.constructPath, 'SS-FLAG-PROPS') }, this.constructPath, 'SS-FLAG');
     this.name = p.name;
     this.description = p.description;
     this.values = p.values;

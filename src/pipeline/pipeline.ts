@@ -26,6 +26,7 @@ import { scanJobs } from './scans';
 import { Toolchain } from './toolchain';
 import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
+import { plainProps } from '../core/value-checks';
 
 /** A job added to a pipeline. */
 export interface JobOptions {
@@ -194,6 +195,7 @@ export class Pipeline extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: PipelineProps = {}) {
     super(scope, id);
+    props = plainProps(props, this.constructPath, 'SS-PIPELINE-PROPS', { optional: true });
     const input = {
       ...props,
       checks: normalizeGroup(props.checks),

@@ -5,6 +5,7 @@ import { parseProps } from '../core/schema';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
+import { plainProps } from '../core/value-checks';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
 export interface ServiceEnvVar {
@@ -84,7 +85,7 @@ export class Service extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
-    const p = parseProps(schema, { name: id, ...props }, this.constructPath, 'SS-SERVICE');
+    const p = parseProps(schema, { name: id, ...plainProps(props, this.constructPath, 'SS-SERVICE-PROPS', { optional: true }) }, this.constructPath, 'SS-SERVICE');
     this.name = p.name;
     this.port = p.port;
     this.healthPath = p.healthPath;
