@@ -347,6 +347,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'strategy: options that are a number': [
     "[DeploymentStrategy.canary] options: must be an object of options (percent, bake) (got 'fast') [SS-STRATEGY]",
   ],
+  'pipeline: an id with a GitHub expression (it names the workflow file)': [
+    "[shop/ci${{ github.token }}] id: must be a workflow file name of ASCII letters, digits, dots, dashes and underscores, starting with a letter or digit (it names .github/workflows/<id>.yml) (got 'ci${{ github.token }}') [SS-PIPELINE-ID]",
+  ],
   'image: preset options that are a function': [
     '[DockerPreset.node] options: must be an object of options (packageManager, runtime, entrypoint, outDir, buildCommand) (got a function) [SS-DOCKER-PRESET]',
   ],

@@ -88,8 +88,23 @@ const STRATEGIES: Record<string, Call['$call']> = {
   'rolling': 'DeploymentStrategy.rolling', 'blue-green': 'DeploymentStrategy.blueGreen', 'canary': 'DeploymentStrategy.canary', 'linear': 'DeploymentStrategy.linear',
 };
 
-/** The props tree of a generated configuration. */
-export function toTree(c: Config): Tree {
+/**
+ * The props tree of a generated configuration. With `extras`, the service and the last environment also get the
+ * optional records and lists the property test leaves out (env, variables, approval, url), so that a mutation can
+ * reach them.
+ */
+export function toTree(c: Config, extras = false): Tree {
+  const t = plainTree(c);
+  if (!extras) return t;
+  t.services[0].props.env = { LOG_LEVEL: { value: 'info' }, API_TOKEN: { secret: `${c.service.name}/api-token` } };
+  const last = t.environments[t.environments.length - 1].props;
+  last.variables = { FEATURE_MODE: 'on' };
+  last.approval = { reviewers: ['octocat'] };
+  if (isObject(last.domain)) last.url = `https://${String(last.domain.name)}/`;
+  return t;
+}
+
+function plainTree(c: Config): Tree {
   return {
     project: { name: 'prop' },
     services: [{ id: c.service.name, props: { ...c.service, cpu: c.size[0], memoryMiB: c.size[1] } }],

@@ -2,9 +2,9 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
 import { parseProps } from '../core/schema';
+import { plainProps } from '../core/value-checks';
 import { Environment } from '../environment/environment';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { plainProps } from '../core/value-checks';
 
 /** Props of a {@link FeatureFlag}. */
 export interface FeatureFlagProps {
