@@ -350,6 +350,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'pipeline: an id with a GitHub expression (it names the workflow file)': [
     "[shop/ci${{ github.token }}] id: must be a workflow file name of ASCII letters, digits, dots, dashes and underscores, starting with a letter or digit (it names .github/workflows/<id>.yml) (got 'ci${{ github.token }}') [SS-PIPELINE-ID]",
   ],
+  'pipeline: a branch name too long for a file name (it names the ruleset file)': [
+    "[shop/ci] path: must be a path synthesis can write (got '.github/rulesets/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...') [SS-FILE-UNWRITABLE] Hint: the name 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…' is 265 bytes long: file systems accept at most 255. Shorten the input it comes from. Nothing was written.",
+  ],
   'image: preset options that are a function': [
     '[DockerPreset.node] options: must be an object of options (packageManager, runtime, entrypoint, outDir, buildCommand) (got a function) [SS-DOCKER-PRESET]',
   ],

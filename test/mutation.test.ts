@@ -249,7 +249,7 @@ afterAll(() => cfn.free());
 
 test('every single mutation of a valid configuration is a ShipshapeError or a valid synthesis', async () => {
   const seed = Number(process.env.MUTATION_SEED ?? 20261129);
-  const runs = Number(process.env.MUTATION_RUNS ?? 300);
+  const runs = Number(process.env.MUTATION_RUNS ?? 200);
   const workflows: Array<{ name: string; content: string }> = [];
   const templates: Array<{ name: string; content: string }> = [];
   const failures: string[] = [];
