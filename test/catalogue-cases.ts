@@ -236,5 +236,6 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'strategy: options that are a number', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary('fast' as never) })) },
   { name: 'pipeline: an id with a GitHub expression (it names the workflow file)', build: withService((p) => new Pipeline(p, 'ci${{ github.token }}')) },
   { name: 'pipeline: a branch name too long for a file name (it names the ruleset file)', build: withService((p) => { env(p, 'prod'); new Pipeline(p, 'ci', { branch: 'b'.repeat(260) }); }) },
+  { name: 'pipeline: a check command with a NUL character', build: withService((p) => new Pipeline(p, 'ci', { checks: { lint: 'npm run lint\u0000' } })) },
   { name: 'image: preset options that are a function', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node((() => 'npm') as never) })) },
 ];

@@ -353,6 +353,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'pipeline: a branch name too long for a file name (it names the ruleset file)': [
     "[shop/ci] path: must be a path synthesis can write (got '.github/rulesets/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...') [SS-FILE-UNWRITABLE] Hint: the name 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…' is 265 bytes long: file systems accept at most 255. Shorten the input it comes from. Nothing was written.",
   ],
+  'pipeline: a check command with a NUL character': [
+    "[shop/ci] checks.lint.command: must be a shell command without control characters (newlines and tabs are fine) (got 'npm run lint\\u0000') [SS-PIPELINE-CHECKS]",
+  ],
   'image: preset options that are a function': [
     '[DockerPreset.node] options: must be an object of options (packageManager, runtime, entrypoint, outDir, buildCommand) (got a function) [SS-DOCKER-PRESET]',
   ],
