@@ -8,7 +8,7 @@ import { Problem, ShipshapeError, formatProblem, problem, throwIfAny } from './c
 import { namingProblems } from './core/name-checks';
 import { RegistryLocation, registryLocation } from './core/naming';
 import { closest, parseRecovering, zodProblems } from './core/schema';
-import { foreignReferenceProblems, plainSecretProblems } from './core/value-checks';
+import { foreignReferenceProblems, plainProps, plainSecretProblems } from './core/value-checks';
 import { unwritableProblems } from './core/writable';
 import { AuditTrailOptions, parseAuditTrail } from './environment/audit-trail';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
@@ -499,6 +499,20 @@ export abstract class ShipshapeConstruct extends Component {
     return data;
   }
 
+  /**
+   * The props a constructor was given, checked to be a plain object before anything reads or spreads them
+   * (`undefined` is `{}` when they are optional): props that are not an object cannot be read, so this stops at once,
+   * with every problem recorded so far.
+   */
+  protected propsObject<T>(props: T, code: string, optional = false): T {
+    try {
+      return plainProps(props, this.constructPath, code, { optional });
+    } catch (e) {
+      if (e instanceof ShipshapeError) this.fail(e.problems);
+      throw e;
+    }
+  }
+
   /** Stop with these problems and every one recorded so far in the project. */
   protected fail(problems: readonly Problem[]): never {
     this.shipshape._fail(problems);
@@ -524,9 +538,18 @@ function readablePath(c: IConstruct): string {
 
 /**
  * `scope`, when no construct under it has the id `id` yet. A reused id (a DockerImage and a Service both called
- * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error.
+ * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error; so is an id or
+ * a project name that is not a non-empty string.
  */
 function freeIdIn(scope: IConstruct, id: string): IConstruct {
+  // Both name every construct path and generated name: constructs would fail on a non-string with a TypeError.
+  const name: unknown = Project.of(scope).name;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ShipshapeError([problem('SS-PROJECT-NAME', 'new Project', 'name', name, 'a non-empty string (it prefixes every stack, role and resource name)')]);
+  }
+  if (typeof id !== 'string' || id.trim() === '') {
+    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', readablePath(scope), 'id', id, 'a non-empty string naming the construct')]);
+  }
   const existing = scope.node.tryFindChild(id);
   if (existing) {
     const where = `${readablePath(scope)}/${id}`;

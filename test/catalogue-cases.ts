@@ -2,7 +2,7 @@
  * The catalogue of bad input: one entry per mistake a user can make, across every construct.
  * test/catalogue.test.ts asserts each one's full message and that no file was touched.
  */
-import type { Project } from 'projen';
+import { Project } from 'projen';
 import {
   AlarmMetric, BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy,
   FeatureFlag, LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, SecretRef, Service, Severity, Shipshape,
@@ -285,4 +285,17 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'compose: a misspelt postgres option', build: withService((p, api) => new LocalDev(p, 'local', { image: image(p, api), dependencies: [ComposeDependency.postgres({ databse: 'app' } as never)] })) },
   { name: 'preset: a misspelt node preset option', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node({ entrypont: 'dist/main.js' } as never) })) },
   { name: 'alarm metric: options that are not an object', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, metric: AlarmMetric.custom(undefined as never) })) },
+  // Inputs of the wrong shape, found by the random single mutations (test/mutation.test.ts)
+  { name: 'construct: an id that is not a string', build: withService((p) => new Environment(p, 42 as never, { account: ACCOUNT, region: REGION })) },
+  { name: 'construct: an empty id', build: withService((p) => new Pipeline(p, '')) },
+  { name: 'project: a name that is not a string', build: (outdir) => { const p = new Project({ name: ['shop'] as never, outdir }); new Service(p, 'api'); return p; } },
+  { name: 'environment: no props at all', build: withService((p) => new Environment(p, 'prod', undefined as never)) },
+  { name: 'pipeline: props that are a number', build: withService((p) => new Pipeline(p, 'ci', 42 as never)) },
+  { name: 'feature flag: props that are a string', build: withService((p) => new FeatureFlag(p, 'beta', 'Beta' as never)) },
+  { name: 'strategy: a misspelt option', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.blueGreen({ bakes: Duration.minutes(5) } as never) })) },
+  { name: 'strategy: options that are a number', build: withService((p) => env(p, 'prod', { domain: DOMAIN, strategy: DeploymentStrategy.canary('fast' as never) })) },
+  { name: 'pipeline: an id with a GitHub expression (it names the workflow file)', build: withService((p) => new Pipeline(p, 'ci${{ github.token }}')) },
+  { name: 'pipeline: a branch name too long for a file name (it names the ruleset file)', build: withService((p) => { env(p, 'prod'); new Pipeline(p, 'ci', { branch: 'b'.repeat(260) }); }) },
+  { name: 'pipeline: a check command with a NUL character', build: withService((p) => new Pipeline(p, 'ci', { checks: { lint: 'npm run lint\u0000' } })) },
+  { name: 'image: preset options that are a function', build: withService((p, api) => new DockerImage(p, 'image', { service: api, preset: DockerPreset.node((() => 'npm') as never) })) },
 ];

@@ -369,15 +369,51 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/ci] addOverride(\'jobs.lint.runs-on\'): must be a value that leaves a workflow actionlint accepts (label "5" is unknown) (got 5) [SS-WORKFLOW-OVERRIDE] Hint: .github/workflows/ci.yml line 21. Fix or remove this addOverride; the typed options (Pipeline props, patchJob) check their values.',
   ],
   'strategy: a misspelt canary option': [
-    "[DeploymentStrategy.canary] precent: must be a known option (percent, bake): did you mean 'percent'? (got 10) [SS-STRATEGY]",
+    "[DeploymentStrategy.canary] options.precent: must be a known option (percent, bake): did you mean 'percent'? (got 10) [SS-STRATEGY]",
   ],
   'compose: a misspelt postgres option': [
-    "[ComposeDependency.postgres] databse: must be a known option (name, publish, image, database, user, password): did you mean 'database'? (got 'app') [SS-COMPOSE-DEPENDENCY]",
+    "[ComposeDependency.postgres] options.databse: must be a known option (name, publish, image, database, user, password): did you mean 'database'? (got 'app') [SS-COMPOSE-DEPENDENCY]",
   ],
   'preset: a misspelt node preset option': [
-    "[DockerPreset.node] entrypont: must be a known option (packageManager, runtime, entrypoint, outDir, buildCommand): did you mean 'entrypoint'? (got 'dist/main.js') [SS-DOCKER-PRESET]",
+    "[DockerPreset.node] options.entrypont: must be a known option (packageManager, runtime, entrypoint, outDir, buildCommand): did you mean 'entrypoint'? (got 'dist/main.js') [SS-DOCKER-PRESET]",
   ],
   'alarm metric: options that are not an object': [
-    '[AlarmMetric.custom] (options): must be an object of options (namespace, metricName, dimensions, statistic) (got undefined) [SS-ALARM-METRIC]',
+    '[AlarmMetric.custom] options: must be an object of options (namespace, metricName, dimensions, statistic) (got undefined) [SS-ALARM-METRIC]',
+  ],
+  'construct: an id that is not a string': [
+    '[shop] id: must be a non-empty string naming the construct (got 42) [SS-CONSTRUCT-ID]',
+  ],
+  'construct: an empty id': [
+    "[shop] id: must be a non-empty string naming the construct (got '') [SS-CONSTRUCT-ID]",
+  ],
+  'project: a name that is not a string': [
+    '[new Project] name: must be a non-empty string (it prefixes every stack, role and resource name) (got ["shop"]) [SS-PROJECT-NAME]',
+  ],
+  'environment: no props at all': [
+    '[shop/prod] (props): must be an object of props (got undefined) [SS-ENV-PROPS]',
+  ],
+  'pipeline: props that are a number': [
+    '[shop/ci] (props): must be an object of props, or nothing (got 42) [SS-PIPELINE-PROPS]',
+  ],
+  'feature flag: props that are a string': [
+    "[shop/beta] (props): must be an object of props (got 'Beta') [SS-FLAG-PROPS]",
+  ],
+  'strategy: a misspelt option': [
+    "[DeploymentStrategy.blueGreen] options.bakes: must be a known option (bake): did you mean 'bake'? (got \"5m\") [SS-STRATEGY]",
+  ],
+  'strategy: options that are a number': [
+    "[DeploymentStrategy.canary] options: must be an object of options (percent, bake) (got 'fast') [SS-STRATEGY]",
+  ],
+  'pipeline: an id with a GitHub expression (it names the workflow file)': [
+    "[shop/ci${{ github.token }}] id: must be a workflow file name of ASCII letters, digits, dots, dashes and underscores, starting with a letter or digit (it names .github/workflows/<id>.yml) (got 'ci${{ github.token }}') [SS-PIPELINE-ID]",
+  ],
+  'pipeline: a branch name too long for a file name (it names the ruleset file)': [
+    "[shop/ci] path: must be a path synthesis can write (got '.github/rulesets/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...') [SS-FILE-UNWRITABLE] Hint: the name 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…' is 265 bytes long: file systems accept at most 255. Shorten the input it comes from. Nothing was written.",
+  ],
+  'pipeline: a check command with a NUL character': [
+    "[shop/ci] checks.lint.command: must be a shell command without control characters (newlines and tabs are fine) (got 'npm run lint\\u0000') [SS-PIPELINE-CHECKS]",
+  ],
+  'image: preset options that are a function': [
+    '[DockerPreset.node] options: must be an object of options (packageManager, runtime, entrypoint, outDir, buildCommand) (got a function) [SS-DOCKER-PRESET]',
   ],
 };

@@ -38,6 +38,18 @@ export function expectRejected(build: (outdir: string) => Project, existing: Rec
 
 /** Run a synthesis that must throw a ShipshapeError; the directory's files before and after, for comparison. */
 function attempt(build: (outdir: string) => Project, existing: Record<string, string>) {
+  const { error, before, after } = attemptSynth(build, existing);
+  if (!(error instanceof ShipshapeError)) {
+    throw new Error(`expected a ShipshapeError, got ${error instanceof Error ? error.stack : String(error)}`);
+  }
+  return { error, before, after };
+}
+
+/**
+ * Build and synthesize a project in a fresh directory holding a sentinel file (and `existing`); whatever it threw
+ * (undefined: it succeeded) and the directory's files before and after.
+ */
+export function attemptSynth(build: (outdir: string) => Project, existing: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'shipshape-bad-'));
   for (const [file, content] of Object.entries({ 'sentinel.txt': 'hand-written\n', ...existing })) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -57,9 +69,6 @@ function attempt(build: (outdir: string) => Project, existing: Record<string, st
   }
   const after = tree(dir);
   fs.rmSync(dir, { recursive: true, force: true });
-  if (!(error instanceof ShipshapeError)) {
-    throw new Error(`expected a ShipshapeError, got ${error instanceof Error ? error.stack : String(error)}`);
-  }
   return { error, before, after };
 }
 

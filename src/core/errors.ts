@@ -26,6 +26,8 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${visible(value.length > 120 ? `${value.slice(0, 117)}...` : value)}'`;
   if (typeof value === 'function') return 'a function';
+  // JSON would show NaN and Infinity as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const construct = describeConstruct(value);
   if (construct) return construct;
   try {

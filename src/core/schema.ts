@@ -213,7 +213,7 @@ export function keysOf<T>() {
 export function checkOptions(at: string, options: unknown, known: readonly string[], code: string, required = false): void {
   if (options === undefined && !required) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ShipshapeError([{ code, path: at, property: '(options)', got: describeValue(options), expected: `an object of options (${known.join(', ')})` }]);
+    throw new ShipshapeError([{ code, path: at, property: 'options', got: describeValue(options), expected: `an object of options (${known.join(', ')})` }]);
   }
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length === 0) return;
@@ -222,7 +222,7 @@ export function checkOptions(at: string, options: unknown, known: readonly strin
     return {
       code,
       path: at,
-      property: key,
+      property: `options.${key}`,
       got: describeValue((options as Record<string, unknown>)[key]),
       expected: `a known option (${known.join(', ')})${near ? `: did you mean '${near}'?` : ''}`,
     };

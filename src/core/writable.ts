@@ -14,8 +14,8 @@ export interface WriteTarget {
  * Every target that synthesis could not write, found before anything is written, so that a failure never leaves
  * some files rewritten and others old. A target fails when a directory stands where the file goes, when one of
  * its parents is a file, when the file exists and can neither be written nor have its mode changed (projen makes
- * a read-only file writable before rewriting it: an immutable file or one owned by another user stops it), or
- * when the nearest existing directory does not accept new files.
+ * a read-only file writable before rewriting it: an immutable file or one owned by another user stops it), when
+ * the nearest existing directory does not accept new files, or when one name in its path is too long for a file system.
  */
 export function unwritableProblems(outdir: string, targets: readonly WriteTarget[]): Problem[] {
   const problems: Problem[] = [];
@@ -26,7 +26,14 @@ export function unwritableProblems(outdir: string, targets: readonly WriteTarget
   return problems;
 }
 
+/** The longest file or directory name (in UTF-8 bytes) Linux and macOS file systems accept (NAME_MAX). */
+const NAME_MAX_BYTES = 255;
+
 function whyUnwritable(outdir: string, rel: string): string | undefined {
+  const long = rel.split(/[\\/]/).find((part) => Buffer.byteLength(part, 'utf8') > NAME_MAX_BYTES);
+  if (long !== undefined) {
+    return `the name '${long.slice(0, 40)}…' is ${Buffer.byteLength(long, 'utf8')} bytes long: file systems accept at most ${NAME_MAX_BYTES}. Shorten the input it comes from.`;
+  }
   const abs = path.join(outdir, rel);
   const stat = lstat(abs);
   if (stat?.isDirectory()) return `'${rel}' is a directory where a generated file goes: move it away.`;

@@ -108,7 +108,7 @@ export class Database extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const p = this.parse(schema, { databaseName: props.service?.name?.replace(/-/g, '_'), ...props }, 'SS-DATABASE');
+    const p = this.parse(schema, { databaseName: props?.service?.name?.replace(/-/g, '_'), ...this.propsObject(props, 'SS-DATABASE-PROPS') }, 'SS-DATABASE');
     this.service = p.service;
     const { service: _service, postgresVersion, ...rest } = p;
     const resolved = resolvePostgresVersion(postgresVersion);

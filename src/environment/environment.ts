@@ -128,6 +128,7 @@ export class Environment extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: EnvironmentProps) {
     super(scope, id);
+    this.propsObject(props, 'SS-ENV-PROPS');
     // A literal where a SecretRef belongs may be the secret itself: never echo it in an error.
     const secrets = props.secrets && Object.fromEntries(Object.entries(props.secrets).map(([k, v]) => [k, v instanceof SecretRef ? v : '(a literal value, not shown)']));
     const p = this.parse(schema, { name: id, ...props, ...(secrets ? { secrets } : {}) }, 'SS-ENV', { name: id });

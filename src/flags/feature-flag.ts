@@ -46,7 +46,7 @@ export class FeatureFlag extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: FeatureFlagProps) {
     super(scope, id);
-    const p = this.parse(schema, { name: id, ...props }, 'SS-FLAG', { name: id });
+    const p = this.parse(schema, { name: id, ...this.propsObject(props, 'SS-FLAG-PROPS') }, 'SS-FLAG', { name: id });
     this.name = p.name;
     this.description = p.description;
     this.values = p.values;

@@ -111,7 +111,9 @@ export interface BudgetOptions {
 }
 
 const minutes = z.number().positive({ message: 'a positive number of minutes' });
-const command = z.string().min(1);
+// A control character (NUL, escape, carriage return…) in a run: script is invisible in review and changes what the shell runs.
+// eslint-disable-next-line no-control-regex
+const command = z.string().min(1).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, { message: 'a shell command without control characters (newlines and tabs are fine)' });
 const checkShape = {
   enabled: z.boolean().default(true),
   command: command.optional(),

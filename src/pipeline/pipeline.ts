@@ -175,6 +175,9 @@ interface Built {
   readonly problems: Problem[];
 }
 
+/** A pipeline id, which names its workflow files. */
+const WORKFLOW_FILE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /**
  * The project's GitHub Actions: pull-request checks and scans, build-once-deploy-in-order
  * CD on the branch, a scheduled drift check, and the repository guardrails. Jobs are
@@ -193,6 +196,12 @@ export class Pipeline extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: PipelineProps = {}) {
     super(scope, id);
+    // The id names the workflow files (.github/workflows/<id>.yml, <id>-drift.yml, <id>-updates.yml).
+    if (!WORKFLOW_FILE_ID.test(id)) {
+      this.shipshape._defer(this.constructPath, [problem('SS-PIPELINE-ID', this.constructPath, 'id', id,
+        'a workflow file name of ASCII letters, digits, dots, dashes and underscores, starting with a letter or digit (it names .github/workflows/<id>.yml)')]);
+    }
+    props = this.propsObject(props, 'SS-PIPELINE-PROPS', true);
     const input = {
       ...props,
       checks: normalizeGroup(props.checks),

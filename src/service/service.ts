@@ -83,7 +83,7 @@ export class Service extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
-    const p = this.parse(schema, { name: id, ...props }, 'SS-SERVICE', { name: id });
+    const p = this.parse(schema, { name: id, ...this.propsObject(props, 'SS-SERVICE-PROPS', true) }, 'SS-SERVICE', { name: id });
     this.name = p.name;
     this.port = p.port;
     this.healthPath = p.healthPath;
