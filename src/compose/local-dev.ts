@@ -105,7 +105,7 @@ export class LocalDev extends ShipshapeConstruct {
     for (const d of this.props.dependencies) {
       if (database && d instanceof PostgresDependency) {
         // One database, declared once: a second PostgreSQL would either repeat the Database's settings or contradict them.
-        problems.push(problem('SS-COMPOSE-DATABASE', this.constructPath, 'dependencies', `ComposeDependency.postgres() '${d.name}'`,
+        problems.push(problem('SS-COMPOSE-DATABASE', this.constructPath, 'dependencies', `ComposeDependency.postgres() named ${d.name}`,
           `no PostgreSQL dependency: ${database.constructPath} provides it (postgres:${database.settings.postgresMajorVersion}-alpine, database '${database.settings.databaseName}', user '${database.settings.username}')`,
           'Remove ComposeDependency.postgres(): LocalDev runs the Database\'s own version, name and user. For an unrelated second PostgreSQL, use ComposeDependency.custom().'));
         continue;
