@@ -49,8 +49,13 @@ describe('GIVEN a Database (PostgreSQL 16, orders/orders_app) with LocalDev and 
 
   test('THEN the app in compose reads the DATABASE_* names, pointed at the compose service, without TLS', () => {
     expect(compose.services.api.environment).toMatchObject({
-      DATABASE_HOST: 'postgres', DATABASE_PORT: '5432', DATABASE_NAME: 'orders', DATABASE_USER: 'orders_app',
-      DATABASE_PASSWORD: 'local-dev-only-password', PGSSLMODE: 'disable', LOG_LEVEL: 'info',
+      DATABASE_HOST: 'postgres',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: 'orders',
+      DATABASE_USER: 'orders_app',
+      DATABASE_PASSWORD: 'local-dev-only-password',
+      PGSSLMODE: 'disable',
+      LOG_LEVEL: 'info',
     });
   });
 
@@ -63,8 +68,13 @@ describe('GIVEN a Database (PostgreSQL 16, orders/orders_app) with LocalDev and 
     expect(integration.services.postgres.options).toContain('--health-cmd "pg_isready -U orders_app -d orders"');
     expect(integration.services.redis.image).toBe('redis:7');
     expect(testEnv).toEqual({
-      DATABASE_HOST: 'localhost', DATABASE_PORT: '5432', DATABASE_NAME: 'orders', DATABASE_USER: 'orders_app',
-      DATABASE_PASSWORD: 'local-dev-only-password', PGSSLMODE: 'disable', REDIS_URL: 'redis://localhost:6379',
+      DATABASE_HOST: 'localhost',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: 'orders',
+      DATABASE_USER: 'orders_app',
+      DATABASE_PASSWORD: 'local-dev-only-password',
+      PGSSLMODE: 'disable',
+      REDIS_URL: 'redis://localhost:6379',
     });
     // Only the integration job: the unit tests get no database.
     expect(ci.jobs.test.services).toBeUndefined();
@@ -81,7 +91,8 @@ describe('GIVEN a Database (PostgreSQL 16, orders/orders_app) with LocalDev and 
 
   test('THEN the app sees the same DATABASE_* names in ECS, compose and CI', () => {
     const container = taskEnv(prod);
-    const ecs = [...container.Environment.map((e: any) => e.Name), ...container.Secrets.map((s: any) => s.Name)].filter((n: string) => NAMES.includes(n));
+    const ecs = [...container.Environment.map((e: any) => e.Name), ...container.Secrets.map((s: any) => s.Name)]
+      .filter((n: string) => NAMES.includes(n));
     const local = Object.keys(compose.services.api.environment).filter((n) => NAMES.includes(n));
     const inCi = Object.keys(testEnv).filter((n) => NAMES.includes(n));
     expect(ecs.sort()).toEqual(NAMES);
@@ -102,7 +113,10 @@ describe('sizes per environment and ProdParity', () => {
       parity = new ProdParity(p, 'parity', { staging: p.node.findChild('staging') as Environment, prod: p.node.findChild('prod') as Environment });
     }));
     expect(parity!.differences()).toContainEqual({
-      property: 'database.api.size', staging: 't4g.micro, 20-100 GiB', prod: 'r7g.large, 20-400 GiB', byDesign: true,
+      property: 'database.api.size',
+      staging: 't4g.micro, 20-100 GiB',
+      prod: 'r7g.large, 20-400 GiB',
+      byDesign: true,
       allowedBecause: "by design: sizes are a knob: a Database's instance type and storage are set per environment (Database environments)",
     });
     expect(parity!.report()).toMatch(/database\.api\.size\s+\| t4g\.micro, 20-100 GiB \| r7g\.large, 20-400 GiB \| by design: sizes are a knob/);

@@ -2,7 +2,7 @@ import type { ComposeServiceModel } from './model';
 import { ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { checkOptions, keysOf } from '../core/schema';
-import { LOCAL_DATABASE_PASSWORD } from '../database/settings';
+import { LOCAL_DATABASE_PASSWORD, type DatabaseIdentity } from '../database/settings';
 import { BaseImages } from '../docker/base-images';
 import type { ImageRef } from '../docker/model';
 import { imageString } from '../docker/render';
@@ -136,7 +136,7 @@ export class ComposeDependency {
  */
 export class PostgresDependency extends ComposeDependency {
   /** @internal The local stand-in of a Database: its major version (alpine image), name and user, a local password. */
-  public static _forDatabase(db: { readonly postgresMajorVersion: string; readonly databaseName: string; readonly username: string }): PostgresDependency {
+  public static _forDatabase(db: DatabaseIdentity): PostgresDependency {
     return new PostgresDependency({ image: { image: 'postgres', tag: `${db.postgresMajorVersion}-alpine` }, database: db.databaseName, user: db.username, password: LOCAL_DATABASE_PASSWORD });
   }
 

@@ -1,13 +1,13 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
-import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
 
-export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseSize } from './settings';
+export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
 export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';
 
 /** Props of a {@link Database}. */

@@ -13,11 +13,18 @@ export const LOCAL_DATABASE_PASSWORD = 'local-dev-only-password';
 /** The port PostgreSQL listens on, in RDS and in the containers. */
 export const POSTGRES_PORT = 5432;
 
+/** What the local and CI containers take from a Database: its major version, name and user. */
+export interface DatabaseIdentity {
+  readonly postgresMajorVersion: string;
+  readonly databaseName: string;
+  readonly username: string;
+}
+
 /**
  * What the app reads to reach a local or CI database (no TLS there): the same names it gets in ECS.
  * @param host the compose service name, or `localhost` for a GitHub Actions service container
  */
-export function localDatabaseEnv(db: { readonly databaseName: string; readonly username: string }, host: string): Record<string, string> {
+export function localDatabaseEnv(db: Pick<DatabaseIdentity, 'databaseName' | 'username'>, host: string): Record<string, string> {
   return {
     DATABASE_HOST: host,
     DATABASE_PORT: String(POSTGRES_PORT),

@@ -97,7 +97,9 @@ export function resolveChecks(toolchain: ToolchainModel, checks: ParsedPipelineP
  * user RDS runs. A PostgreSQL of the user's own next to it is refused: it would repeat the Database's settings or
  * contradict them, and its DATABASE_URL would point the tests elsewhere.
  */
-function withDatabase(services: Readonly<Record<string, ServiceContainer>>, db: DatabaseModel, path: string, problems: Problem[]): Record<string, ServiceContainer> {
+function withDatabase(
+  services: Readonly<Record<string, ServiceContainer>>, db: DatabaseModel, path: string, problems: Problem[],
+): Record<string, ServiceContainer> {
   for (const [name, s] of Object.entries(services)) {
     if (s.model.kind !== 'postgres' && name !== 'postgres') continue;
     problems.push(problem('SS-PIPELINE-DATABASE', path, `checks.integration.services.${name}`, s.model.image,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseProps } from '../core/schema';
-import { LOCAL_DATABASE_PASSWORD, POSTGRES_PORT, localDatabaseEnv } from '../database/settings';
+import { LOCAL_DATABASE_PASSWORD, POSTGRES_PORT, localDatabaseEnv, type DatabaseIdentity } from '../database/settings';
 
 /** A service container as GitHub Actions declares it under `jobs.<id>.services`. */
 export interface ServiceContainerModel {
@@ -82,7 +82,7 @@ export class ServiceContainer {
    * The CI stand-in of a Database, which the integration job gets on its own: `postgres:<major>` with the Database's
    * name and user and a clearly local password, and the same DATABASE_* variables as in ECS (PGSSLMODE=disable: no TLS).
    */
-  public static forDatabase(db: { readonly postgresMajorVersion: string; readonly databaseName: string; readonly username: string }): ServiceContainer {
+  public static forDatabase(db: DatabaseIdentity): ServiceContainer {
     return new ServiceContainer({
       kind: 'database',
       image: `postgres:${db.postgresMajorVersion}`,
