@@ -106,7 +106,7 @@ function withDatabase(
       `no PostgreSQL container of its own: ${db.path} provides 'postgres' (postgres:${db.postgresMajorVersion}, database '${db.databaseName}', user '${db.username}')`,
       'Remove it: the integration job runs the Database\'s PostgreSQL and sets DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, DATABASE_PASSWORD and PGSSLMODE.'));
   }
-  return { postgres: ServiceContainer.forDatabase(db), ...Object.fromEntries(Object.entries(services).filter(([name, s]) => s.model.kind !== 'postgres' && name !== 'postgres')) };
+  return { postgres: ServiceContainer._forDatabase(db), ...Object.fromEntries(Object.entries(services).filter(([name, s]) => s.model.kind !== 'postgres' && name !== 'postgres')) };
 }
 
 /**

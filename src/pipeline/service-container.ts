@@ -46,7 +46,7 @@ const health = (cmd: string) => `--health-cmd "${cmd}" --health-interval 5s --he
 export class ServiceContainer {
   /**
    * PostgreSQL, reachable at `DATABASE_URL` (trust authentication: no password in the workflow). A pipeline whose
-   * service has a `Database` needs none: its integration job runs the Database's own (see {@link ServiceContainer.forDatabase}).
+   * service has a `Database` needs none: its integration job runs the Database's own version, name and user.
    */
   public static postgres(options: { readonly image?: string } = {}): ServiceContainer {
     const o = parseProps(z.strictObject({ image: image.default('postgres:17') }), options, 'ServiceContainer.postgres', 'SS-SERVICE-CONTAINER');
@@ -79,10 +79,10 @@ export class ServiceContainer {
   }
 
   /**
-   * The CI stand-in of a Database, which the integration job gets on its own: `postgres:<major>` with the Database's
+   * @internal The CI stand-in of a Database, which the integration job gets on its own: `postgres:<major>` with the Database's
    * name and user and a clearly local password, and the same DATABASE_* variables as in ECS (PGSSLMODE=disable: no TLS).
    */
-  public static forDatabase(db: DatabaseIdentity): ServiceContainer {
+  public static _forDatabase(db: DatabaseIdentity): ServiceContainer {
     return new ServiceContainer({
       kind: 'database',
       image: `postgres:${db.postgresMajorVersion}`,
