@@ -5,7 +5,7 @@
 import { Project } from 'projen';
 import {
   AlarmMetric, BaseImages, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy,
-  FeatureFlag, LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, SecretRef, Service, Severity, Shipshape,
+  FeatureFlag, LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, SecretRef, Service, ServiceContainer, Severity, Shipshape,
 } from '../src';
 import { bareProject } from './util';
 
@@ -122,6 +122,33 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // Database, flags, parity
   { name: 'database: unknown Postgres version', build: withService((p, api) => new Database(p, 'db', { service: api, postgresVersion: '9' as never })) },
   { name: 'database: no backups', build: withService((p, api) => new Database(p, 'db', { service: api, backupRetentionDays: 0 })) },
+  {
+    name: 'database: the service declares a variable the database gives',
+    build: withService((p, api) => new Database(p, 'db', { service: api }), { env: { DATABASE_HOST: { value: 'db.internal' } } }),
+  },
+  {
+    name: 'database: sizes for an environment that is not declared',
+    build: withService((p, api) => { env(p, 'prod'); new Database(p, 'db', { service: api, environments: { production: { instanceType: 'm7g.large' } } }); }),
+  },
+  {
+    name: 'database: an unknown size property for an environment',
+    build: withService((p, api) => { env(p, 'prod'); new Database(p, 'db', { service: api, environments: { prod: { instanceClass: 'db.m7g.large' } as never } }); }),
+  },
+  {
+    name: "database: an environment's storage ceiling below its storage",
+    build: withService((p, api) => { env(p, 'prod'); new Database(p, 'db', { service: api, environments: { prod: { allocatedStorageGiB: 200 } } }); }),
+  },
+  {
+    name: 'compose: a PostgreSQL dependency next to the Database',
+    build: withService((p, api) => { new Database(p, 'db', { service: api }); new LocalDev(p, 'local', { image: image(p, api), dependencies: [ComposeDependency.postgres()] }); }),
+  },
+  {
+    name: 'pipeline: a PostgreSQL container next to the Database',
+    build: withService((p, api) => {
+      new Database(p, 'db', { service: api });
+      new Pipeline(p, 'ci', { image: image(p, api), checks: { integration: { services: { postgres: ServiceContainer.postgres() } } } });
+    }),
+  },
   { name: 'flag: a value for an environment that does not exist', build: withService((p) => { env(p, 'prod'); new FeatureFlag(p, 'beta', { description: 'Beta', values: { produktion: true } }); }) },
   {
     name: 'parity: staging diverges from prod without an allowance',

@@ -175,6 +175,24 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'database: no backups': [
     '[shop/db] backupRetentionDays: must be >= 1 (got 0) [SS-DATABASE-BACKUPRETENTIONDAYS]',
   ],
+  'database: the service declares a variable the database gives': [
+    "[shop/api] env.DATABASE_HOST: must be a name the database does not set (DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, PGSSLMODE, DATABASE_PASSWORD come from shop/db) (got 'DATABASE_HOST') [SS-DATABASE-VARIABLE] Hint: Remove 'DATABASE_HOST' from the Service's env: shop/db gives it in ECS, docker-compose and the CI integration job.",
+  ],
+  'database: sizes for an environment that is not declared': [
+    "[shop/db] environments.production: must be the name of a declared environment (prod) (got 'production') [SS-DATABASE-ENVIRONMENT]",
+  ],
+  'database: an unknown size property for an environment': [
+    "[shop/db] environments.prod.instanceClass: must be a known property (instanceType, allocatedStorageGiB, maxAllocatedStorageGiB) (got 'db.m7g.large') [SS-DATABASE-ENVIRONMENTS]",
+  ],
+  "database: an environment's storage ceiling below its storage": [
+    '[shop/db] environments.prod.maxAllocatedStorageGiB: must be at least allocatedStorageGiB in prod (200) (got 100) [SS-DATABASE-ENVIRONMENT]',
+  ],
+  'compose: a PostgreSQL dependency next to the Database': [
+    "[shop/local] dependencies: must be no PostgreSQL dependency: shop/db provides it (postgres:17-alpine, database 'api', user 'app') (got 'ComposeDependency.postgres() named postgres') [SS-COMPOSE-DATABASE] Hint: Remove ComposeDependency.postgres(): LocalDev runs the Database's own version, name and user. For an unrelated second PostgreSQL, use ComposeDependency.custom().",
+  ],
+  'pipeline: a PostgreSQL container next to the Database': [
+    "[shop/ci] checks.integration.services.postgres: must be no PostgreSQL container of its own: shop/db provides 'postgres' (postgres:17, database 'api', user 'app') (got 'postgres:17') [SS-PIPELINE-DATABASE] Hint: Remove it: the integration job runs the Database's PostgreSQL and sets DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, DATABASE_PASSWORD and PGSSLMODE.",
+  ],
   'flag: a value for an environment that does not exist': [
     "[shop/beta] values.produktion: must be the name of an environment (prod) (got 'produktion') [SS-FLAG-ENVIRONMENT]",
   ],

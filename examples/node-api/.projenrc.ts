@@ -1,6 +1,6 @@
 import { Project, typescript } from 'projen';
 import {
-  AlarmMetric, ComposeDependency, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy, FeatureFlag,
+  AlarmMetric, Database, DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy, FeatureFlag,
   LocalDev, Monitoring, Pipeline, ProdParity, ScalingTarget, Service, ServiceContainer, Severity, Shipshape, Toolchain,
 } from 'shipshape';
 
@@ -23,28 +23,17 @@ export function createProject(outdir?: string): Project {
   new typescript.ProjenrcTs(project, { runner: typescript.TypeScriptRunner.tsx() });
   Shipshape.configure(project, { repository: SETTINGS.repository });
 
-  const api = new Service(project, 'api', {
-    port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512,
-    env: {
-      DATABASE_HOST: { value: 'db.internal' },
-      DATABASE_NAME: { value: 'app' },
-      DATABASE_USER: { value: 'app' },
-      DATABASE_PASSWORD: { secret: 'node-api/database-password' },
-    },
-  });
+  // The database (declared below) gives the service DATABASE_HOST/PORT/NAME/USER/PASSWORD and PGSSLMODE: none here.
+  const api = new Service(project, 'api', { port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512 });
 
   const image = new DockerImage(project, 'image', {
     service: api,
     preset: DockerPreset.node({ entrypoint: 'dist/server.js', runtime: 'distroless' }),
   });
 
-  // docker compose up: the same Dockerfile, target, port, healthcheck and env names, with local values.
-  const postgres = ComposeDependency.postgres({ database: 'app', user: 'app' });
-  new LocalDev(project, 'local', {
-    image,
-    dependencies: [postgres],
-    env: { DATABASE_HOST: postgres.host, DATABASE_PASSWORD: postgres.password },
-  });
+  // docker compose up: the same Dockerfile, target, port, healthcheck and env names, with local values; the
+  // database's PostgreSQL (the same major version, name and user) comes from the Database declared below.
+  new LocalDev(project, 'local', { image });
 
   // Three separate accounts; staging mirrors prod, with the same canary.
   const canary = DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(10) });
@@ -69,12 +58,16 @@ export function createProject(outdir?: string): Project {
     variables: { LOG_LEVEL: 'info' },
   });
 
-  new Database(project, 'db', { service: api, databaseName: 'app', username: 'app' });
+  // One database, declared once: RDS, docker-compose and the CI integration job run its version, name and user.
+  new Database(project, 'db', {
+    service: api, databaseName: 'app', username: 'app', postgresVersion: '17',
+    environments: { prod: { instanceType: 'm7g.large', allocatedStorageGiB: 100, maxAllocatedStorageGiB: 500 } },
+  });
   new FeatureFlag(project, 'new-checkout', {
     description: 'Serve the new checkout flow',
     values: { dev: true, staging: true, prod: true },
   });
-  // Staging mirrors prod; the differences shipshape's own defaults make (prod's database standby) need no allowance.
+  // Staging mirrors prod; the differences shipshape's own defaults make (prod's database standby) and sizes need no allowance.
   new ProdParity(project, 'parity', { staging, prod });
 
   new Pipeline(project, 'ci', {
@@ -84,7 +77,8 @@ export function createProject(outdir?: string): Project {
       format: true,
       typecheck: true,
       test: { command: 'node --test --test-shard="$SHARD_INDEX/$SHARD_TOTAL" test/*.test.js', shards: 2 },
-      integration: { services: { postgres: ServiceContainer.postgres(), redis: ServiceContainer.redis() } },
+      // The integration job gets the Database's PostgreSQL on its own; Redis is added here.
+      integration: { services: { redis: ServiceContainer.redis() } },
     },
     deploy: { smokeTest: 'npm run smoke' },
   });

@@ -6,10 +6,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { DatabaseModel } from '../database/database';
+import { POSTGRES_PORT, databaseSizeIn } from '../database/settings';
 import type { EnvironmentModel } from '../model';
 import type { ServiceWiring } from './service';
-
-export const POSTGRES_PORT = 5432;
 
 /**
  * RDS PostgreSQL in the private subnets: storage encrypted, automated backups (point-in-time
@@ -18,6 +17,7 @@ export const POSTGRES_PORT = 5432;
  */
 export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, environment: EnvironmentModel): Partial<ServiceWiring> {
   const production = environment.infrastructure.production;
+  const size = databaseSizeIn(db, environment.name);
   const sg = new ec2.SecurityGroup(stack, 'DatabaseSecurityGroup', {
     vpc,
     description: `${db.service} database: PostgreSQL from the service tasks only`,
@@ -25,7 +25,7 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
   });
   const instance = new rds.DatabaseInstance(stack, 'Database', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(db.postgresVersion, db.postgresMajorVersion) }),
-    instanceType: new ec2.InstanceType(db.instanceType),
+    instanceType: new ec2.InstanceType(size.instanceType),
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [sg],
@@ -34,8 +34,8 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
     credentials: rds.Credentials.fromGeneratedSecret(db.username, { secretName: `${db.service}/${environment.name}/database` }),
     storageEncrypted: true,
     storageType: rds.StorageType.GP3,
-    allocatedStorage: db.allocatedStorageGiB,
-    maxAllocatedStorage: db.maxAllocatedStorageGiB,
+    allocatedStorage: size.allocatedStorageGiB,
+    maxAllocatedStorage: size.maxAllocatedStorageGiB,
     multiAz: db.multiAz ?? production,
     backupRetention: Duration.days(db.backupRetentionDays),
     preferredBackupWindow: '02:00-03:00',
@@ -84,6 +84,8 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
       DATABASE_PORT: instance.dbInstanceEndpointPort,
       DATABASE_NAME: db.databaseName,
       DATABASE_USER: db.username,
+      // RDS refuses plaintext (rds.force_ssl); libpq drivers read PGSSLMODE, the local and CI containers get 'disable'.
+      PGSSLMODE: 'require',
     },
     secrets: { DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(instance.secret!, 'password') },
     egress: [{ peer: sg, port: POSTGRES_PORT, description: 'The service to its PostgreSQL database' }],

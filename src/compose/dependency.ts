@@ -2,6 +2,7 @@ import type { ComposeServiceModel } from './model';
 import { ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { checkOptions, keysOf } from '../core/schema';
+import { LOCAL_DATABASE_PASSWORD, type DatabaseIdentity } from '../database/settings';
 import { BaseImages } from '../docker/base-images';
 import type { ImageRef } from '../docker/model';
 import { imageString } from '../docker/render';
@@ -129,8 +130,16 @@ export class ComposeDependency {
   }
 }
 
-/** A local PostgreSQL: read `host`, `port`, `database`, `user` and `password` into the app's env. */
+/**
+ * A local PostgreSQL: read `host`, `port`, `database`, `user` and `password` into the app's env. A service with a
+ * `Database` needs none: LocalDev runs one from the Database's major version, name and user.
+ */
 export class PostgresDependency extends ComposeDependency {
+  /** @internal The local stand-in of a Database: its major version (alpine image), name and user, a local password. */
+  public static _forDatabase(db: DatabaseIdentity): PostgresDependency {
+    return new PostgresDependency({ image: { image: 'postgres', tag: `${db.postgresMajorVersion}-alpine` }, database: db.databaseName, user: db.username, password: LOCAL_DATABASE_PASSWORD });
+  }
+
   public readonly database: string;
   public readonly user: string;
   /** The local development password (never a real one). */
@@ -140,7 +149,7 @@ export class PostgresDependency extends ComposeDependency {
   constructor(options: PostgresOptions) {
     const database = options.database ?? 'app';
     const user = options.user ?? 'app';
-    const password = options.password ?? 'local-dev-only-password';
+    const password = options.password ?? LOCAL_DATABASE_PASSWORD;
     super(options.name ?? 'postgres', options.image ?? { image: 'postgres', tag: '16-alpine' }, 5432,
       ['pg_isready', '-U', user, '-d', database],
       { POSTGRES_DB: database, POSTGRES_PASSWORD: password, POSTGRES_USER: user },

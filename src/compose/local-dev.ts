@@ -1,9 +1,11 @@
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { ComposeDependency } from './dependency';
+import { ComposeDependency, PostgresDependency } from './dependency';
 import type { ComposeModel, ComposeServiceModel } from './model';
 import { Problem, problem } from '../core/errors';
+import { Database } from '../database/database';
+import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, localDatabaseEnv } from '../database/settings';
 import type { DockerImage } from '../docker/docker-image';
 import { finalStage, instructionsOf } from '../docker/model';
 import { secretKind } from '../docker/secrets';
@@ -15,7 +17,9 @@ export interface LocalDevProps {
   /** The image to run: compose builds the same Dockerfile and target stage as production. */
   readonly image: DockerImage;
   /**
-   * Backing services, each with its own healthcheck; the app starts once they are healthy.
+   * Backing services, each with its own healthcheck; the app starts once they are healthy. A service with a
+   * `Database` gets its PostgreSQL without one (the Database's major version, name and user): do not add
+   * `ComposeDependency.postgres()` for it.
    * @default []
    */
   readonly dependencies?: readonly ComposeDependency[];
@@ -62,13 +66,23 @@ export class LocalDev extends ShipshapeConstruct {
     this.filePath = this.props.filePath;
   }
 
+  /** The Database of the image's service, if it has one: LocalDev runs its local stand-in and sets its variables. */
+  private get database(): Database | undefined {
+    return this.shipshape.membersOf(Database).find((d) => d.service === this.image.service);
+  }
+
   /** @internal */
   public _validate(): Problem[] {
     const problems: Problem[] = [];
     const service = this.image.service;
     const names = Object.keys(service.env);
+    const database = this.database;
+    const fromDatabase: readonly string[] = [...DATABASE_VARIABLES, DATABASE_PASSWORD_SECRET];
     for (const [name, value] of Object.entries(this.props.env)) {
-      if (!names.includes(name)) {
+      if (database && fromDatabase.includes(name)) {
+        problems.push(problem('SS-COMPOSE-DATABASE', this.constructPath, `env.${name}`, name, `a name the database does not set (${fromDatabase.join(', ')} come from ${database.constructPath})`,
+          `Remove '${name}': LocalDev points it at the local PostgreSQL it runs for ${database.constructPath}.`));
+      } else if (!names.includes(name)) {
         problems.push(problem('SS-COMPOSE-ENV', this.constructPath, `env.${name}`, name, `one of the service's env names (${names.join(', ') || 'none declared'})`,
           `Declare it on the Service (${service.constructPath}) first, so production and local development use the same names.`));
       }
@@ -87,7 +101,15 @@ export class LocalDev extends ShipshapeConstruct {
       }
     }
     const seen = new Set<string>([service.name]);
+    if (database) seen.add(PostgresDependency._forDatabase(database.settings).name);
     for (const d of this.props.dependencies) {
+      if (database && d instanceof PostgresDependency) {
+        // One database, declared once: a second PostgreSQL would either repeat the Database's settings or contradict them.
+        problems.push(problem('SS-COMPOSE-DATABASE', this.constructPath, 'dependencies', `ComposeDependency.postgres() named ${d.name}`,
+          `no PostgreSQL dependency: ${database.constructPath} provides it (postgres:${database.settings.postgresMajorVersion}-alpine, database '${database.settings.databaseName}', user '${database.settings.username}')`,
+          'Remove ComposeDependency.postgres(): LocalDev runs the Database\'s own version, name and user. For an unrelated second PostgreSQL, use ComposeDependency.custom().'));
+        continue;
+      }
       if (seen.has(d.name)) problems.push(problem('SS-COMPOSE-DEPENDENCY', this.constructPath, 'dependencies', d.name, 'a compose service name used once (and not the service\'s own name)'));
       seen.add(d.name);
       for (const [k, value] of Object.entries(d._environment)) {
@@ -109,9 +131,13 @@ export class LocalDev extends ShipshapeConstruct {
       const local = this.props.env[name] ?? v.value;
       if (local !== undefined) environment[name] = local;
     }
+    const database = this.database;
+    const local = database ? PostgresDependency._forDatabase(database.settings) : undefined;
+    // The same DATABASE_* names as in ECS, pointing at the local PostgreSQL (plaintext: PGSSLMODE=disable).
+    if (database && local) Object.assign(environment, localDatabaseEnv(database.settings, local.host));
     // The container is told its port, as the image and the task definition tell it.
     environment.PORT = String(service.port);
-    const deps = this.props.dependencies.map((d) => d._toModel());
+    const deps = [...(local ? [local] : []), ...this.props.dependencies].map((d) => d._toModel());
     const context = image.contextPath;
     const app: ComposeServiceModel = {
       name: service.name,

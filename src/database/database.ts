@@ -1,21 +1,21 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
+import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
 
-/** The environment variables a database gives its service; docker-compose uses the same names. */
-export const DATABASE_VARIABLES = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const;
-/** The secret environment variable holding the database password. */
-export const DATABASE_PASSWORD_SECRET = 'DATABASE_PASSWORD';
-
+export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
 export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';
 
 /** Props of a {@link Database}. */
 export interface DatabaseProps {
-  /** The service that uses the database: it gets DATABASE_HOST/PORT/NAME/USER and the DATABASE_PASSWORD secret. */
+  /**
+   * The service that uses the database: it gets DATABASE_HOST/PORT/NAME/USER, PGSSLMODE and the DATABASE_PASSWORD secret in
+   * ECS, and the same names in docker-compose (LocalDev) and the CI integration job, which run this major version.
+   */
   readonly service: Service;
   /**
    * The database's name inside PostgreSQL.
@@ -58,7 +58,16 @@ export interface DatabaseProps {
    * @default - true in production environments
    */
   readonly multiAz?: boolean;
+  /**
+   * Sizes per environment, by environment name, over the database's own `instanceType` and storage; for example
+   * `{ prod: { instanceType: 'm7g.large', allocatedStorageGiB: 100 } }`. ProdParity treats sizes as a knob.
+   * @default {}
+   */
+  readonly environments?: Readonly<Record<string, DatabaseSize>>;
 }
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" });
+const storage = z.number().int().min(20).max(65536);
 
 const schema = z.strictObject({
   service: z.custom<Service>((v) => v instanceof Service, { message: 'a Service' }),
@@ -69,12 +78,17 @@ const schema = z.strictObject({
   postgresVersion: z.string().refine((v) => (POSTGRES_VERSIONS as readonly string[]).includes(v) || POSTGRES_MINOR_VERSION_LIST.includes(v), {
     message: `a PostgreSQL major version (${POSTGRES_VERSIONS.map((v) => `'${v}'`).join(', ')}) or a minor version RDS still creates instances with (${POSTGRES_MINOR_VERSION_LIST.join(', ')})`,
   }).default('17'),
-  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" }).default('t4g.micro'),
-  allocatedStorageGiB: z.number().int().min(20).max(65536).default(20),
-  maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
+  instanceType: instanceType.default('t4g.micro'),
+  allocatedStorageGiB: storage.default(20),
+  maxAllocatedStorageGiB: storage.default(100),
   backupRetentionDays: z.number().int().min(1).max(35).default(7),
   snapshotRetentionDays: z.number().int().min(1).max(36500).default(35),
   multiAz: z.boolean().optional(),
+  environments: z.record(z.string(), z.strictObject({
+    instanceType: instanceType.optional(),
+    allocatedStorageGiB: storage.optional(),
+    maxAllocatedStorageGiB: storage.optional(),
+  })).default({}),
 }).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
 
 /** The plain-data form of a database. */
@@ -95,6 +109,8 @@ export interface DatabaseModel {
   readonly snapshotRetentionDays: number;
   /** Undefined: follow the environment (multi-AZ in production). */
   readonly multiAz?: boolean;
+  /** Per-environment sizes over the ones above (read them with {@link databaseSizeIn}). */
+  readonly environments: Readonly<Record<string, DatabaseSize>>;
 }
 
 /**
@@ -125,6 +141,16 @@ export class Database extends ShipshapeConstruct {
     return this.props.multiAz ?? env.production;
   }
 
+  /** The database's settings, as plain data (the same as its model). */
+  public get settings(): DatabaseModel {
+    return { path: this.constructPath, id: this.node.id, service: this.service.name, ...this.props };
+  }
+
+  /** The instance type and storage in `env`. */
+  public sizeIn(env: Environment): Required<DatabaseSize> {
+    return databaseSizeIn(this.props, env.name);
+  }
+
   /** @internal */
   public _validate(): Problem[] {
     const problems: Problem[] = [];
@@ -133,9 +159,25 @@ export class Database extends ShipshapeConstruct {
       problems.push(problem('SS-DATABASE-DUPLICATE', this.constructPath, 'service', this.service.name, `a service without another database (already used by ${others[0].constructPath})`));
     }
     const reserved: string[] = [...DATABASE_VARIABLES, DATABASE_PASSWORD_SECRET];
+    const expected = () => `a name the database does not set (${reserved.join(', ')} come from ${this.constructPath})`;
     for (const env of this.shipshape.membersOf(Environment)) {
       for (const name of [...Object.keys(env.variables), ...Object.keys(env.secrets)].filter((n) => reserved.includes(n))) {
-        problems.push(problem('SS-DATABASE-VARIABLE', env.constructPath, name, name, `a name the database does not set (${reserved.join(', ')} come from ${this.constructPath})`));
+        problems.push(problem('SS-DATABASE-VARIABLE', env.constructPath, name, name, expected()));
+      }
+    }
+    for (const name of Object.keys(this.service.env).filter((n) => reserved.includes(n))) {
+      problems.push(problem('SS-DATABASE-VARIABLE', this.service.constructPath, `env.${name}`, name, expected(),
+        `Remove '${name}' from the Service's env: ${this.constructPath} gives it in ECS, docker-compose and the CI integration job.`));
+    }
+    const names = this.shipshape.membersOf(Environment).map((e) => e.name);
+    for (const name of Object.keys(this.props.environments).filter((n) => !names.includes(n))) {
+      problems.push(problem('SS-DATABASE-ENVIRONMENT', this.constructPath, `environments.${name}`, name, `the name of a declared environment (${names.join(', ') || 'none declared'})`));
+    }
+    for (const name of Object.keys(this.props.environments)) {
+      const size = databaseSizeIn(this.props, name);
+      if (size.maxAllocatedStorageGiB < size.allocatedStorageGiB) {
+        problems.push(problem('SS-DATABASE-ENVIRONMENT', this.constructPath, `environments.${name}.maxAllocatedStorageGiB`, size.maxAllocatedStorageGiB,
+          `at least allocatedStorageGiB in ${name} (${size.allocatedStorageGiB})`));
       }
     }
     return problems;
@@ -143,7 +185,6 @@ export class Database extends ShipshapeConstruct {
 
   /** @internal */
   public _contribute(): ModelContribution {
-    const model: DatabaseModel = { path: this.constructPath, id: this.node.id, service: this.service.name, ...this.props };
-    return { kind: 'databases', model };
+    return { kind: 'databases', model: this.settings };
   }
 }

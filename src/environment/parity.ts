@@ -34,10 +34,12 @@ export interface ParityDifference {
 /**
  * What differs between a production and a non-production environment by shipshape's own defaults, and why: each is
  * allowed without a written allowance, as long as it comes from the default (a value set by hand that differs is
- * reported as usual). The README lists them.
+ * reported as usual). Sizes are the exception, a knob: they are set per environment on purpose, so they are listed
+ * in the report and always allowed. The README lists them.
  */
 export const PARITY_BY_DESIGN: Readonly<Record<string, string>> = {
   'database.multiAz': 'production databases get a standby in a second availability zone (Database multiAz defaults to the environment\'s production flag)',
+  'sizes': 'sizes are a knob: a Database\'s instance type and storage are set per environment (Database environments)',
 };
 
 /**
@@ -131,6 +133,8 @@ export class ProdParity extends ShipshapeConstruct {
     for (const f of this.shipshape.membersOf(FeatureFlag)) out[`flags.${f.name}`] = plain(f.values[env.name] ? 'on' : 'off');
     for (const d of this.shipshape.membersOf(Database)) {
       out[`database.${d.service.name}.multiAz`] = { value: String(d.multiAzIn(env)), ...(d.multiAzFollowsEnvironment ? { byDesign: 'database.multiAz' } : {}) };
+      const size = d.sizeIn(env);
+      out[`database.${d.service.name}.size`] = { value: `${size.instanceType}, ${size.allocatedStorageGiB}-${size.maxAllocatedStorageGiB} GiB`, byDesign: 'sizes' };
     }
     return out;
   }

@@ -1,8 +1,9 @@
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
 import type { ParsedPipelineProps } from './options';
-import type { ServiceContainer } from './service-container';
+import { ServiceContainer } from './service-container';
 import type { CheckKind, ToolchainModel } from './toolchain';
 import { Problem, problem } from '../core/errors';
+import type { DatabaseModel } from '../database/database';
 import type { StepModel } from '../github/workflow';
 
 /** A check after defaults are applied. */
@@ -66,7 +67,7 @@ const CHECK_ORDER: readonly CheckKind[] = ['lint', 'format', 'typecheck', 'test'
  * default only where the toolchain has something to build. Sharded tests take the toolchain's sharded
  * preset; a preset that cannot split is refused rather than run whole in every shard.
  */
-export function resolveChecks(toolchain: ToolchainModel, checks: ParsedPipelineProps['checks'], path: string, problems: Problem[]): ResolvedCheck[] {
+export function resolveChecks(toolchain: ToolchainModel, checks: ParsedPipelineProps['checks'], path: string, problems: Problem[], database?: DatabaseModel): ResolvedCheck[] {
   const out: ResolvedCheck[] = [];
   for (const kind of CHECK_ORDER) {
     const c = checks[kind] as Partial<ParsedPipelineProps['checks']['test']>;
@@ -85,9 +86,27 @@ export function resolveChecks(toolchain: ToolchainModel, checks: ParsedPipelineP
     }
     const splits = shards > 1 ? (c.command === undefined || /\bSHARD_(INDEX|TOTAL)\b/.test(c.command)) : undefined;
     const { expectedMinutes, timeoutMinutes } = c;
-    out.push({ kind, command, expectedMinutes, timeoutMinutes, shards, ...(splits !== undefined ? { splits } : {}), services: c.services ?? {} });
+    const services = kind === 'integration' && database ? withDatabase(c.services ?? {}, database, path, problems) : c.services ?? {};
+    out.push({ kind, command, expectedMinutes, timeoutMinutes, shards, ...(splits !== undefined ? { splits } : {}), services });
   }
   return out;
+}
+
+/**
+ * The integration job's containers with the Database's own PostgreSQL (as `postgres`), so CI runs the version, name and
+ * user RDS runs. A PostgreSQL of the user's own next to it is refused: it would repeat the Database's settings or
+ * contradict them, and its DATABASE_URL would point the tests elsewhere.
+ */
+function withDatabase(
+  services: Readonly<Record<string, ServiceContainer>>, db: DatabaseModel, path: string, problems: Problem[],
+): Record<string, ServiceContainer> {
+  for (const [name, s] of Object.entries(services)) {
+    if (s.model.kind !== 'postgres' && name !== 'postgres') continue;
+    problems.push(problem('SS-PIPELINE-DATABASE', path, `checks.integration.services.${name}`, s.model.image,
+      `no PostgreSQL container of its own: ${db.path} provides 'postgres' (postgres:${db.postgresMajorVersion}, database '${db.databaseName}', user '${db.username}')`,
+      'Remove it: the integration job runs the Database\'s PostgreSQL and sets DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER, DATABASE_PASSWORD and PGSSLMODE.'));
+  }
+  return { postgres: ServiceContainer._forDatabase(db), ...Object.fromEntries(Object.entries(services).filter(([name, s]) => s.model.kind !== 'postgres' && name !== 'postgres')) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { OIDC_SUBJECT_CLAIM_KEYS, registryLocation } from '../core/naming';
 import { projectFacts } from '../core/project-facts';
+import { Database } from '../database/database';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
 import { GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
@@ -441,7 +442,15 @@ export class Pipeline extends ShipshapeConstruct {
       expectedMinutes: p.expectedMinutes,
     };
     const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);
-    const specs: JobSpec[] = [...checkJobs(ctx, resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems))];
+    // The integration job runs the Database of the pipeline's service (one: the job has one set of DATABASE_* variables).
+    const databases = this.shipshape.membersOf(Database).filter((d) => imageConstructs.some((i) => i.service === d.service));
+    const checks = resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems, databases[0]?.settings);
+    if (databases.length > 1 && checks.some((c) => c.kind === 'integration')) {
+      problems.push(problem('SS-PIPELINE-DATABASE', this.constructPath, 'images', databases.map((d) => d.service.name),
+        `images of services with at most one Database between them (${databases.map((d) => d.constructPath).join(', ')}): the integration job has one set of DATABASE_* variables`,
+        'Give each service with a database its own Pipeline (images: [...]).'));
+    }
+    const specs: JobSpec[] = [...checkJobs(ctx, checks)];
     const withImages = new Set(images.map((i) => i.service));
     const hasImageJob = images.length > 0;
     if (hasImageJob) {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { parseProps } from '../core/schema';
+import { LOCAL_DATABASE_PASSWORD, POSTGRES_PORT, localDatabaseEnv, type DatabaseIdentity } from '../database/settings';
 
 /** A service container as GitHub Actions declares it under `jobs.<id>.services`. */
 export interface ServiceContainerModel {
+  /** Which preset made it (`database`: the stand-in of the pipeline service's Database). */
+  readonly kind: 'postgres' | 'redis' | 'custom' | 'database';
   readonly image: string;
   readonly ports: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -41,10 +44,14 @@ const health = (cmd: string) => `--health-cmd "${cmd}" --health-interval 5s --he
  * to the job. Each preset carries Docker health options, so steps start only once it is ready.
  */
 export class ServiceContainer {
-  /** PostgreSQL, reachable at `DATABASE_URL` (trust authentication: no password in the workflow). */
+  /**
+   * PostgreSQL, reachable at `DATABASE_URL` (trust authentication: no password in the workflow). A pipeline whose
+   * service has a `Database` needs none: its integration job runs the Database's own version, name and user.
+   */
   public static postgres(options: { readonly image?: string } = {}): ServiceContainer {
     const o = parseProps(z.strictObject({ image: image.default('postgres:17') }), options, 'ServiceContainer.postgres', 'SS-SERVICE-CONTAINER');
     return new ServiceContainer({
+      kind: 'postgres',
       image: o.image,
       ports: ['5432:5432'],
       env: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
@@ -57,6 +64,7 @@ export class ServiceContainer {
   public static redis(options: { readonly image?: string } = {}): ServiceContainer {
     const o = parseProps(z.strictObject({ image: image.default('redis:7') }), options, 'ServiceContainer.redis', 'SS-SERVICE-CONTAINER');
     return new ServiceContainer({
+      kind: 'redis',
       image: o.image,
       ports: ['6379:6379'],
       options: health('redis-cli ping'),
@@ -67,7 +75,22 @@ export class ServiceContainer {
   /** Any other container, with its own health command. */
   public static custom(options: CustomServiceContainerOptions): ServiceContainer {
     const o = parseProps(customSchema, options, 'ServiceContainer.custom', 'SS-SERVICE-CONTAINER');
-    return new ServiceContainer({ image: o.image, ports: o.ports, env: o.env, options: health(o.healthCmd), connection: o.connection });
+    return new ServiceContainer({ kind: 'custom', image: o.image, ports: o.ports, env: o.env, options: health(o.healthCmd), connection: o.connection });
+  }
+
+  /**
+   * @internal The CI stand-in of a Database, which the integration job gets on its own: `postgres:<major>` with the Database's
+   * name and user and a clearly local password, and the same DATABASE_* variables as in ECS (PGSSLMODE=disable: no TLS).
+   */
+  public static _forDatabase(db: DatabaseIdentity): ServiceContainer {
+    return new ServiceContainer({
+      kind: 'database',
+      image: `postgres:${db.postgresMajorVersion}`,
+      ports: [`${POSTGRES_PORT}:${POSTGRES_PORT}`],
+      env: { POSTGRES_DB: db.databaseName, POSTGRES_USER: db.username, POSTGRES_PASSWORD: LOCAL_DATABASE_PASSWORD },
+      options: health(`pg_isready -U ${db.username} -d ${db.databaseName}`),
+      connection: localDatabaseEnv(db, 'localhost'),
+    });
   }
 
   private constructor(
