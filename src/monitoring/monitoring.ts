@@ -5,6 +5,7 @@ import { Problem, ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { runbookPath } from '../core/naming';
 import { parseProps } from '../core/schema';
+import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
@@ -59,13 +60,37 @@ export interface CanaryOptions {
   readonly journeys?: readonly Journey[];
 }
 
-/** How the service logs (structured JSON, one object per line). */
+/**
+ * How the service logs (structured JSON, one object per line). The defaults match the usual conventions of Node and
+ * Python loggers at once: string levels (`"level": "error"`), pino's numeric levels (`"level": 50`), Python's
+ * `levelname` (`ERROR`, `CRITICAL`), and the first line of an unstructured stack trace.
+ */
 export interface LogOptions {
   /** @default 'level' */
   readonly levelField?: string;
   /** @default ['error', 'fatal'] */
   readonly errorLevels?: readonly string[];
+  /**
+   * Numeric levels at or above this count as errors (pino and bunyan: 50 is error, 60 fatal); `false` counts none.
+   * @default 50
+   */
+  readonly minimumNumericLevel?: number | false;
+  /** Python logging's `levelname` values counted as errors; `[]` counts none. @default ['ERROR', 'CRITICAL'] */
+  readonly levelnames?: readonly string[];
+  /**
+   * Terms that mark an unstructured stack trace line (an uncaught error printed outside the JSON logger); `[]` counts none.
+   * @default ['Traceback (most recent call last)', 'UnhandledPromiseRejection']
+   */
+  readonly stackTraceTerms?: readonly string[];
 }
+
+const LOG_DEFAULTS = {
+  levelField: 'level',
+  errorLevels: ['error', 'fatal'],
+  minimumNumericLevel: 50 as number | false,
+  levelnames: ['ERROR', 'CRITICAL'],
+  stackTraceTerms: ['Traceback (most recent call last)', 'UnhandledPromiseRejection'],
+};
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -79,7 +104,7 @@ export interface MonitoringProps {
   readonly canary?: CanaryOptions | false;
   /** @default - no tracing sidecar */
   readonly tracing?: Tracing;
-  /** @default - JSON lines with a `level` field; `error` and `fatal` count as errors */
+  /** @default - JSON lines: `level` error/fatal or ≥ 50, `levelname` ERROR/CRITICAL, and unstructured stack traces count as errors */
   readonly logs?: LogOptions;
   /**
    * The GitHub repository (`owner/repo`): alarm descriptions link to the runbooks there.
@@ -131,9 +156,14 @@ const schema = z.strictObject({
   tracing: z.custom<Tracing>((v) => v instanceof Tracing, { message: 'Tracing.xray({ imageTag })' })
     .refine((t) => t._tagProblem() === undefined, { message: 'Tracing.xray({ imageTag }) with a Docker image tag or a sha256: digest' }).optional(),
   logs: z.strictObject({
-    levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default('level'),
-    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).default(['error', 'fatal']),
-  }).default({ levelField: 'level', errorLevels: ['error', 'fatal'] }),
+    levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default(LOG_DEFAULTS.levelField),
+    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).default(LOG_DEFAULTS.errorLevels),
+    minimumNumericLevel: z.union([z.literal(false), z.number().int().min(0).max(1000)], { message: 'a whole number such as 50, or false' })
+      .default(LOG_DEFAULTS.minimumNumericLevel),
+    levelnames: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as ERROR' })).default(LOG_DEFAULTS.levelnames),
+    stackTraceTerms: z.array(z.string().regex(/^[^"\\]{3,100}$/, { message: 'a term of 3-100 characters without quotes or backslashes' }))
+      .default(LOG_DEFAULTS.stackTraceTerms),
+  }).default(LOG_DEFAULTS),
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
   branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
 }) satisfies z.ZodType<unknown, MonitoringProps>;
@@ -206,20 +236,17 @@ export class Monitoring extends ShipshapeConstruct {
         if (!envs.some((x) => x.name === e)) problems.push(problem('SS-ALARM-ENVIRONMENT', a.path, 'environments', e, `the name of a declared environment (${envs.map((x) => x.name).join(', ')})`));
       }
     }
-    // Rollback alarms must be able to fire while the deployment bakes.
-    for (const env of envs) {
-      const strategy = env.strategy.model;
-      if (strategy.kind === 'rolling') continue;
-      for (const a of alarms.filter((x) => isRollbackAlarm(x) && (x.environments === undefined || x.environments.includes(env.name)))) {
-        const window = evaluationWindowSeconds(a, alarms);
-        if (window > strategy.bakeSeconds) {
-          problems.push(problem('SS-ALARM-BAKE', a.path, `${a.name}.evaluation`, `${window}s (period × evaluationPeriods)`,
-            `at most the ${strategy.kind} bake time of environment '${env.name}' (${strategy.bakeSeconds}s)`,
-            'CRITICAL alarms roll deployments back; one that cannot fire before the bake ends cannot stop a bad release. Shorten the alarm\'s window or lengthen the bake.'));
-        }
-      }
-    }
     return problems;
+  }
+
+  /**
+   * @internal The rollback alarms of this service in `environment` and their windows: the Environment's one bake
+   * check reads them (SS-ENV-BAKE).
+   */
+  public _rollbackWindows(environment: string): RollbackWindow[] {
+    const alarms = this.alarmModels();
+    return alarms.filter((a) => isRollbackAlarm(a) && (a.environments === undefined || a.environments.includes(environment)))
+      .map((a) => ({ name: a.name, windowSeconds: evaluationWindowSeconds(a, alarms) }));
   }
 
   /** Every alarm of the service: the enabled presets, then the user's alarms, in declaration order. */
@@ -259,6 +286,7 @@ export class Monitoring extends ShipshapeConstruct {
         needs: def.needs,
         steps: [...def.steps, ...(o?.steps ?? [])],
         environments: o?.environments,
+        ...(def.rollback === false ? { rollback: false } : {}),
         ...link(def.kind),
       });
     }
@@ -284,7 +312,13 @@ export class Monitoring extends ShipshapeConstruct {
       escalation: this.shipshape.membersOf(EscalationPolicy)[0]._model,
       canary,
       tracing: p.tracing?._model(),
-      logs: { levelField: p.logs.levelField, errorLevels: p.logs.errorLevels },
+      logs: {
+        levelField: p.logs.levelField,
+        errorLevels: p.logs.errorLevels,
+        ...(p.logs.minimumNumericLevel === false ? {} : { minimumNumericLevel: p.logs.minimumNumericLevel }),
+        levelnames: p.logs.levelnames,
+        stackTraceTerms: p.logs.stackTraceTerms,
+      },
     };
     return { kind: 'monitoring', model };
   }
