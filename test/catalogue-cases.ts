@@ -139,6 +139,16 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'alarm: a negative latency', build: monitored((m) => m.addAlarm('slow', { ...custom, severity: Severity.WARNING, threshold: -5, unit: 'milliseconds' })) },
   { name: 'alarm: two alarms with the same name', build: monitored((m) => { m.addAlarm('queue', { ...custom, severity: Severity.WARNING }); m.addAlarm('queue', { ...custom, severity: Severity.INFO }); }) },
   { name: 'alarm: an empty runbook step', build: monitored((m) => m.addAlarm('queue', { ...custom, severity: Severity.WARNING, steps: ['Look at the queue.', '  '] })) },
+  { name: 'escalation: a page route that is not a boolean', build: monitored(() => undefined, { ...ESCALATION, environments: { prod: { page: 'yes' } } }) },
+  { name: 'escalation: routes for an environment that does not exist', build: monitored(() => undefined, { ...ESCALATION, environments: { staging: { page: true } } }) },
+  {
+    name: 'monitoring: log options of the wrong kind',
+    build: withService((p, api) => {
+      env(p, 'prod');
+      new EscalationPolicy(p, 'escalation', ESCALATION as never);
+      new Monitoring(p, 'monitoring', { service: api, logs: { minimumNumericLevel: 'fifty' as never, stackTraceTerms: ['say "hi"'] } });
+    }),
+  },
   { name: 'escalation: CRITICAL with no endpoint', build: monitored(() => undefined, { critical: {}, warning: { email: ['team@example.com'] }, info: { email: ['d@example.com'] } }) },
 
   // Names: clashes after the outputs' normalisation, and AWS's length and character limits
