@@ -5,8 +5,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ESCALATION, shop } from './monitoring-helpers';
 import { AlarmMetric, Database, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity } from '../src';
-import { synthSnapshot } from '../src/testing/synth';
 import { bareProject } from './util';
+import { synthSnapshot } from '../src/testing/synth';
 
 function alarm(json: Record<string, any>, name: string): any {
   const found = Object.values(json.Resources as Record<string, any>).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === name);
@@ -82,7 +82,8 @@ describe('a production shop with a database, a composite and custom metrics', ()
   test('THEN the database has its alarms, with the statistics and thresholds of the preset table', () => {
     const rows = ['db-cpu', 'db-cpu-credits', 'db-free-storage', 'db-connections', 'db-freeable-memory', 'db-read-latency', 'db-write-latency'].map((n) => {
       const a = alarm(json, `api-prod-${n}`);
-      return [n, a.Namespace, a.MetricName, a.Statistic, a.Period, a.Threshold, a.ComparisonOperator, a.EvaluationPeriods, a.TreatMissingData, a.Dimensions[0].Name];
+      return [n, a.Namespace, a.MetricName, a.Statistic, a.Period, a.Threshold, a.ComparisonOperator, a.EvaluationPeriods, a.TreatMissingData,
+        a.Dimensions[0].Name];
     });
     expect(rows).toEqual([
       ['db-cpu', 'AWS/RDS', 'CPUUtilization', 'Average', 300, 80, 'GreaterThanOrEqualToThreshold', 3, 'notBreaching', 'DBInstanceIdentifier'],

@@ -83,7 +83,8 @@ describe('with every target', () => {
     // Old: `IF(requests > 0, 100 * (...) / requests, 0)`: with no healthy target RequestCount is 0 and the alarm read 0 %.
     expect(alarm.Metrics.find((q: any) => q.Id === 'expr_1' || q.Expression)?.Expression)
       .toBe('IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)');
-    const stats = alarm.Metrics.filter((q: any) => q.MetricStat).map((q: any) => [q.Id, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, q.MetricStat.Period]);
+    const stats = alarm.Metrics.filter((q: any) => q.MetricStat)
+      .map((q: any) => [q.Id, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, q.MetricStat.Period]);
     expect(stats).toEqual([['requests', 'RequestCount', 'Sum', 60], ['target5xx', 'HTTPCode_Target_5XX_Count', 'Sum', 60], ['elb5xx', 'HTTPCode_ELB_5XX_Count', 'Sum', 60]]);
     expect([alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData]).toEqual([5, 3, 2, 'notBreaching']);
   });
@@ -91,7 +92,8 @@ describe('with every target', () => {
   test('THEN p99 latency alarms on the raw percentile (in seconds), keeping EvaluateLowSampleCountPercentile; memory on the fullest task', () => {
     const p99 = alarmNamed(template, 'api-prod-p99-latency');
     expect(p99.Metrics).toBeUndefined();
-    expect([p99.MetricName, p99.ExtendedStatistic, p99.Period, p99.Threshold, p99.EvaluationPeriods, p99.DatapointsToAlarm, p99.EvaluateLowSampleCountPercentile])
+    expect([p99.MetricName, p99.ExtendedStatistic, p99.Period, p99.Threshold, p99.EvaluationPeriods, p99.DatapointsToAlarm,
+      p99.EvaluateLowSampleCountPercentile])
       .toEqual(['TargetResponseTime', 'p99', 60, 1, 5, 3, 'ignore']);
     const memory = alarmNamed(template, 'api-prod-memory');
     expect([memory.MetricName, memory.Statistic, memory.Period]).toEqual(['MemoryUtilization', 'Maximum', 300]);
@@ -99,7 +101,8 @@ describe('with every target', () => {
 
   test('THEN no healthy host across every target group pages (CRITICAL), reads missing data as breaching, and does not roll back', () => {
     const alarm = alarmNamed(template, 'api-prod-no-healthy-hosts');
-    expect([alarm.MetricName, alarm.Statistic, alarm.Period, alarm.Threshold, alarm.ComparisonOperator, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData])
+    expect([alarm.MetricName, alarm.Statistic, alarm.Period, alarm.Threshold, alarm.ComparisonOperator, alarm.EvaluationPeriods,
+      alarm.DatapointsToAlarm, alarm.TreatMissingData])
       .toEqual(['HealthyHostCount', 'Minimum', 60, 1, 'LessThanThreshold', 3, 3, 'breaching']);
     expect(alarm.AlarmActions).toEqual([{ Ref: topicId(template, 'api-prod-critical') }]);
     expect(monitoring.criticalAlarmNames).not.toContain('api-prod-no-healthy-hosts');
@@ -108,7 +111,8 @@ describe('with every target', () => {
   test('THEN running tasks below desired and autoscaling pinned at its maximum read Container Insights', () => {
     const below = alarmNamed(template, 'api-prod-tasks-below-desired');
     expect(below.Metrics.find((q: any) => q.Expression).Expression).toBe('FILL(desired, 0) - FILL(running, 0)');
-    expect(below.Metrics.filter((q: any) => q.MetricStat).map((q: any) => [q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, q.MetricStat.Metric.Dimensions.map((d: any) => d.Name)]))
+    const metrics = below.Metrics.filter((q: any) => q.MetricStat).map((q: any) => q.MetricStat.Metric);
+    expect(metrics.map((x: any) => [x.Namespace, x.MetricName, x.Dimensions.map((d: any) => d.Name)]))
       .toEqual([['ECS/ContainerInsights', 'DesiredTaskCount', ['ClusterName', 'ServiceName']], ['ECS/ContainerInsights', 'RunningTaskCount', ['ClusterName', 'ServiceName']]]);
     expect([below.Threshold, below.EvaluationPeriods, below.DatapointsToAlarm, below.TreatMissingData]).toEqual([1, 10, 10, 'breaching']);
     const max = alarmNamed(template, 'api-prod-scaling-at-max');

@@ -90,7 +90,12 @@ describe('presets', () => {
       Namespace: 'shipshape/api/prod',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'api-prod-canary', Threshold: 90, ComparisonOperator: 'LessThanThreshold', MetricName: 'SuccessPercent', Namespace: 'CloudWatchSynthetics', Period: 300,
+      AlarmName: 'api-prod-canary',
+      Threshold: 90,
+      ComparisonOperator: 'LessThanThreshold',
+      MetricName: 'SuccessPercent',
+      Namespace: 'CloudWatchSynthetics',
+      Period: 300,
       // A stopped canary publishes nothing: that must not read as healthy.
       TreatMissingData: 'breaching',
     });
@@ -262,7 +267,8 @@ describe('bad input is rejected before anything is written', () => {
     ]);
     // 12 minutes is enough; without the canary, the built-in task-start-failures alarm (5 minutes) sets the bound.
     expect(() => synthShop({ strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(12) }) })).not.toThrow();
-    const noCanary = expectRejected((d) => shop(d, { strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(6) }), monitoring: { canary: false } }));
+    const sixMinutes = DeploymentStrategy.blueGreen({ bake: Duration.minutes(6) });
+    const noCanary = expectRejected((d) => shop(d, { strategy: sixMinutes, monitoring: { canary: false } }));
     expect(noCanary.problems.map((p) => [p.code, p.expected])).toEqual([
       ['SS-ENV-BAKE', "at least 7m: the 5m window of rollback alarm 'task-start-failures' plus 2m for evaluation lag"],
     ]);

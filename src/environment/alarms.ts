@@ -75,7 +75,9 @@ export function builtinRollbackWindows(hasLoadBalancer: boolean, monitored: bool
  * (the built-in deployment alarms and every CRITICAL rollback alarm of a Monitoring), plus {@link BAKE_MARGIN_SECONDS}.
  * Returns the shortest acceptable bake and the alarm that sets it, or undefined when the bake is long enough.
  */
-export function bakeShortfall(bakeSeconds: number, windows: readonly RollbackWindow[]): { readonly requiredSeconds: number; readonly alarm: RollbackWindow } | undefined {
+export function bakeShortfall(
+  bakeSeconds: number, windows: readonly RollbackWindow[],
+): { readonly requiredSeconds: number; readonly alarm: RollbackWindow } | undefined {
   const longest = [...windows].sort((a, b) => b.windowSeconds - a.windowSeconds)[0];
   if (!longest) return undefined;
   const requiredSeconds = longest.windowSeconds + BAKE_MARGIN_SECONDS;

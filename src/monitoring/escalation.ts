@@ -1,12 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import type { EscalationModel, WarningRouteModel } from './model';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
-import { parseProps } from '../core/schema';
-import { ShipshapeConstruct } from '../shipshape';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
+import { parseProps } from '../core/schema';
 import { Environment } from '../environment/environment';
-import type { EscalationModel, WarningRouteModel } from './model';
+import { ShipshapeConstruct } from '../shipshape';
 
 /** Where CRITICAL alarms page. */
 export interface CriticalRoute {

@@ -161,7 +161,9 @@ export interface EscalationModel {
  * elsewhere they go to the WARNING route (and still roll deployments back), so a non-production account needs no
  * pager parameter.
  */
-export function routesIn(escalation: EscalationModel, environment: string, production: boolean): { readonly pages: boolean; readonly warning: WarningRouteModel } {
+export function routesIn(
+  escalation: EscalationModel, environment: string, production: boolean,
+): { readonly pages: boolean; readonly warning: WarningRouteModel } {
   const own = escalation.environments?.[environment];
   return { pages: own?.page ?? production, warning: own?.warning ?? escalation.warning };
 }

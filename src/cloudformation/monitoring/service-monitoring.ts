@@ -105,7 +105,10 @@ export class ServiceMonitoring extends Construct {
     const env = environment.name;
 
     this.routes = new SeverityRoutes(this, 'Routes', {
-      service: svc, environment: env, escalation: monitoring.escalation, logRetentionDays: environment.logRetentionDays,
+      service: svc,
+      environment: env,
+      escalation: monitoring.escalation,
+      logRetentionDays: environment.logRetentionDays,
       production: environment.infrastructure.production,
     });
 
@@ -141,7 +144,11 @@ export class ServiceMonitoring extends Construct {
     const cluster = props.cluster ?? props.ecsService?.cluster;
     if (cluster || props.ecsService || props.backupVaultName) {
       this.events = new ServiceEvents(this, 'Events', {
-        service: svc, environment: env, logRetentionDays: environment.logRetentionDays, cluster, ecsService: props.ecsService,
+        service: svc,
+        environment: env,
+        logRetentionDays: environment.logRetentionDays,
+        cluster,
+        ecsService: props.ecsService,
         backupVaultName: props.backupVaultName,
       });
     }
