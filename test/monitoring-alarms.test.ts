@@ -2,6 +2,8 @@
  * Issue 14, "alarms that miss or mislead" and "pages that are wrong", in the generated environment templates: each
  * test asserts the alarm's metric (math), statistic, period, datapoints, missing-data treatment and actions.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ESCALATION, shop } from './monitoring-helpers';
 import { AlarmMetric, Database, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity } from '../src';
@@ -176,4 +178,32 @@ describe('per-environment routes', () => {
 test('the flagship-like template validates with the new alarms', () => {
   const files = synthSnapshot((outdir) => shop(outdir));
   expect(() => Template.fromJSON(JSON.parse(files['infra/prod.template.json']))).not.toThrow();
+});
+
+test('the flagship app emits, as embedded metric format, exactly the custom metrics its alarms read', () => {
+  const root = path.join(__dirname, '..', 'examples', 'node-api');
+  const prod = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'prod.template.json'), 'utf8'));
+  const read = new Set<string>();
+  for (const r of Object.values(prod.Resources as Record<string, any>)) {
+    if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+    const stats = r.Properties.Metrics ? r.Properties.Metrics.filter((q: any) => q.MetricStat).map((q: any) => q.MetricStat.Metric) : [r.Properties];
+    for (const m of stats) if (m.Namespace === 'node-api') read.add(m.MetricName);
+  }
+  expect([...read].sort()).toEqual(['OrdersBacklog', 'Signups']);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { metric } = require(path.join(root, 'src', 'server.js'));
+  const write = process.stdout.write;
+  const lines: string[] = [];
+  process.stdout.write = ((chunk: string) => { lines.push(chunk); return true; }) as never;
+  try {
+    for (const name of read) metric(name, 1);
+  } finally {
+    process.stdout.write = write;
+  }
+  const emitted = lines.map((l) => JSON.parse(l)._aws.CloudWatchMetrics[0]);
+  expect(emitted.map((m) => [m.Namespace, m.Metrics[0].Name]).sort()).toEqual([...read].sort().map((n) => ['node-api', n]));
+  // The task role may also publish there directly (PutMetricData, scoped by namespace).
+  const grants = Object.values(prod.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Action === 'cloudwatch:PutMetricData');
+  expect(grants.map((s: any) => s.Condition)).toEqual([{ StringEquals: { 'cloudwatch:namespace': ['node-api'] } }]);
 });

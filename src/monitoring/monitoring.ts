@@ -1,21 +1,22 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { Alarm, AlarmProps } from './alarm';
+import { EscalationPolicy } from './escalation';
+import type { AlarmModel, CanaryModel, MonitoringModel, MonitoringTarget } from './model';
+import { evaluationWindowSeconds, isRollbackAlarm } from './model';
+import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
+import { SEVERITY_EXPECTED, Severity } from './severity';
+import { Tracing } from './tracing';
 import { Duration } from '../core/duration';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { runbookPath } from '../core/naming';
 import { parseProps } from '../core/schema';
+import { Database } from '../database/database';
 import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { Alarm, AlarmProps } from './alarm';
-import { EscalationPolicy } from './escalation';
-import type { AlarmModel, CanaryModel, MonitoringModel } from './model';
-import { evaluationWindowSeconds, isRollbackAlarm } from './model';
-import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
-import { SEVERITY_EXPECTED, Severity } from './severity';
-import { Tracing } from './tracing';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */
 export interface PresetOptions {
@@ -258,9 +259,11 @@ export class Monitoring extends ShipshapeConstruct {
       return { runbookPath: file, runbookUrl: this.props.repository ? `https://github.com/${this.props.repository}/blob/${this.props.branch}/${file}` : file };
     };
     const out: AlarmModel[] = [];
+    const users = this.userAlarms.map((a) => a._spec);
+    const applies = this.presetApplies(users.some((a) => a.severity === 'info'));
     for (const def of PRESETS) {
       const o = this.props.alarms[def.key];
-      if (o === false) continue;
+      if (o === false || !applies(def.needs)) continue;
       if (def.kind === 'canary' && this.props.canary === false) continue;
       const threshold = o?.threshold ?? def.threshold;
       const canaryPeriod = def.kind === 'canary' && this.props.canary !== false ? this.props.canary.every.toSeconds() : undefined;
@@ -290,8 +293,33 @@ export class Monitoring extends ShipshapeConstruct {
         ...link(def.kind),
       });
     }
-    for (const a of this.userAlarms) out.push({ ...a._spec, ...link(a._spec.name) });
+    for (const a of users) out.push({ ...a, ...link(a.name) });
     return out;
+  }
+
+  /**
+   * Whether a preset can exist anywhere in the project: the database alarms only for a service with a Database, the
+   * certificate alarm only with an environment that has a domain, the digest's alarm only with an INFO route and an
+   * INFO alarm. The others are declared everywhere and skipped per stack when a target is missing.
+   */
+  private presetApplies(userInfo: boolean): (needs: readonly MonitoringTarget[]) => boolean {
+    const hasDatabase = this.shipshape.membersOf(Database).some((d) => d.service === this.service);
+    const hasDomain = this.shipshape.membersOf(Environment).some((e) => e.hasLoadBalancer);
+    const info = this.shipshape.membersOf(EscalationPolicy)[0]?._model.info !== undefined;
+    const presetInfo = PRESETS.some((d) => {
+      const o = this.props.alarms[d.key];
+      return o !== false && o?.severity?.level === 'info';
+    });
+    return (needs) => needs.every((n) => {
+      switch (n) {
+        case 'database':
+        case 'burstable-database':
+        case 'backup': return hasDatabase;
+        case 'certificate': return hasDomain;
+        case 'digest': return info && (userInfo || presetInfo);
+        default: return true;
+      }
+    });
   }
 
   /** @internal */
