@@ -41,6 +41,7 @@ const ERROR_LOGS = 'Read the error lines of the service log group (table above) 
 /** Count metrics: no datapoint means nothing happened. */
 const COUNT_ZERO = 'not breaching: a count with no datapoint is zero (the metric filter or the load balancer reports nothing when nothing happened)';
 const NO_TRAFFIC = 'not breaching: without requests there is nothing to measure; a total outage is caught by no-healthy-hosts and the canary';
+const DB_MISSING = 'not breaching: RDS reports every minute while the instance runs; an unavailable database shows in the service\'s own alarms (5xx, error lines)';
 const DB_STEPS = [
   'Open the database in the RDS console (Monitoring and Performance Insights tabs): the top SQL by load shows what the database is busy with.',
   'Check the RDS events of the instance (`aws rds describe-events --source-type db-instance --duration 120`): a failover, a maintenance or a storage-full event explains most incidents.',
@@ -363,7 +364,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     evaluationPeriods: 3,
     datapointsToAlarm: 3,
     treatMissingData: 'notBreaching',
-    missingData: 'not breaching: RDS reports every minute while the instance runs; an unavailable instance is reported by the RDS event subscription',
+    missingData: DB_MISSING,
     needs: ['database'],
     summary: (t) => `The database instance's CPU utilization is at least ${t}% for 15 minutes.`,
     impact: 'Queries slow down; requests that use the database time out.',
@@ -397,7 +398,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     evaluationPeriods: 2,
     datapointsToAlarm: 2,
     treatMissingData: 'notBreaching',
-    missingData: 'not breaching: RDS reports every minute while the instance runs; an unavailable instance is reported by the RDS event subscription',
+    missingData: DB_MISSING,
     needs: ['database'],
     summary: (t) => `The database has less than ${Math.round((t / 1073741824) * 10) / 10} GiB of free storage.`,
     impact: 'A full database stops accepting writes.',
@@ -414,7 +415,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     evaluationPeriods: 2,
     datapointsToAlarm: 2,
     treatMissingData: 'notBreaching',
-    missingData: 'not breaching: RDS reports every minute while the instance runs; an unavailable instance is reported by the RDS event subscription',
+    missingData: DB_MISSING,
     needs: ['database'],
     summary: (t) => `At least ${t} connections are open to the database (size the threshold to the instance's max_connections).`,
     impact: 'New connections are refused once max_connections is reached: requests fail.',
@@ -431,7 +432,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     evaluationPeriods: 2,
     datapointsToAlarm: 2,
     treatMissingData: 'notBreaching',
-    missingData: 'not breaching: RDS reports every minute while the instance runs; an unavailable instance is reported by the RDS event subscription',
+    missingData: DB_MISSING,
     needs: ['database'],
     summary: (t) => `The database instance has less than ${Math.round(t / 1048576)} MiB of freeable memory.`,
     impact: 'The database swaps or is restarted out of memory: queries slow down or fail.',

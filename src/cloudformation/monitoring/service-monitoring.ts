@@ -43,7 +43,7 @@ export interface ServiceMonitoringProps {
   readonly targetGroups?: readonly elbv2.IApplicationTargetGroup[];
   /** @default - the environment's url; without one there is no canary */
   readonly url?: string;
-  /** The service's database: the db-* alarms read its metrics, and an RDS event subscription reports its events. */
+  /** The service's database: the db-* alarms read its metrics. */
   readonly database?: rds.IDatabaseInstance;
   /** The database's instance class, for example `db.t4g.micro`. */
   readonly databaseInstanceType?: string;
