@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ESCALATION, shop } from './monitoring-helpers';
-import { AlarmMetric, Database, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity } from '../src';
+import { AlarmMetric, Database, DockerImage, DockerPreset, Duration, Environment, EscalationPolicy, Monitoring, Pipeline, Service, Severity, Toolchain } from '../src';
 import { bareProject } from './util';
 import { synthSnapshot } from '../src/testing/synth';
 
@@ -206,4 +206,33 @@ test('the flagship app emits, as embedded metric format, exactly the custom metr
   const grants = Object.values(prod.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy')
     .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Action === 'cloudwatch:PutMetricData');
   expect(grants.map((s: any) => s.Condition)).toEqual([{ StringEquals: { 'cloudwatch:namespace': ['node-api'] } }]);
+});
+
+describe('the error-line convention follows the toolchain by default', () => {
+  function filters(toolchain: Toolchain | undefined): string[] {
+    const files = synthSnapshot((outdir) => {
+      const p = shop(outdir);
+      if (toolchain) {
+        const api = (p.node.findChild('monitoring') as Monitoring).service;
+        new Pipeline(p, 'ci', { image: new DockerImage(p, 'image', { service: api, preset: DockerPreset.node() }), toolchain });
+      }
+      return p;
+    });
+    const json = JSON.parse(files['infra/prod.template.json']);
+    return Object.entries(json.Resources as Record<string, any>)
+      .filter(([id, r]) => r.Type === 'AWS::Logs::MetricFilter' && /^Monitoring(ErrorLines|StackTraceLines)Filter/.test(id))
+      .map(([, r]) => r.Properties.FilterPattern).sort();
+  }
+
+  test('Node: string and pino numeric levels, unhandled rejections; Python: levelname and tracebacks; none: all of them', () => {
+    expect(filters(Toolchain.node())).toEqual(['"UnhandledPromiseRejection"', '{ ($.level = "error") || ($.level = "fatal") || ($.level >= 50) }']);
+    expect(filters(Toolchain.python())).toEqual([
+      '"Traceback (most recent call last)"',
+      '{ ($.level = "error") || ($.level = "critical") || ($.levelname = "ERROR") || ($.levelname = "CRITICAL") }',
+    ]);
+    expect(filters(undefined)).toEqual([
+      '?"Traceback (most recent call last)" ?"UnhandledPromiseRejection"',
+      '{ ($.level = "error") || ($.level = "fatal") || ($.level >= 50) || ($.levelname = "ERROR") || ($.levelname = "CRITICAL") }',
+    ]);
+  });
 });

@@ -15,6 +15,7 @@ import { parseProps } from '../core/schema';
 import { Database } from '../database/database';
 import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
+import { Pipeline } from '../pipeline/pipeline';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 
@@ -62,33 +63,41 @@ export interface CanaryOptions {
 }
 
 /**
- * How the service logs (structured JSON, one object per line). The defaults match the usual conventions of Node and
- * Python loggers at once: string levels (`"level": "error"`), pino's numeric levels (`"level": 50`), Python's
- * `levelname` (`ERROR`, `CRITICAL`), and the first line of an unstructured stack trace.
+ * How the service logs (structured JSON, one object per line). Each field defaults to the convention of the
+ * project's toolchain (the Pipeline's): Node (pino's numeric levels 50/60 and string levels error/fatal, unhandled
+ * rejections), Python (`levelname` ERROR/CRITICAL, structlog's error/critical, tracebacks), Go (slog's ERROR, zap's
+ * error/fatal/panic, panics); without a Pipeline, all of them at once.
  */
 export interface LogOptions {
   /** @default 'level' */
   readonly levelField?: string;
-  /** @default ['error', 'fatal'] */
+  /** @default - the toolchain's: ['error', 'fatal'] (Node), ['error', 'critical'] (Python), ['error', 'ERROR', 'fatal', 'panic'] (Go) */
   readonly errorLevels?: readonly string[];
   /**
    * Numeric levels at or above this count as errors (pino and bunyan: 50 is error, 60 fatal); `false` counts none.
-   * @default 50
+   * @default - 50 for Node (or without a Pipeline), false otherwise
    */
   readonly minimumNumericLevel?: number | false;
-  /** Python logging's `levelname` values counted as errors; `[]` counts none. @default ['ERROR', 'CRITICAL'] */
+  /** Python logging's `levelname` values counted as errors; `[]` counts none. @default - ['ERROR', 'CRITICAL'] for Python (or without a Pipeline), [] otherwise */
   readonly levelnames?: readonly string[];
   /**
    * Terms that mark an unstructured stack trace line (an uncaught error printed outside the JSON logger); `[]` counts none.
-   * @default ['Traceback (most recent call last)', 'UnhandledPromiseRejection']
+   * @default - the toolchain's: 'UnhandledPromiseRejection' (Node), 'Traceback (most recent call last)' (Python), 'goroutine ' (Go)
    */
   readonly stackTraceTerms?: readonly string[];
 }
 
-const LOG_DEFAULTS = {
-  levelField: 'level',
+type LogConvention = Required<Omit<LogOptions, 'levelField'>>;
+
+/** The log conventions of each toolchain language (CodeQL's language name), and of all of them. */
+const LOG_CONVENTIONS: Record<string, LogConvention> = {
+  'javascript-typescript': { errorLevels: ['error', 'fatal'], minimumNumericLevel: 50, levelnames: [], stackTraceTerms: ['UnhandledPromiseRejection'] },
+  'python': { errorLevels: ['error', 'critical'], minimumNumericLevel: false, levelnames: ['ERROR', 'CRITICAL'], stackTraceTerms: ['Traceback (most recent call last)'] },
+  'go': { errorLevels: ['error', 'ERROR', 'fatal', 'panic'], minimumNumericLevel: false, levelnames: [], stackTraceTerms: ['goroutine '] },
+};
+const ANY_CONVENTION: LogConvention = {
   errorLevels: ['error', 'fatal'],
-  minimumNumericLevel: 50 as number | false,
+  minimumNumericLevel: 50,
   levelnames: ['ERROR', 'CRITICAL'],
   stackTraceTerms: ['Traceback (most recent call last)', 'UnhandledPromiseRejection'],
 };
@@ -157,14 +166,12 @@ const schema = z.strictObject({
   tracing: z.custom<Tracing>((v) => v instanceof Tracing, { message: 'Tracing.xray({ imageTag })' })
     .refine((t) => t._tagProblem() === undefined, { message: 'Tracing.xray({ imageTag }) with a Docker image tag or a sha256: digest' }).optional(),
   logs: z.strictObject({
-    levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default(LOG_DEFAULTS.levelField),
-    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).default(LOG_DEFAULTS.errorLevels),
-    minimumNumericLevel: z.union([z.literal(false), z.number().int().min(0).max(1000)], { message: 'a whole number such as 50, or false' })
-      .default(LOG_DEFAULTS.minimumNumericLevel),
-    levelnames: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as ERROR' })).default(LOG_DEFAULTS.levelnames),
-    stackTraceTerms: z.array(z.string().regex(/^[^"\\]{3,100}$/, { message: 'a term of 3-100 characters without quotes or backslashes' }))
-      .default(LOG_DEFAULTS.stackTraceTerms),
-  }).default(LOG_DEFAULTS),
+    levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default('level'),
+    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).optional(),
+    minimumNumericLevel: z.union([z.literal(false), z.number().int().min(0).max(1000)], { message: 'a whole number such as 50, or false' }).optional(),
+    levelnames: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as ERROR' })).optional(),
+    stackTraceTerms: z.array(z.string().regex(/^[^"\\]{3,100}$/, { message: 'a term of 3-100 characters without quotes or backslashes' })).optional(),
+  }).default({ levelField: 'level' }),
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
   branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
 }) satisfies z.ZodType<unknown, MonitoringProps>;
@@ -248,6 +255,22 @@ export class Monitoring extends ShipshapeConstruct {
     const alarms = this.alarmModels();
     return alarms.filter((a) => isRollbackAlarm(a) && (a.environments === undefined || a.environments.includes(environment)))
       .map((a) => ({ name: a.name, windowSeconds: evaluationWindowSeconds(a, alarms) }));
+  }
+
+  /** The log conventions: the user's fields, the rest from the toolchain of the project's Pipeline. */
+  private logsModel(): MonitoringModel['logs'] {
+    const l = this.props.logs;
+    const pipelines = this.shipshape.membersOf(Pipeline);
+    const language = pipelines.length === 1 ? pipelines[0].toolchain.model.codeql.language : undefined;
+    const d = (language && LOG_CONVENTIONS[language]) || ANY_CONVENTION;
+    const numeric = l.minimumNumericLevel ?? d.minimumNumericLevel;
+    return {
+      levelField: l.levelField,
+      errorLevels: l.errorLevels ?? d.errorLevels,
+      ...(numeric === false ? {} : { minimumNumericLevel: numeric }),
+      levelnames: l.levelnames ?? d.levelnames,
+      stackTraceTerms: l.stackTraceTerms ?? d.stackTraceTerms,
+    };
   }
 
   /** Every alarm of the service: the enabled presets, then the user's alarms, in declaration order. */
@@ -340,13 +363,7 @@ export class Monitoring extends ShipshapeConstruct {
       escalation: this.shipshape.membersOf(EscalationPolicy)[0]._model,
       canary,
       tracing: p.tracing?._model(),
-      logs: {
-        levelField: p.logs.levelField,
-        errorLevels: p.logs.errorLevels,
-        ...(p.logs.minimumNumericLevel === false ? {} : { minimumNumericLevel: p.logs.minimumNumericLevel }),
-        levelnames: p.logs.levelnames,
-        stackTraceTerms: p.logs.stackTraceTerms,
-      },
+      logs: this.logsModel(),
     };
     return { kind: 'monitoring', model };
   }
