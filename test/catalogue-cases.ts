@@ -195,6 +195,16 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'slo: neither availability nor latency', build: withSlo({ window: Duration.days(30) }) },
   { name: 'slo: a window of 36 hours', build: withSlo({ availability: { target: 99.9 }, window: Duration.hours(36) }) },
   { name: 'slo: a latency threshold of 0 ms and a misspelled key', build: withSlo({ latency: { thresholdMs: 0, target: 99 }, minimumRequests: 5 }) },
+  { name: 'escalation: a page route that is not a boolean', build: monitored(() => undefined, { ...ESCALATION, environments: { prod: { page: 'yes' } } }) },
+  { name: 'escalation: routes for an environment that does not exist', build: monitored(() => undefined, { ...ESCALATION, environments: { staging: { page: true } } }) },
+  {
+    name: 'monitoring: log options of the wrong kind',
+    build: withService((p, api) => {
+      env(p, 'prod');
+      new EscalationPolicy(p, 'escalation', ESCALATION as never);
+      new Monitoring(p, 'monitoring', { service: api, logs: { minimumNumericLevel: 'fifty' as never, stackTraceTerms: ['say "hi"'] } });
+    }),
+  },
   { name: 'escalation: CRITICAL with no endpoint', build: monitored(() => undefined, { critical: {}, warning: { email: ['team@example.com'] }, info: { email: ['d@example.com'] } }) },
 
   // Names: clashes after the outputs' normalisation, and AWS's length and character limits

@@ -91,7 +91,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[DeploymentStrategy.linear] stepPercent: must be a whole percentage from 3 to 99 (got 2) [SS-STRATEGY]',
   ],
   'strategy: bake shorter than the rollback alarms': [
-    "[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '1m') [SS-ENV-BAKE] Hint: A shorter bake finishes the deployment before the alarms can fire.",
+    "[shop/prod] strategy.bake: must be at least 7m: the 5m window of rollback alarm 'error-logs' plus 2m for evaluation lag (got '1m') [SS-ENV-BAKE] Hint: A bake that ends before the rollback alarms can fire lets a bad release through: lengthen the bake or shorten the alarm's window.",
   ],
   'image: preset given as a string': [
     "[shop/image] preset: must be a DockerPreset, for example DockerPreset.node() (got 'node') [SS-IMAGE-PRESET]",
@@ -197,7 +197,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/beta] values.produktion: must be the name of an environment (prod) (got 'produktion') [SS-FLAG-ENVIRONMENT]",
   ],
   'parity: staging diverges from prod without an allowance': [
-    "[shop/staging] strategy: must be the same in staging and prod (only name, account, region, scaling, domain (its name, zone and certificate), approval, url, production may differ) (got 'staging={\"kind\":\"rolling\"}, prod={\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":600}') [SS-PARITY] Hint: If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { 'strategy': '<why>' } }).\n    property | staging            | prod                                             |\n    strategy | {\"kind\":\"rolling\"} | {\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":600} | NOT ALLOWED",
+    "[shop/staging] strategy: must be the same in staging and prod (only name, account, region, scaling, domain (its name, zone and certificate), approval, url, production may differ) (got 'staging={\"kind\":\"rolling\"}, prod={\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":900}') [SS-PARITY] Hint: If the difference is intended, allow it with a reason: new ProdParity(..., { allow: { 'strategy': '<why>' } }).\n    property | staging            | prod                                             |\n    strategy | {\"kind\":\"rolling\"} | {\"kind\":\"canary\",\"percent\":10,\"bakeSeconds\":900} | NOT ALLOWED",
   ],
   'parity: an allowance for a difference that does not exist': [
     "[shop/parity] allow.strategy: must be a property where staging and prod differ (remove the stale allowance) (got 'strategy') [SS-PARITY-STALE]",
@@ -238,6 +238,16 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/monitoring] slo.latency.thresholdMs: must be a whole number of milliseconds from 1 to 60000 (got 0) [SS-MONITORING-SLO]',
     "[shop/monitoring] slo.minimumRequests: must be a known property (availability, latency, window, minimumRequestsPerHour): did you mean 'minimumRequestsPerHour'? (got 5) [SS-MONITORING-SLO]",
   ],
+  'escalation: a page route that is not a boolean': [
+    "[shop/escalation] environments.prod.page: must be true or false (got 'yes') [SS-ESCALATION-ENVIRONMENTS]",
+  ],
+  'escalation: routes for an environment that does not exist': [
+    "[shop/escalation] environments.staging: must be the name of a declared environment (prod) (got 'staging') [SS-ESCALATION-ENVIRONMENT]",
+  ],
+  'monitoring: log options of the wrong kind': [
+    "[shop/monitoring] logs.minimumNumericLevel: must be a whole number such as 50, or false (got 'fifty') [SS-MONITORING-LOGS]",
+    "[shop/monitoring] logs.stackTraceTerms.0: must be a term of 3-100 characters without quotes or backslashes (got 'say \"hi\"') [SS-MONITORING-LOGS]",
+  ],
   'escalation: CRITICAL with no endpoint': [
     "[shop/escalation] critical.pagerEndpointParameter: must be the name of an SSM parameter, for example '/pager/url' (got undefined) [SS-ESCALATION-CRITICAL]",
   ],
@@ -276,7 +286,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     "[shop/ci] path: must be a file that does not exist yet or that projen generated before (got '.github/workflows/ci.yml') [SS-FILE-HANDWRITTEN] Hint: '.github/workflows/ci.yml' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['.github/workflows/ci.yml'] }) (its content will be replaced), move it away, or write shipshape's file elsewhere. Give the Pipeline another construct id: the workflow file is named after it.",
   ],
   'duration: a bake of 0 minutes': [
-    "[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '0m') [SS-ENV-BAKE] Hint: A shorter bake finishes the deployment before the alarms can fire.",
+    "[shop/prod] strategy.bake: must be at least 7m: the 5m window of rollback alarm 'error-logs' plus 2m for evaluation lag (got '0m') [SS-ENV-BAKE] Hint: A bake that ends before the rollback alarms can fire lets a bad release through: lengthen the bake or shorten the alarm's window.",
   ],
   'secret ref: an empty secret name': [
     "[SecretRef.fromName] name: must be a Secrets Manager secret name: letters, digits and /_+=.@- (got '') [SS-SECRET]",

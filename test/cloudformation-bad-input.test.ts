@@ -20,7 +20,7 @@ describe('bad input: a clear error before anything is written', () => {
       new Service(project, 'api');
       new Environment(project, 'prod', { ...env, domain: { name: 'api.example.com', hostedZoneId: 'ZZONE' }, strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(2) }) });
     });
-    expect(error.message).toContain("[shop/prod] strategy.bake: must be at least 5m, the evaluation window of the deployment alarms that roll back (got '2m') [SS-ENV-BAKE]");
+    expect(error.message).toContain("[shop/prod] strategy.bake: must be at least 7m: the 5m window of rollback alarm 'error-logs' plus 2m for evaluation lag (got '2m') [SS-ENV-BAKE]");
     expect(files).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ const fixtureFiles = synthSnapshot((outdir) => {
     account: '444444444444',
     region: 'us-east-1',
     domain: { name: 'live.example.com', hostedZoneId: 'ZLIVE' },
-    strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
+    strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(7) }),
   });
   new Pipeline(p, 'ci');
   return p;
@@ -296,7 +296,7 @@ describe('deploy, flagship', () => {
     });
     expect(r.step('rollback-api').outputs).toEqual({ outcome: `rolled-back-to-${OLD}` });
     expect(r.summary).toContain(`Rolled api-staging back to image tag ${OLD} with the last good template (s3://node-api-templates-222222222222-eu-west-1/last-good/api-staging.template.json).`);
-    expect(r.summary).toContain(`| api | api-staging | ${SHA} | canary 10%, bake 10m | success | SUCCESSFUL | failure | rolled-back-to-${OLD} |`);
+    expect(r.summary).toContain(`| api | api-staging | ${SHA} | canary 10%, bake 15m | success | SUCCESSFUL | failure | rolled-back-to-${OLD} |`);
     expect(r.summary).toContain('### Deploy to staging: failure');
     expectWithinTimeouts(r, flagship, 'deploy-staging');
   });
@@ -415,9 +415,9 @@ describe('deploy, blue/green fixture with two stacks', () => {
 
   test('THEN the deploy is bounded by the stack update plus the bake, the wait and the rollback by their own bounds', () => {
     const step = (id: string) => fixture.jobs['deploy-live'].steps.find((s: any) => s.id === id);
-    expect(step('deploy-beta').env.DEPLOY_SECONDS).toBe(String(25 * 60 + 5 * 60));
+    expect(step('deploy-beta').env.DEPLOY_SECONDS).toBe(String(25 * 60 + 7 * 60));
     expect(step('wait-beta').env).toEqual({ STACK: 'beta-live', STRATEGY: 'blue-green', WAIT_SECONDS: String(10 * 60) });
-    expect(step('rollback-beta').env.ROLLBACK_SECONDS).toBe(String(25 * 60 + 5 * 60 + 10 * 60));
+    expect(step('rollback-beta').env.ROLLBACK_SECONDS).toBe(String(25 * 60 + 7 * 60 + 10 * 60));
   });
 
   test('GIVEN the wait times out THEN the rollback step still runs: it cancels the update still in progress, waits for it, and redeploys (current template when none was recorded)', () => {
@@ -469,7 +469,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
     expect(r.summary).toContain('### Rollback of beta-live: no last good template');
     expect(r.summary).toContain(`so the rollback redeploys image tag ${OLD} with the current template, infra/beta-live.template.json.`);
     expect(r.summary).toContain(`git show ${OLD}:infra/beta-live.template.json`);
-    expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 5m | success | TIMED_OUT | skipped | rolled-back-to-${OLD} |`);
+    expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 7m | success | TIMED_OUT | skipped | rolled-back-to-${OLD} |`);
     expectWithinTimeouts(r, fixture, 'deploy-live');
   });
 
@@ -490,8 +490,8 @@ describe('deploy, blue/green fixture with two stacks', () => {
         rule('^aws cloudformation deploy --stack-name beta-live ', { stdout: 'Successfully created/updated stack', advance: 25 * 60 }),
       ],
     });
-    expect(r.step('deploy-beta')).toMatchObject({ outcome: 'failure', outputs: { outcome: 'TIMED_OUT' }, elapsed: 30 * 60 });
-    expect(r.step('deploy-beta').output).toContain('::error::aws cloudformation deploy of beta-live did not finish in 1800 seconds');
+    expect(r.step('deploy-beta')).toMatchObject({ outcome: 'failure', outputs: { outcome: 'TIMED_OUT' }, elapsed: 32 * 60 });
+    expect(r.step('deploy-beta').output).toContain('::error::aws cloudformation deploy of beta-live did not finish in 1920 seconds');
     expect(awsCalls(r).slice(8)).toEqual([
       stackStatus(BETA),
       ['cloudformation', 'cancel-update-stack', '--stack-name', 'beta-live'],
@@ -502,7 +502,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
       cfnDeploy(BETA, lastGoodFile(r, BETA), OLD),
     ]);
     expect(r.step('rollback-beta').outputs).toEqual({ outcome: `rolled-back-to-${OLD}` });
-    expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 5m | TIMED_OUT | skipped | skipped | rolled-back-to-${OLD} |`);
+    expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 7m | TIMED_OUT | skipped | skipped | rolled-back-to-${OLD} |`);
     expectWithinTimeouts(r, fixture, 'deploy-live');
   });
 
@@ -520,7 +520,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
     const rollback = r.step('rollback-alpha');
     expect(rollback).toMatchObject({ outcome: 'failure', outputs: { outcome: 'stack-busy' } });
     expect(rollback.output).toContain('::warning::Could not cancel the update of alpha-live: waiting for it to end');
-    expect(rollback.output).toContain('::error::alpha-live is still UPDATE_ROLLBACK_IN_PROGRESS after 2400 seconds');
+    expect(rollback.output).toContain('::error::alpha-live is still UPDATE_ROLLBACK_IN_PROGRESS after 2520 seconds');
     expect(awsCalls(r).filter((a) => a[1] === 'deploy')).toHaveLength(1);
     expect(outcomes(r)).toMatchObject({ 'Deploy beta': 'skipped', 'Rollback beta': 'skipped' });
     expectWithinTimeouts(r, fixture, 'deploy-live');
@@ -545,8 +545,8 @@ describe('time budget: every wait gives up well before the job timeout, so the r
   const make = (kind: string) => {
     switch (kind) {
       case 'blue-green': return DeploymentStrategy.blueGreen({ bake: Duration.minutes(15) });
-      case 'canary': return DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(5) });
-      case 'linear': return DeploymentStrategy.linear({ stepPercent: 25, interval: Duration.minutes(2), bake: Duration.minutes(5) });
+      case 'canary': return DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(7) });
+      case 'linear': return DeploymentStrategy.linear({ stepPercent: 25, interval: Duration.minutes(2), bake: Duration.minutes(7) });
       default: return DeploymentStrategy.rolling();
     }
   };

@@ -185,7 +185,7 @@ describe('a deployment whose new tasks never start or never become healthy fails
         Alarms: {
           Enable: true,
           Rollback: true,
-          AlarmNames: ['api-prod-task-start-failures', 'api-prod-unhealthy-targets', 'api-prod-http-5xx-rate', 'api-prod-error-rate', 'api-prod-canary'],
+          AlarmNames: ['api-prod-task-start-failures', 'api-prod-unhealthy-targets', 'api-prod-http-5xx-rate', 'api-prod-canary'],
         },
       }),
     });
@@ -251,15 +251,22 @@ describe('the bake lasts at least the evaluation window of every alarm that roll
     return period * p.EvaluationPeriods;
   }
 
-  test.each(Object.entries(SHIFTING))('%s with the shortest bake synthesis accepts (5 minutes)', (kind) => {
-    const strategy = kind === 'blue-green' ? DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) })
-      : kind === 'canary' ? DeploymentStrategy.canary({ bake: Duration.minutes(5) }) : DeploymentStrategy.linear({ bake: Duration.minutes(5) });
+  // The shortest bake is the longest rollback window (5 minutes) plus the 2-minute margin for evaluation lag.
+  test.each(Object.entries(SHIFTING))('%s with the shortest bake synthesis accepts (7 minutes: 5-minute windows + 2)', (kind) => {
+    const strategy = kind === 'blue-green' ? DeploymentStrategy.blueGreen({ bake: Duration.minutes(7) })
+      : kind === 'canary' ? DeploymentStrategy.canary({ bake: Duration.minutes(7) }) : DeploymentStrategy.linear({ bake: Duration.minutes(7) });
     const t = envTemplate({ domain: DOMAIN, strategy });
     const service = resourcesOf(t, 'AWS::ECS::Service')[0].Properties.DeploymentConfiguration;
-    expect(service.BakeTimeInMinutes).toBe(5);
+    expect(service.BakeTimeInMinutes).toBe(7);
     const alarms = t.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
     const rollback = service.Alarms.AlarmNames.map((n: { Ref: string }) => alarms[n.Ref]);
     expect(rollback).toHaveLength(4);
-    for (const a of rollback) expect(windowSeconds(a)).toBeLessThanOrEqual(5 * 60);
+    for (const a of rollback) expect(windowSeconds(a) + 120).toBeLessThanOrEqual(7 * 60);
+  });
+
+  test.each(Object.entries(SHIFTING))('%s with a bake of exactly the alarm window (5 minutes) is rejected: no margin', (kind) => {
+    const strategy = kind === 'blue-green' ? DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) })
+      : kind === 'canary' ? DeploymentStrategy.canary({ bake: Duration.minutes(5) }) : DeploymentStrategy.linear({ bake: Duration.minutes(5) });
+    expect(() => envTemplate({ domain: DOMAIN, strategy })).toThrow(/SS-ENV-BAKE/);
   });
 });

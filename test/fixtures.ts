@@ -56,7 +56,7 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
       region: 'us-east-1',
       network: Network.existing(),
       domain: { name: 'test.web.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000' },
-      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
+      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(7) }),
       scaling: { min: 1, max: 3, target: ScalingTarget.memory(75) },
       secrets: { API_KEY: SecretRef.fromName('web/api-key'), SIGNING_KEY: SecretRef.fromArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:web/signing-AbCdEf', { field: 'key' }) },
     });

@@ -252,7 +252,8 @@ test('the synthesis rule\'s evaluator (src/iam/evaluate.ts) agrees with iam-simu
 describe('the proof can fail', () => {
   test('a deploy role without ssm:GetParameters on the pager parameter, and an execution role without iam:AttachRolePolicy, are found', async () => {
     const files = flagship();
-    const bootstrap = Object.keys(files).find((f) => /bootstrap[^/]*\.template\.json$/.test(f) && files[f].includes('-dev-deploy'))!;
+    // prod: the only environment that pages, so the only one with the pager parameter.
+    const bootstrap = Object.keys(files).find((f) => /bootstrap[^/]*\.template\.json$/.test(f) && files[f].includes('-prod-deploy'))!;
     const t = JSON.parse(files[bootstrap]);
     // Take both actions out of every policy of the template.
     type Policy = { Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: string | string[] }> } } };
@@ -264,8 +265,8 @@ describe('the proof can fail', () => {
     }
     const failures = await proofFailures({ ...files, [bootstrap]: JSON.stringify(t) });
     expect(failures).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^shipshape-node-api-dev-deploy ssm:GetParameters on arn:aws:ssm:eu-west-1:111111111111:parameter\/shipshape\/pager\/pagerduty-url: ImplicitlyDenied/),
-      expect.stringMatching(/^shipshape-node-api-dev-cfn-exec iam:AttachRolePolicy on arn:aws:iam::111111111111:role\/api-dev-.*: ImplicitlyDenied/),
+      expect.stringMatching(/^shipshape-node-api-prod-deploy ssm:GetParameters on arn:aws:ssm:eu-west-1:333333333333:parameter\/shipshape\/pager\/pagerduty-url: ImplicitlyDenied/),
+      expect.stringMatching(/^shipshape-node-api-prod-cfn-exec iam:AttachRolePolicy on arn:aws:iam::333333333333:role\/api-prod-.*: ImplicitlyDenied/),
     ]));
   });
 

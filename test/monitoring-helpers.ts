@@ -28,7 +28,7 @@ export function shop(outdir: string, o: ShopOptions = {}): Project {
     region: 'eu-west-1',
     // A domain gives the environment its load balancer and its URL (canary strategies need both).
     ...(o.url === false ? {} : { domain: { name: new URL(o.url ?? 'https://api.example.com').host, hostedZoneId: 'ZSHOPZONE' } }),
-    strategy: o.strategy ?? (o.url === false ? DeploymentStrategy.rolling() : DeploymentStrategy.canary({ bake: Duration.minutes(10) })),
+    strategy: o.strategy ?? (o.url === false ? DeploymentStrategy.rolling() : DeploymentStrategy.canary({ bake: Duration.minutes(15) })),
   });
   if (o.escalation !== false) new EscalationPolicy(project, 'escalation', o.escalation ?? ESCALATION);
   const monitoring = new Monitoring(project, 'monitoring', { service: api, ...o.monitoring });

@@ -10,7 +10,7 @@ import { CANARY_RUNTIME } from '../src/cloudformation/monitoring';
 
 describe('severity routing', () => {
   const { template, json } = synthShop({
-    monitoring: { alarms: { errorRate: { threshold: 10 } } },
+    monitoring: { alarms: { errorRate: { threshold: 10, severity: Severity.CRITICAL } } },
     extra: (m) => {
       m.addAlarm('queue-depth', { severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'QueueDepth' }), threshold: 100, unit: 'count' });
       m.addAlarm('signups', { severity: Severity.INFO, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Signups', statistic: 'Sum' }), threshold: 1, comparison: '<', unit: 'count' });
@@ -65,13 +65,22 @@ describe('severity routing', () => {
 
 describe('presets', () => {
   test('GIVEN a stack with only a log group and a URL THEN the error-rate and canary presets exist, with their default thresholds', () => {
-    const { template } = synthShop();
+    const { template, json } = synthShop();
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ ($.level = "error") || ($.level = "fatal") }',
+      // String levels, pino's numeric levels (50 error, 60 fatal) and Python's levelname, in one JSON filter.
+      FilterPattern: '{ ($.level = "error") || ($.level = "fatal") || ($.level >= 50) || ($.levelname = "ERROR") || ($.levelname = "CRITICAL") }',
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'shipshape/api/prod', MetricName: 'ErrorLogLines', MetricValue: '1' })],
     });
+    // Unstructured stack traces count into the same metric, through a second (term) filter.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '?"Traceback (most recent call last)" ?"UnhandledPromiseRejection"',
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'shipshape/api/prod', MetricName: 'ErrorLogLines', MetricValue: '1' })],
+    });
+    // A count of error lines is no ratio: it notifies the WARNING route and does not roll back.
+    const warningTopic = findResource(json, 'AWS::SNS::Topic', 'TopicName', 'api-prod-warning')[0];
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'api-prod-error-rate',
+      AlarmActions: [{ Ref: warningTopic }],
       Threshold: 5,
       Period: 60,
       EvaluationPeriods: 5,
@@ -81,7 +90,14 @@ describe('presets', () => {
       Namespace: 'shipshape/api/prod',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'api-prod-canary', Threshold: 90, ComparisonOperator: 'LessThanThreshold', MetricName: 'SuccessPercent', Namespace: 'CloudWatchSynthetics', Period: 300,
+      AlarmName: 'api-prod-canary',
+      Threshold: 90,
+      ComparisonOperator: 'LessThanThreshold',
+      MetricName: 'SuccessPercent',
+      Namespace: 'CloudWatchSynthetics',
+      Period: 300,
+      // A stopped canary publishes nothing: that must not read as healthy.
+      TreatMissingData: 'breaching',
     });
   });
 
@@ -96,7 +112,10 @@ describe('presets', () => {
 
   test('GIVEN custom JSON log levels THEN the metric filter counts exactly those', () => {
     const { template } = synthShop({ monitoring: { logs: { levelField: 'severity', errorLevels: ['ERROR'] } } });
-    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.severity = "ERROR" }' });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.severity = "ERROR") || ($.severity >= 50) || ($.levelname = "ERROR") || ($.levelname = "CRITICAL") }' });
+    const exact = synthShop({ monitoring: { logs: { levelField: 'severity', errorLevels: ['ERROR'], minimumNumericLevel: false, levelnames: [], stackTraceTerms: [] } } });
+    exact.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.severity = "ERROR" }' });
+    expect(Object.keys(exact.template.findResources('AWS::Logs::MetricFilter')).filter((id) => id.includes('StackTrace'))).toEqual([]);
   });
 
   test('GIVEN anomaly-detection and composite alarms THEN they read the band and the named alarms', () => {
@@ -133,7 +152,7 @@ describe('presets', () => {
 describe('canary and dashboard', () => {
   const order = { name: 'order', path: '/orders', method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: '{"sku":"canary"}', expectStatus: 201 };
   const { template, json, files } = synthShop({
-    strategy: DeploymentStrategy.canary({ bake: Duration.minutes(20) }),
+    strategy: DeploymentStrategy.canary({ bake: Duration.minutes(25) }),
     monitoring: { canary: { every: Duration.minutes(10), journeys: [{ name: 'cart', path: '/cart', expectStatus: 204 }, order] } },
   });
 
@@ -180,14 +199,15 @@ describe('canary and dashboard', () => {
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const q of ['Is the system healthy?', 'Are users affected?', 'What changed?']) expect(body).toContain(q);
     expect(body).toContain('alarm');
-    expect(body).toContain('Rollback alarm: api-prod-error-rate');
+    expect(body).toContain('Rollback alarm: api-prod-canary');
+    expect(body).not.toContain('Rollback alarm: api-prod-error-rate');
   });
 
   test('GIVEN an environment without a URL THEN there is no canary and no canary alarm', () => {
     const none = synthShop({ url: false });
     none.template.resourceCountIs('AWS::Synthetics::Canary', 0);
     // Without a domain there is no load balancer either: only the alarms that need neither remain.
-    expect(monitoringAlarmNames(none.template)).toEqual(['api-prod-cpu', 'api-prod-error-rate', 'api-prod-failed-deployments', 'api-prod-memory', 'api-prod-task-restarts']);
+    expect(monitoringAlarmNames(none.template)).toEqual(['api-prod-cpu', 'api-prod-error-rate', 'api-prod-failed-deployments', 'api-prod-memory', 'api-prod-scaling-at-max', 'api-prod-task-restarts', 'api-prod-tasks-below-desired']);
   });
 });
 
@@ -249,13 +269,20 @@ describe('bad input is rejected before anything is written', () => {
     expect(p.problems[0]).toMatchObject({ property: 'alarms.cpu.steps.0', expected: 'a non-empty sentence' });
   });
 
-  test('a rollback alarm whose evaluation window does not fit inside the bake time', () => {
-    const e = expectRejected((d) => shop(d, { strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(4) }) }));
-    const bake = e.problems.filter((p) => p.code === 'SS-ALARM-BAKE');
-    // error-rate: 60 s × 5 = 300 s; canary: 300 s × 2 = 600 s. Both exceed 240 s.
-    expect(bake.map((p) => [p.property, p.got, p.expected])).toEqual([
-      ['error-rate.evaluation', "'300s (period × evaluationPeriods)'", "at most the blue-green bake time of environment 'prod' (240s)"],
-      ['canary.evaluation', "'600s (period × evaluationPeriods)'", "at most the blue-green bake time of environment 'prod' (240s)"],
+  test('a rollback alarm whose evaluation window does not fit inside the bake time: ONE check, with a margin', () => {
+    // The canary alarm (2 × 5 minutes) set the old check's bound exactly at a 10-minute bake; the one check now asks
+    // for its window plus 2 minutes of evaluation lag, and SS-ALARM-BAKE no longer exists.
+    const e = expectRejected((d) => shop(d, { strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(10) }) }));
+    expect(e.problems.filter((p) => p.code === 'SS-ALARM-BAKE')).toEqual([]);
+    expect(e.problems.filter((p) => p.code === 'SS-ENV-BAKE').map((p) => [p.path, p.property, p.got, p.expected])).toEqual([
+      ['shop/prod', 'strategy.bake', "'10m'", "at least 12m: the 10m window of rollback alarm 'canary' plus 2m for evaluation lag"],
+    ]);
+    // 12 minutes is enough; without the canary, the built-in task-start-failures alarm (5 minutes) sets the bound.
+    expect(() => synthShop({ strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(12) }) })).not.toThrow();
+    const sixMinutes = DeploymentStrategy.blueGreen({ bake: Duration.minutes(6) });
+    const noCanary = expectRejected((d) => shop(d, { strategy: sixMinutes, monitoring: { canary: false } }));
+    expect(noCanary.problems.map((p) => [p.code, p.expected])).toEqual([
+      ['SS-ENV-BAKE', "at least 7m: the 5m window of rollback alarm 'task-start-failures' plus 2m for evaluation lag"],
     ]);
   });
 

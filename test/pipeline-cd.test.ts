@@ -14,7 +14,7 @@ function synth(props: PipelineProps = {}): Record<string, string> {
       account: '222222222222',
       region: 'eu-west-1',
       domain: { name: 'staging.example.com', hostedZoneId: 'ZSTAGING' },
-      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(5) }),
+      strategy: DeploymentStrategy.blueGreen({ bake: Duration.minutes(7) }),
     });
     new Environment(p, 'prod', {
       account: '333333333333',
@@ -159,7 +159,7 @@ describe('GIVEN three environments', () => {
     expect(rolling.run).toContain("deployments[?status=='PRIMARY'].rolloutState");
     // No AWS CLI waiter: `ecs wait services-stable` gives up after 10 minutes whatever the budget.
     expect(rolling.run).not.toContain('aws ecs wait');
-    const bg = named(wf.jobs['deploy-staging'], 'Wait for api (blue-green, bake 5m)');
+    const bg = named(wf.jobs['deploy-staging'], 'Wait for api (blue-green, bake 7m)');
     expect(bg.env).toMatchObject({ STRATEGY: 'blue-green', WAIT_SECONDS: String(10 * 60) });
     expect(bg.run).toContain('aws ecs describe-service-deployments');
     const linear = named(wf.jobs['deploy-prod'], 'Wait for api (linear 25% every 1m, bake 10m)');

@@ -24,7 +24,8 @@ const step = 'Check the checkout queue for stuck messages.';
 
 describe('runbooks', () => {
   const { files, json } = synthShop({
-    monitoring: { repository: 'acme/shop', alarms: { errorRate: { steps: [step] } } },
+    // error-rate is WARNING by default; made CRITICAL here, as the runbook checks below were written for a paging alarm.
+    monitoring: { repository: 'acme/shop', alarms: { errorRate: { steps: [step], severity: Severity.CRITICAL } } },
     extra: (m) => m.addAlarm('queue-depth', {
       severity: Severity.WARNING,
       metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'QueueDepth' }),
@@ -41,7 +42,9 @@ describe('runbooks', () => {
       'docs/incident-response.md',
       'docs/playbooks/deploy.md',
       'docs/playbooks/rollback.md',
-      ...['canary', 'cpu', 'error-rate', 'failed-deployments', 'http-5xx-rate', 'memory', 'p99-latency', 'queue-depth', 'task-restarts', 'unhealthy-hosts'].map((a) => `docs/runbooks/${a}.md`),
+      ...['canary', 'certificate-expiry', 'cpu', 'error-rate', 'failed-deployments', 'http-4xx-rate', 'http-5xx-rate', 'memory', 'no-healthy-hosts',
+        'p99-latency', 'queue-depth', 'scaling-at-max', 'target-connection-errors', 'task-restarts', 'tasks-below-desired', 'unhealthy-hosts']
+        .map((a) => `docs/runbooks/${a}.md`),
     ]);
   });
 
@@ -78,7 +81,7 @@ describe('runbooks', () => {
 
   test('THEN the playbooks name the rollback alarms and the commands; incident response links every runbook', () => {
     expect(files['docs/playbooks/deploy.md']).toContain('`api-prod-http-5xx-rate`, `api-prod-error-rate`, `api-prod-canary`');
-    expect(files['docs/playbooks/deploy.md']).toContain('| 1 | prod | `123456789012` | eu-west-1 | canary 10%, bake 10 min | — |');
+    expect(files['docs/playbooks/deploy.md']).toContain('| 1 | prod | `123456789012` | eu-west-1 | canary 10%, bake 15 min | — |');
     expect(files['docs/playbooks/rollback.md']).toContain('### api in prod');
     // What the pipeline's rollback puts back, and what no rollback undoes.
     const rollback = files['docs/playbooks/rollback.md'];

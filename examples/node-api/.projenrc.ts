@@ -36,7 +36,7 @@ export function createProject(outdir?: string): Project {
   new LocalDev(project, 'local', { image });
 
   // Three separate accounts; staging mirrors prod, with the same canary.
-  const canary = DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(10) });
+  const canary = DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(15) });
   new Environment(project, 'dev', { account: '111111111111', region: 'eu-west-1', logRetentionDays: 14 });
   const staging = new Environment(project, 'staging', {
     account: '222222222222',

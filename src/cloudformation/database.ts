@@ -15,7 +15,15 @@ import type { ServiceWiring } from './service';
  * restore), a daily AWS Backup plan, deletion protection and retained data in production, the
  * master credentials generated into Secrets Manager (retained with the data in production). Returns what the service needs to reach it.
  */
-export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, environment: EnvironmentModel): Partial<ServiceWiring> {
+/** What the database adds to the service, and what the service's monitoring watches. */
+export interface DatabaseWiring extends Partial<ServiceWiring> {
+  readonly instance: rds.DatabaseInstance;
+  /** The instance class as RDS names it, for example `db.t4g.micro`. */
+  readonly instanceClass: string;
+  readonly backupVaultName: string;
+}
+
+export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, environment: EnvironmentModel): DatabaseWiring {
   const production = environment.infrastructure.production;
   const size = databaseSizeIn(db, environment.name);
   const sg = new ec2.SecurityGroup(stack, 'DatabaseSecurityGroup', {
@@ -79,6 +87,9 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
   plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(instance)] });
 
   return {
+    instance,
+    instanceClass: `db.${db.instanceType}`,
+    backupVaultName: vault.backupVaultName,
     variables: {
       DATABASE_HOST: instance.dbInstanceEndpointAddress,
       DATABASE_PORT: instance.dbInstanceEndpointPort,

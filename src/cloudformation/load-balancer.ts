@@ -31,6 +31,8 @@ export interface LoadBalancing {
   readonly targetGroups: readonly elbv2.ApplicationTargetGroup[];
   /** 5xx answers of the service's targets, across both target groups. */
   readonly target5xx: cloudwatch.IMetric;
+  /** The HTTPS listener's ACM certificate (created, or the domain's certificateArn). */
+  readonly certificate: acm.ICertificate;
 }
 
 /**
@@ -134,7 +136,7 @@ export function buildLoadBalancer(
     value: TEST_HEADER_VALUE,
   } : undefined;
   const target5xx = alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' });
-  return { alb, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx };
+  return { alb, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx, certificate };
 }
 
 /**

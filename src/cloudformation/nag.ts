@@ -109,6 +109,12 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     when: 'environments with a URL and a canary',
   },
   {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    constructs: ['TaskDefinition/TaskRole'],
+    reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the custom namespaces the service\'s alarms read.',
+    when: 'services with a Monitoring that alarms on a custom metric',
+  },
+  {
     id: 'AwsSolutions-S1',
     constructs: ['Monitoring/Canary/Artifacts'],
     reason: 'The canary artifacts bucket holds only screenshots and HAR files that expire after 30 days; server access logs would need a second bucket per environment for no audit value.',

@@ -88,7 +88,8 @@ export class EnvironmentStack extends Stack {
     const deploymentAlarms: cloudwatch.IAlarm[] = builtin ? [...builtin.alarms, ...failurePath.map((f) => f.alarm)] : [];
     this.alarmTopic = builtin?.topic;
 
-    const database = props.database ? buildDatabase(this, vpc, props.database, environment) : {};
+    const db = props.database ? buildDatabase(this, vpc, props.database, environment) : undefined;
+    const database: Partial<ServiceWiring> = db ? { variables: db.variables, secrets: db.secrets, egress: db.egress } : {};
     // With a Monitoring, the flags' rollback monitors are its CRITICAL alarms, which exist only once the service does.
     const flagsFirst = props.monitoring
       ? {}
@@ -124,6 +125,10 @@ export class EnvironmentStack extends Stack {
         targetGroups: lb?.targetGroups,
         featureFlags: props.flags.length > 0,
         test: lb?.test,
+        database: db?.instance,
+        databaseInstanceType: db?.instanceClass,
+        backupVaultName: db?.backupVaultName,
+        certificate: lb?.certificate,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.
       useAsDeploymentAlarms(fargate, monitoring, failurePath.map((a) => a.name));

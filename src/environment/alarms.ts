@@ -46,8 +46,46 @@ export function deploymentAlarms(hasLoadBalancer: boolean): DeploymentAlarmSpec[
   return all.filter((a) => hasLoadBalancer || !a.needsLoadBalancer);
 }
 
-/** The longest evaluation window of the deployment alarms: a bake must last at least this long to see them fire. */
-export function alarmWindowSeconds(hasLoadBalancer: boolean): number {
-  return Math.max(...deploymentAlarms(hasLoadBalancer).map((a) => a.periodSeconds * a.evaluationPeriods));
+/** An alarm that rolls deployments back, and its evaluation window (period × evaluation periods). */
+export interface RollbackWindow {
+  /** The alarm's name within its service, for example `canary`. */
+  readonly name: string;
+  readonly windowSeconds: number;
+}
+
+/**
+ * The margin a bake keeps beyond an alarm's window: CloudWatch evaluates alarms once a minute on metrics that land up
+ * to a minute or two late, and a deployment starts at any point of a period, so an alarm whose window equals the
+ * bake exactly may fire just after the bake ended (the default canary alarm, 2 × 5 minutes, against a 10-minute bake).
+ */
+export const BAKE_MARGIN_SECONDS = 120;
+
+/**
+ * The built-in rollback alarms of an environment: the failure path (task-start failures, unhealthy targets) always,
+ * the error-logs and target-5xx alarms only where no Monitoring replaces them with its CRITICAL alarms.
+ */
+export function builtinRollbackWindows(hasLoadBalancer: boolean, monitored: boolean): RollbackWindow[] {
+  const failurePath = [TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM];
+  return deploymentAlarms(hasLoadBalancer).filter((a) => !monitored || failurePath.includes(a))
+    .map((a) => ({ name: a.suffix, windowSeconds: a.periodSeconds * a.evaluationPeriods }));
+}
+
+/**
+ * The one bake-time check: a bake lasts at least the longest window of the alarms that roll the deployment back
+ * (the built-in deployment alarms and every CRITICAL rollback alarm of a Monitoring), plus {@link BAKE_MARGIN_SECONDS}.
+ * Returns the shortest acceptable bake and the alarm that sets it, or undefined when the bake is long enough.
+ */
+export function bakeShortfall(
+  bakeSeconds: number, windows: readonly RollbackWindow[],
+): { readonly requiredSeconds: number; readonly alarm: RollbackWindow } | undefined {
+  const longest = [...windows].sort((a, b) => b.windowSeconds - a.windowSeconds)[0];
+  if (!longest) return undefined;
+  const requiredSeconds = longest.windowSeconds + BAKE_MARGIN_SECONDS;
+  return bakeSeconds < requiredSeconds ? { requiredSeconds, alarm: longest } : undefined;
+}
+
+/** Something that declares rollback alarms per environment (a Monitoring), read by the Environment's bake check. */
+export interface RollbackAlarmSource {
+  _rollbackWindows(environment: string): RollbackWindow[];
 }
 

@@ -4,7 +4,7 @@ import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import type { EnvironmentModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { alarmWindowSeconds } from './alarms';
+import { RollbackAlarmSource, bakeShortfall, builtinRollbackWindows } from './alarms';
 import {
   DomainOptions, InfrastructureModel, Network, ResourceOverride, ScalingOptions, SecretRef, StackCustomization, infrastructureSchema,
 } from './infrastructure';
@@ -204,11 +204,18 @@ export class Environment extends ShipshapeConstruct {
         `${kind} shifts traffic between two target groups of an Application Load Balancer; add a 'domain' to get one.`));
     }
     const bake = this.strategy.bakeSeconds;
-    const window = alarmWindowSeconds(this.hasLoadBalancer);
-    if (bake !== undefined && bake < window) {
-      problems.push(problem('SS-ENV-BAKE', this.constructPath, 'strategy.bake', `${bake / 60}m`,
-        `at least ${window / 60}m, the evaluation window of the deployment alarms that roll back`,
-        'A shorter bake finishes the deployment before the alarms can fire.'));
+    // Every alarm that rolls this environment's deployments back: the built-in ones and each Monitoring's.
+    const sources = this.shipshape.membersOf(ShipshapeConstruct).filter((m) => typeof (m as Partial<RollbackAlarmSource>)._rollbackWindows === 'function');
+    const windows = [
+      ...builtinRollbackWindows(this.hasLoadBalancer, sources.length > 0),
+      ...sources.flatMap((m) => (m as unknown as RollbackAlarmSource)._rollbackWindows(this.name)),
+    ];
+    const short = bake === undefined ? undefined : bakeShortfall(bake, windows);
+    if (short) {
+      const m = (s: number) => `${Math.ceil(s / 60)}m`;
+      problems.push(problem('SS-ENV-BAKE', this.constructPath, 'strategy.bake', m(bake!),
+        `at least ${m(short.requiredSeconds)}: the ${m(short.alarm.windowSeconds)} window of rollback alarm '${short.alarm.name}' plus 2m for evaluation lag`,
+        'A bake that ends before the rollback alarms can fire lets a bad release through: lengthen the bake or shorten the alarm\'s window.'));
     }
     if (this.scaling.target.metric === 'requests' && !this.hasLoadBalancer) {
       problems.push(problem('SS-ENV-SCALING', this.constructPath, 'scaling.target', 'requests', 'ScalingTarget.cpu() or .memory(): request-count scaling needs a load balancer (a domain)'));

@@ -77,7 +77,8 @@ function where(factory: string): string {
 }
 
 function bake(factory: string, property: string, d: Duration | undefined): number {
-  const value = d ?? Duration.minutes(10);
+  // 15 minutes: the default canary alarm's window (2 × 5 minutes) plus the 2-minute margin of the bake check, rounded up.
+  const value = d ?? Duration.minutes(15);
   if (!Duration.isDuration(value) || value.toSeconds() > MAX_BAKE_SECONDS || value.toSeconds() % 60 !== 0) {
     throw new ShipshapeError([problem('SS-STRATEGY', where(factory), property, String(value), 'a Duration of whole minutes from 0 to 1440 minutes (24 hours)')]);
   }

@@ -18,10 +18,36 @@ export type PresetKind =
   | 'task-restarts'
   | 'failed-deployments'
   | 'error-rate'
-  | 'canary';
+  | 'canary'
+  | 'no-healthy-hosts'
+  | 'tasks-below-desired'
+  | 'scaling-at-max'
+  | 'http-4xx-rate'
+  | 'target-connection-errors'
+  | 'db-cpu'
+  | 'db-cpu-credits'
+  | 'db-free-storage'
+  | 'db-connections'
+  | 'db-freeable-memory'
+  | 'db-read-latency'
+  | 'db-write-latency'
+  | 'backup-failures'
+  | 'certificate-expiry'
+  | 'digest-errors';
 
 /** What an alarm's metric needs from the stack; an alarm whose target is missing is not created. */
-export type MonitoringTarget = 'load-balancer' | 'target-group' | 'ecs-service' | 'cluster' | 'url' | 'log-group';
+export type MonitoringTarget =
+  | 'load-balancer' | 'target-group' | 'ecs-service' | 'cluster' | 'url' | 'log-group'
+  /** The service's database (a `Database`). */
+  | 'database'
+  /** A database on a burstable (db.t*) instance class: it spends CPU credits. */
+  | 'burstable-database'
+  /** An AWS Backup plan (the database's). */
+  | 'backup'
+  /** The environment's ACM certificate (a domain). */
+  | 'certificate'
+  /** The INFO digest function (an EscalationPolicy with `info`, and at least one INFO alarm). */
+  | 'digest';
 
 export type Comparison = '>' | '>=' | '<' | '<=';
 export type MetricUnit = 'percent' | 'milliseconds' | 'seconds' | 'count' | 'bytes' | 'none';
@@ -89,6 +115,11 @@ export interface AlarmModel {
   readonly steps: readonly string[];
   /** Environments the alarm exists in; undefined means every environment. */
   readonly environments?: readonly string[];
+  /**
+   * False for a CRITICAL alarm that pages but does not roll deployments back (no-healthy-hosts).
+   * @default - CRITICAL metric and anomaly alarms roll back
+   */
+  readonly rollback?: boolean;
   /** The runbook file, relative to the project root. */
   readonly runbookPath: string;
   /** Where the alarm description points: a repository URL, or the relative runbook path. */
@@ -112,11 +143,33 @@ export interface InfoRouteModel {
   readonly everyHours: number;
 }
 
+/** The routes of one environment, where they differ from the defaults. */
+export interface EnvironmentRouteModel {
+  /** Whether CRITICAL alarms page here; undefined: only in production environments. */
+  readonly page?: boolean;
+  /** This environment's WARNING route; undefined: the policy's. */
+  readonly warning?: WarningRouteModel;
+}
+
 export interface EscalationModel {
   readonly path: string;
   readonly critical: CriticalRouteModel;
   readonly warning: WarningRouteModel;
   readonly info?: InfoRouteModel;
+  /** Per-environment routes, by environment name. */
+  readonly environments?: Readonly<Record<string, EnvironmentRouteModel>>;
+}
+
+/**
+ * The routes in one environment: CRITICAL alarms page only where `page` (by default, production environments);
+ * elsewhere they go to the WARNING route (and still roll deployments back), so a non-production account needs no
+ * pager parameter.
+ */
+export function routesIn(
+  escalation: EscalationModel, environment: string, production: boolean,
+): { readonly pages: boolean; readonly warning: WarningRouteModel } {
+  const own = escalation.environments?.[environment];
+  return { pages: own?.page ?? production, warning: own?.warning ?? escalation.warning };
 }
 
 export interface JourneyModel {
@@ -146,6 +199,12 @@ export interface LogsModel {
   readonly levelField: string;
   /** Levels counted as errors. */
   readonly errorLevels: readonly string[];
+  /** Numeric levels at or above this count as errors (pino and bunyan: error is 50, fatal 60). */
+  readonly minimumNumericLevel?: number;
+  /** Python's logging: `levelname` values counted as errors. */
+  readonly levelnames?: readonly string[];
+  /** Terms of unstructured lines that start a stack trace (an uncaught error printed outside the JSON logger). */
+  readonly stackTraceTerms?: readonly string[];
 }
 
 /** Everything that watches one service. */
@@ -176,10 +235,28 @@ export function evaluationWindowSeconds(alarm: AlarmModel, all: readonly AlarmMo
 }
 
 /**
- * True for the alarms that roll deployments back: CRITICAL metric and anomaly alarms. A CRITICAL
- * composite alarm pages but is not a rollback alarm itself (its CRITICAL parts are). Nor is an SLO burn-rate alarm:
- * its windows (1 h and more) are longer than any bake; the 5xx-rate alarm rolls back.
+ * True for the alarms that roll deployments back: CRITICAL metric and anomaly alarms (but not those marked
+ * `rollback: false`). A CRITICAL composite alarm pages but is not a rollback alarm itself: ECS deployment alarms
+ * are documented for CloudWatch alarm names, not composite alarms ("How CloudWatch alarms detect Amazon ECS
+ * deployment failures"), so its CRITICAL parts roll back instead. Nor is an SLO burn-rate alarm: its windows (1 h and
+ * more) are longer than any bake; the 5xx-rate alarm rolls back.
  */
 export function isRollbackAlarm(alarm: AlarmModel): boolean {
-  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite' && alarm.condition.kind !== 'burn-rate';
+  return alarm.severity === 'critical' && alarm.condition.kind !== 'composite' && alarm.condition.kind !== 'burn-rate' && alarm.rollback !== false;
+}
+
+/**
+ * The names of the alarms that only roll back and never notify: the CRITICAL parts of a CRITICAL composite alarm,
+ * which pages once for all of them (one page per incident, not one per part).
+ */
+export function silentParts(alarms: readonly AlarmModel[]): Set<string> {
+  const out = new Set<string>();
+  for (const a of alarms) {
+    if (a.severity !== 'critical' || a.condition.kind !== 'composite') continue;
+    for (const n of a.condition.alarms) {
+      const part = alarms.find((x) => x.name === n);
+      if (part && part.severity === 'critical' && part.condition.kind !== 'composite' && part.condition.kind !== 'burn-rate') out.add(n);
+    }
+  }
+  return out;
 }

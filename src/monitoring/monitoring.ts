@@ -1,20 +1,23 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { Alarm, AlarmProps } from './alarm';
+import { EscalationPolicy } from './escalation';
+import type { AlarmModel, CanaryModel, MonitoringModel, MonitoringTarget } from './model';
+import { evaluationWindowSeconds, isRollbackAlarm } from './model';
+import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
+import { SEVERITY_EXPECTED, Severity } from './severity';
+import { Tracing } from './tracing';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { runbookPath } from '../core/naming';
+import { Database } from '../database/database';
+import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
+import { Pipeline } from '../pipeline/pipeline';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { Alarm, AlarmProps } from './alarm';
-import { EscalationPolicy } from './escalation';
-import type { AlarmModel, CanaryModel, MonitoringModel } from './model';
-import { evaluationWindowSeconds, isRollbackAlarm } from './model';
-import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
-import { SEVERITY_EXPECTED, Severity } from './severity';
 import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
-import { Tracing } from './tracing';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */
 export interface PresetOptions {
@@ -67,13 +70,45 @@ export interface CanaryOptions {
   readonly journeys?: readonly Journey[];
 }
 
-/** How the service logs (structured JSON, one object per line). */
+/**
+ * How the service logs (structured JSON, one object per line). Each field defaults to the convention of the
+ * project's toolchain (the Pipeline's): Node (pino's numeric levels 50/60 and string levels error/fatal, unhandled
+ * rejections), Python (`levelname` ERROR/CRITICAL, structlog's error/critical, tracebacks), Go (slog's ERROR, zap's
+ * error/fatal/panic, panics); without a Pipeline, all of them at once.
+ */
 export interface LogOptions {
   /** @default 'level' */
   readonly levelField?: string;
-  /** @default ['error', 'fatal'] */
+  /** @default - the toolchain's: ['error', 'fatal'] (Node), ['error', 'critical'] (Python), ['error', 'ERROR', 'fatal', 'panic'] (Go) */
   readonly errorLevels?: readonly string[];
+  /**
+   * Numeric levels at or above this count as errors (pino and bunyan: 50 is error, 60 fatal); `false` counts none.
+   * @default - 50 for Node (or without a Pipeline), false otherwise
+   */
+  readonly minimumNumericLevel?: number | false;
+  /** Python logging's `levelname` values counted as errors; `[]` counts none. @default - ['ERROR', 'CRITICAL'] for Python (or without a Pipeline), [] otherwise */
+  readonly levelnames?: readonly string[];
+  /**
+   * Terms that mark an unstructured stack trace line (an uncaught error printed outside the JSON logger); `[]` counts none.
+   * @default - the toolchain's: 'UnhandledPromiseRejection' (Node), 'Traceback (most recent call last)' (Python), 'goroutine ' (Go)
+   */
+  readonly stackTraceTerms?: readonly string[];
 }
+
+type LogConvention = Required<Omit<LogOptions, 'levelField'>>;
+
+/** The log conventions of each toolchain language (CodeQL's language name), and of all of them. */
+const LOG_CONVENTIONS: Record<string, LogConvention> = {
+  'javascript-typescript': { errorLevels: ['error', 'fatal'], minimumNumericLevel: 50, levelnames: [], stackTraceTerms: ['UnhandledPromiseRejection'] },
+  'python': { errorLevels: ['error', 'critical'], minimumNumericLevel: false, levelnames: ['ERROR', 'CRITICAL'], stackTraceTerms: ['Traceback (most recent call last)'] },
+  'go': { errorLevels: ['error', 'ERROR', 'fatal', 'panic'], minimumNumericLevel: false, levelnames: [], stackTraceTerms: ['goroutine '] },
+};
+const ANY_CONVENTION: LogConvention = {
+  errorLevels: ['error', 'fatal'],
+  minimumNumericLevel: 50,
+  levelnames: ['ERROR', 'CRITICAL'],
+  stackTraceTerms: ['Traceback (most recent call last)', 'UnhandledPromiseRejection'],
+};
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -87,7 +122,7 @@ export interface MonitoringProps {
   readonly canary?: CanaryOptions | false;
   /** @default - no tracing sidecar */
   readonly tracing?: Tracing;
-  /** @default - JSON lines with a `level` field; `error` and `fatal` count as errors */
+  /** @default - JSON lines: `level` error/fatal or ≥ 50, `levelname` ERROR/CRITICAL, and unstructured stack traces count as errors */
   readonly logs?: LogOptions;
   /**
    * The GitHub repository (`owner/repo`): alarm descriptions link to the runbooks there.
@@ -157,8 +192,11 @@ const schema = z.strictObject({
     .refine((t) => t._tagProblem() === undefined, { message: 'Tracing.xray({ imageTag }) with a Docker image tag or a sha256: digest' }).optional(),
   logs: z.strictObject({
     levelField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { message: 'a JSON field name such as level' }).default('level'),
-    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).default(['error', 'fatal']),
-  }).default({ levelField: 'level', errorLevels: ['error', 'fatal'] }),
+    errorLevels: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as error' })).min(1).optional(),
+    minimumNumericLevel: z.union([z.literal(false), z.number().int().min(0).max(1000)], { message: 'a whole number such as 50, or false' }).optional(),
+    levelnames: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a level name such as ERROR' })).optional(),
+    stackTraceTerms: z.array(z.string().regex(/^[^"\\]{3,100}$/, { message: 'a term of 3-100 characters without quotes or backslashes' })).optional(),
+  }).default({ levelField: 'level' }),
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "a GitHub repository 'owner/repo'" }).optional(),
   branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a branch name' }).default('main'),
   slo: sloSchema.optional(),
@@ -244,20 +282,33 @@ export class Monitoring extends ShipshapeConstruct {
         if (!envs.some((x) => x.name === e)) problems.push(problem('SS-ALARM-ENVIRONMENT', a.path, `${prefix}environments`, e, `the name of a declared environment (${envs.map((x) => x.name).join(', ')})`));
       }
     }
-    // Rollback alarms must be able to fire while the deployment bakes.
-    for (const env of envs) {
-      const strategy = env.strategy.model;
-      if (strategy.kind === 'rolling') continue;
-      for (const a of alarms.filter((x) => isRollbackAlarm(x) && (x.environments === undefined || x.environments.includes(env.name)))) {
-        const window = evaluationWindowSeconds(a, alarms);
-        if (window > strategy.bakeSeconds) {
-          problems.push(problem('SS-ALARM-BAKE', a.path, `${a.name}.evaluation`, `${window}s (period × evaluationPeriods)`,
-            `at most the ${strategy.kind} bake time of environment '${env.name}' (${strategy.bakeSeconds}s)`,
-            'CRITICAL alarms roll deployments back; one that cannot fire before the bake ends cannot stop a bad release. Shorten the alarm\'s window or lengthen the bake.'));
-        }
-      }
-    }
     return problems;
+  }
+
+  /**
+   * @internal The rollback alarms of this service in `environment` and their windows: the Environment's one bake
+   * check reads them (SS-ENV-BAKE).
+   */
+  public _rollbackWindows(environment: string): RollbackWindow[] {
+    const alarms = this.alarmModels();
+    return alarms.filter((a) => isRollbackAlarm(a) && (a.environments === undefined || a.environments.includes(environment)))
+      .map((a) => ({ name: a.name, windowSeconds: evaluationWindowSeconds(a, alarms) }));
+  }
+
+  /** The log conventions: the user's fields, the rest from the toolchain of the project's Pipeline. */
+  private logsModel(): MonitoringModel['logs'] {
+    const l = this.props.logs;
+    const pipelines = this.shipshape.membersOf(Pipeline);
+    const language = pipelines.length === 1 ? pipelines[0].toolchain.model.codeql.language : undefined;
+    const d = (language && LOG_CONVENTIONS[language]) || ANY_CONVENTION;
+    const numeric = l.minimumNumericLevel ?? d.minimumNumericLevel;
+    return {
+      levelField: l.levelField,
+      errorLevels: l.errorLevels ?? d.errorLevels,
+      ...(numeric === false ? {} : { minimumNumericLevel: numeric }),
+      levelnames: l.levelnames ?? d.levelnames,
+      stackTraceTerms: l.stackTraceTerms ?? d.stackTraceTerms,
+    };
   }
 
   /** Every alarm of the service: the enabled presets, then the user's alarms, in declaration order. */
@@ -269,9 +320,11 @@ export class Monitoring extends ShipshapeConstruct {
       return { runbookPath: file, runbookUrl: this.props.repository ? `https://github.com/${this.props.repository}/blob/${this.props.branch}/${file}` : file };
     };
     const out: AlarmModel[] = [];
+    const users = this.userAlarms.map((a) => a._spec);
+    const applies = this.presetApplies(users.some((a) => a.severity === 'info'));
     for (const def of PRESETS) {
       const o = this.props.alarms[def.key];
-      if (o === false) continue;
+      if (o === false || !applies(def.needs)) continue;
       if (def.kind === 'canary' && this.props.canary === false) continue;
       const threshold = o?.threshold ?? def.threshold;
       const canaryPeriod = def.kind === 'canary' && this.props.canary !== false ? this.props.canary.every.toSeconds() : undefined;
@@ -297,12 +350,38 @@ export class Monitoring extends ShipshapeConstruct {
         needs: def.needs,
         steps: [...def.steps, ...(o?.steps ?? [])],
         environments: o?.environments,
+        ...(def.rollback === false ? { rollback: false } : {}),
         ...link(def.kind),
       });
     }
     if (this.props.slo) for (const a of burnRateAlarms(sloModel(this.props.slo), this.constructPath)) out.push({ ...a, ...link(a.name) });
-    for (const a of this.userAlarms) out.push({ ...a._spec, ...link(a._spec.name) });
+    for (const a of users) out.push({ ...a, ...link(a.name) });
     return out;
+  }
+
+  /**
+   * Whether a preset can exist anywhere in the project: the database alarms only for a service with a Database, the
+   * certificate alarm only with an environment that has a domain, the digest's alarm only with an INFO route and an
+   * INFO alarm. The others are declared everywhere and skipped per stack when a target is missing.
+   */
+  private presetApplies(userInfo: boolean): (needs: readonly MonitoringTarget[]) => boolean {
+    const hasDatabase = this.shipshape.membersOf(Database).some((d) => d.service === this.service);
+    const hasDomain = this.shipshape.membersOf(Environment).some((e) => e.hasLoadBalancer);
+    const info = this.shipshape.membersOf(EscalationPolicy)[0]?._model.info !== undefined;
+    const presetInfo = PRESETS.some((d) => {
+      const o = this.props.alarms[d.key];
+      return o !== false && o?.severity?.level === 'info';
+    });
+    return (needs) => needs.every((n) => {
+      switch (n) {
+        case 'database':
+        case 'burstable-database':
+        case 'backup': return hasDatabase;
+        case 'certificate': return hasDomain;
+        case 'digest': return info && (userInfo || presetInfo);
+        default: return true;
+      }
+    });
   }
 
   /** @internal */
@@ -324,7 +403,7 @@ export class Monitoring extends ShipshapeConstruct {
       escalation: this.shipshape.membersOf(EscalationPolicy)[0]._model,
       canary,
       tracing: p.tracing?._model(),
-      logs: { levelField: p.logs.levelField, errorLevels: p.logs.errorLevels },
+      logs: this.logsModel(),
       slo: p.slo ? sloModel(p.slo) : undefined,
     };
     return { kind: 'monitoring', model };

@@ -13,3 +13,18 @@ test('GET /healthz answers 200', async () => {
   server.close();
   assert.strictEqual(status, 200);
 });
+
+test('metric() writes one embedded-metric-format line in the node-api namespace', () => {
+  const { metric } = require('../src/server');
+  const written = [];
+  const write = process.stdout.write;
+  process.stdout.write = (chunk) => { written.push(String(chunk)); return true; };
+  try {
+    metric('Signups', 1, 'Count', 1700000000000);
+  } finally {
+    process.stdout.write = write;
+  }
+  const line = JSON.parse(written.join(''));
+  assert.deepStrictEqual(line._aws.CloudWatchMetrics, [{ Namespace: 'node-api', Dimensions: [[]], Metrics: [{ Name: 'Signups', Unit: 'Count' }] }]);
+  assert.strictEqual(line.Signups, 1);
+});

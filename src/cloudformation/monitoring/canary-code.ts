@@ -25,7 +25,8 @@ export const CANARY_CODE = [
   '  });',
   '  for (const target of targets) {',
   '    for (const journey of journeys) {',
-  '      const url = new URL(journey.path, target.base);',
+  // Appended, not resolved: a path such as '//x' would otherwise name another host.
+  "      const url = new URL(target.base.href.replace(/\\/$/, '') + journey.path);",
   '      const request = {',
   '        hostname: url.hostname, method: journey.method, path: url.pathname + url.search, protocol: url.protocol, port: url.port || 443,',
   "        headers: { ...journey.headers, ...target.headers, 'User-Agent': synthetics.getCanaryUserAgentString() },",

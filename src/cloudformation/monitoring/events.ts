@@ -22,12 +22,23 @@ export interface ServiceEventsProps {
   readonly logRetentionDays: number;
   readonly cluster?: ecs.ICluster;
   readonly ecsService?: ecs.BaseService;
+  /** The AWS Backup vault whose failed jobs are counted. */
+  readonly backupVaultName?: string;
 }
+
+/**
+ * The stop reasons of tasks the ECS scheduler replaced for failing a health check ("Why is my Amazon ECS task
+ * stopped?", https://repost.aws/knowledge-center/ecs-task-stopped: "Task failed ELB health checks", "Task failed
+ * container health checks"): the usual crash loop, which the essential-container and start failures miss.
+ */
+export const HEALTH_CHECK_STOP_REASONS = ['Task failed ELB health checks', 'Task failed container health checks'];
 
 export class ServiceEvents extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** Tasks that stopped because an essential container exited or the task failed to start. */
   public readonly taskStops?: cloudwatch.Metric;
+  /** AWS Backup jobs of the vault that failed, were aborted or expired. */
+  public readonly backupFailures?: cloudwatch.Metric;
   /** ECS deployments that started. */
   public readonly deploymentsStarted?: cloudwatch.Metric;
   /** ECS deployments that failed (and rolled back). */
@@ -76,7 +87,34 @@ export class ServiceEvents extends Construct {
         },
         targets: [target],
       });
+      new events.Rule(this, 'TaskHealthCheckKills', {
+        description: `Tasks of ${service} in ${environment} replaced for failing a load balancer or container health check`,
+        eventPattern: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Task State Change'],
+          detail: {
+            clusterArn: [cluster.clusterArn],
+            lastStatus: ['STOPPED'],
+            stoppedReason: HEALTH_CHECK_STOP_REASONS.map((p) => ({ prefix: p })),
+            ...(props.ecsService ? { group: [`service:${props.ecsService.serviceName}`] } : {}),
+          },
+        },
+        targets: [target],
+      });
       this.taskStops = filter('TaskStopsFilter', TASK_STOPS_METRIC, logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'));
+    }
+    if (props.backupVaultName) {
+      // "Monitoring AWS Backup events using Amazon EventBridge" (https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html).
+      new events.Rule(this, 'BackupJobs', {
+        description: `Backup jobs of ${service} in ${environment} that failed, were aborted or expired`,
+        eventPattern: {
+          source: ['aws.backup'],
+          detailType: ['Backup Job State Change'],
+          detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'], backupVaultName: [props.backupVaultName] },
+        },
+        targets: [target],
+      });
+      this.backupFailures = filter('BackupFailuresFilter', 'BackupJobsFailed', logs.FilterPattern.stringValue('$.source', '=', 'aws.backup'));
     }
     if (props.ecsService) {
       new events.Rule(this, 'Deployments', {

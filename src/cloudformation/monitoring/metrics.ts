@@ -3,9 +3,12 @@
  * target is missing resolves to undefined and its alarm is skipped.
  */
 import { Duration } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import type { ServiceEvents } from './events';
 import type { MetricSource, MonitoringTarget } from '../../monitoring/model';
@@ -21,6 +24,16 @@ export interface MetricTargets {
   readonly targetGroups: readonly elbv2.IApplicationTargetGroup[];
   readonly canary?: synthetics.Canary;
   readonly events?: ServiceEvents;
+  /** The environment's autoscaling maximum (scaling-at-max compares the desired count with it). */
+  readonly scalingMax?: number;
+  readonly database?: rds.IDatabaseInstance;
+  /** The database's instance class, for example `db.t4g.micro` (burstable classes spend CPU credits). */
+  readonly databaseInstanceType?: string;
+  /** Failed, aborted or expired AWS Backup jobs of the service's vault (from ServiceEvents). */
+  readonly backupFailures?: cloudwatch.IMetric;
+  readonly certificate?: acm.ICertificate;
+  /** The INFO digest function. */
+  readonly digest?: lambda.IFunction;
 }
 
 /** Which of the targets an alarm needs are missing. */
@@ -32,6 +45,11 @@ export function missingTargets(needs: readonly MonitoringTarget[], t: MetricTarg
     'cluster': t.cluster !== undefined || t.ecsService !== undefined,
     'url': t.canary !== undefined,
     'log-group': true,
+    'database': t.database !== undefined,
+    'burstable-database': t.database !== undefined && /^db\.t\d/.test(t.databaseInstanceType ?? ''),
+    'backup': t.backupFailures !== undefined,
+    'certificate': t.certificate !== undefined,
+    'digest': t.digest !== undefined,
   };
   return needs.filter((n) => !has[n]);
 }
@@ -44,10 +62,17 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
     return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { ...source.dimensions }, statistic, period });
   }
   const lb = t.loadBalancer;
+  const db = t.database;
+  // Metric names, statistics and dimensions: "CloudWatch metrics for your Application Load Balancer"
+  // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html), "Amazon ECS
+  // Container Insights metrics" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html),
+  // "Amazon CloudWatch metrics for Amazon RDS" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html).
   switch (source.preset) {
     case 'http-5xx-rate':
+      // RequestCount counts only the requests routed to a target: the load balancer's own 503s (no healthy target) are
+      // not in it, so they are added to the denominator, or a total outage would read 0 %.
       return lb && new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)',
+        expression: 'IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
         usingMetrics: {
           requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
           target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
@@ -56,19 +81,57 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
         label: '5xx rate (%)',
         period,
       });
-    case 'p99-latency':
+    case 'http-4xx-rate':
       return lb && new cloudwatch.MathExpression({
-        expression: '1000 * latency',
-        usingMetrics: { latency: lb.metrics.targetResponseTime({ statistic: 'p99', period }) },
-        label: 'p99 latency (ms)',
+        expression: 'IF((FILL(requests, 0) + FILL(elb4xx, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(target4xx, 0) + FILL(elb4xx, 0)) / (FILL(requests, 0) + FILL(elb4xx, 0) + FILL(elb5xx, 0)), 0)',
+        usingMetrics: {
+          requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
+          target4xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { statistic: 'Sum', period }),
+          elb4xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_4XX_COUNT, { statistic: 'Sum', period }),
+          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
+        },
+        label: '4xx rate (%)',
         period,
       });
+    case 'target-connection-errors':
+      return lb?.metrics.targetConnectionErrorCount({ statistic: 'Sum', period });
+    case 'p99-latency':
+      // The raw percentile in seconds (the alarm's threshold is converted): metric math would drop
+      // EvaluateLowSampleCountPercentile.
+      return lb?.metrics.targetResponseTime({ statistic: 'p99', period });
     case 'unhealthy-hosts':
       return acrossTargetGroups(t.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period);
+    case 'no-healthy-hosts':
+      // Summed over every target group: after a blue/green, canary or linear deployment the tasks are in either one.
+      return acrossTargetGroups(t.targetGroups, (g) => g.metrics.healthyHostCount({ statistic: 'Minimum', period }), 'healthy targets', period);
+    case 'tasks-below-desired': {
+      const dims = ecsDimensions(t);
+      return dims && new cloudwatch.MathExpression({
+        expression: 'FILL(desired, 0) - FILL(running, 0)',
+        usingMetrics: {
+          desired: new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensionsMap: dims, statistic: 'Minimum', period }),
+          running: new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensionsMap: dims, statistic: 'Minimum', period }),
+        },
+        label: 'tasks missing',
+        period,
+      });
+    }
+    case 'scaling-at-max': {
+      const dims = ecsDimensions(t);
+      return dims && t.scalingMax !== undefined ? new cloudwatch.MathExpression({
+        expression: `100 * desired / ${t.scalingMax}`,
+        usingMetrics: {
+          desired: new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensionsMap: dims, statistic: 'Minimum', period }),
+        },
+        label: 'desired tasks (% of the scaling maximum)',
+        period,
+      }) : undefined;
+    }
     case 'cpu':
       return t.ecsService?.metricCpuUtilization({ statistic: 'Average', period });
     case 'memory':
-      return t.ecsService?.metricMemoryUtilization({ statistic: 'Average', period });
+      // The fullest task: one task heading for an out-of-memory kill hides in the average.
+      return t.ecsService?.metricMemoryUtilization({ statistic: 'Maximum', period });
     case 'task-restarts':
       return t.events?.taskStops?.with({ period });
     case 'failed-deployments':
@@ -77,5 +140,33 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
       return t.errorLines.with({ period });
     case 'canary':
       return t.canary?.metricSuccessPercent({ period });
+    case 'db-cpu':
+      return db?.metricCPUUtilization({ statistic: 'Average', period });
+    case 'db-cpu-credits':
+      return db?.metric('CPUCreditBalance', { statistic: 'Minimum', period });
+    case 'db-free-storage':
+      return db?.metricFreeStorageSpace({ statistic: 'Minimum', period });
+    case 'db-connections':
+      return db?.metricDatabaseConnections({ statistic: 'Maximum', period });
+    case 'db-freeable-memory':
+      return db?.metricFreeableMemory({ statistic: 'Minimum', period });
+    case 'db-read-latency':
+      return db?.metric('ReadLatency', { statistic: 'Average', period });
+    case 'db-write-latency':
+      return db?.metric('WriteLatency', { statistic: 'Average', period });
+    case 'backup-failures':
+      return t.backupFailures && (t.backupFailures as cloudwatch.Metric).with({ period });
+    case 'certificate-expiry':
+      // ACM publishes DaysToExpiry once a day (AWS/CertificateManager, dimension CertificateArn).
+      return t.certificate?.metricDaysToExpiry({ statistic: 'Minimum', period });
+    case 'digest-errors':
+      return t.digest?.metricErrors({ statistic: 'Sum', period });
   }
+}
+
+/** The Container Insights dimensions of the ECS service (ClusterName, ServiceName). */
+function ecsDimensions(t: MetricTargets): Record<string, string> | undefined {
+  const svc = t.ecsService;
+  if (!svc) return undefined;
+  return { ClusterName: svc.cluster.clusterName, ServiceName: svc.serviceName };
 }

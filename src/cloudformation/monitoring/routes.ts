@@ -15,18 +15,22 @@ import { Construct } from 'constructs';
 import { DIGEST_CODE } from './digest-code';
 import { severityTopicName } from '../../core/naming';
 import type { EscalationModel, SeverityLevel } from '../../monitoring/model';
+import { routesIn } from '../../monitoring/model';
 
 export interface RoutesProps {
   readonly service: string;
   readonly environment: string;
   readonly escalation: EscalationModel;
   readonly logRetentionDays: number;
+  /** A production environment: by default only these page (EscalationPolicy `environments` overrides it). */
+  readonly production: boolean;
 }
 
 /** The topics (and their subscriptions) that carry alarms by severity. */
 export class SeverityRoutes extends Construct {
   public readonly key: kms.Key;
-  public readonly critical: sns.Topic;
+  /** The pager topic; absent where CRITICAL alarms do not page (they notify the WARNING topic). */
+  public readonly critical?: sns.Topic;
   public readonly warning: sns.Topic;
   public readonly info?: sns.Topic;
   private digest?: lambda.Function;
@@ -48,21 +52,24 @@ export class SeverityRoutes extends Construct {
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
 
-    this.critical = this.topic('Critical', 'critical');
-    const pager = new CfnParameter(stack, 'PagerEndpoint', {
-      type: 'AWS::SSM::Parameter::Value<String>',
-      default: escalation.critical.pagerEndpointParameter,
-      noEcho: true,
-      description: 'SSM parameter holding the HTTPS integration URL of the pager (PagerDuty, Opsgenie) that CRITICAL alarms page.',
-    });
-    new sns.Subscription(this, 'PagerSubscription', {
-      topic: this.critical,
-      protocol: sns.SubscriptionProtocol.HTTPS,
-      endpoint: pager.valueAsString,
-    });
+    const routes = routesIn(escalation, environment, props.production);
+    if (routes.pages) {
+      this.critical = this.topic('Critical', 'critical');
+      const pager = new CfnParameter(stack, 'PagerEndpoint', {
+        type: 'AWS::SSM::Parameter::Value<String>',
+        default: escalation.critical.pagerEndpointParameter,
+        noEcho: true,
+        description: 'SSM parameter holding the HTTPS integration URL of the pager (PagerDuty, Opsgenie) that CRITICAL alarms page.',
+      });
+      new sns.Subscription(this, 'PagerSubscription', {
+        topic: this.critical,
+        protocol: sns.SubscriptionProtocol.HTTPS,
+        endpoint: pager.valueAsString,
+      });
+    }
 
     this.warning = this.topic('Warning', 'warning');
-    const w = escalation.warning;
+    const w = routes.warning;
     if (w.kind === 'slack') {
       new chatbot.SlackChannelConfiguration(this, 'Slack', {
         slackChannelConfigurationName: `${service}-${environment}-warning`,
@@ -82,18 +89,21 @@ export class SeverityRoutes extends Construct {
     }
   }
 
-  /** The topic an alarm of this severity notifies at once; INFO alarms notify nothing (they are digested). */
+  /**
+   * The topic an alarm of this severity notifies at once; INFO alarms notify nothing (they are digested). CRITICAL
+   * alarms notify the WARNING topic where they do not page.
+   */
   public topicFor(severity: SeverityLevel): sns.ITopic | undefined {
-    return severity === 'critical' ? this.critical : severity === 'warning' ? this.warning : undefined;
+    return severity === 'critical' ? this.critical ?? this.warning : severity === 'warning' ? this.warning : undefined;
   }
 
   /**
    * The INFO digest: a scheduled function reads the state changes of the INFO alarms since the
    * last digest (`DescribeAlarmHistory`) and emails one summary; nothing is sent when none changed.
    */
-  public addDigest(alarmNames: readonly string[]): void {
+  public addDigest(alarmNames: readonly string[]): lambda.IFunction | undefined {
     const info = this.props.escalation.info;
-    if (!info || !this.info || alarmNames.length === 0 || this.digest) return;
+    if (!info || !this.info || alarmNames.length === 0 || this.digest) return this.digest;
     const { service, environment } = this.props;
     const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(this, 'DigestLogs', {
@@ -128,6 +138,7 @@ export class SeverityRoutes extends Construct {
       targets: [{ bind: () => ({ arn: this.digest!.functionArn }) }],
     });
     this.digest.addPermission('DigestSchedule', { principal: new iam.ServicePrincipal('events.amazonaws.com') });
+    return this.digest;
   }
 
   private topic(id: string, severity: SeverityLevel): sns.Topic {

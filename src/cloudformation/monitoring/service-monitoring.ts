@@ -5,11 +5,14 @@
  * (load balancer, target group, ECS service, URL) are skipped and listed in `skipped`.
  */
 import { Duration } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { ServiceCanary, type ServiceCanaryProps } from './canary';
 import { buildDashboard } from './dashboard';
@@ -20,8 +23,8 @@ import { burnRateAlarm } from './slo';
 import { pascalCase } from '../../core/names';
 import { alarmName, monitoringNamespace } from '../../core/naming';
 import type { EnvironmentModel, ServiceModel } from '../../model';
-import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../../monitoring/model';
-import { alarmsIn, isRollbackAlarm } from '../../monitoring/model';
+import type { AlarmModel, MetricSource, MonitoringModel, MonitoringTarget } from '../../monitoring/model';
+import { alarmsIn, isRollbackAlarm, silentParts } from '../../monitoring/model';
 import { severityLabel } from '../../monitoring/severity';
 
 export interface ServiceMonitoringProps {
@@ -45,6 +48,14 @@ export interface ServiceMonitoringProps {
   readonly featureFlags?: boolean;
   /** The load balancer's test listener (blue/green, canary, linear): the canary also checks the new tasks through it. */
   readonly test?: ServiceCanaryProps['test'];
+  /** The service's database: the db-* alarms read its metrics. */
+  readonly database?: rds.IDatabaseInstance;
+  /** The database's instance class, for example `db.t4g.micro`. */
+  readonly databaseInstanceType?: string;
+  /** The AWS Backup vault of the database: backup-failures counts its failed jobs. */
+  readonly backupVaultName?: string;
+  /** The environment's ACM certificate: certificate-expiry reads its DaysToExpiry. */
+  readonly certificate?: acm.ICertificate;
 }
 
 /** An alarm that was not created, and why. */
@@ -89,6 +100,8 @@ export class ServiceMonitoring extends Construct {
   public readonly routes: SeverityRoutes;
   public readonly canary?: ServiceCanary;
   public readonly events?: ServiceEvents;
+  /** The anomaly alarms, as CloudFormation resources (their actions are set there). */
+  private readonly anomalies = new Map<string, cloudwatch.CfnAlarm>();
 
   constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
@@ -97,26 +110,51 @@ export class ServiceMonitoring extends Construct {
     const env = environment.name;
 
     this.routes = new SeverityRoutes(this, 'Routes', {
-      service: svc, environment: env, escalation: monitoring.escalation, logRetentionDays: environment.logRetentionDays,
+      service: svc,
+      environment: env,
+      escalation: monitoring.escalation,
+      logRetentionDays: environment.logRetentionDays,
+      production: environment.infrastructure.production,
     });
 
-    // Structured JSON logs: count the lines at an error level.
+    // Count the lines at an error level: JSON string levels, numeric levels (pino: 50 error, 60 fatal), Python's
+    // levelname; and, in a second filter into the same metric, the first line of an unstructured stack trace.
     const namespace = monitoringNamespace(svc, env);
-    const levels = monitoring.logs.errorLevels.map((l) => logs.FilterPattern.stringValue(`$.${monitoring.logs.levelField}`, '=', l));
+    const lg = monitoring.logs;
+    const field = `$.${lg.levelField}`;
+    const json = [
+      ...lg.errorLevels.map((l) => logs.FilterPattern.stringValue(field, '=', l)),
+      ...(lg.minimumNumericLevel !== undefined ? [logs.FilterPattern.numberValue(field, '>=', lg.minimumNumericLevel)] : []),
+      ...(lg.levelnames ?? []).map((l) => logs.FilterPattern.stringValue('$.levelname', '=', l)),
+    ];
     new logs.MetricFilter(this, 'ErrorLinesFilter', {
       logGroup: props.logGroup,
-      filterPattern: levels.length === 1 ? levels[0] : logs.FilterPattern.any(...levels),
+      filterPattern: json.length === 1 ? json[0] : logs.FilterPattern.any(...json),
       metricNamespace: namespace,
       metricName: 'ErrorLogLines',
       metricValue: '1',
       defaultValue: 0,
     });
+    if ((lg.stackTraceTerms ?? []).length > 0) {
+      new logs.MetricFilter(this, 'StackTraceLinesFilter', {
+        logGroup: props.logGroup,
+        filterPattern: logs.FilterPattern.anyTerm(...lg.stackTraceTerms!),
+        metricNamespace: namespace,
+        metricName: 'ErrorLogLines',
+        metricValue: '1',
+      });
+    }
     const errorLines = new cloudwatch.Metric({ namespace, metricName: 'ErrorLogLines', statistic: 'Sum', period: Duration.minutes(1) });
 
     const cluster = props.cluster ?? props.ecsService?.cluster;
-    if (cluster || props.ecsService) {
+    if (cluster || props.ecsService || props.backupVaultName) {
       this.events = new ServiceEvents(this, 'Events', {
-        service: svc, environment: env, logRetentionDays: environment.logRetentionDays, cluster, ecsService: props.ecsService,
+        service: svc,
+        environment: env,
+        logRetentionDays: environment.logRetentionDays,
+        cluster,
+        ecsService: props.ecsService,
+        backupVaultName: props.backupVaultName,
       });
     }
     const url = props.url ?? environment.url;
@@ -124,6 +162,7 @@ export class ServiceMonitoring extends Construct {
       this.canary = new ServiceCanary(this, 'Canary', { service: svc, environment: env, url, canary: monitoring.canary, test: props.test });
     }
 
+    const wanted = alarmsIn(monitoring, env);
     const targets: MetricTargets = {
       errorLines,
       ecsService: props.ecsService,
@@ -132,26 +171,45 @@ export class ServiceMonitoring extends Construct {
       targetGroups: props.targetGroups ?? [],
       canary: this.canary?.canary,
       events: this.events,
+      scalingMax: environment.infrastructure.scaling.max,
+      database: props.database,
+      databaseInstanceType: props.databaseInstanceType,
+      backupFailures: this.events?.backupFailures,
+      certificate: props.certificate,
     };
-    const wanted = alarmsIn(monitoring, env);
+    // Metric alarms first, each composite after the alarms it combines (composites of composites included); the
+    // digest's own alarm last, once the digest (which lists the INFO alarms) exists.
+    const ordered = creationOrder(wanted);
+    const digestAlarms = ordered.filter((a) => a.needs.includes('digest'));
+    for (const a of ordered.filter((x) => !digestAlarms.includes(x))) this.add(a, targets, svc, env);
+    const digest = this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
+    for (const a of digestAlarms) this.add(a, { ...targets, digest }, svc, env);
+
+    // Notifications: one page per incident. The CRITICAL parts of a CRITICAL composite that exists here notify
+    // nobody (they still roll back); the composite pages for them.
+    const created = wanted.filter((a) => this.alarms.has(a.name));
+    const silent = silentParts(created);
     const critical: Array<readonly [string, cloudwatch.Alarm]> = [];
-    // Metric alarms first, each composite after the alarms it combines (composites of composites included).
-    for (const a of creationOrder(wanted)) {
-      const created = this.createAlarm(a, targets, svc, env);
-      if (!created) continue;
-      this.alarms.set(a.name, created);
-      const topic = this.routes.topicFor(a.severity);
-      if (topic && created instanceof cloudwatch.AlarmBase) {
-        created.addAlarmAction(new cwActions.SnsAction(topic));
-        created.addOkAction(new cwActions.SnsAction(topic));
+    for (const a of created) {
+      const alarm = this.alarms.get(a.name)!;
+      const topic = silent.has(a.name) ? undefined : this.routes.topicFor(a.severity);
+      if (topic) {
+        const anomaly = this.anomalies.get(a.name);
+        if (anomaly) {
+          anomaly.alarmActions = [topic.topicArn];
+          anomaly.okActions = [topic.topicArn];
+        } else if (alarm instanceof cloudwatch.AlarmBase) {
+          alarm.addAlarmAction(new cwActions.SnsAction(topic));
+          alarm.addOkAction(new cwActions.SnsAction(topic));
+        }
       }
       if (isRollbackAlarm(a)) {
-        this.criticalAlarms.push(created);
+        this.criticalAlarms.push(alarm);
         this.criticalAlarmNames.push(alarmName(svc, env, a.name));
-        if (created instanceof cloudwatch.Alarm) critical.push([alarmName(svc, env, a.name), created]);
+        if (alarm instanceof cloudwatch.Alarm) critical.push([alarmName(svc, env, a.name), alarm]);
       }
     }
-    this.routes.addDigest(wanted.filter((a) => a.severity === 'info' && this.alarms.has(a.name)).map((a) => alarmName(svc, env, a.name)));
+    this.grantCustomMetrics(created, props.ecsService);
 
     this.dashboard = buildDashboard(this, {
       service: svc,
@@ -162,6 +220,33 @@ export class ServiceMonitoring extends Construct {
       monitoring,
       featureFlags: props.featureFlags,
     });
+  }
+
+  private add(a: AlarmModel, targets: MetricTargets, svc: string, env: string): void {
+    const created = this.createAlarm(a, targets, svc, env);
+    if (created) this.alarms.set(a.name, created);
+  }
+
+  /**
+   * The task role may publish the custom metrics the alarms read, in their namespaces only (the `cloudwatch:namespace`
+   * condition key: "Using condition keys to limit access to CloudWatch namespaces",
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
+   * `AWS/` namespaces are AWS's own and left out. Embedded metric format log lines need no grant at all.
+   */
+  private grantCustomMetrics(alarms: readonly AlarmModel[], ecsService: ecs.BaseService | undefined): void {
+    const namespaces = new Set<string>();
+    for (const a of alarms) {
+      const c = a.condition;
+      if (c.kind !== 'composite' && c.kind !== 'burn-rate' && c.metric.kind === 'custom' && !c.metric.namespace.startsWith('AWS/')) namespaces.add(c.metric.namespace);
+    }
+    if (!ecsService || namespaces.size === 0) return;
+    ecsService.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+      sid: 'PublishCustomMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      // PutMetricData has no resource-level permissions: the namespace condition is the scope.
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': [...namespaces].sort() } },
+    }));
   }
 
   private createAlarm(a: AlarmModel, targets: MetricTargets, svc: string, env: string): cloudwatch.IAlarm | undefined {
@@ -190,21 +275,27 @@ export class ServiceMonitoring extends Construct {
     if (c.kind === 'burn-rate') {
       return burnRateAlarm(this, id, { name, prefix: `${svc}-${env}`, description, condition: c, loadBalancer: targets.loadBalancer! });
     }
-    const metric = resolveMetric(c.metric, c.periodSeconds, targets);
-    if (!metric) {
+    const resolved = resolveMetric(c.metric, c.periodSeconds, targets);
+    if (!resolved) {
       this.skipped.push({ name: a.name, missing: [] });
       return undefined;
     }
+    const metric = zeroFilled(c.metric, resolved, c.periodSeconds);
     if (c.kind === 'threshold') {
+      // The p99 preset alarms on the raw percentile, in seconds as the load balancer reports it: a percentile alarm
+      // without metric math keeps EvaluateLowSampleCountPercentile, so a minute with a handful of requests does not
+      // flip it ('ignore': the alarm keeps its state on low samples).
+      const seconds = c.metric.kind === 'preset' && c.metric.preset === 'p99-latency';
       return new cloudwatch.Alarm(this, id, {
         alarmName: name,
         alarmDescription: description,
         metric,
-        threshold: c.threshold,
+        threshold: seconds ? c.threshold / 1000 : c.threshold,
         comparisonOperator: COMPARISON[c.comparison],
         evaluationPeriods: c.evaluationPeriods,
         datapointsToAlarm: c.datapointsToAlarm,
         treatMissingData: MISSING[c.treatMissingData],
+        evaluateLowSampleCountPercentile: seconds ? 'ignore' : undefined,
       });
     }
     // Anomaly detection has no L2 alarm: the band is a metric-math expression over the metric.
@@ -218,8 +309,23 @@ export class ServiceMonitoring extends Construct {
       thresholdMetricId: 'band',
       metrics: [...metricQueries(metric, c.periodSeconds), { id: 'band', expression: `ANOMALY_DETECTION_BAND(m, ${c.bandWidth})`, label: 'expected band', returnData: true }],
     });
+    this.anomalies.set(a.name, cfn);
     return cloudwatch.Alarm.fromAlarmName(this, `${id}Ref`, cfn.ref);
   }
+}
+
+/**
+ * A custom count (statistic Sum or SampleCount) as `FILL(m, 0)`: CloudWatch has no datapoint for a period in which
+ * nothing was published, and a count that drops to nothing (no sign-ups at all) must read 0, not missing.
+ */
+function zeroFilled(source: MetricSource, metric: cloudwatch.IMetric, periodSeconds: number): cloudwatch.IMetric {
+  if (source.kind !== 'custom' || !['Sum', 'SampleCount'].includes(source.statistic)) return metric;
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(raw, 0)',
+    usingMetrics: { raw: metric },
+    label: `${source.metricName} (0 when nothing is published)`,
+    period: Duration.seconds(periodSeconds),
+  });
 }
 
 /** The metric as CloudFormation metric-data queries, the alarmed series with id `m`. */

@@ -4,6 +4,7 @@ import {
   alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
   serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
+import { databaseSizeIn } from '../../database/settings';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../model';
@@ -84,13 +85,17 @@ export function routeSentence(escalation: EscalationModel, severity: SeverityLev
  * Whether the environment stack creates the alarm: it is declared there and the stack has what its metric needs; a
  * composite alarm, when every alarm it combines exists there (`all`: the alarms of its service).
  */
-export function alarmExistsIn(alarm: AlarmModel, env: EnvironmentModel, all: readonly AlarmModel[]): boolean {
+export function alarmExistsIn(
+  alarm: AlarmModel, env: EnvironmentModel, monitoring: MonitoringModel, model: ProjectModel, all: readonly AlarmModel[] = monitoring.alarms,
+): boolean {
   if (alarm.environments !== undefined && !alarm.environments.includes(env.name)) return false;
   const c = alarm.condition;
   if (c.kind === 'composite') {
     const others = all.filter((a) => a !== alarm);
-    return c.alarms.every((n) => others.some((a) => a.name === n && alarmExistsIn(a, env, others)));
+    return c.alarms.every((n) => others.some((a) => a.name === n && alarmExistsIn(a, env, monitoring, model, others)));
   }
+  // What the stack builds monitoring from (src/cloudformation/monitoring/metrics.ts, missingTargets), read from the model.
+  const db = model.databases.find((d) => d.service === monitoring.service);
   const has: Record<MonitoringTarget, boolean> = {
     'load-balancer': env.infrastructure.domain !== undefined,
     'target-group': env.infrastructure.domain !== undefined,
@@ -98,13 +103,18 @@ export function alarmExistsIn(alarm: AlarmModel, env: EnvironmentModel, all: rea
     'cluster': true,
     'url': env.url !== undefined,
     'log-group': true,
+    'database': db !== undefined,
+    'burstable-database': db !== undefined && /^t\d/.test(databaseSizeIn(db, env.name).instanceType),
+    'backup': db !== undefined,
+    'certificate': env.infrastructure.domain !== undefined,
+    'digest': monitoring.escalation.info !== undefined,
   };
   return alarm.needs.every((n) => has[n]);
 }
 
 /** The environments, in deploy order, where the alarm exists. */
 export function environmentsOf(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel): EnvironmentModel[] {
-  return ordered(model).filter((e) => alarmExistsIn(alarm, e, monitoring.alarms));
+  return ordered(model).filter((e) => alarmExistsIn(alarm, e, monitoring, model));
 }
 
 /** A shell word: single-quoted unless it is plain. */
@@ -148,11 +158,13 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
   }
   if (env.url && monitoring.canary) {
     out.push(`aws synthetics get-canary-runs ${r} --name ${canaryName(service, env.name)} --max-results 5`);
-    out.push(`curl -i ${new URL(monitoring.canary.journeys[0].path, env.url).href}`);
+    // Appended, not resolved as a relative URL: a path such as '//x' would name another host.
+    const at = (base: string) => new URL(`${base.replace(/\/$/, '')}${monitoring.canary!.journeys[0].path}`).href;
+    out.push(`curl -i ${at(env.url)}`);
     // Blue/green, canary and linear: the test listener reaches the new tasks while a deployment runs.
     const domain = env.infrastructure.domain;
     if (domain && env.strategy.kind !== 'rolling') {
-      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${new URL(monitoring.canary.journeys[0].path, `https://${domain.name}:${TEST_LISTENER_PORT}`).href}`);
+      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${at(`https://${domain.name}:${TEST_LISTENER_PORT}`)}`);
     }
   }
   return out;

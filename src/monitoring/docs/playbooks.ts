@@ -7,7 +7,7 @@ import { alarmExistsIn, alarmName, dashboardLink, describeStrategy, emergencyRol
 /** The rollback alarms the environment's stack creates (not those whose metric needs what the stack lacks). */
 function criticalNames(model: ProjectModel, service: string, env: EnvironmentModel): string[] {
   const m = model.monitoring.find((x) => x.service === service);
-  return m ? m.alarms.filter((a) => isRollbackAlarm(a) && alarmExistsIn(a, env, m.alarms)).map((a) => `\`${alarmName(service, env.name, a.name)}\``) : [];
+  return m ? m.alarms.filter((a) => isRollbackAlarm(a) && alarmExistsIn(a, env, m, model)).map((a) => `\`${alarmName(service, env.name, a.name)}\``) : [];
 }
 
 export function renderDeployPlaybook(model: ProjectModel): string {

@@ -14,6 +14,11 @@ const NEEDS: Record<MonitoringTarget, string> = {
   'cluster': 'an ECS cluster',
   'url': 'a public URL (the canary)',
   'log-group': 'the service log group',
+  'database': 'a database',
+  'burstable-database': 'a database on a burstable (db.t*) instance class',
+  'backup': 'the database backup plan',
+  'certificate': 'the environment certificate (a domain)',
+  'digest': 'the INFO digest',
 };
 
 /** The condition in words: threshold, evaluation and window. */
