@@ -4,10 +4,11 @@
  * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
  */
 import { stackTargets } from '../cloudformation/templates';
+import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
 import type { EnvironmentModel, ProjectModel, RenderedFile, ServiceModel } from '../model';
+import { Flowchart, mermaidBlock } from './mermaid';
 import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../monitoring/model';
 import { alarmsIn } from '../monitoring/model';
-import { Flowchart, mermaidBlock } from './mermaid';
 
 export const SEVERITIES: readonly SeverityLevel[] = ['critical', 'warning', 'info'];
 
@@ -47,6 +48,17 @@ export function alarmsInStack(monitoring: MonitoringModel, env: EnvironmentModel
     }
   }
   return wanted.filter((a) => created.has(a.name));
+}
+
+/**
+ * The built-in deployment alarms of the stack (their name suffixes): with a Monitoring, only the failure path
+ * (tasks that never start; behind a load balancer, targets that never get healthy); without one, every built-in
+ * deployment alarm of the environment, which notify the stack's own SNS topic.
+ */
+export function deploymentAlarmsInStack(env: EnvironmentModel, monitored: boolean): string[] {
+  const lb = env.infrastructure.domain !== undefined;
+  const specs = monitored ? [TASK_START_FAILURES_ALARM, ...(lb ? [UNHEALTHY_TARGETS_ALARM] : [])] : deploymentAlarms(lb);
+  return specs.map((a) => a.suffix);
 }
 
 /** Where each severity's notifications go, in words. */
@@ -114,7 +126,17 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
       ], 'stadium');
       chart.edge(ecs, flags, 'dotted', 'reads');
     }
-    if (monitoring) monitoringTopology(chart, monitoring, env, key, ecs);
+    const builtin = chart.id('deployalarms', key);
+    chart.group(builtin, 'deployment alarms', () => {
+      for (const suffix of deploymentAlarmsInStack(env, monitoring !== undefined)) chart.node(chart.id('deployalarm', `${key}/${suffix}`), [suffix], 'box');
+    });
+    chart.edge(builtin, ecs, 'dotted', 'roll back deployments');
+    if (monitoring) {
+      monitoringTopology(chart, monitoring, env, key, ecs);
+    } else {
+      const topic = chart.node(chart.id('topic', key), [`SNS topic ${service.name}-${env.name}-alarms`, 'subscribe to be notified'], 'stadium');
+      chart.edge(builtin, topic, 'solid', 'notifies');
+    }
   });
 }
 

@@ -1,11 +1,11 @@
 /** docs/pipeline.md: the main workflow's job graph, drawn from the same PipelineModel the workflow is rendered from. */
+import { Flowchart, mermaidBlock } from './mermaid';
 import type { GitHubEnvironmentModel } from '../github/guardrails';
 import { ActionPins } from '../github/pins';
 import { workflowObject } from '../github/render';
 import type { JobModel } from '../github/workflow';
 import type { PipelineModel, ProjectModel, RenderedFile } from '../model';
 import { CriticalPath, criticalPath, formatPath } from '../pipeline/budget';
-import { Flowchart, mermaidBlock } from './mermaid';
 
 export const PIPELINE_DIAGRAM_FILE = 'docs/pipeline.md';
 
@@ -28,7 +28,8 @@ export interface PipelineDiagram {
 
 /** The jobs of the main workflow, in order, with `needs` and `environment` read from the workflow object that is written. */
 export function diagramJobs(pipeline: PipelineModel): DiagramJob[] {
-  const written = (workflowObject(pipeline.workflow, ActionPins.fromTable(pipeline.pins)).jobs ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const object = workflowObject(pipeline.workflow, ActionPins.fromTable(pipeline.pins));
+  const written = (object.jobs ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const typed = new Map(pipeline.workflow.jobs.map((j) => [j.id, j]));
   return Object.entries(written).flatMap(([id, job]) => {
     if (job === null || typeof job !== 'object') return [];
