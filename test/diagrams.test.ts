@@ -17,11 +17,13 @@ import {
   AlarmMetric, DeploymentStrategy, DockerImage, DockerPreset, Environment, EscalationPolicy, FeatureFlag, Monitoring, Pipeline, Service, Severity,
   Shipshape,
 } from '../src';
+import { stackTargets } from '../src/cloudformation/templates';
 import { alarmName } from '../src/core/naming';
 import { alarmsInStack, deploymentAlarmsInStack } from '../src/diagrams/architecture';
 import { Flowchart, text } from '../src/diagrams/mermaid';
 import { renderDiagrams } from '../src/diagrams/render';
 import type { ProjectModel } from '../src/model';
+import { synthSnapshot } from '../src/testing/synth';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
 const read = (file: string) => fs.readFileSync(path.join(EXAMPLE, file), 'utf8');
@@ -135,6 +137,11 @@ describe('docs/pipeline.md of the flagship example', () => {
   });
 });
 
+test("the README shows the flagship's pipeline diagram as generated", () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  expect(mermaidBlocks(readme)).toEqual(mermaidBlocks(read('docs/pipeline.md')));
+});
+
 test('the pipeline diagram draws `needs` as the workflow is written, raw overrides included', () => {
   const model = modelOf((outdir) => {
     const p = new Project({ name: 'over', outdir });
@@ -224,7 +231,7 @@ function keywordProject(outdir: string): Project {
   new DockerImage(p, 'image', { service: svc, preset: DockerPreset.node() });
   new FeatureFlag(p, 'style', { description: 'a "quoted" | <b>flag</b> `x` #1 %% end', values: { class: true } });
   new EscalationPolicy(p, 'escalation', { critical: { pagerEndpointParameter: '/end/pager' }, warning: { email: ['end@example.com'] } });
-  const m = new Monitoring(p, 'monitoring', { service: svc, canary: { journeys: [{ name: 'subgraph', path: '/a"b|c]d' }] } });
+  const m = new Monitoring(p, 'monitoring', { service: svc, canary: { journeys: [{ name: 'subgraph', path: '/end' }] } });
   m.addAlarm('click', {
     severity: Severity.INFO,
     metric: AlarmMetric.custom({ namespace: 'end', metricName: 'End', statistic: 'Sum' }),
@@ -237,6 +244,34 @@ function keywordProject(outdir: string): Project {
   pipeline.addJob('graph', { needs: ['end'], steps: [{ run: 'true' }] });
   return p;
 }
+
+/** The service whose stack subgraph holds `id`. */
+function serviceOf(chart: Chart, id: string): string {
+  const parent = new Map([...chart.groups].flatMap(([g, group]) => group.members.map((m) => [m, g] as const)));
+  for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+    const m = chart.groups.get(at)!.title.match(/^service (\S+): stack /);
+    if (m) return m[1];
+  }
+  throw new Error(`${id} is in no service's subgraph`);
+}
+
+const twoServices = fixtures.find(([name]) => name === 'fixture: two services')!;
+const blueGreen = fixtures.find(([name]) => name.startsWith('fixture: existing network'))!;
+describe.each([twoServices, blueGreen, ['keywords', keywordProject] as const])('%s: the architecture diagrams and the templates agree', (_, factory) => {
+  const files = synthSnapshot(factory);
+  const model = modelOf(factory);
+
+  test.each(model.environments.map((e) => e.name))('%s: every alarm of its templates is drawn, in the subgraph of its service', (env) => {
+    const chart = chartOf(files[`docs/architecture/${env}.md`]);
+    const drawn = [...chart.nodes].filter(([id]) => /^(deploy)?alarm_/.test(id)).map(([id, n]) => alarmName(serviceOf(chart, id), env, n.lines[0])).sort();
+    const inTemplates = stackTargets(model).filter((t) => t.environment.name === env).flatMap((t) => {
+      const template = JSON.parse(files[t.filePath]) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+      return Object.values(template.Resources).filter((r) => /^AWS::CloudWatch::(Composite)?Alarm$/.test(r.Type)).map((r) => r.Properties.AlarmName as string);
+    }).sort();
+    expect(drawn).toEqual(inTemplates);
+    expect(drawn.length).toBeGreaterThan(0);
+  });
+});
 
 describe('every generated diagram parses with mermaid', () => {
   test('the flagship, the fixtures and a project named with Mermaid keywords', () => {

@@ -172,7 +172,9 @@ function monitoringTopology(chart: Flowchart, monitoring: MonitoringModel, env: 
 
 export function architectureChart(model: ProjectModel, env: EnvironmentModel): Flowchart {
   const chart = new Flowchart('LR');
-  const users = chart.node(chart.id('users', 'users'), ['users'], 'circle');
+  // Users reach the service through the load balancer, which exists with a domain only.
+  const users = chart.id('users', 'users');
+  if (env.infrastructure.domain) chart.node(users, ['users'], 'circle');
   chart.group(chart.id('env', env.name), `${env.name}: account ${env.account}, ${env.region}`, () => {
     for (const service of model.services) serviceTopology(chart, model, service, env, users);
   });
