@@ -167,7 +167,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   });
 
   test.each(envs)('%s: the diagram shows every alarm of the template, each reaching the route of its severity', (env) => {
-    const template = JSON.parse(read(`infra/${env}.template.json`)) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = JSON.parse(read(`infra/${env}.template.json`)) as Template;
     const resources = Object.values(template.Resources);
     const inTemplate = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')
       .map((r) => r.Properties.AlarmName as string).sort();
@@ -191,13 +191,18 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
       expect(notifies).toHaveLength(1);
       expect(chart.nodes.get(notifies[0].to)!.lines[0]).toMatch(routes[alarm.severity]);
     }
+    const delivered = templateDeliveries(template);
+    for (const [id, n] of [...chart.nodes].filter(([i]) => /^(deploy)?alarm_/.test(i))) {
+      expect([n.lines[0], diagramDelivery(chart, id)]).toEqual([n.lines[0], delivered.get(alarmName('api', env, n.lines[0]))]);
+    }
+    expect(new Set([...delivered.values()].flat())).toEqual(new Set(['pager', 'slack:C0123ABCD', 'digest:email:api-team@example.com']));
     // CRITICAL alarms roll deployments back; so do the built-in deployment alarms.
     const rollbacks = chart.edges.filter((e) => e.arrow === '-.->' && /roll/.test(e.label ?? '')).map((e) => chart.groups.get(e.from)!.title).sort();
     expect(rollbacks).toEqual(['CRITICAL alarms', 'deployment alarms']);
   });
 
   test.each(envs)('%s: load balancer, listeners, target groups, database, flags and canary as in the template', (env) => {
-    const template = JSON.parse(read(`infra/${env}.template.json`)) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = JSON.parse(read(`infra/${env}.template.json`)) as Template;
     const count = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).length;
     const chart = chartOf(read(`docs/architecture/${env}.md`));
     const labels = [...chart.nodes.values()].map((n) => n.lines[0]);
@@ -245,6 +250,50 @@ function keywordProject(outdir: string): Project {
   return p;
 }
 
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+/**
+ * Where each alarm of a template notifies a person, by alarm name, read from the template: its alarm actions' topics
+ * and their subscribers (`pager` for the HTTPS pager subscription, `email:<address>`, `slack:<channel>`), and, for
+ * the INFO alarms the digest function reads, `digest:` and its topic's subscribers.
+ */
+function templateDeliveries(template: Template): Map<string, string[]> {
+  const resources = Object.values(template.Resources);
+  const ref = (v: unknown) => (v as { Ref?: string } | undefined)?.Ref;
+  const subscribers = (topic: string) => [
+    ...resources.filter((r) => r.Type === 'AWS::SNS::Subscription' && ref(r.Properties.TopicArn) === topic)
+      .map((r) => (r.Properties.Protocol === 'https' ? 'pager' : `${String(r.Properties.Protocol)}:${String(r.Properties.Endpoint)}`)),
+    ...resources.filter((r) => r.Type === 'AWS::Chatbot::SlackChannelConfiguration' && (r.Properties.SnsTopicArns as unknown[]).some((t) => ref(t) === topic))
+      .map((r) => `slack:${String(r.Properties.SlackChannelId)}`),
+  ];
+  const digests = resources.filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((r) => (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables)
+    .filter((v): v is Record<string, unknown> => typeof v?.ALARM_NAMES === 'string');
+  const out = new Map<string, string[]>();
+  for (const r of resources.filter((x) => /^AWS::CloudWatch::(Composite)?Alarm$/.test(x.Type))) {
+    const name = r.Properties.AlarmName as string;
+    const direct = ((r.Properties.AlarmActions ?? []) as unknown[]).flatMap((a) => subscribers(ref(a)!));
+    const digested = digests.filter((d) => (JSON.parse(d.ALARM_NAMES as string) as string[]).includes(name))
+      .flatMap((d) => subscribers(ref(d.TOPIC_ARN)!).map((x) => `digest:${x}`));
+    out.set(name, [...direct, ...digested].sort());
+  }
+  return out;
+}
+
+/** Where the diagram says an alarm notifies a person: the route its group's `notifies` edge points to, in the same terms. */
+function diagramDelivery(chart: Chart, alarmId: string): string[] {
+  const group = [...chart.groups].find(([, g]) => g.members.includes(alarmId))![0];
+  const routes = chart.edges.filter((e) => e.from === group && e.label === 'notifies').map((e) => chart.nodes.get(e.to)!.lines[0]);
+  return routes.flatMap((route) => {
+    let m: RegExpMatchArray | null;
+    if (/^CRITICAL: pages through the pager/.test(route)) return ['pager'];
+    if ((m = route.match(/Slack channel (\S+)/))) return [`slack:${m[1]}`];
+    if ((m = route.match(/a digest email every \d+ h to (.+)$/))) return m[1].split(', ').map((a) => `digest:email:${a}`);
+    if ((m = route.match(/email to (.+)$/))) return m[1].split(', ').map((a) => `email:${a}`);
+    return [];
+  }).sort();
+}
+
 /** The service whose stack subgraph holds `id`. */
 function serviceOf(chart: Chart, id: string): string {
   const parent = new Map([...chart.groups].flatMap(([g, group]) => group.members.map((m) => [m, g] as const)));
@@ -270,6 +319,15 @@ describe.each([twoServices, blueGreen, ['keywords', keywordProject] as const])('
     }).sort();
     expect(drawn).toEqual(inTemplates);
     expect(drawn.length).toBeGreaterThan(0);
+  });
+
+  test.each(model.environments.map((e) => e.name))('%s: each alarm reaches, in the diagram, whom its template notifies', (env) => {
+    const chart = chartOf(files[`docs/architecture/${env}.md`]);
+    const delivered = new Map(stackTargets(model).filter((t) => t.environment.name === env)
+      .flatMap((t) => [...templateDeliveries(JSON.parse(files[t.filePath]) as Template)]));
+    for (const [id, n] of [...chart.nodes].filter(([i]) => /^(deploy)?alarm_/.test(i))) {
+      expect([n.lines[0], diagramDelivery(chart, id)]).toEqual([n.lines[0], delivered.get(alarmName(serviceOf(chart, id), env, n.lines[0]))]);
+    }
   });
 });
 
