@@ -8,7 +8,7 @@ import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } 
 import type { EnvironmentModel, ProjectModel, RenderedFile, ServiceModel } from '../model';
 import { Flowchart, mermaidBlock } from './mermaid';
 import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../monitoring/model';
-import { alarmsIn } from '../monitoring/model';
+import { alarmsIn, isRollbackAlarm } from '../monitoring/model';
 
 export const SEVERITIES: readonly SeverityLevel[] = ['critical', 'warning', 'info'];
 
@@ -155,18 +155,14 @@ function monitoringTopology(chart: Flowchart, monitoring: MonitoringModel, env: 
     const mine = alarms.filter((a) => a.severity === severity);
     const route = chart.id('route', `${key}/${severity}`);
     const group = chart.id('alarms', `${key}/${severity}`);
-    if (mine.length > 0) {
-      chart.group(group, `${severity.toUpperCase()} alarms`, () => {
-        for (const a of mine) {
-          chart.node(chart.id('alarm', `${key}/${a.name}`), [a.name], 'box');
-          chart.addClass(chart.id('alarm', `${key}/${a.name}`), severity);
-        }
-      });
-    }
+    if (mine.length === 0) continue;
+    chart.group(group, `${severity.toUpperCase()} alarms`, () => {
+      for (const a of mine) chart.addClass(chart.node(chart.id('alarm', `${key}/${a.name}`), [a.name], 'box'), severity);
+    });
     chart.node(route, [routeLabel(monitoring.escalation, severity)], 'stadium');
     chart.addClass(route, severity);
-    if (mine.length > 0) chart.edge(group, route, 'solid', 'notifies');
-    if (severity === 'critical' && mine.some((a) => a.condition.kind !== 'composite')) chart.edge(group, ecs, 'dotted', 'rolls back deployments');
+    chart.edge(group, route, 'solid', 'notifies');
+    if (mine.some(isRollbackAlarm)) chart.edge(group, ecs, 'dotted', 'roll back deployments');
   }
 }
 
@@ -192,7 +188,7 @@ export function renderArchitectureDiagrams(model: ProjectModel): RenderedFile[] 
       `<!-- ${model.header.join(' ')} -->`,
       `# Architecture: ${env.name}`,
       '',
-      `What the environment stack${model.services.length > 1 ? 's' : ''} of \`${env.name}\` create${model.services.length > 1 ? '' : 's'} (account ${env.account}, ${env.region}${env.infrastructure.production ? ', production' : ''}), drawn from the same model the templates are built from. Alarms point to where their severity notifies; CRITICAL metric alarms also roll a deployment back.`,
+      `What the environment stack${model.services.length > 1 ? 's' : ''} of \`${env.name}\` create${model.services.length > 1 ? '' : 's'} (account ${env.account}, ${env.region}${env.infrastructure.production ? ', production' : ''}), drawn from the same model the templates are built from. Alarms point to where their severity notifies; CRITICAL metric alarms and the built-in deployment alarms also roll a deployment back.`,
       '',
       mermaidBlock(architectureChart(model, env)),
       '',
