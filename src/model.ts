@@ -65,6 +65,11 @@ export interface PipelineModel {
   /** Path of the workflow file, relative to the project root. */
   readonly filePath: string;
   readonly workflow: WorkflowModel;
+  /**
+   * When each job of `workflow` runs, by job id, as the speed budget sees it: `check` jobs run on pull requests and
+   * pushes, `deploy` jobs only on the branch; `prOnly` jobs only on pull requests. Read by the pipeline diagram.
+   */
+  readonly stages?: Readonly<Record<string, { readonly stage: 'check' | 'deploy'; readonly prOnly: boolean }>>;
   /** The action pin table this workflow is rendered with, keyed by `owner/repo`. */
   readonly pins: Readonly<Record<string, ActionPin>>;
   /** Further workflow files of the pipeline (the scheduled drift check). */

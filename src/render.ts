@@ -3,6 +3,7 @@ import { TemplateDiagnostic, startValidation } from './cloudformation/validation
 import { renderCompose } from './compose/render';
 import { Problem, problem, throwIfAny } from './core/errors';
 import { toJson } from './core/serialize';
+import { renderDiagrams } from './diagrams/render';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
@@ -60,6 +61,7 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: target.filePath, source: target.source, content: templates.get(target.filePath)! });
   }
   files.push(...renderMonitoringDocs(model));
+  files.push(...renderDiagrams(model));
   return files;
 }
 

@@ -349,6 +349,7 @@ export class Pipeline extends ShipshapeConstruct {
       branch: this.branch,
       filePath: this.filePath,
       workflow: main,
+      stages: Object.fromEntries(built.specs.map((s) => [s.job.id, { stage: s.stage, prOnly: s.prOnly }])),
       pins: this.pins.toJSON(),
       extraWorkflows: [
         ...(built.drift ? [{

@@ -1,0 +1,198 @@
+/**
+ * docs/architecture/<environment>.md: one environment's topology, drawn from the ProjectModel: per service its
+ * load balancer (listeners, target groups) when the environment has a domain, the ECS service, the database, the
+ * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
+ */
+import { stackTargets } from '../cloudformation/templates';
+import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
+import type { EnvironmentModel, ProjectModel, RenderedFile, ServiceModel } from '../model';
+import { Flowchart, mermaidBlock } from './mermaid';
+import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../monitoring/model';
+import { alarmsIn, isRollbackAlarm } from '../monitoring/model';
+
+export const SEVERITIES: readonly SeverityLevel[] = ['critical', 'warning', 'info'];
+
+export function architectureFile(env: string): string {
+  return `docs/architecture/${env}.md`;
+}
+
+/** Does the stack of `env` have a canary for this monitoring? (the Synthetics canary needs a URL) */
+export function hasCanary(env: EnvironmentModel, monitoring: MonitoringModel | undefined): boolean {
+  return monitoring?.canary !== undefined && env.url !== undefined;
+}
+
+/**
+ * The alarms of `monitoring` the stack of `env` creates: those meant for the environment whose metric's targets
+ * the stack has (a load balancer and its target groups with a domain, a URL for the canary), and the composites
+ * whose parts all exist. The same rule as ServiceMonitoring's, from the model alone.
+ */
+export function alarmsInStack(monitoring: MonitoringModel, env: EnvironmentModel): AlarmModel[] {
+  const has: Record<MonitoringTarget, boolean> = {
+    'load-balancer': env.infrastructure.domain !== undefined,
+    'target-group': env.infrastructure.domain !== undefined,
+    'ecs-service': true,
+    'cluster': true,
+    'url': hasCanary(env, monitoring),
+    'log-group': true,
+  };
+  const wanted = alarmsIn(monitoring, env.name);
+  const created = new Set<string>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const a of wanted) {
+      if (created.has(a.name) || !a.needs.every((n) => has[n])) continue;
+      if (a.condition.kind === 'composite' && !a.condition.alarms.every((n) => created.has(n))) continue;
+      created.add(a.name);
+      changed = true;
+    }
+  }
+  return wanted.filter((a) => created.has(a.name));
+}
+
+/**
+ * The built-in deployment alarms of the stack (their name suffixes): with a Monitoring, only the failure path
+ * (tasks that never start; behind a load balancer, targets that never get healthy); without one, every built-in
+ * deployment alarm of the environment, which notify the stack's own SNS topic.
+ */
+export function deploymentAlarmsInStack(env: EnvironmentModel, monitored: boolean): string[] {
+  const lb = env.infrastructure.domain !== undefined;
+  const specs = monitored ? [TASK_START_FAILURES_ALARM, ...(lb ? [UNHEALTHY_TARGETS_ALARM] : [])] : deploymentAlarms(lb);
+  return specs.map((a) => a.suffix);
+}
+
+/** Where each severity's notifications go, in words. */
+export function routeLabel(escalation: EscalationModel, severity: SeverityLevel): string {
+  if (severity === 'critical') return `CRITICAL: pages through the pager (SSM parameter ${escalation.critical.pagerEndpointParameter})`;
+  if (severity === 'warning') {
+    const w = escalation.warning;
+    return w.kind === 'slack' ? `WARNING: Slack channel ${w.channelId} (AWS Chatbot)` : `WARNING: email to ${w.addresses.join(', ')}`;
+  }
+  const i = escalation.info;
+  return i ? `INFO: a digest email every ${i.everyHours} h to ${i.addresses.join(', ')}` : 'INFO: no route (the dashboard only)';
+}
+
+function strategyLabel(env: EnvironmentModel): string {
+  const s = env.strategy;
+  const bake = (seconds: number) => `bake ${Math.round(seconds / 60)} min`;
+  switch (s.kind) {
+    case 'rolling': return 'rolling deployment';
+    case 'blue-green': return `blue/green deployment, ${bake(s.bakeSeconds)}`;
+    case 'canary': return `canary deployment ${s.percent}%, ${bake(s.bakeSeconds)}`;
+    case 'linear': return `linear deployment ${s.stepPercent}% every ${Math.round(s.stepIntervalSeconds / 60)} min, ${bake(s.bakeSeconds)}`;
+  }
+}
+
+function serviceTopology(chart: Flowchart, model: ProjectModel, service: ServiceModel, env: EnvironmentModel, users: string): void {
+  const key = service.name;
+  const infra = env.infrastructure;
+  const target = stackTargets(model).find((t) => t.service.name === service.name && t.environment.name === env.name);
+  const monitoring = model.monitoring.find((m) => m.service === service.name);
+  const database = model.databases.find((d) => d.service === service.name);
+  chart.group(chart.id('stack', key), `service ${service.name}: stack ${target?.stackName ?? ''} (${target?.filePath ?? ''})`, () => {
+    const ecs = chart.node(chart.id('ecs', key), [
+      `ECS Fargate service ${service.name}`,
+      `${service.cpu} CPU units, ${service.memoryMiB} MiB, port ${service.port}`,
+      `${infra.scaling.min} to ${infra.scaling.max} tasks, scaling on ${infra.scaling.metric} ${infra.scaling.target}`,
+      strategyLabel(env),
+    ], 'box');
+    if (infra.domain) {
+      const lb = chart.node(chart.id('alb', key), ['Application Load Balancer', infra.domain.name], 'box');
+      const https = chart.node(chart.id('https', key), ['listener HTTPS :443', 'rule /* to the target groups'], 'round');
+      const http = chart.node(chart.id('http', key), ['listener HTTP :80', 'redirect to HTTPS'], 'round');
+      const groups = env.strategy.kind === 'rolling' ? ['blue'] : ['blue', 'green'];
+      chart.edge(users, lb, 'solid', infra.domain.name);
+      chart.edge(lb, https);
+      chart.edge(lb, http);
+      chart.edge(http, https, 'dotted', '301');
+      for (const g of groups) {
+        const tg = chart.node(chart.id('tg', `${key}/${g}`), [`target group ${g}`, `health check ${service.healthPath}`], 'box');
+        chart.edge(https, tg, 'solid', g === 'blue' ? 'weight 100' : 'weight 0, shifted while deploying');
+        chart.edge(tg, ecs);
+      }
+    }
+    if (database) {
+      const db = chart.node(chart.id('db', key), [
+        `RDS PostgreSQL ${database.postgresVersion}`,
+        `database ${database.databaseName}, ${database.instanceType}`,
+        (database.multiAz ?? infra.production) ? 'multi-AZ' : 'single-AZ',
+      ], 'cylinder');
+      chart.edge(ecs, db, 'solid', 'TLS');
+    }
+    if (model.flags.length > 0) {
+      const flags = chart.node(chart.id('flags', key), [
+        'AppConfig feature flags',
+        ...model.flags.map((f) => `${f.name}: ${f.values[env.name] === true ? 'on' : 'off'}`),
+      ], 'stadium');
+      chart.edge(ecs, flags, 'dotted', 'reads');
+    }
+    const builtin = chart.id('deployalarms', key);
+    chart.group(builtin, 'deployment alarms', () => {
+      for (const suffix of deploymentAlarmsInStack(env, monitoring !== undefined)) chart.node(chart.id('deployalarm', `${key}/${suffix}`), [suffix], 'box');
+    });
+    chart.edge(builtin, ecs, 'dotted', 'roll back deployments');
+    if (monitoring) {
+      monitoringTopology(chart, monitoring, env, key, ecs);
+    } else {
+      const topic = chart.node(chart.id('topic', key), [`SNS topic ${service.name}-${env.name}-alarms`, 'subscribe to be notified'], 'stadium');
+      chart.edge(builtin, topic, 'solid', 'notifies');
+    }
+  });
+}
+
+function monitoringTopology(chart: Flowchart, monitoring: MonitoringModel, env: EnvironmentModel, key: string, ecs: string): void {
+  // The canary calls the public URL: the load balancer when the stack has one.
+  const entry = env.infrastructure.domain ? chart.id('alb', key) : ecs;
+  if (hasCanary(env, monitoring)) {
+    const canary = chart.node(chart.id('canary', key), [
+      `Synthetics canary every ${monitoring.canary!.everyMinutes} min`,
+      ...monitoring.canary!.journeys.map((j) => `${j.name}: ${j.method} ${j.path}`),
+    ], 'stadium');
+    chart.edge(canary, entry, 'dotted', env.url!);
+  }
+  const alarms = alarmsInStack(monitoring, env);
+  for (const severity of SEVERITIES) {
+    const mine = alarms.filter((a) => a.severity === severity);
+    const route = chart.id('route', `${key}/${severity}`);
+    const group = chart.id('alarms', `${key}/${severity}`);
+    if (mine.length === 0) continue;
+    chart.group(group, `${severity.toUpperCase()} alarms`, () => {
+      for (const a of mine) chart.addClass(chart.node(chart.id('alarm', `${key}/${a.name}`), [a.name], 'box'), severity);
+    });
+    chart.node(route, [routeLabel(monitoring.escalation, severity)], 'stadium');
+    chart.addClass(route, severity);
+    chart.edge(group, route, 'solid', 'notifies');
+    if (mine.some(isRollbackAlarm)) chart.edge(group, ecs, 'dotted', 'roll back deployments');
+  }
+}
+
+export function architectureChart(model: ProjectModel, env: EnvironmentModel): Flowchart {
+  const chart = new Flowchart('LR');
+  // Users reach the service through the load balancer, which exists with a domain only.
+  const users = chart.id('users', 'users');
+  if (env.infrastructure.domain) chart.node(users, ['users'], 'circle');
+  chart.group(chart.id('env', env.name), `${env.name}: account ${env.account}, ${env.region}`, () => {
+    for (const service of model.services) serviceTopology(chart, model, service, env, users);
+  });
+  chart.classDef('critical', 'fill:#fde2e1,stroke:#c62828');
+  chart.classDef('warning', 'fill:#fff4ce,stroke:#b7791f');
+  chart.classDef('info', 'fill:#e3f2fd,stroke:#1565c0');
+  return chart;
+}
+
+/** One file per environment, in deploy order. */
+export function renderArchitectureDiagrams(model: ProjectModel): RenderedFile[] {
+  if (model.services.length === 0) return [];
+  return [...model.environments].sort((a, b) => a.order - b.order).map((env) => {
+    const lines = [
+      `<!-- ${model.header.join(' ')} -->`,
+      `# Architecture: ${env.name}`,
+      '',
+      `What the environment stack${model.services.length > 1 ? 's' : ''} of \`${env.name}\` create${model.services.length > 1 ? '' : 's'} (account ${env.account}, ${env.region}${env.infrastructure.production ? ', production' : ''}), drawn from the same model the templates are built from. Alarms point to where their severity notifies; CRITICAL metric alarms and the built-in deployment alarms also roll a deployment back.`,
+      '',
+      mermaidBlock(architectureChart(model, env)),
+      '',
+    ];
+    return { path: architectureFile(env.name), source: env.path, content: `${lines.join('\n').trimEnd()}\n` };
+  });
+}
