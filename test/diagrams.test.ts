@@ -23,6 +23,7 @@ import { alarmsInStack, deploymentAlarmsInStack } from '../src/diagrams/architec
 import { Flowchart, text } from '../src/diagrams/mermaid';
 import { renderDiagrams } from '../src/diagrams/render';
 import type { ProjectModel } from '../src/model';
+import { isRollbackAlarm, silentParts } from '../src/monitoring/model';
 import { synthSnapshot } from '../src/testing/synth';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'node-api');
@@ -169,20 +170,27 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   test.each(envs)('%s: the diagram shows every alarm of the template, each reaching the route of its severity', (env) => {
     const template = JSON.parse(read(`infra/${env}.template.json`)) as Template;
     const resources = Object.values(template.Resources);
+    // An SLO burn-rate alarm is drawn as the composite that pages; its window and traffic-guard alarms (no actions) are its parts.
+    const burnRate = monitoring.alarms.filter((a) => a.condition.kind === 'burn-rate').map((a) => alarmName('api', env, a.name));
+    const windowPart = (n: string) => burnRate.some((b) => n.startsWith(`${b}-`)) || n.startsWith(alarmName('api', env, 'slo-traffic-'));
     const inTemplate = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')
-      .map((r) => r.Properties.AlarmName as string).sort();
+      .map((r) => r.Properties.AlarmName as string).filter((n) => !windowPart(n)).sort();
     const chart = chartOf(read(`docs/architecture/${env}.md`));
     const environment = model.environments.find((e) => e.name === env)!;
     const drawn = [...chart.nodes].filter(([id]) => id.startsWith('alarm_') || id.startsWith('deployalarm_')).map(([, n]) => alarmName('api', env, n.lines[0])).sort();
     expect(drawn).toEqual(inTemplate);
-    expect(alarmsInStack(monitoring, environment).length + deploymentAlarmsInStack(environment, true).length).toBe(inTemplate.length);
+    expect(alarmsInStack(monitoring, environment, model).length + deploymentAlarmsInStack(environment, true).length).toBe(inTemplate.length);
 
+    // Only production pages; elsewhere CRITICAL alarms notify the WARNING route.
     const routes: Record<string, RegExp> = {
-      critical: /^CRITICAL: pages through the pager \(SSM parameter \/shipshape\/pager\/pagerduty-url\)$/,
+      critical: environment.infrastructure.production
+        ? /^CRITICAL: pages through the pager \(SSM parameter \/shipshape\/pager\/pagerduty-url\)$/
+        : new RegExp(`^CRITICAL: no page in ${env}; Slack channel C0123ABCD`),
       warning: /^WARNING: Slack channel C0123ABCD/,
       info: /^INFO: a digest email every 24 h to api-team@example\.com$/,
     };
-    for (const alarm of alarmsInStack(monitoring, environment)) {
+    const silent = silentParts(alarmsInStack(monitoring, environment, model));
+    for (const alarm of alarmsInStack(monitoring, environment, model).filter((a) => !silent.has(a.name))) {
       const id = [...chart.nodes].find(([i, n]) => i.startsWith('alarm_') && n.lines[0] === alarm.name)![0];
       const group = [...chart.groups].find(([, g]) => g.members.includes(id))!;
       expect(group[1].title).toBe(`${alarm.severity.toUpperCase()} alarms`);
@@ -195,10 +203,17 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
     for (const [id, n] of [...chart.nodes].filter(([i]) => /^(deploy)?alarm_/.test(i))) {
       expect([n.lines[0], diagramDelivery(chart, id)]).toEqual([n.lines[0], delivered.get(alarmName('api', env, n.lines[0]))]);
     }
-    expect(new Set([...delivered.values()].flat())).toEqual(new Set(['pager', 'slack:C0123ABCD', 'digest:email:api-team@example.com']));
-    // CRITICAL alarms roll deployments back; so do the built-in deployment alarms.
+    expect(new Set([...delivered.values()].flat())).toEqual(new Set([
+      ...(environment.infrastructure.production ? ['pager'] : []), 'slack:C0123ABCD', 'digest:email:api-team@example.com',
+    ]));
+    // CRITICAL alarms roll deployments back (the composite's silent parts too); so do the built-in deployment alarms.
     const rollbacks = chart.edges.filter((e) => e.arrow === '-.->' && /roll/.test(e.label ?? '')).map((e) => chart.groups.get(e.from)!.title).sort();
-    expect(rollbacks).toEqual(['CRITICAL alarms', 'deployment alarms']);
+    const inStack = alarmsInStack(monitoring, environment, model);
+    expect(rollbacks).toEqual([
+      ...(inStack.some((a) => a.severity === 'critical' && !silent.has(a.name) && isRollbackAlarm(a)) ? ['CRITICAL alarms'] : []),
+      ...(inStack.some((a) => silent.has(a.name) && isRollbackAlarm(a)) ? ['CRITICAL parts of composite alarms (no notification)'] : []),
+      'deployment alarms',
+    ].sort());
   });
 
   test.each(envs)('%s: load balancer, listeners, target groups, database, flags and canary as in the template', (env) => {
@@ -216,7 +231,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
     expect(labels.filter((l) => l.startsWith('ECS Fargate service'))).toHaveLength(count('AWS::ECS::Service'));
     // The environments differ: dev has no domain, so no load balancer and no canary.
     if (env === 'dev') expect(ports).toEqual([]);
-    else expect(ports).toEqual([443, 80].sort());
+    else expect(ports).toEqual([443, 80, 8443].sort()); // 8443: the test listener of the canary strategy
   });
 });
 

@@ -88,7 +88,7 @@ export function buildDatabase(stack: Stack, vpc: ec2.IVpc, db: DatabaseModel, en
 
   return {
     instance,
-    instanceClass: `db.${db.instanceType}`,
+    instanceClass: `db.${size.instanceType}`,
     backupVaultName: vault.backupVaultName,
     variables: {
       DATABASE_HOST: instance.dbInstanceEndpointAddress,

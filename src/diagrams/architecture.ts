@@ -4,11 +4,14 @@
  * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
  */
 import { stackTargets } from '../cloudformation/templates';
+import { TEST_HEADER, TEST_LISTENER_PORT } from '../core/naming';
+import { databaseSizeIn } from '../database/settings';
 import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
 import type { EnvironmentModel, ProjectModel, RenderedFile, ServiceModel } from '../model';
 import { Flowchart, mermaidBlock } from './mermaid';
-import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../monitoring/model';
-import { alarmsIn, isRollbackAlarm } from '../monitoring/model';
+import { alarmExistsIn } from '../monitoring/docs/common';
+import type { AlarmModel, EscalationModel, MonitoringModel, SeverityLevel, WarningRouteModel } from '../monitoring/model';
+import { alarmsIn, isRollbackAlarm, routesIn, silentParts } from '../monitoring/model';
 
 export const SEVERITIES: readonly SeverityLevel[] = ['critical', 'warning', 'info'];
 
@@ -22,32 +25,11 @@ export function hasCanary(env: EnvironmentModel, monitoring: MonitoringModel | u
 }
 
 /**
- * The alarms of `monitoring` the stack of `env` creates: those meant for the environment whose metric's targets
- * the stack has (a load balancer and its target groups with a domain, a URL for the canary), and the composites
- * whose parts all exist. The same rule as ServiceMonitoring's, from the model alone.
+ * The alarms of `monitoring` the stack of `env` creates: the runbooks' rule (`alarmExistsIn`: meant for the
+ * environment, the stack has what its metric needs, and for a composite every part), from the model alone.
  */
-export function alarmsInStack(monitoring: MonitoringModel, env: EnvironmentModel): AlarmModel[] {
-  const has: Record<MonitoringTarget, boolean> = {
-    'load-balancer': env.infrastructure.domain !== undefined,
-    'target-group': env.infrastructure.domain !== undefined,
-    'ecs-service': true,
-    'cluster': true,
-    'url': hasCanary(env, monitoring),
-    'log-group': true,
-  };
-  const wanted = alarmsIn(monitoring, env.name);
-  const created = new Set<string>();
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const a of wanted) {
-      if (created.has(a.name) || !a.needs.every((n) => has[n])) continue;
-      if (a.condition.kind === 'composite' && !a.condition.alarms.every((n) => created.has(n))) continue;
-      created.add(a.name);
-      changed = true;
-    }
-  }
-  return wanted.filter((a) => created.has(a.name));
+export function alarmsInStack(monitoring: MonitoringModel, env: EnvironmentModel, model: ProjectModel): AlarmModel[] {
+  return alarmsIn(monitoring, env.name).filter((a) => alarmExistsIn(a, env, monitoring, model));
 }
 
 /**
@@ -61,13 +43,16 @@ export function deploymentAlarmsInStack(env: EnvironmentModel, monitored: boolea
   return specs.map((a) => a.suffix);
 }
 
-/** Where each severity's notifications go, in words. */
-export function routeLabel(escalation: EscalationModel, severity: SeverityLevel): string {
-  if (severity === 'critical') return `CRITICAL: pages through the pager (SSM parameter ${escalation.critical.pagerEndpointParameter})`;
-  if (severity === 'warning') {
-    const w = escalation.warning;
-    return w.kind === 'slack' ? `WARNING: Slack channel ${w.channelId} (AWS Chatbot)` : `WARNING: email to ${w.addresses.join(', ')}`;
+/** Where each severity's notifications go in `env`, in words (CRITICAL pages only where the escalation pages). */
+export function routeLabel(escalation: EscalationModel, severity: SeverityLevel, env: EnvironmentModel): string {
+  const routes = routesIn(escalation, env.name, env.infrastructure.production);
+  const warning = (w: WarningRouteModel) => (w.kind === 'slack' ? `Slack channel ${w.channelId} (AWS Chatbot)` : `email to ${w.addresses.join(', ')}`);
+  if (severity === 'critical') {
+    return routes.pages
+      ? `CRITICAL: pages through the pager (SSM parameter ${escalation.critical.pagerEndpointParameter})`
+      : `CRITICAL: no page in ${env.name}; ${warning(routes.warning)}`;
   }
+  if (severity === 'warning') return `WARNING: ${warning(routes.warning)}`;
   const i = escalation.info;
   return i ? `INFO: a digest email every ${i.everyHours} h to ${i.addresses.join(', ')}` : 'INFO: no route (the dashboard only)';
 }
@@ -105,16 +90,22 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
       chart.edge(lb, https);
       chart.edge(lb, http);
       chart.edge(http, https, 'dotted', '301');
+      // Blue/green, canary and linear: a test listener whose rule (with the test header) reaches the new tasks.
+      const test = groups.length > 1
+        ? chart.node(chart.id('test', key), [`listener HTTPS :${TEST_LISTENER_PORT}`, `test rule: header ${TEST_HEADER} to the new tasks`], 'round')
+        : undefined;
+      if (test) chart.edge(lb, test);
       for (const g of groups) {
         const tg = chart.node(chart.id('tg', `${key}/${g}`), [`target group ${g}`, `health check ${service.healthPath}`], 'box');
         chart.edge(https, tg, 'solid', g === 'blue' ? 'weight 100' : 'weight 0, shifted while deploying');
         chart.edge(tg, ecs);
       }
+      if (test) chart.edge(test, chart.id('tg', `${key}/green`), 'dotted', 'while deploying');
     }
     if (database) {
       const db = chart.node(chart.id('db', key), [
         `RDS PostgreSQL ${database.postgresVersion}`,
-        `database ${database.databaseName}, ${database.instanceType}`,
+        `database ${database.databaseName}, ${databaseSizeIn(database, env.name).instanceType}`,
         (database.multiAz ?? infra.production) ? 'multi-AZ' : 'single-AZ',
       ], 'cylinder');
       chart.edge(ecs, db, 'solid', 'TLS');
@@ -132,7 +123,7 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
     });
     chart.edge(builtin, ecs, 'dotted', 'roll back deployments');
     if (monitoring) {
-      monitoringTopology(chart, monitoring, env, key, ecs);
+      monitoringTopology(chart, model, monitoring, env, key, ecs);
     } else {
       const topic = chart.node(chart.id('topic', key), [`SNS topic ${service.name}-${env.name}-alarms`, 'subscribe to be notified'], 'stadium');
       chart.edge(builtin, topic, 'solid', 'notifies');
@@ -140,7 +131,9 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
   });
 }
 
-function monitoringTopology(chart: Flowchart, monitoring: MonitoringModel, env: EnvironmentModel, key: string, ecs: string): void {
+function monitoringTopology(
+  chart: Flowchart, model: ProjectModel, monitoring: MonitoringModel, env: EnvironmentModel, key: string, ecs: string,
+): void {
   // The canary calls the public URL: the load balancer when the stack has one.
   const entry = env.infrastructure.domain ? chart.id('alb', key) : ecs;
   if (hasCanary(env, monitoring)) {
@@ -150,19 +143,29 @@ function monitoringTopology(chart: Flowchart, monitoring: MonitoringModel, env: 
     ], 'stadium');
     chart.edge(canary, entry, 'dotted', env.url!);
   }
-  const alarms = alarmsInStack(monitoring, env);
+  const alarms = alarmsInStack(monitoring, env, model);
+  // The CRITICAL parts of a CRITICAL composite notify nobody (the composite pages once); they still roll back.
+  const silent = silentParts(alarms);
   for (const severity of SEVERITIES) {
-    const mine = alarms.filter((a) => a.severity === severity);
+    const mine = alarms.filter((a) => a.severity === severity && !silent.has(a.name));
     const route = chart.id('route', `${key}/${severity}`);
     const group = chart.id('alarms', `${key}/${severity}`);
     if (mine.length === 0) continue;
     chart.group(group, `${severity.toUpperCase()} alarms`, () => {
       for (const a of mine) chart.addClass(chart.node(chart.id('alarm', `${key}/${a.name}`), [a.name], 'box'), severity);
     });
-    chart.node(route, [routeLabel(monitoring.escalation, severity)], 'stadium');
+    chart.node(route, [routeLabel(monitoring.escalation, severity, env)], 'stadium');
     chart.addClass(route, severity);
     chart.edge(group, route, 'solid', 'notifies');
     if (mine.some(isRollbackAlarm)) chart.edge(group, ecs, 'dotted', 'roll back deployments');
+  }
+  const parts = alarms.filter((a) => silent.has(a.name));
+  if (parts.length > 0) {
+    const group = chart.id('alarms', `${key}/critical-parts`);
+    chart.group(group, 'CRITICAL parts of composite alarms (no notification)', () => {
+      for (const a of parts) chart.addClass(chart.node(chart.id('alarm', `${key}/${a.name}`), [a.name], 'box'), 'critical');
+    });
+    if (parts.some(isRollbackAlarm)) chart.edge(group, ecs, 'dotted', 'roll back deployments');
   }
 }
 

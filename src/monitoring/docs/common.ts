@@ -7,7 +7,8 @@ import {
 import { databaseSizeIn } from '../../database/settings';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
-import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel } from '../model';
+import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel, WarningRouteModel } from '../model';
+import { routesIn } from '../model';
 
 /** The generated-file marker as a Markdown comment. */
 export function marker(model: ProjectModel): string {
@@ -66,14 +67,24 @@ export function describeStrategy(s: StrategyModel): string {
  * How an alarm of this severity reaches people, in one sentence. `rollback` says whether the alarm also rolls back
  * a deployment (a CRITICAL metric alarm does; a composite alarm only pages, its CRITICAL parts roll back).
  */
-export function routeSentence(escalation: EscalationModel, severity: SeverityLevel, service: string, rollback = false): string {
+export function routeSentence(
+  escalation: EscalationModel, severity: SeverityLevel, service: string, rollback = false, environments: readonly EnvironmentModel[] = [],
+): string {
+  const warningRoute = (w: WarningRouteModel) => (w.kind === 'slack'
+    ? `Notifies Slack channel \`${w.channelId}\` (workspace \`${w.workspaceId}\`) through AWS Chatbot, from SNS topic \`${service}-<env>-warning\`.`
+    : `Emails ${w.addresses.map((a) => `\`${a}\``).join(', ')} from SNS topic \`${service}-<env>-warning\`.`);
   switch (severity) {
-    case 'critical':
-      return `Pages the on-call engineer at once: SNS topic \`${service}-<env>-critical\` → HTTPS pager integration whose URL is read from SSM parameter \`${escalation.critical.pagerEndpointParameter}\`.${rollback ? ' Also rolls back a deployment in progress.' : ''}`;
+    case 'critical': {
+      // Only the environments whose escalation pages (by default the production ones); elsewhere the WARNING route.
+      const quiet = environments.filter((e) => !routesIn(escalation, e.name, e.infrastructure.production).pages);
+      const paging = environments.filter((e) => !quiet.includes(e));
+      const where = (envs: readonly EnvironmentModel[]) => envs.map((e) => e.name).join(', ');
+      const page = `Pages the on-call engineer at once${quiet.length > 0 && paging.length > 0 ? ` in ${where(paging)}` : ''}: SNS topic \`${service}-<env>-critical\` → HTTPS pager integration whose URL is read from SSM parameter \`${escalation.critical.pagerEndpointParameter}\`.`;
+      const elsewhere = quiet.map((e) => ` In ${e.name}, no page: ${warningRoute(routesIn(escalation, e.name, e.infrastructure.production).warning)}`).join('');
+      return `${paging.length > 0 || quiet.length === 0 ? page : ''}${paging.length > 0 ? elsewhere : elsewhere.trim()}${rollback ? ' Also rolls back a deployment in progress.' : ''}`;
+    }
     case 'warning':
-      return escalation.warning.kind === 'slack'
-        ? `Notifies Slack channel \`${escalation.warning.channelId}\` (workspace \`${escalation.warning.workspaceId}\`) through AWS Chatbot, from SNS topic \`${service}-<env>-warning\`.`
-        : `Emails ${escalation.warning.addresses.map((a) => `\`${a}\``).join(', ')} from SNS topic \`${service}-<env>-warning\`.`;
+      return warningRoute(escalation.warning);
     case 'info':
       return escalation.info
         ? `Batched: every ${escalation.info.everyHours} h, a digest of the INFO alarm state changes is emailed to ${escalation.info.addresses.map((a) => `\`${a}\``).join(', ')} (nothing is sent when none changed).`

@@ -19,7 +19,7 @@ export function renderIncidentResponse(model: ProjectModel): string {
   ];
   if (escalation) {
     lines.push(
-      `| CRITICAL | users are affected now | ${routeSentence(escalation, 'critical', '<service>')} | acknowledge within 5 minutes, mitigate first |`,
+      `| CRITICAL | users are affected now | ${routeSentence(escalation, 'critical', '<service>', false, ordered(model))} | acknowledge within 5 minutes, mitigate first |`,
       `| WARNING | users may be affected soon | ${routeSentence(escalation, 'warning', '<service>')} | look within 15 minutes during working hours |`,
       `| INFO | worth knowing, not urgent | ${routeSentence(escalation, 'info', '<service>')} | review in the digest |`,
     );

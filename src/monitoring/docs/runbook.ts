@@ -2,7 +2,7 @@
 import { alarmUrl, lastGoodImageTagParameter, serviceLogGroupName } from '../../core/naming';
 import type { ProjectModel } from '../../model';
 import type { AlarmModel, MonitoringModel, MonitoringTarget } from '../model';
-import { evaluationWindowSeconds, isRollbackAlarm } from '../model';
+import { evaluationWindowSeconds, isRollbackAlarm, silentParts } from '../model';
 import { severityLabel } from '../severity';
 import { describeBurnRate } from '../slo';
 import { alarmName, dashboardLink, emergencyRollbackCommand, environmentsOf, investigationCommands, marker, routeSentence } from './common';
@@ -36,7 +36,13 @@ export function renderRunbook(model: ProjectModel, monitoring: MonitoringModel, 
   const service = monitoring.service;
   // Only the environments whose stack creates the alarm: no link to an alarm that does not exist there.
   const envs = environmentsOf(model, monitoring, alarm);
-  const route = routeSentence(monitoring.escalation, alarm.severity, service, isRollbackAlarm(alarm));
+  // A CRITICAL part of a CRITICAL composite notifies nobody: the composite pages, once per incident.
+  const composite = silentParts(monitoring.alarms).has(alarm.name)
+    ? monitoring.alarms.find((a) => a.condition.kind === 'composite' && a.severity === 'critical' && a.condition.alarms.includes(alarm.name))
+    : undefined;
+  const route = composite
+    ? `Notifies nobody itself: the composite alarm \`${composite.name}\` notifies for it (one page or message per incident).${isRollbackAlarm(alarm) ? ' Rolls back a deployment in progress.' : ''}`
+    : routeSentence(monitoring.escalation, alarm.severity, service, isRollbackAlarm(alarm), envs);
   const up = '../'.repeat(alarm.runbookPath.split('/').length - 2);
   const lines: string[] = [
     marker(model),
