@@ -250,10 +250,11 @@ describe('the checker itself', () => {
   });
 });
 
-test('a composite alarm only pages: its runbook does not claim it rolls back; its parts do. An environment without its parts has no row', () => {
+test('a composite alarm only pages: its runbook does not claim it rolls back; its parts roll back without notifying. An environment without its parts has no row', () => {
   const f = CONFIGS[0].files;
   expect(f['docs/runbooks/users-hurting.md']).not.toContain('rolls back a deployment');
-  expect(f['docs/runbooks/http-5xx-rate.md']).toContain('Also rolls back a deployment in progress.');
+  // The parts roll back and notify nobody themselves: the composite notifies once per incident.
+  expect(f['docs/runbooks/http-5xx-rate.md']).toContain('| Route | Notifies nobody itself: the composite alarm `users-hurting` notifies for it (one page or message per incident). Rolls back a deployment in progress. |');
   // dev has no load balancer and no URL: neither the 5xx alarm nor the composite over it exists there.
   expect(f['docs/runbooks/users-hurting.md']).not.toContain('api-dev-users-hurting');
   expect(f['docs/runbooks/users-hurting.md']).toContain('[`api-prod-users-hurting`]');
