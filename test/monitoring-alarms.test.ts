@@ -109,6 +109,22 @@ describe('a production shop with a database, a composite and custom metrics', ()
       .toEqual(['AWS/CertificateManager', 'DaysToExpiry', 'Minimum', 86400, 30, 'LessThanThreshold', 'breaching']);
   });
 
+  test('THEN the database instance\'s RDS events (failover, failure, low storage, maintenance…) are counted from EventBridge and raise a WARNING', () => {
+    const rule = Object.values(json.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern?.source?.[0] === 'aws.rds');
+    expect(rule.Properties.EventPattern['detail-type']).toEqual(['RDS DB Instance Event']);
+    expect(rule.Properties.EventPattern.detail.EventCategories).toEqual(['availability', 'failover', 'failure', 'low storage', 'maintenance', 'recovery']);
+    // Only this service's instance: its ARN, from the stack's DB instance.
+    const [dbId] = Object.entries(json.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::RDS::DBInstance')!;
+    expect(JSON.stringify(rule.Properties.EventPattern.detail.SourceArn)).toContain(dbId);
+    const events = alarm(json, 'api-prod-db-events');
+    const e = events;
+    expect([e.MetricName, e.Statistic, e.Period, e.Threshold, e.ComparisonOperator, e.EvaluationPeriods, e.TreatMissingData])
+      .toEqual(['DatabaseEvents', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold', 1, 'notBreaching']);
+    const filter = Object.values(json.Resources as Record<string, any>)
+      .find((r) => r.Type === 'AWS::Logs::MetricFilter' && r.Properties.MetricTransformations[0].MetricName === 'DatabaseEvents');
+    expect(filter.Properties.FilterPattern).toBe('{ $.source = "aws.rds" }');
+  });
+
   test('THEN 4xx surges and target connection errors are watched', () => {
     const four = alarm(json, 'api-prod-http-4xx-rate');
     expect(expr(four)).toContain('FILL(target4xx, 0) + FILL(elb4xx, 0)');

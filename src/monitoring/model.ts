@@ -31,6 +31,7 @@ export type PresetKind =
   | 'db-freeable-memory'
   | 'db-read-latency'
   | 'db-write-latency'
+  | 'db-events'
   | 'backup-failures'
   | 'certificate-expiry'
   | 'digest-errors';

@@ -32,7 +32,7 @@ export interface PresetDefinition {
 export type PresetKey =
   | 'http5xxRate' | 'p99Latency' | 'unhealthyHosts' | 'cpu' | 'memory' | 'taskRestarts' | 'failedDeployments' | 'errorRate' | 'canary'
   | 'noHealthyHosts' | 'tasksBelowDesired' | 'scalingAtMax' | 'http4xxRate' | 'targetConnectionErrors'
-  | 'dbCpu' | 'dbCpuCredits' | 'dbFreeStorage' | 'dbConnections' | 'dbFreeableMemory' | 'dbReadLatency' | 'dbWriteLatency'
+  | 'dbCpu' | 'dbCpuCredits' | 'dbFreeStorage' | 'dbConnections' | 'dbFreeableMemory' | 'dbReadLatency' | 'dbWriteLatency' | 'dbEvents'
   | 'backupFailures' | 'certificateExpiry' | 'digestErrors';
 
 const DASHBOARD_FIRST = 'Open the dashboard (link above). Under "What changed?", check whether a deployment started shortly before the alarm.';
@@ -42,6 +42,13 @@ const ERROR_LOGS = 'Read the error lines of the service log group around the ala
 const COUNT_ZERO = 'not breaching: a count with no datapoint is zero (the metric filter or the load balancer reports nothing when nothing happened)';
 const NO_TRAFFIC = 'not breaching: without requests there is nothing to measure; a total outage is caught by no-healthy-hosts and the canary';
 const DB_MISSING = 'not breaching: RDS reports every minute while the instance runs; an unavailable database shows in the service\'s own alarms (5xx, error lines)';
+/**
+ * The RDS event categories worth a WARNING: the instance failed, failed over, recovered, ran low on storage or went
+ * into maintenance (the categories of DB instance events in "Amazon RDS event categories and event messages",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html).
+ */
+export const RDS_EVENT_CATEGORIES = ['availability', 'failover', 'failure', 'low storage', 'maintenance', 'recovery'] as const;
+
 const DB_STEPS = [
   'Open the database in the RDS console (Monitoring and Performance Insights tabs): the top SQL by load shows what the database is busy with.',
   'Check the RDS events of the instance (RDS console, the instance\'s "Logs & events" tab): a failover, a maintenance or a storage-full event explains most incidents.',
@@ -471,6 +478,26 @@ export const PRESETS: readonly PresetDefinition[] = [
     summary: (t) => `The database's average disk write latency is above ${t * 1000} ms.`,
     impact: 'Writes and commits slow down.',
     steps: DB_STEPS,
+  },
+  {
+    kind: 'db-events',
+    key: 'dbEvents',
+    severity: 'warning',
+    threshold: 1,
+    comparison: '>=',
+    unit: 'count',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    missingData: COUNT_ZERO,
+    needs: ['database'],
+    summary: (t) => `At least ${t} RDS event of the database's instance in the categories ${RDS_EVENT_CATEGORIES.join(', ')} (RDS events → EventBridge → log group → metric filter).`,
+    impact: 'The database failed over, failed, is running out of storage or is in maintenance: connections may drop or slow down.',
+    steps: [
+      'Read the events in the service\'s ECS events log group (the RDS event\'s `Message` says what happened), or in the RDS console, the instance\'s "Logs & events" tab.',
+      'A failover or a recovery ends on its own: check that the service reconnected (5xx rate, error lines). Low storage: see db-free-storage.',
+    ],
   },
   {
     kind: 'backup-failures',

@@ -10,8 +10,10 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { eventsLogGroupName, monitoringNamespace } from '../../core/naming';
+import { RDS_EVENT_CATEGORIES } from '../../monitoring/presets';
 
 /** The metric (in the service's monitoring namespace) counting tasks that failed to start or whose essential container exited. */
 export const TASK_STOPS_METRIC = 'TaskStops';
@@ -24,6 +26,8 @@ export interface ServiceEventsProps {
   readonly ecsService?: ecs.BaseService;
   /** The AWS Backup vault whose failed jobs are counted. */
   readonly backupVaultName?: string;
+  /** The service's database: its RDS events (failover, failure, low storage…) are counted. */
+  readonly database?: rds.IDatabaseInstance;
 }
 
 /**
@@ -39,6 +43,8 @@ export class ServiceEvents extends Construct {
   public readonly taskStops?: cloudwatch.Metric;
   /** AWS Backup jobs of the vault that failed, were aborted or expired. */
   public readonly backupFailures?: cloudwatch.Metric;
+  /** RDS events of the database instance in the categories worth a look (RDS_EVENT_CATEGORIES). */
+  public readonly databaseEvents?: cloudwatch.Metric;
   /** ECS deployments that started. */
   public readonly deploymentsStarted?: cloudwatch.Metric;
   /** ECS deployments that failed (and rolled back). */
@@ -115,6 +121,22 @@ export class ServiceEvents extends Construct {
         targets: [target],
       });
       this.backupFailures = filter('BackupFailuresFilter', 'BackupJobsFailed', logs.FilterPattern.stringValue('$.source', '=', 'aws.backup'));
+    }
+    if (props.database) {
+      // RDS sends "RDS DB Instance Event" to EventBridge (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-rds.html);
+      // the detail carries the RDS Event fields (EventCategories, SourceArn, Message:
+      // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Event.html). An array in the event matches
+      // when it shares a value with the pattern's.
+      new events.Rule(this, 'DatabaseEvents', {
+        description: `RDS events of the ${service} database in ${environment}: ${RDS_EVENT_CATEGORIES.join(', ')}`,
+        eventPattern: {
+          source: ['aws.rds'],
+          detailType: ['RDS DB Instance Event'],
+          detail: { SourceArn: [props.database.instanceArn], EventCategories: [...RDS_EVENT_CATEGORIES] },
+        },
+        targets: [target],
+      });
+      this.databaseEvents = filter('DatabaseEventsFilter', 'DatabaseEvents', logs.FilterPattern.stringValue('$.source', '=', 'aws.rds'));
     }
     if (props.ecsService) {
       new events.Rule(this, 'Deployments', {

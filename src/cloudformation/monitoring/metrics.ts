@@ -31,6 +31,8 @@ export interface MetricTargets {
   readonly databaseInstanceType?: string;
   /** Failed, aborted or expired AWS Backup jobs of the service's vault (from ServiceEvents). */
   readonly backupFailures?: cloudwatch.IMetric;
+  /** RDS events of the database instance (ServiceEvents). */
+  readonly databaseEvents?: cloudwatch.IMetric;
   readonly certificate?: acm.ICertificate;
   /** The INFO digest function. */
   readonly digest?: lambda.IFunction;
@@ -156,6 +158,8 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
       return db?.metric('WriteLatency', { statistic: 'Average', period });
     case 'backup-failures':
       return t.backupFailures && (t.backupFailures as cloudwatch.Metric).with({ period });
+    case 'db-events':
+      return t.databaseEvents && (t.databaseEvents as cloudwatch.Metric).with({ period });
     case 'certificate-expiry':
       // ACM publishes DaysToExpiry once a day (AWS/CertificateManager, dimension CertificateArn).
       return t.certificate?.metricDaysToExpiry({ statistic: 'Minimum', period });

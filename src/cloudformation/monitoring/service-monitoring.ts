@@ -147,7 +147,7 @@ export class ServiceMonitoring extends Construct {
     const errorLines = new cloudwatch.Metric({ namespace, metricName: 'ErrorLogLines', statistic: 'Sum', period: Duration.minutes(1) });
 
     const cluster = props.cluster ?? props.ecsService?.cluster;
-    if (cluster || props.ecsService || props.backupVaultName) {
+    if (cluster || props.ecsService || props.backupVaultName || props.database) {
       this.events = new ServiceEvents(this, 'Events', {
         service: svc,
         environment: env,
@@ -155,6 +155,7 @@ export class ServiceMonitoring extends Construct {
         cluster,
         ecsService: props.ecsService,
         backupVaultName: props.backupVaultName,
+        database: props.database,
       });
     }
     const url = props.url ?? environment.url;
@@ -175,6 +176,7 @@ export class ServiceMonitoring extends Construct {
       database: props.database,
       databaseInstanceType: props.databaseInstanceType,
       backupFailures: this.events?.backupFailures,
+      databaseEvents: this.events?.databaseEvents,
       certificate: props.certificate,
     };
     // Metric alarms first, each composite after the alarms it combines (composites of composites included); the
