@@ -49,6 +49,12 @@ const DB_MISSING = 'not breaching: RDS reports every minute while the instance r
  */
 export const RDS_EVENT_CATEGORIES = ['availability', 'failover', 'failure', 'low storage', 'maintenance', 'recovery'] as const;
 
+/** A WARNING on any one event counted in 5 minutes (a count: no datapoint means none happened). */
+const ANY_EVENT_IN_5_MINUTES = {
+  severity: 'warning', threshold: 1, comparison: '>=', unit: 'count', periodSeconds: 300, evaluationPeriods: 1, datapointsToAlarm: 1,
+  treatMissingData: 'notBreaching', missingData: COUNT_ZERO,
+} as const;
+
 const DB_STEPS = [
   'Open the database in the RDS console (Monitoring and Performance Insights tabs): the top SQL by load shows what the database is busy with.',
   'Check the RDS events of the instance (RDS console, the instance\'s "Logs & events" tab): a failover, a maintenance or a storage-full event explains most incidents.',
@@ -189,15 +195,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'failed-deployments',
     key: 'failedDeployments',
-    severity: 'warning',
-    threshold: 1,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 300,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...ANY_EVENT_IN_5_MINUTES,
     needs: ['ecs-service'],
     summary: (t) => `At least ${t} ECS deployment failed or was rolled back.`,
     impact: 'The new version did not reach users; the previous version keeps serving.',
@@ -482,15 +480,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'db-events',
     key: 'dbEvents',
-    severity: 'warning',
-    threshold: 1,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 300,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...ANY_EVENT_IN_5_MINUTES,
     needs: ['database'],
     summary: (t) => `At least ${t} RDS event of the database's instance in the categories ${RDS_EVENT_CATEGORIES.join(', ')} (RDS events → EventBridge → log group → metric filter).`,
     impact: 'The database failed over, failed, is running out of storage or is in maintenance: connections may drop or slow down.',
