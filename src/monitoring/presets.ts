@@ -51,8 +51,15 @@ export const RDS_EVENT_CATEGORIES = ['availability', 'failover', 'failure', 'low
 
 /** A WARNING on any one event counted in 5 minutes (a count: no datapoint means none happened). */
 const ANY_EVENT_IN_5_MINUTES = {
-  severity: 'warning', threshold: 1, comparison: '>=', unit: 'count', periodSeconds: 300, evaluationPeriods: 1, datapointsToAlarm: 1,
-  treatMissingData: 'notBreaching', missingData: COUNT_ZERO,
+  severity: 'warning',
+  threshold: 1,
+  comparison: '>=',
+  unit: 'count',
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: 'notBreaching',
+  missingData: COUNT_ZERO,
 } as const;
 
 const DB_STEPS = [
