@@ -224,9 +224,17 @@ export class Shipshape extends Component {
 
   /** Every problem of every construct, and every cross-construct problem, together. */
   public validate(): Problem[] {
+    return this.check().problems;
+  }
+
+  /**
+   * The problems, and the model the secret check read: with no problem at all, the whole model (built once, and
+   * rendered from), else possibly partial.
+   */
+  private check(): { readonly problems: Problem[]; readonly model?: ProjectModel } {
     // A construct of another project first: the checks below would read it as one of this project's.
     const foreign = foreignReferenceProblems(this.members, this.project);
-    if (foreign.length > 0) return unique([...this.deferred, ...foreign]);
+    if (foreign.length > 0) return { problems: unique([...this.deferred, ...foreign]) };
     const problems: Problem[] = [];
     for (const m of this.members) if (!this.broken.has(m.constructPath)) problems.push(...m._validate());
     // Loaded here: the Environment construct itself imports this module.
@@ -241,11 +249,12 @@ export class Shipshape extends Component {
     problems.push(...registryPlacementProblems(this.project.name, this.options.registry, this.membersOf(Environment)));
     problems.push(...executionRoleProblems(`${this.project.name}/Shipshape`, this.options.executionRole));
     // Secrets in plain values, in the same report: the model reads every construct, so only once the constructs hold.
-    problems.push(...plainSecretProblems(this.buildModel(problems.length > 0 || this.deferred.length > 0)));
+    const model = this.buildModel(problems.length > 0 || this.deferred.length > 0);
+    problems.push(...plainSecretProblems(model));
     // A check that read a recovered (invalid) value reports noise: the constructor's own problem says what to fix.
     // (Secrets are not: recovery only removes values, so a secret found is one the user wrote.)
     const noise = (p: Problem) => p.code !== 'SS-SECRET-PLAIN' && [...this.broken].some((b) => mentions(formatProblem(p), b));
-    return unique([...this.deferred, ...(this.deferred.length > 0 ? problems.filter((p) => !noise(p)) : problems)]);
+    return { problems: unique([...this.deferred, ...(this.deferred.length > 0 ? problems.filter((p) => !noise(p)) : problems)]), model };
   }
 
   /** @internal */
@@ -263,8 +272,10 @@ export class Shipshape extends Component {
    * and the rendered files. Throws one {@link ShipshapeError} listing every problem.
    */
   public renderAll(): RenderedFile[] {
-    throwIfAny(this.validate());
-    const model = this.model();
+    const checked = this.check();
+    throwIfAny(checked.problems);
+    // No problem: the model the checks read is whole.
+    const model = checked.model!;
     // A run where nothing changed reuses the last passing synthesis whole: no rendering, no policy pass.
     const enabled = (this.options.cache ?? true) && process.env.SHIPSHAPE_CACHE !== 'off';
     const key = enabled ? outputsKey(model, this.cloudFormationValidation, this.acks) : undefined;
@@ -506,7 +517,7 @@ export abstract class ShipshapeConstruct extends Component {
    */
   protected propsObject<T>(props: T, code: string, optional = false): T {
     try {
-      return plainProps(props, this.constructPath, code, { optional });
+      return plainProps(props, this.constructPath, code, optional);
     } catch (e) {
       if (e instanceof ShipshapeError) this.fail(e.problems);
       throw e;

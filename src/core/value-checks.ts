@@ -4,7 +4,7 @@
  */
 import { secretKind } from '../docker/secrets';
 import type { ProjectModel } from '../model';
-import { Problem, ShipshapeError, problem, throwIfAny } from './errors';
+import { Problem, ShipshapeError, problem } from './errors';
 
 /**
  * The model parts walked for secrets. Images and compose files are left out: the Dockerfile's ENV/ARG are the
@@ -98,23 +98,14 @@ export function foreignReferenceProblems(members: readonly Member[], project: un
 }
 
 /**
- * The props (or options) object a constructor or factory was given, checked to be a plain object before anything
- * reads or spreads it: spreading a number or a string gives `{}` (the props silently ignored) and reading a field of
- * `undefined` is a TypeError. `undefined` stands for `{}` when the props are optional. With `known`, a key outside it
- * is a problem too (a misspelt option would otherwise be ignored).
+ * The props object a constructor was given, checked to be a plain object before anything reads or spreads it:
+ * spreading a number or a string gives `{}` (the props silently ignored) and reading a field of `undefined` is a
+ * TypeError. `undefined` stands for `{}` when the props are optional. (Factory options: `checkOptions` in schema.ts.)
  */
-export function plainProps<T>(
-  props: T, path: string, code: string, options: { readonly optional?: boolean; readonly known?: readonly string[]; readonly property?: string } = {},
-): T {
-  const property = options.property ?? '(props)';
-  if (props === undefined && options.optional) return {} as T;
+export function plainProps<T>(props: T, path: string, code: string, optional = false): T {
+  if (props === undefined && optional) return {} as T;
   const isPlain = typeof props === 'object' && props !== null && !Array.isArray(props)
     && [Object.prototype, null].includes(Object.getPrototypeOf(props));
-  if (!isPlain) {
-    throw new ShipshapeError([problem(code, path, property, props, `an object of ${options.known ? `options (${options.known.join(', ')})` : 'props'}${options.optional ? ', or nothing' : ''}`)]);
-  }
-  const unknown = options.known ? Object.keys(props).filter((k) => !options.known!.includes(k)) : [];
-  throwIfAny(unknown.map((k) => problem(code, path, property === '(props)' ? k : `${property}.${k}`, (props as Record<string, unknown>)[k],
-    `a known option (${k} is not one; the options are ${options.known!.join(', ')})`)));
+  if (!isPlain) throw new ShipshapeError([problem(code, path, '(props)', props, `an object of props${optional ? ', or nothing' : ''}`)]);
   return props;
 }
