@@ -62,6 +62,19 @@ const ANY_EVENT_IN_5_MINUTES = {
   missingData: COUNT_ZERO,
 } as const;
 
+/** A WARNING on 5 or more a minute in 3 of 5 minutes (a count: no datapoint means none happened). */
+const FIVE_A_MINUTE_IN_3_OF_5 = {
+  severity: 'warning',
+  threshold: 5,
+  comparison: '>=',
+  unit: 'count',
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  treatMissingData: 'notBreaching',
+  missingData: COUNT_ZERO,
+} as const;
+
 const DB_STEPS = [
   'Open the database in the RDS console (Monitoring and Performance Insights tabs): the top SQL by load shows what the database is busy with.',
   'Check the RDS events of the instance (RDS console, the instance\'s "Logs & events" tab): a failover, a maintenance or a storage-full event explains most incidents.',
@@ -215,15 +228,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'error-rate',
     key: 'errorRate',
-    severity: 'warning',
-    threshold: 5,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 3,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...FIVE_A_MINUTE_IN_3_OF_5,
     needs: ['log-group'],
     summary: (t) => `The service logs at least ${t} lines per minute at an error level (JSON levels such as error/fatal, pino's 50/60, Python's ERROR/CRITICAL levelname, and unstructured stack traces; through metric filters).`,
     impact: 'Requests or background work are failing.',
@@ -347,15 +352,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'target-connection-errors',
     key: 'targetConnectionErrors',
-    severity: 'warning',
-    threshold: 5,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 3,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...FIVE_A_MINUTE_IN_3_OF_5,
     needs: ['load-balancer'],
     summary: (t) => `The load balancer failed at least ${t} times a minute to connect to a target (TargetConnectionErrorCount).`,
     impact: 'Requests to some tasks fail with 502/503: tasks are overloaded, stopping, or unreachable.',

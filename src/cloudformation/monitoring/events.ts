@@ -79,34 +79,25 @@ export class ServiceEvents extends Construct {
 
     const cluster = props.cluster ?? props.ecsService?.cluster;
     if (cluster) {
-      new events.Rule(this, 'TaskStops', {
-        description: `Tasks of ${service} in ${environment} that stopped unexpectedly`,
+      // Stopped tasks of this cluster (and service), matched by one more field of the event's detail.
+      const stoppedTasks = (rid: string, description: string, match: Record<string, unknown>) => new events.Rule(this, rid, {
+        description,
         eventPattern: {
           source: ['aws.ecs'],
           detailType: ['ECS Task State Change'],
           detail: {
             clusterArn: [cluster.clusterArn],
             lastStatus: ['STOPPED'],
-            stopCode: ['EssentialContainerExited', 'TaskFailedToStart'],
+            ...match,
             ...(props.ecsService ? { group: [`service:${props.ecsService.serviceName}`] } : {}),
           },
         },
         targets: [target],
       });
-      new events.Rule(this, 'TaskHealthCheckKills', {
-        description: `Tasks of ${service} in ${environment} replaced for failing a load balancer or container health check`,
-        eventPattern: {
-          source: ['aws.ecs'],
-          detailType: ['ECS Task State Change'],
-          detail: {
-            clusterArn: [cluster.clusterArn],
-            lastStatus: ['STOPPED'],
-            stoppedReason: HEALTH_CHECK_STOP_REASONS.map((p) => ({ prefix: p })),
-            ...(props.ecsService ? { group: [`service:${props.ecsService.serviceName}`] } : {}),
-          },
-        },
-        targets: [target],
-      });
+      stoppedTasks('TaskStops', `Tasks of ${service} in ${environment} that stopped unexpectedly`,
+        { stopCode: ['EssentialContainerExited', 'TaskFailedToStart'] });
+      stoppedTasks('TaskHealthCheckKills', `Tasks of ${service} in ${environment} replaced for failing a load balancer or container health check`,
+        { stoppedReason: HEALTH_CHECK_STOP_REASONS.map((p) => ({ prefix: p })) });
       this.taskStops = filter('TaskStopsFilter', TASK_STOPS_METRIC, logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'));
     }
     if (props.backupVaultName) {
