@@ -26,7 +26,16 @@ export interface ServiceModel {
   readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
   readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /**
+   * How requests reach it. `public`: through the environment's shared load balancer when the environment has a
+   * domain (`host` under the domain, or a `path` prefix); `internal`: only through Service Connect.
+   */
+  readonly exposure: ServiceExposure;
 }
+
+export type ServiceExposure =
+  | { readonly kind: 'public'; readonly host?: string; readonly path?: string }
+  | { readonly kind: 'internal' };
 
 export interface EnvironmentModel {
   readonly path: string;

@@ -11,7 +11,7 @@ import { pascalCase } from '../core/names';
 import {
   auditBucketName, auditTrailName, branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName,
   ecsServiceName, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName,
-  templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX,
+  templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, environmentStackName,
 } from '../core/naming';
 import type { AuditTrailModel } from '../environment/audit-trail';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
@@ -88,7 +88,8 @@ export class BootstrapStack extends Stack {
     const arn = (service: string, resource: string, resourceName?: string) => this.formatArn({ service, resource, resourceName });
 
     for (const env of props.environments) {
-      const stacks = props.services.map((s) => stackName(s.name, env.name));
+      // The environment stack (shared infrastructure), then each workload's stack.
+      const stacks = [environmentStackName(props.project, env.name), ...props.services.map((s) => stackName(s.name, env.name))];
       const templateObjects = stacks.map((n) => this.formatArn({
         service: 's3', region: '', account: '', resource: bucket.bucketName, resourceName: `${templatePrefix(n)}/*`,
       }));
@@ -152,8 +153,8 @@ export class BootstrapStack extends Stack {
         sid: 'WaitForTheService',
         actions: ['ecs:DescribeServices', 'ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments'],
         resources: props.services.flatMap((s) => [
-          arn('ecs', 'service', `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}`),
-          arn('ecs', 'service-deployment', `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}/*`),
+          arn('ecs', 'service', `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
+          arn('ecs', 'service-deployment', `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
       }));
       const drift = this.driftRole(props, env, stacks, github(branchSubject));
@@ -166,7 +167,7 @@ export class BootstrapStack extends Stack {
         region: props.region,
         stacks,
         bucket: bucket.bucketName,
-        ecsServices: props.services.map((s) => `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}`),
+        ecsServices: props.services.map((s) => `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
         executionWildcards: execution.wildcardResources,
       });
     }

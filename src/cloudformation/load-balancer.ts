@@ -3,17 +3,17 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT } from '../core/naming';
-import type { InfrastructureModel } from '../environment/infrastructure';
+import { publicHostName } from '../environment/urls';
 import type { ServiceModel } from '../model';
+import type { SharedLoadBalancer } from './shared';
 
-type Domain = NonNullable<InfrastructureModel['domain']>;
 
-
-/** The load balancer side of a service: ALB, listeners, the production rule and both target groups. */
+/** The load balancer side of a service: its rules on the shared listeners and both target groups. */
 export interface LoadBalancing {
-  readonly alb: elbv2.ApplicationLoadBalancer;
+  readonly alb: elbv2.IApplicationLoadBalancer;
+  /** The shared load balancer's security group (in the environment stack). */
+  readonly securityGroup: ec2.ISecurityGroup;
   readonly productionRule: elbv2.ApplicationListenerRule;
   readonly blue: elbv2.ApplicationTargetGroup;
   /** The alternate target group of blue/green, canary and linear deployments. */
@@ -31,67 +31,30 @@ export interface LoadBalancing {
   readonly targetGroups: readonly elbv2.ApplicationTargetGroup[];
   /** 5xx answers of the service's targets, across both target groups. */
   readonly target5xx: cloudwatch.IMetric;
-  /** The HTTPS listener's ACM certificate (created, or the domain's certificateArn). */
+  /** The HTTPS listener's ACM certificate (the environment's). */
   readonly certificate: acm.ICertificate;
 }
 
 /**
- * An internet-facing Application Load Balancer: HTTPS on 443 with the domain's certificate, HTTP on
- * 80 answering only with a redirect to HTTPS, a production listener rule that ECS shifts between
- * the blue and green target groups, and target-group health checks read from the Service.
+ * The listener rule priority of a public service on its environment's shared listeners: unique per listener, and
+ * stable when services are added or removed (each service deploys on its own, so two stacks must never swap
+ * priorities). Path rules come before host rules (a path rule is the narrower match on the same host); within each
+ * band the priority follows the order of the names, so it is the same in every environment.
  */
-export function buildLoadBalancer(
-  stack: Stack, vpc: ec2.IVpc, service: ServiceModel, domain: Domain, alternate: boolean, production: boolean,
+export function listenerRulePriority(service: ServiceModel, services: readonly ServiceModel[]): number {
+  const band = (s: ServiceModel) => (s.exposure.kind === 'public' && s.exposure.path ? 0 : 1);
+  const peers = services.filter((s) => s.exposure.kind === 'public' && band(s) === band(service)).map((s) => s.name).sort();
+  return band(service) * 25_000 + 1 + peers.indexOf(service.name) * 10;
+}
+
+/**
+ * A public service's side of the environment's shared load balancer: the production rule on the HTTPS listener
+ * (host header, and path prefix when the service has one) that ECS shifts between the blue and green target groups,
+ * the test rule on the test listener, and target-group health checks read from the Service.
+ */
+export function buildServiceRouting(
+  stack: Stack, vpc: ec2.IVpc, shared: SharedLoadBalancer, service: ServiceModel, services: readonly ServiceModel[], alternate: boolean,
 ): LoadBalancing {
-  const sg = new ec2.SecurityGroup(stack, 'LoadBalancerSecurityGroup', {
-    vpc,
-    description: `${service.name} load balancer: HTTPS and the HTTP redirect from anywhere`,
-    allowAllOutbound: false,
-  });
-  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
-  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere, redirected to HTTPS');
-  // The canary runs outside the VPC: it reaches the test listener over the internet, and only with the test header.
-  if (alternate) sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(TEST_LISTENER_PORT), 'HTTPS test listener: the canary reaches new tasks during a deployment');
-  const alb = new elbv2.ApplicationLoadBalancer(stack, 'LoadBalancer', {
-    vpc,
-    internetFacing: true,
-    securityGroup: sg,
-    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-    dropInvalidHeaderFields: true,
-    deletionProtection: production,
-  });
-
-  const certificate = domain.certificateArn
-    ? acm.Certificate.fromCertificateArn(stack, 'Certificate', domain.certificateArn)
-    : new acm.Certificate(stack, 'Certificate', {
-      domainName: domain.name,
-      validation: acm.CertificateValidation.fromDns(route53.HostedZone.fromHostedZoneId(stack, 'Zone', domain.hostedZoneId!)),
-    });
-  if (domain.hostedZoneId) {
-    new route53.CfnRecordSet(stack, 'AliasRecord', {
-      hostedZoneId: domain.hostedZoneId,
-      name: `${domain.name}.`,
-      type: 'A',
-      aliasTarget: { dnsName: alb.loadBalancerDnsName, hostedZoneId: alb.loadBalancerCanonicalHostedZoneId, evaluateTargetHealth: true },
-    });
-  }
-
-  const httpsListener = (id: string, port: number) => alb.addListener(id, {
-    port,
-    protocol: elbv2.ApplicationProtocol.HTTPS,
-    certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
-    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-    open: false,
-    defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
-  });
-  const https = httpsListener('Https', 443);
-  alb.addListener('Http', {
-    port: 80,
-    protocol: elbv2.ApplicationProtocol.HTTP,
-    open: false,
-    defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
-  });
-
   const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, {
     vpc,
     port: service.port,
@@ -109,13 +72,20 @@ export function buildLoadBalancer(
   });
   const blue = targetGroup('BlueTargetGroup');
   const green = alternate ? targetGroup('GreenTargetGroup') : undefined;
+  const host = publicHostName(service, shared.domain);
+  const path = service.exposure.kind === 'public' ? service.exposure.path : undefined;
+  const conditions = [
+    elbv2.ListenerCondition.hostHeaders([host]),
+    elbv2.ListenerCondition.pathPatterns(path ? [path, `${path}/*`] : ['/*']),
+  ];
+  const priority = listenerRulePriority(service, services);
   // Blue/green, canary and linear (AWS, "Application Load Balancer resources for blue/green, linear, and canary
   // deployments"): the production rule forwards to both target groups, all traffic to the primary (weight 100) and
   // none to the alternate (weight 0); ECS shifts the weights through the infrastructure role during a deployment.
   const productionRule = new elbv2.ApplicationListenerRule(stack, 'ProductionRule', {
-    listener: https,
-    priority: 1,
-    conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+    listener: shared.https,
+    priority,
+    conditions,
     action: green
       ? elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }])
       : elbv2.ListenerAction.forward([blue]),
@@ -124,19 +94,22 @@ export function buildLoadBalancer(
   // deployments"; CloudFormation AWS::ECS::Service AdvancedConfiguration TestListenerRule): on its own listener, so the
   // production rule stays as it is, and only for requests with the test header. ECS forwards it to the new tasks
   // during a deployment, so the canary checks the new version from the first minute instead of one run in ten.
-  const test = green ? {
+  const test = green && shared.test ? {
     rule: new elbv2.ApplicationListenerRule(stack, 'TestRule', {
-      listener: httpsListener('TestHttps', TEST_LISTENER_PORT),
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/*']), elbv2.ListenerCondition.httpHeader(TEST_HEADER, [TEST_HEADER_VALUE])],
+      listener: shared.test,
+      priority,
+      conditions: [...conditions, elbv2.ListenerCondition.httpHeader(TEST_HEADER, [TEST_HEADER_VALUE])],
       action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
     }),
-    url: `https://${domain.name}:${TEST_LISTENER_PORT}`,
+    url: `https://${host}:${TEST_LISTENER_PORT}`,
     header: TEST_HEADER,
     value: TEST_HEADER_VALUE,
   } : undefined;
-  const target5xx = alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' });
-  return { alb, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx, certificate };
+  const target5xx = acrossTargetGroups(green ? [blue, green] : [blue],
+    (g) => g.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' }), 'target 5xx', Duration.minutes(1))!;
+  return {
+    alb: shared.alb, securityGroup: shared.securityGroup, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx, certificate: shared.certificate,
+  };
 }
 
 /**

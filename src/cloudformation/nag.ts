@@ -220,6 +220,9 @@ export function acknowledgeEnvironmentStack(stack: Stack, environment: Environme
   }
 }
 
+/** The environment stack's shared resources carry the same acknowledgements as they did in a service's stack. */
+export const acknowledgeSharedStack = acknowledgeEnvironmentStack;
+
 function resolvePath(scope: IConstruct, path: string): IConstruct | undefined {
   return path.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), scope);
 }

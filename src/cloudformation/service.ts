@@ -7,11 +7,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
-import { clusterName, ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
+import { ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/infrastructure';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import type { LoadBalancing } from './load-balancer';
+import type { SharedEnvironment } from './shared';
+
+/** The services `service` calls (Service Connect clients reach them by name). */
+export function calleesOf(service: ServiceModel, services: readonly ServiceModel[]): ServiceModel[] {
+  const calls = (service as { readonly calls?: readonly string[] }).calls ?? [];
+  return services.filter((s) => calls.includes(s.name));
+}
+
+/** The names of the services that call `service`. */
+export function workloadsCalling(service: ServiceModel, services: readonly ServiceModel[]): string[] {
+  return services.filter((s) => ((s as { readonly calls?: readonly string[] }).calls ?? []).includes(service.name)).map((s) => s.name);
+}
 
 /** What other parts of the stack (database, feature flags) add to the service. */
 export interface ServiceWiring {
@@ -31,7 +43,10 @@ export interface ImageRegistry {
 export interface FargateServiceProps {
   readonly service: ServiceModel;
   readonly environment: EnvironmentModel;
-  readonly vpc: ec2.IVpc;
+  /** The environment stack's network, cluster, namespace and load balancer. */
+  readonly shared: SharedEnvironment;
+  /** Every service of the project: Service Connect callees. */
+  readonly services: readonly ServiceModel[];
   readonly logGroup: logs.ILogGroup;
   /** The Dockerfile's HEALTHCHECK, when shipshape builds the image: the container health check reuses it. */
   readonly healthcheck?: HealthcheckModel;
@@ -50,7 +65,8 @@ const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
  * secrets, health check, logs), the Fargate service with its deployment strategy, and autoscaling.
  */
 export function buildFargateService(stack: Stack, props: FargateServiceProps): ecs.FargateService {
-  const { service, environment, vpc, loadBalancing: lb } = props;
+  const { service, environment, shared, loadBalancing: lb } = props;
+  const vpc = shared.vpc;
   const infra = environment.infrastructure;
   const imageTag = new CfnParameter(stack, 'ImageTag', {
     type: 'String',
@@ -58,11 +74,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     description: `The tag of the ${service.name} image to run (the pipeline passes the commit SHA).`,
   });
 
-  const cluster = new ecs.Cluster(stack, 'Cluster', {
-    vpc,
-    clusterName: clusterName(service.name, environment.name),
-    containerInsightsV2: ecs.ContainerInsights.ENABLED,
-  });
+  const cluster = shared.cluster;
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'TaskDefinition', {
     cpu: service.cpu,
     memoryLimitMiB: service.memoryMiB,
@@ -75,7 +87,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     image: registryImage(stack, taskDefinition, props.registry, service.name, imageTag.valueAsString),
     essential: true,
     readonlyRootFilesystem: false,
-    portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http' }],
+    portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http', appProtocol: ecs.AppProtocol.http }],
     // The Service declares its variables once (compose reads the same names); environments and wiring
     // (a Database) override them per environment.
     environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables, PORT: String(service.port) },
@@ -86,11 +98,21 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
 
   const sg = new ec2.SecurityGroup(stack, 'ServiceSecurityGroup', {
     vpc,
-    description: `${service.name} tasks: inbound only from the load balancer, outbound HTTPS and the database`,
+    description: `${service.name} tasks: inbound only from the load balancer and Service Connect, outbound HTTPS, the database and the services it calls`,
     allowAllOutbound: false,
   });
   sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs, AppConfig)');
   for (const e of props.wiring.egress) sg.connections.allowTo(e.peer, ec2.Port.tcp(e.port), e.description);
+  // Service Connect: other workloads' tasks reach this service's port through their proxy, from their own security groups.
+  const callers = workloadsCalling(service, props.services);
+  // Every workload's tasks are also in the environment's workload security group: a callee lets it in on its port,
+  // a caller may reach it on each callee's port.
+  if (callers.length > 0) {
+    sg.addIngressRule(shared.workloadSecurityGroup, ec2.Port.tcp(service.port), `Service Connect: ${callers.join(', ')} call ${service.name}`);
+  }
+  for (const callee of calleesOf(service, props.services)) {
+    sg.addEgressRule(shared.workloadSecurityGroup, ec2.Port.tcp(callee.port), `Service Connect: ${service.name} calls ${callee.name}`);
+  }
 
   const strategy = environment.strategy;
   const bake = strategy.kind === 'rolling' ? undefined : Duration.seconds(strategy.bakeSeconds);
@@ -98,12 +120,19 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     cluster,
     taskDefinition,
     serviceName: ecsServiceName(service.name),
-    securityGroups: [sg],
+    securityGroups: [sg, shared.workloadSecurityGroup],
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     assignPublicIp: false,
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
+    // Every service joins the environment's namespace: it reaches the services it calls as http://<name>:<port>,
+    // and publishes its own port under its name.
+    serviceConnectConfiguration: {
+      namespace: shared.namespace.namespaceArn,
+      services: [{ portMappingName: 'http', dnsName: service.name, port: service.port }],
+      logDriver: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: 'service-connect' }),
+    },
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
     // Failure detection as AWS documents it per strategy: the deployment circuit breaker for rolling and blue/green
     // ("Amazon ECS deployment failure detection": both the circuit breaker and CloudWatch alarms support rolling
@@ -124,7 +153,17 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   });
 
   if (lb) {
-    lb.alb.connections.allowTo(sg, ec2.Port.tcp(service.port), 'Load balancer to the service port');
+    // The load balancer's security group lives in the environment stack: both rules are made here, in the
+    // service's stack, so the environment stack never depends on a workload.
+    sg.addIngressRule(lb.securityGroup, ec2.Port.tcp(service.port), 'Load balancer to the service port');
+    new ec2.CfnSecurityGroupEgress(stack, 'LoadBalancerToService', {
+      groupId: lb.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: service.port,
+      toPort: service.port,
+      destinationSecurityGroupId: sg.securityGroupId,
+      description: `Load balancer to ${service.name}`,
+    });
     const target = fargate.loadBalancerTarget({
       containerName: container.containerName,
       containerPort: service.port,

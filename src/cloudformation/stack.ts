@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,13 +13,14 @@ import type { DatabaseModel } from '../database/database';
 import type { HealthcheckModel } from '../docker/model';
 import { DeploymentAlarmSpec, ERROR_LOGS_ALARM, TARGET_5XX_ALARM, TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM } from '../environment/alarms';
 import type { FlagModel } from '../flags/feature-flag';
+import { publicUrl } from '../environment/urls';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
 import { applyOverrides } from './escape-hatches';
 import { buildFeatureFlags } from './flags';
-import { LoadBalancing, acrossTargetGroups, buildLoadBalancer } from './load-balancer';
+import { LoadBalancing, acrossTargetGroups, buildServiceRouting } from './load-balancer';
 import { acknowledgeEnvironmentStack } from './nag';
-import { AZ_COUNT, buildNetwork } from './network';
+import { hasLoadBalancer, hasTestListener, importSharedEnvironment } from './shared';
 import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
@@ -32,6 +33,8 @@ export type CloudFormationTemplate = Record<string, unknown>;
 export interface EnvironmentStackProps {
   readonly project: string;
   readonly service: ServiceModel;
+  /** Every service of the project (listener rule priorities, Service Connect callees). */
+  readonly services: readonly ServiceModel[];
   readonly environment: EnvironmentModel;
   /** The service's database, if it has one. */
   readonly database?: DatabaseModel;
@@ -46,7 +49,8 @@ export interface EnvironmentStackProps {
 }
 
 /**
- * One service in one environment. Deployable with plain `aws cloudformation deploy`:
+ * One service in one environment (its workload stack), on the environment stack's shared network, cluster and
+ * load balancer (src/cloudformation/shared.ts). Deployable with plain `aws cloudformation deploy`:
  * no bootstrap version rule or parameter, no assets, no CDKMetadata, no context lookups.
  */
 export class EnvironmentStack extends Stack {
@@ -72,9 +76,12 @@ export class EnvironmentStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const vpc = buildNetwork(this, infra.network, environment.logRetentionDays);
-    const lb = infra.domain
-      ? buildLoadBalancer(this, vpc, service, infra.domain, environment.strategy.kind !== 'rolling', infra.production)
+    const shared = importSharedEnvironment(this, {
+      project: props.project, environment, loadBalancer: hasLoadBalancer(environment, props.services),
+    });
+    const vpc = shared.vpc;
+    const lb = shared.loadBalancer && service.exposure.kind === 'public'
+      ? buildServiceRouting(this, vpc, shared.loadBalancer, service, props.services, hasTestListener(environment))
       : undefined;
 
     // Every strategy has a failure path: tasks that never start (task-start failures) and, behind a load balancer,
@@ -104,7 +111,8 @@ export class EnvironmentStack extends Stack {
     const fargate = buildFargateService(this, {
       service,
       environment,
-      vpc,
+      shared,
+      services: props.services,
       logGroup: this.logGroup,
       healthcheck: props.healthcheck,
       loadBalancing: lb,
@@ -123,6 +131,7 @@ export class EnvironmentStack extends Stack {
         cluster: fargate.cluster,
         loadBalancer: lb?.alb,
         targetGroups: lb?.targetGroups,
+        url: publicUrl(service, environment),
         featureFlags: props.flags.length > 0,
         test: lb?.test,
         database: db?.instance,
@@ -154,8 +163,8 @@ export class EnvironmentStack extends Stack {
     // The pipeline reads these two to wait for the ECS deployment.
     new CfnOutput(this, STACK_OUTPUTS.clusterName, { value: fargate.cluster.clusterName });
     new CfnOutput(this, STACK_OUTPUTS.serviceName, { value: fargate.serviceName });
-    if (lb) new CfnOutput(this, 'LoadBalancerDnsName', { value: lb.alb.loadBalancerDnsName });
-    if (infra.domain) new CfnOutput(this, 'Url', { value: `https://${infra.domain.name}` });
+    const url = publicUrl(service, environment);
+    if (lb && url) new CfnOutput(this, 'Url', { value: url });
 
     acknowledgeEnvironmentStack(this, environment);
     const context = { service: service.name, environment: environment.name };
@@ -170,11 +179,6 @@ export class EnvironmentStack extends Stack {
       }
     });
     applyOverrides(this, infra.overrides, environment.path);
-  }
-
-  /** The AZs CloudFormation picks at deploy time: no context lookup, no credentials at synthesis. */
-  public get availabilityZones(): string[] {
-    return Array.from({ length: AZ_COUNT }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 
   /**

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import type { CloudFormationTemplate } from './stack';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
-import { bootstrapStackName, stackName } from '../core/naming';
+import { bootstrapStackName, environmentStackName, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
@@ -34,15 +34,21 @@ export interface BootstrapTarget {
   readonly filePath: string;
 }
 
+/** One environment stack: the shared infrastructure of one environment. */
+export interface EnvironmentTarget {
+  readonly environment: EnvironmentModel;
+  readonly stackName: string;
+  readonly filePath: string;
+}
+
 /** A template file and the construct path it comes from. */
 export interface TemplateFile {
   readonly filePath: string;
   readonly source: string;
 }
 
-/** Which stacks a project has and where their templates go. */
-export function stackTargets(model: ProjectModel): StackTarget[] {
-  const single = model.services.length === 1;
+/** The workload stacks of a project (one per service and environment) and where their templates go. */
+export function stackTargets(model: Pick<ProjectModel, 'services' | 'environments'>): StackTarget[] {
   const targets: StackTarget[] = [];
   for (const service of model.services) {
     for (const environment of model.environments) {
@@ -50,11 +56,21 @@ export function stackTargets(model: ProjectModel): StackTarget[] {
         service,
         environment,
         stackName: stackName(service.name, environment.name),
-        filePath: single ? `infra/${environment.name}.template.json` : `infra/${service.name}-${environment.name}.template.json`,
+        filePath: `infra/${service.name}-${environment.name}.template.json`,
       });
     }
   }
   return targets;
+}
+
+/** The environment stacks of a project (one per environment, when it has workloads) and where their templates go. */
+export function environmentTargets(model: Pick<ProjectModel, 'name' | 'services' | 'environments'>): EnvironmentTarget[] {
+  if (model.services.length === 0) return [];
+  return model.environments.map((environment) => ({
+    environment,
+    stackName: environmentStackName(model.name, environment.name),
+    filePath: `infra/${environment.name}.template.json`,
+  }));
 }
 
 /**
@@ -80,10 +96,11 @@ export function bootstrapTargets(model: ProjectModel): BootstrapTarget[] {
   });
 }
 
-/** Every template file, in render order: the bootstrap stacks, then the environment stacks. */
+/** Every template file, in render order: the bootstrap stacks, the environment stacks, then the workload stacks. */
 export function templateFiles(model: ProjectModel): TemplateFile[] {
   return [
     ...bootstrapTargets(model).map((t) => ({ filePath: t.filePath, source: `${model.name}/Shipshape` })),
+    ...environmentTargets(model).map((t) => ({ filePath: t.filePath, source: t.environment.path })),
     ...stackTargets(model).map((t) => ({ filePath: t.filePath, source: t.environment.path })),
   ];
 }
@@ -130,6 +147,8 @@ export function buildApp(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvironmentStack } = require('./stack') as typeof import('./stack');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EnvironmentSharedStack } = require('./shared') as typeof import('./shared');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { BootstrapStack } = require('./bootstrap') as typeof import('./bootstrap');
   const app = new CdkApp({
     outdir: options.outdir,
@@ -144,10 +163,16 @@ export function buildApp(
   const registry = model.registry;
   const accounts = [...new Set(model.environments.map((e) => e.account))];
   // The environment stacks first: each bootstrap stack's execution roles are generated from what they contain.
-  const built: Array<{ target: StackTarget; stack: InstanceType<typeof EnvironmentStack> }> = [];
+  const built: Array<{ target: StackTarget | EnvironmentTarget; stack: import('aws-cdk-lib').Stack }> = [];
+  for (const t of environmentTargets(model)) {
+    const stack = new EnvironmentSharedStack(app, t.stackName, { project: model.name, environment: t.environment, services: model.services });
+    stacks.set(t.filePath, t.stackName);
+    built.push({ target: t, stack });
+  }
   for (const t of stackTargets(model)) {
     const stack = new EnvironmentStack(app, t.stackName, {
       service: t.service,
+      services: model.services,
       environment: t.environment,
       project: model.name,
       database: model.databases.find((d) => d.service === t.service.name),
@@ -190,7 +215,7 @@ export function buildApp(
  * without handler data is reported at once (SS-IAM-UNKNOWN-TYPE).
  */
 function environmentNeeds(
-  model: ProjectModel, built: ReadonlyArray<{ target: StackTarget; stack: import('aws-cdk-lib').Stack }>,
+  model: ProjectModel, built: ReadonlyArray<{ target: StackTarget | EnvironmentTarget; stack: import('aws-cdk-lib').Stack }>,
 ): { permissions: Map<string, RequiredPermission[]>; ssmParameters: Map<string, string[]>; driftReads: Map<string, string[]> } {
   const permissions = new Map<string, RequiredPermission[]>();
   const ssmParameters = new Map<string, string[]>();

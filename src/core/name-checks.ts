@@ -12,7 +12,7 @@ import {
   CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, NameLimit, TRAIL_NAME,
   auditTrailName, SNS_TOPIC_NAME, STACK_NAME, bootstrapStackName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName,
   deployRoleName, driftRoleName, ecsServiceName, eventsLogGroupName, imageRepositoryName, managedPolicyName, publishRoleName, serviceLogGroupName,
-  severityTopicName, stackName,
+  severityTopicName, stackName, environmentStackName,
 } from './naming';
 
 /** A construct whose name feeds the outputs. */
@@ -91,6 +91,8 @@ function generatedNames(inputs: NamingInputs): GeneratedName[] {
       add(IAM_ROLE_NAME, name, owner, `${projectInput} or the environment name '${e.name}'`);
       add(IAM_MANAGED_POLICY_NAME, managedPolicyName(name, 98), owner, `${projectInput} or the environment name '${e.name}'`);
     }
+    add(STACK_NAME, environmentStackName(inputs.project, e.name), owner, `${projectInput} or the environment name '${e.name}'`);
+    add(ECS_NAME, clusterName(inputs.project, e.name), owner, `${projectInput} or the environment name '${e.name}'`);
   }
   for (const s of inputs.services) {
     const owner: NameOwner = { path: s.path, property: s.property, got: s.name, label: s.path };
@@ -100,7 +102,6 @@ function generatedNames(inputs: NamingInputs): GeneratedName[] {
       const pair: NameOwner = { path: s.path, property: s.property, got: s.name, label: `${s.path} in ${e.path}` };
       const shorten = `the service name '${s.name}' or the environment name '${e.name}'`;
       add(STACK_NAME, stackName(s.name, e.name), pair, shorten);
-      add(ECS_NAME, clusterName(s.name, e.name), pair, shorten);
       add(DASHBOARD_NAME, dashboardName(s.name, e.name), pair, shorten);
       add(CANARY_NAME, canaryName(s.name, e.name), pair, shorten);
       add(LOG_GROUP_NAME, serviceLogGroupName(s.name, e.name), pair, shorten);

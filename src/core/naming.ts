@@ -132,9 +132,28 @@ export function bootstrapStackName(project: string): string {
   return `${project}-bootstrap`;
 }
 
-/** The CloudFormation stack of a service in an environment. */
+/** The CloudFormation stack of a workload (a service, worker or job) in an environment. */
 export function stackName(service: string, environment: string): string {
   return `${service}-${environment}`;
+}
+
+/**
+ * The CloudFormation stack of an environment's shared infrastructure (network, cluster, load balancer, Service
+ * Connect namespace). The suffix keeps it apart from the workload stacks (`<workload>-<env>`), also when a
+ * workload has the project's name.
+ */
+export function environmentStackName(project: string, environment: string): string {
+  return `${project}-${environment}-environment`;
+}
+
+/** The name of one value an environment stack exports for its workload stacks (`Fn::ImportValue`). */
+export function environmentExportName(project: string, environment: string, value: string): string {
+  return `${environmentStackName(project, environment)}:${value}`;
+}
+
+/** The Cloud Map namespace of an environment's Service Connect: workloads reach each other as `http://<name>:<port>`. */
+export function serviceConnectNamespace(project: string, environment: string): string {
+  return `${environment}.${project}.internal`;
 }
 
 /**
@@ -274,9 +293,9 @@ export const ECS_NAME: NameLimit = {
   source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html',
 };
 
-/** The ECS cluster of one service in one environment. */
-export function clusterName(service: string, environment: string): string {
-  return `${service}-${environment}`;
+/** The ECS cluster of an environment, shared by every workload of the project there. */
+export function clusterName(project: string, environment: string): string {
+  return `${project}-${environment}`;
 }
 
 /** The ECS service name inside its cluster. */

@@ -4,6 +4,7 @@
  * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
  */
 import { stackTargets } from '../cloudformation/templates';
+import { publicHostName, publicUrl } from '../environment/urls';
 import { TEST_HEADER, TEST_LISTENER_PORT } from '../core/naming';
 import { databaseSizeIn } from '../database/settings';
 import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
@@ -20,8 +21,13 @@ export function architectureFile(env: string): string {
 }
 
 /** Does the stack of `env` have a canary for this monitoring? (the Synthetics canary needs a URL) */
-export function hasCanary(env: EnvironmentModel, monitoring: MonitoringModel | undefined): boolean {
-  return monitoring?.canary !== undefined && env.url !== undefined;
+export function hasCanary(env: EnvironmentModel, monitoring: MonitoringModel | undefined, service: ServiceModel): boolean {
+  return monitoring?.canary !== undefined && publicUrl(service, env) !== undefined;
+}
+
+/** Does the service have rules on the environment's load balancer? (public, in an environment with a domain) */
+function routed(env: EnvironmentModel, service: ServiceModel): boolean {
+  return env.infrastructure.domain !== undefined && service.exposure.kind === 'public';
 }
 
 /**
@@ -37,8 +43,8 @@ export function alarmsInStack(monitoring: MonitoringModel, env: EnvironmentModel
  * (tasks that never start; behind a load balancer, targets that never get healthy); without one, every built-in
  * deployment alarm of the environment, which notify the stack's own SNS topic.
  */
-export function deploymentAlarmsInStack(env: EnvironmentModel, monitored: boolean): string[] {
-  const lb = env.infrastructure.domain !== undefined;
+export function deploymentAlarmsInStack(env: EnvironmentModel, monitored: boolean, service: ServiceModel): string[] {
+  const lb = routed(env, service);
   const specs = monitored ? [TASK_START_FAILURES_ALARM, ...(lb ? [UNHEALTHY_TARGETS_ALARM] : [])] : deploymentAlarms(lb);
   return specs.map((a) => a.suffix);
 }
@@ -81,12 +87,14 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
       `${infra.scaling.min} to ${infra.scaling.max} tasks, scaling on ${infra.scaling.metric} ${infra.scaling.target}`,
       strategyLabel(env),
     ], 'box');
-    if (infra.domain) {
-      const lb = chart.node(chart.id('alb', key), ['Application Load Balancer', infra.domain.name], 'box');
-      const https = chart.node(chart.id('https', key), ['listener HTTPS :443', 'rule /* to the target groups'], 'round');
+    if (infra.domain && routed(env, service)) {
+      const host = publicHostName(service, infra.domain.name);
+      const path = service.exposure.kind === 'public' && service.exposure.path ? `${service.exposure.path}/*` : '/*';
+      const lb = chart.node(chart.id('alb', key), ['Application Load Balancer (shared)', host], 'box');
+      const https = chart.node(chart.id('https', key), ['listener HTTPS :443', `rule ${host}${path} to the target groups`], 'round');
       const http = chart.node(chart.id('http', key), ['listener HTTP :80', 'redirect to HTTPS'], 'round');
       const groups = env.strategy.kind === 'rolling' ? ['blue'] : ['blue', 'green'];
-      chart.edge(users, lb, 'solid', infra.domain.name);
+      chart.edge(users, lb, 'solid', host);
       chart.edge(lb, https);
       chart.edge(lb, http);
       chart.edge(http, https, 'dotted', '301');
@@ -119,11 +127,11 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
     }
     const builtin = chart.id('deployalarms', key);
     chart.group(builtin, 'deployment alarms', () => {
-      for (const suffix of deploymentAlarmsInStack(env, monitoring !== undefined)) chart.node(chart.id('deployalarm', `${key}/${suffix}`), [suffix], 'box');
+      for (const suffix of deploymentAlarmsInStack(env, monitoring !== undefined, service)) chart.node(chart.id('deployalarm', `${key}/${suffix}`), [suffix], 'box');
     });
     chart.edge(builtin, ecs, 'dotted', 'roll back deployments');
     if (monitoring) {
-      monitoringTopology(chart, model, monitoring, env, key, ecs);
+      monitoringTopology(chart, model, monitoring, env, key, ecs, service);
     } else {
       const topic = chart.node(chart.id('topic', key), [`SNS topic ${service.name}-${env.name}-alarms`, 'subscribe to be notified'], 'stadium');
       chart.edge(builtin, topic, 'solid', 'notifies');
@@ -132,16 +140,16 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
 }
 
 function monitoringTopology(
-  chart: Flowchart, model: ProjectModel, monitoring: MonitoringModel, env: EnvironmentModel, key: string, ecs: string,
+  chart: Flowchart, model: ProjectModel, monitoring: MonitoringModel, env: EnvironmentModel, key: string, ecs: string, service: ServiceModel,
 ): void {
   // The canary calls the public URL: the load balancer when the stack has one.
-  const entry = env.infrastructure.domain ? chart.id('alb', key) : ecs;
-  if (hasCanary(env, monitoring)) {
+  const entry = routed(env, service) ? chart.id('alb', key) : ecs;
+  if (hasCanary(env, monitoring, service)) {
     const canary = chart.node(chart.id('canary', key), [
       `Synthetics canary every ${monitoring.canary!.everyMinutes} min`,
       ...monitoring.canary!.journeys.map((j) => `${j.name}: ${j.method} ${j.path}`),
     ], 'stadium');
-    chart.edge(canary, entry, 'dotted', env.url!);
+    chart.edge(canary, entry, 'dotted', publicUrl(service, env)!);
   }
   const alarms = alarmsInStack(monitoring, env, model);
   // The CRITICAL parts of a CRITICAL composite notify nobody (the composite pages once); they still roll back.
@@ -173,7 +181,7 @@ export function architectureChart(model: ProjectModel, env: EnvironmentModel): F
   const chart = new Flowchart('LR');
   // Users reach the service through the load balancer, which exists with a domain only.
   const users = chart.id('users', 'users');
-  if (env.infrastructure.domain) chart.node(users, ['users'], 'circle');
+  if (model.services.some((s) => routed(env, s))) chart.node(users, ['users'], 'circle');
   chart.group(chart.id('env', env.name), `${env.name}: account ${env.account}, ${env.region}`, () => {
     for (const service of model.services) serviceTopology(chart, model, service, env, users);
   });

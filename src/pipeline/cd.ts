@@ -1,16 +1,17 @@
 import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
-import type { StackTarget } from '../cloudformation/templates';
+import type { EnvironmentTarget, StackTarget } from '../cloudformation/templates';
 import { Problem, problem } from '../core/errors';
 import {
   cloudFormationExecutionRoleName, deployRoleName, ecrRegistry, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, publishRoleName,
   roleArn, templateBucketName, templatePrefix,
 } from '../core/naming';
+import { publicUrl } from '../environment/urls';
 import { githubEnvironmentOf } from '../github/guardrails';
 import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
-  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
+  DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
   deployBounds, describeStrategy, trafficSeconds, waitScript,
 } from './scripts';
 
@@ -137,7 +138,9 @@ export function deployJobTimeoutMinutes(steps: readonly StepModel[]): number {
  * Every wait is bounded (`deployBounds`) well inside the job's timeout, so the rollback step runs.
  * One job per environment keeps one approval per gated environment.
  */
-export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = []): JobSpec[] {
+export function deployJobs(
+  ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = [], environmentStacks: readonly EnvironmentTarget[] = [],
+): JobSpec[] {
   const jobs: JobSpec[] = [];
   let previous = 'publish';
   for (const env of ctx.environments) {
@@ -160,7 +163,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     const summary: Record<string, string> = {};
     const rows: string[] = [];
     // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
-    const cfnEnv = (t: StackTarget) => ({
+    const cfnEnv = (t: Pick<StackTarget, 'stackName' | 'filePath'>) => ({
       STACK: t.stackName,
       TEMPLATE: t.filePath,
       TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
@@ -172,9 +175,21 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
       LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(t.stackName),
       PARAMETER: lastGoodImageTagParameter(t.service.name, env.name),
     });
+    // The environment's shared infrastructure first: every workload stack imports its exports.
+    const shared = environmentStacks.find((t) => t.environment.name === env.name);
+    if (shared) {
+      steps.push({
+        name: `Deploy the ${env.name} environment`,
+        id: 'deploy-environment',
+        env: { ...cfnEnv(shared), DEPLOY_SECONDS: String(ENVIRONMENT_DEPLOY_SECONDS) },
+        run: ENVIRONMENT_DEPLOY_SCRIPT,
+        timeoutMinutes: boundMinutes(ENVIRONMENT_DEPLOY_SECONDS),
+      });
+    }
     for (const t of stacks) {
       const s = t.service.name;
       const key = pascal(s).toUpperCase();
+      const url = publicUrl(t.service, env);
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
@@ -184,13 +199,20 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
           run: waitScript(env.strategy),
           timeoutMinutes: boundMinutes(bounds.waitSeconds),
         },
-        env.url
-          ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: env.url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
-          : { name: `Verify ${s}`, id: `verify-${s}`, run: `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`, timeoutMinutes: STEP_MINUTES.verify },
+        url
+          ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
+          : {
+            name: `Verify ${s}`,
+            id: `verify-${s}`,
+            run: t.service.exposure.kind === 'internal'
+              ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
+              : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
+            timeoutMinutes: STEP_MINUTES.verify,
+          },
       );
-      if (options.smokeCommand && env.url) {
+      if (options.smokeCommand && url) {
         steps.push({
-          name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: env.url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
+          name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
         });
       }
       steps.push({
@@ -244,7 +266,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
       ].join('\n'),
       timeoutMinutes: STEP_MINUTES.summary,
     });
-    const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length);
+    const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length) + (shared ? 1 : 0);
     const timeoutMinutes = deployJobTimeoutMinutes(steps);
     if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
       problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,

@@ -10,7 +10,7 @@ import type { JobModel, WorkflowModel } from '../github/workflow';
  * drift role and checking every stack of that environment. A drifted stack fails the job
  * with a table of the drifted resources in the job summary.
  */
-export function driftWorkflow(ctx: BuildContext, name: string, schedule: string, targets: readonly StackTarget[]): WorkflowModel | undefined {
+export function driftWorkflow(ctx: BuildContext, name: string, schedule: string, targets: ReadonlyArray<Pick<StackTarget, 'environment' | 'stackName'>>): WorkflowModel | undefined {
   const jobs = ctx.environments.flatMap((env): JobModel[] => {
     const stacks = targets.filter((t) => t.environment.name === env.name);
     if (stacks.length === 0) return [];

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { ProjenWorkflows } from './projen-workflows';
-import { StackTarget, stackTargets } from '../cloudformation/templates';
+import { StackTarget, environmentTargets, stackTargets } from '../cloudformation/templates';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { OIDC_SUBJECT_CLAIM_KEYS, registryLocation } from '../core/naming';
@@ -12,7 +12,7 @@ import { Environment } from '../environment/environment';
 import { GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
 import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
-import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
+import type { EnvironmentModel, ImageModel, PipelineModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { CriticalPath, criticalPath, formatPath } from './budget';
@@ -442,7 +442,8 @@ export class Pipeline extends ShipshapeConstruct {
       registry: registryLocation(declared, this.shipshape.registryOption),
       expectedMinutes: p.expectedMinutes,
     };
-    const templates = stackTargets({ services, environments: declared } as Pick<ProjectModel, 'services' | 'environments'> as ProjectModel);
+    const templates = stackTargets({ services, environments: declared });
+    const environmentStacks = environmentTargets({ name: this.project.name, services, environments: declared });
     // The integration job runs the Database of the pipeline's service (one: the job has one set of DATABASE_* variables).
     const databases = this.shipshape.membersOf(Database).filter((d) => imageConstructs.some((i) => i.service === d.service));
     const checks = resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems, databases[0]?.settings);
@@ -466,7 +467,7 @@ export class Pipeline extends ShipshapeConstruct {
         : undefined,
       secrets: p.scans.secrets.enabled ? {} : undefined,
       iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
-    }, templates.map((t) => t.filePath)));
+    }, [...environmentStacks, ...templates].map((t) => t.filePath)));
     if (!p.advancedSecurity) withoutCodeScanning(specs);
     if (p.synthCheck.enabled) specs.push(synthCheckJob(ctx, p.synthCheck.command));
     const generated = new Set(specs.map((s) => s.job.id));
@@ -480,10 +481,10 @@ export class Pipeline extends ShipshapeConstruct {
       const publish = publishJob(ctx, needs);
       if (publish) {
         const deploy = { smokeCommand: p.deploy.smokeTest, checkProtection: p.guardrails.checkProtection };
-        specs.push(publish, ...deployJobs(ctx, deployTargets, deploy, problems));
+        specs.push(publish, ...deployJobs(ctx, deployTargets, deploy, problems, environmentStacks));
       }
     }
-    const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, templates) : undefined;
+    const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, [...environmentStacks, ...templates]) : undefined;
     return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
   }
 

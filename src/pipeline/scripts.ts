@@ -66,7 +66,7 @@ export function deployBounds(strategy: StrategyModel): DeployBounds {
  * pass. The environment stacks create unnamed IAM roles only, so `CAPABILITY_IAM` is enough. An unchanged
  * template and tag is not an error (`--no-fail-on-empty-changeset`).
  */
-const CFN_DEPLOY = (template: string, tag: string, bound: string) => [
+const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string) => [
   `timeout "${bound}" aws cloudformation deploy \\`,
   '  --stack-name "$STACK" \\',
   `  --template-file "${template}" \\`,
@@ -74,9 +74,26 @@ const CFN_DEPLOY = (template: string, tag: string, bound: string) => [
   '  --s3-prefix "$TEMPLATE_PREFIX" \\',
   '  --role-arn "$EXECUTION_ROLE_ARN" \\',
   '  --capabilities CAPABILITY_IAM \\',
-  `  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" \\`,
+  ...(tag === undefined ? [] : [`  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" \\`]),
   '  --no-fail-on-empty-changeset || code=$?',
 ].join('\n');
+
+/** The seconds an environment stack's deploy may take (its first creation makes a VPC, NAT gateways and a load balancer). */
+export const ENVIRONMENT_DEPLOY_SECONDS = STACK_UPDATE_SECONDS;
+
+/**
+ * Deploy the environment stack (shared infrastructure: no image, no parameters from the pipeline). CloudFormation
+ * rolls a failed update back on its own; the job then stops before any workload deploys.
+ */
+export const ENVIRONMENT_DEPLOY_SCRIPT = lines(
+  'echo "Deploying $STACK from $TEMPLATE, for at most $DEPLOY_SECONDS seconds"',
+  'code=0',
+  CFN_DEPLOY('$TEMPLATE', undefined, '$DEPLOY_SECONDS'),
+  'if [ "$code" -eq 124 ]; then',
+  '  echo "::error::aws cloudformation deploy of $STACK did not finish in $DEPLOY_SECONDS seconds; CloudFormation may still be updating the stack"',
+  'fi',
+  'exit "$code"',
+);
 
 /**
  * Deploy the stack with the new image tag (parameter `ImageTag`). When the deploy gives up after

@@ -287,7 +287,7 @@ const ROLLBACK_ALARMS: CrossRule = {
 const IMAGE_TAG: CrossRule = {
   id: 'SS-X-IMAGE-TAG',
   severity: 'error',
-  description: 'every environment template takes the ImageTag parameter and the deploy job passes it',
+  description: 'every workload template takes the ImageTag parameter and the deploy job passes it (an environment stack takes neither)',
   fix: 'Re-synthesize the workflow and the templates together.',
   check(files) {
     const a = parseArtifacts(files);
@@ -298,10 +298,13 @@ const IMAGE_TAG: CrossRule = {
           const template = step?.env?.TEMPLATE;
           if (typeof template !== 'string' || typeof step.run !== 'string' || !/cloudformation deploy/.test(step.run)) continue;
           const t = a.templates.find((x) => x.name === template || x.name.endsWith(`/${template}`));
-          if (t && !t.doc?.Parameters?.ImageTag) {
+          const passes = /ImageTag=/.test(step.run);
+          // A template without the parameter is an environment stack: its deploy must not pass one (CloudFormation
+          // rejects an unknown parameter); a workload template's deploy must pass it.
+          if (t && passes && !t.doc?.Parameters?.ImageTag) {
             out.push({ file: t.name, property: 'Parameters.ImageTag', got: 'no such parameter', expected: 'an ImageTag parameter the pipeline sets' });
           }
-          if (!/ImageTag=/.test(step.run)) {
+          if (!passes && (!t || t.doc?.Parameters?.ImageTag)) {
             out.push({
               file: w.name,
               property: `jobs.${id}.steps.${step.id ?? step.name}`,

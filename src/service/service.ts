@@ -45,6 +45,25 @@ export interface ServiceProps {
    * @default {}
    */
   readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /**
+   * Reachable only inside the environment, through ECS Service Connect as `http://<name>:<port>`: no load balancer
+   * rule, no DNS record, no certificate name.
+   * @default false (public when the environment has a domain)
+   */
+  readonly internal?: boolean;
+  /**
+   * The host name label of a public service under each environment's domain: `'www'` serves
+   * `www.<environment domain>`. Every public service of an environment shares its load balancer and certificate.
+   * @default - the environment's domain itself
+   */
+  readonly host?: string;
+  /**
+   * A path prefix on the (host's) domain instead of the whole host, for example `'/api'`: the load balancer
+   * forwards `/api` and `/api/*` to this service, unchanged (the service sees the prefix, so its health path and
+   * routes include it).
+   * @default - every path of the host
+   */
+  readonly path?: string;
 }
 
 const schema = z.strictObject({
@@ -62,10 +81,21 @@ const schema = z.strictObject({
     z.strictObject({ value: z.string() }),
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
+  internal: z.boolean().default(false),
+  // One DNS label: it is put in front of each environment's domain.
+  host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
+  path: z.string().regex(/^\/[A-Za-z0-9._~%:@+,=/-]*[A-Za-z0-9._~%:@+,=-]$/, { message: "a path prefix such as '/api' (no trailing '/', no wildcards)" }).optional(),
 }).superRefine((v, ctx) => {
   // Fargate runs only certain CPU and memory pairs.
   if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
   else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
+  for (const key of ['host', 'path'] as const) {
+    if (v.internal && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'no host or path on an internal service (it has no load balancer rule): remove it, or internal' });
+  }
+  // The load balancer forwards the path unchanged: the health check through it must be under the prefix.
+  if (v.path !== undefined && v.healthPath !== v.path && !v.healthPath.startsWith(`${v.path}/`)) {
+    ctx.addIssue({ code: 'custom', path: ['healthPath'], message: `a health path under the service's path '${v.path}' (the load balancer forwards '${v.path}/…' unchanged), for example '${v.path}/healthz'` });
+  }
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
@@ -80,6 +110,12 @@ export class Service extends ShipshapeConstruct {
   public readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference. */
   public readonly env: Readonly<Record<string, ServiceEnvVar>>;
+  /** Reachable only through Service Connect. */
+  public readonly internal: boolean;
+  /** The host label under each environment's domain, if any. */
+  public readonly host?: string;
+  /** The path prefix on the load balancer, if any. */
+  public readonly path?: string;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -90,6 +126,9 @@ export class Service extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.internal = p.internal;
+    this.host = p.host;
+    this.path = p.path;
   }
 
   /** @internal */
@@ -102,6 +141,7 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
+      exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
     };
     return { kind: 'services', model };
   }

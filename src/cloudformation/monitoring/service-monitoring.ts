@@ -158,7 +158,8 @@ export class ServiceMonitoring extends Construct {
         database: props.database,
       });
     }
-    const url = props.url ?? environment.url;
+    // An internal service has no public URL (and no canary), whatever the environment's url.
+    const url = 'url' in props ? props.url : environment.url;
     if (url && monitoring.canary) {
       this.canary = new ServiceCanary(this, 'Canary', { service: svc, environment: env, url, canary: monitoring.canary, test: props.test });
     }

@@ -5,6 +5,7 @@ import {
   serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import { databaseSizeIn } from '../../database/settings';
+import { publicHostName, publicUrl } from '../../environment/urls';
 import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel, WarningRouteModel } from '../model';
@@ -107,17 +108,19 @@ export function alarmExistsIn(
   }
   // What the stack builds monitoring from (src/cloudformation/monitoring/metrics.ts, missingTargets), read from the model.
   const db = model.databases.find((d) => d.service === monitoring.service);
+  const svc = model.services.find((s) => s.name === monitoring.service);
+  const routed = env.infrastructure.domain !== undefined && svc?.exposure.kind === 'public';
   const has: Record<MonitoringTarget, boolean> = {
-    'load-balancer': env.infrastructure.domain !== undefined,
-    'target-group': env.infrastructure.domain !== undefined,
+    'load-balancer': routed,
+    'target-group': routed,
     'ecs-service': true,
     'cluster': true,
-    'url': env.url !== undefined,
+    'url': svc !== undefined && publicUrl(svc, env) !== undefined,
     'log-group': true,
     'database': db !== undefined,
     'burstable-database': db !== undefined && /^t\d/.test(databaseSizeIn(db, env.name).instanceType),
     'backup': db !== undefined,
-    'certificate': env.infrastructure.domain !== undefined,
+    'certificate': routed,
     'digest': monitoring.escalation.info !== undefined,
   };
   return alarm.needs.every((n) => has[n]);
@@ -147,8 +150,10 @@ export function errorFilterPattern(monitoring: MonitoringModel): string {
 export function investigationCommands(model: ProjectModel, monitoring: MonitoringModel, alarm: AlarmModel, env: EnvironmentModel): string[] {
   const service = monitoring.service;
   const r = `--region ${env.region}`;
-  const cluster = clusterName(service, env.name);
+  const cluster = clusterName(model.name, env.name);
   const ecsService = ecsServiceName(service);
+  const svc = model.services.find((x) => x.name === service)!;
+  const url = publicUrl(svc, env);
   const stack = target(model, service, env.name).stackName;
   const out = [
     `aws cloudwatch describe-alarm-history ${r} --alarm-name ${alarmName(service, env.name, alarm.name)} --alarm-types MetricAlarm CompositeAlarm \\\n  --history-item-type StateUpdate --max-items 10`,
@@ -159,7 +164,7 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
       `[ -z "$stopped" ] || aws ecs describe-tasks ${r} --cluster ${cluster} --tasks $stopped --query 'tasks[].[taskArn,stopCode,stoppedReason]' --output text`,
     ].join('\n'),
   ];
-  if (env.infrastructure.domain) {
+  if (env.infrastructure.domain && svc.exposure.kind === 'public') {
     out.push([
       `for group in $(aws cloudformation describe-stack-resources ${r} --stack-name ${stack} \\`,
       '    --query "StackResources[?ResourceType==\'AWS::ElasticLoadBalancingV2::TargetGroup\'].PhysicalResourceId" --output text); do',
@@ -167,15 +172,15 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
       'done',
     ].join('\n'));
   }
-  if (env.url && monitoring.canary) {
+  if (url && monitoring.canary) {
     out.push(`aws synthetics get-canary-runs ${r} --name ${canaryName(service, env.name)} --max-results 5`);
     // Appended, not resolved as a relative URL: a path such as '//x' would name another host.
     const at = (base: string) => new URL(`${base.replace(/\/$/, '')}${monitoring.canary!.journeys[0].path}`).href;
-    out.push(`curl -i ${at(env.url)}`);
+    out.push(`curl -i ${at(url)}`);
     // Blue/green, canary and linear: the test listener reaches the new tasks while a deployment runs.
     const domain = env.infrastructure.domain;
     if (domain && env.strategy.kind !== 'rolling') {
-      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${at(`https://${domain.name}:${TEST_LISTENER_PORT}`)}`);
+      out.push(`curl -i -H '${TEST_HEADER}: ${TEST_HEADER_VALUE}' ${at(`https://${publicHostName(svc, domain.name)}:${TEST_LISTENER_PORT}`)}`);
     }
   }
   return out;
@@ -202,7 +207,7 @@ export function emergencyRollbackCommand(model: ProjectModel, service: string, e
   const fast = `${t.stackName}.emergency.template.json`;
   return [
     '# 1. Stop the ECS deployment in flight, if any: ECS returns to the previous revision at once.',
-    `deployment="$(aws ecs list-service-deployments ${r} --cluster ${clusterName(service, env.name)} --service ${ecsServiceName(service)} \\`,
+    `deployment="$(aws ecs list-service-deployments ${r} --cluster ${clusterName(model.name, env.name)} --service ${ecsServiceName(service)} \\`,
     '  --status PENDING IN_PROGRESS --query \'serviceDeployments[0].serviceDeploymentArn\' --output text)"',
     'if [ "$deployment" != "None" ]; then',
     `  aws ecs stop-service-deployment ${r} --service-deployment-arn "$deployment" --stop-type ROLLBACK`,
