@@ -31,6 +31,8 @@ export interface ServiceModel {
    * domain (`host` under the domain, or a `path` prefix); `internal`: only through Service Connect.
    */
   readonly exposure: ServiceExposure;
+  /** The service's own autoscaling, overriding each environment's. */
+  readonly scaling?: InfrastructureModel['scaling'];
 }
 
 export type ServiceExposure =

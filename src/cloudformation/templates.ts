@@ -9,6 +9,7 @@ import type { HealthcheckModel } from '../docker/model';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
 import type { RequiredPermission } from '../iam/types';
+import { environmentFor } from '../environment/urls';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
 
 /** Options of template synthesis. */
@@ -54,7 +55,7 @@ export function stackTargets(model: Pick<ProjectModel, 'services' | 'environment
     for (const environment of model.environments) {
       targets.push({
         service,
-        environment,
+        environment: environmentFor(service, environment),
         stackName: stackName(service.name, environment.name),
         filePath: `infra/${service.name}-${environment.name}.template.json`,
       });

@@ -28,3 +28,21 @@ export function publicUrl(service: Pick<ServiceModel, 'exposure'>, environment: 
   if (domain && service.exposure.host) return `https://${publicHostName(service, domain.name)}`;
   return environment.url;
 }
+
+/** Does the service get rules on the environment's shared load balancer? (public, in an environment with a domain) */
+export function isRouted(service: Pick<ServiceModel, 'exposure'>, environment: Pick<EnvironmentModel, 'infrastructure'>): boolean {
+  return service.exposure.kind === 'public' && environment.infrastructure.domain !== undefined;
+}
+
+/**
+ * The environment as one service's stack sees it. A service without load balancer rules (internal) deploys with a
+ * rolling update whatever the environment's strategy: blue/green, canary and linear shift traffic between two
+ * target groups, which it has not. A service with its own `scaling` scales by it. Everything about the service's
+ * deploy (the stack, the wait, the docs) reads this.
+ */
+export function environmentFor(service: Pick<ServiceModel, 'exposure' | 'scaling'>, environment: EnvironmentModel): EnvironmentModel {
+  const strategy = isRouted(service, environment) ? environment.strategy : { kind: 'rolling' as const };
+  const scaling = service.scaling ?? environment.infrastructure.scaling;
+  if (strategy === environment.strategy && scaling === environment.infrastructure.scaling) return environment;
+  return { ...environment, strategy, infrastructure: { ...environment.infrastructure, scaling } };
+}

@@ -8,7 +8,6 @@ import {
 import { publicUrl } from '../environment/urls';
 import { githubEnvironmentOf } from '../github/guardrails';
 import type { StepModel } from '../github/workflow';
-import type { EnvironmentModel } from '../model';
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
   DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
@@ -100,8 +99,8 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
 }
 
 /** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake. */
-function deployMinutes(env: EnvironmentModel, stacks: number): number {
-  return stacks * 8 + Math.ceil(trafficSeconds(env.strategy) / 60);
+function deployMinutes(stacks: readonly StackTarget[]): number {
+  return stacks.reduce((sum, t) => sum + 8 + Math.ceil(trafficSeconds(t.environment.strategy) / 60), 0);
 }
 
 /**
@@ -147,7 +146,6 @@ export function deployJobs(
     const stacks = targets.filter((t) => t.environment.name === env.name);
     if (stacks.length === 0) continue;
     const id = `deploy-${env.name}`;
-    const bounds = deployBounds(env.strategy);
     const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
     const protection = options.checkProtection ? [{
       ...protectionCheckStep(githubEnvironmentOf(env, ctx.branch)),
@@ -190,13 +188,16 @@ export function deployJobs(
       const s = t.service.name;
       const key = pascal(s).toUpperCase();
       const url = publicUrl(t.service, env);
+      // The service's own view of the environment: an internal service deploys with a rolling update.
+      const strategy = t.environment.strategy;
+      const bounds = deployBounds(strategy);
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
-          name: `Wait for ${s} (${describeStrategy(env.strategy)})`,
+          name: `Wait for ${s} (${describeStrategy(strategy)})`,
           id: `wait-${s}`,
-          env: { STACK: t.stackName, STRATEGY: env.strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
-          run: waitScript(env.strategy),
+          env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
+          run: waitScript(strategy),
           timeoutMinutes: boundMinutes(bounds.waitSeconds),
         },
         url
@@ -228,7 +229,7 @@ export function deployJobs(
         [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
         [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
       });
-      rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(env.strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
+      rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
     }
     for (const t of stacks) {
       const s = t.service.name;
@@ -237,9 +238,9 @@ export function deployJobs(
         id: `rollback-${s}`,
         // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
         if: `failure() && steps.deploy-${s}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
-        env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(bounds.rollbackSeconds) },
+        env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
         run: ROLLBACK_SCRIPT,
-        timeoutMinutes: boundMinutes(bounds.rollbackSeconds, 3),
+        timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
       });
     }
     steps.push({
@@ -266,7 +267,7 @@ export function deployJobs(
       ].join('\n'),
       timeoutMinutes: STEP_MINUTES.summary,
     });
-    const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length) + (shared ? 1 : 0);
+    const expected = ctx.expectedMinutes[id] ?? deployMinutes(stacks) + (shared ? 1 : 0);
     const timeoutMinutes = deployJobTimeoutMinutes(steps);
     if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
       problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,

@@ -2,6 +2,9 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { nameSchema } from '../core/names';
 import type { ServiceModel } from '../model';
+import { Problem, problem } from '../core/errors';
+import { Environment } from '../environment/environment';
+import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
@@ -64,6 +67,12 @@ export interface ServiceProps {
    * @default - every path of the host
    */
   readonly path?: string;
+  /**
+   * Autoscaling of this service's tasks in every environment, instead of the environment's `scaling` (which then
+   * applies to the services without their own). An internal service cannot scale on requests (it has no target group).
+   * @default - the environment's scaling
+   */
+  readonly scaling?: ScalingOptions;
 }
 
 const schema = z.strictObject({
@@ -82,6 +91,7 @@ const schema = z.strictObject({
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
   internal: z.boolean().default(false),
+  scaling: infrastructureSchema.scaling.optional(),
   // One DNS label: it is put in front of each environment's domain.
   host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
   path: z.string().regex(/^\/[A-Za-z0-9._~%:@+,=/-]*[A-Za-z0-9._~%:@+,=-]$/, { message: "a path prefix such as '/api' (no trailing '/', no wildcards)" }).optional(),
@@ -116,6 +126,8 @@ export class Service extends ShipshapeConstruct {
   public readonly host?: string;
   /** The path prefix on the load balancer, if any. */
   public readonly path?: string;
+  /** This service's own autoscaling, if any. */
+  public readonly scaling?: Required<ScalingOptions>;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -129,6 +141,35 @@ export class Service extends ShipshapeConstruct {
     this.internal = p.internal;
     this.host = p.host;
     this.path = p.path;
+    // The schema's default applies only when the key is given: without it, the environment's scaling applies.
+    this.scaling = props.scaling === undefined ? undefined : p.scaling;
+  }
+
+  /** @internal Problems that need the environments and the other services. */
+  public _validate(): Problem[] {
+    const problems: Problem[] = [];
+    const environments = this.shipshape.membersOf(Environment);
+    if (this.scaling?.target.metric === 'requests' && (this.internal || environments.some((e) => !e.hasLoadBalancer))) {
+      problems.push(problem('SS-SERVICE-SCALING', this.constructPath, 'scaling.target', 'requests',
+        'ScalingTarget.cpu() or .memory(): request-count scaling needs load balancer rules (a public service, in environments with a domain)'));
+    }
+    if (this.internal) {
+      for (const e of environments.filter((x) => x.scaling.target.metric === 'requests' && this.scaling === undefined)) {
+        problems.push(problem('SS-SERVICE-SCALING', this.constructPath, 'scaling', `(none: ${e.constructPath} scales on requests)`,
+          'scaling of its own (ScalingTarget.cpu() or .memory()): an internal service has no target group to count requests on'));
+      }
+    }
+    // Two public services answering the same host and path would take each other's traffic.
+    if (!this.internal) {
+      const same = this.shipshape.membersOf(Service).find((s) => !s.internal && s.host === this.host && s.path === this.path);
+      if (same && same !== this) {
+        const where = `${this.host ? `host '${this.host}'` : 'the domain itself'}${this.path ? `, path '${this.path}'` : ''}`;
+        problems.push(problem('SS-SERVICE-ROUTE', this.constructPath, this.host !== undefined ? 'host' : 'path', where,
+          `a host or path no other public service uses (${same.constructPath} already answers ${where})`,
+          "Give each public service its own host ('www', 'api') or path ('/api'), or make one internal."));
+      }
+    }
+    return problems;
   }
 
   /** @internal */
@@ -141,6 +182,7 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
+      ...(this.scaling ? { scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value } } : {}),
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
     };
     return { kind: 'services', model };
