@@ -78,7 +78,7 @@ test('validators whose optional peer dependency is missing are reported with the
 test('a template edited by hand into something CloudFormation rejects is named by the validator', async () => {
   const dir = copyExample();
   try {
-    const t = path.join(dir, 'infra/prod.template.json');
+    const t = path.join(dir, 'infra/api-prod.template.json');
     fs.chmodSync(t, 0o644);
     fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace('"PropagateTags"', '"PropagateTagz"'));
     const { code, out } = await run(['validate', dir]);
@@ -98,13 +98,13 @@ test('cfn-lint, when missing, is reported with the pip command of the release th
 (cfnLintVersion() ? test : test.skip)(`cfn-lint names a deprecated engine version in a template${cfnLintVersion() ? '' : ` (SKIPPED: cfn-lint is not on PATH; ${CFN_LINT_INSTALL})`}`, async () => {
   const dir = copyExample();
   try {
-    const t = path.join(dir, 'infra/prod.template.json');
+    const t = path.join(dir, 'infra/api-prod.template.json');
     fs.chmodSync(t, 0o644);
     // The major version alone, as templates named it before they were pinned to a minor version.
     fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace(/"EngineVersion": "17\.\d+"/, '"EngineVersion": "17"'));
     const result = await validateDirectory(dir);
     expect(result.ran).toContain('cfn-lint');
-    expect(result.findings.filter((f) => f.validator === 'cfn-lint').map((f) => [f.file, f.rule, f.severity])).toEqual([['infra/prod.template.json', 'W3691', 'warning']]);
+    expect(result.findings.filter((f) => f.validator === 'cfn-lint').map((f) => [f.file, f.rule, f.severity])).toEqual([['infra/api-prod.template.json', 'W3691', 'warning']]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -96,9 +96,9 @@ describe('template size', () => {
 
   test('GIVEN templates up to the limit THEN no problem; one byte more THEN a problem naming the file', () => {
     const model = { name: 'shop', services: [{ name: 'api' }], environments: [{ name: 'prod', path: 'shop/prod' }] } as unknown as ProjectModel;
-    expect(templateSizeProblems(model, new Map([['infra/prod.template.json', 'é'.repeat(50)]]), 100)).toEqual([]);
-    const [p] = templateSizeProblems(model, new Map([['infra/prod.template.json', `${'é'.repeat(50)}x`]]), 100);
+    expect(templateSizeProblems(model, new Map([['infra/api-prod.template.json', 'é'.repeat(50)]]), 100)).toEqual([]);
+    const [p] = templateSizeProblems(model, new Map([['infra/api-prod.template.json', `${'é'.repeat(50)}x`]]), 100);
     expect(p).toMatchObject({ code: 'SS-TEMPLATE-SIZE', path: 'shop/prod', property: 'template' });
-    expect(p.got).toContain('infra/prod.template.json: 101 bytes');
+    expect(p.got).toContain('infra/api-prod.template.json: 101 bytes');
   });
 });

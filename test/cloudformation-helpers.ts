@@ -23,7 +23,27 @@ export function template(files: Record<string, string>, file: string): Template 
   return Template.fromJSON(JSON.parse(text));
 }
 
-/** One environment's template, for a project with just that environment. */
+/**
+ * The environment stack's and one workload stack's templates as one, for assertions about everything one service
+ * runs on (their logical ids do not overlap: the workload stack imports the shared pieces, it does not create them).
+ */
+export function mergedTemplate(files: Record<string, string>, env: string, workload = 'api'): Template {
+  const parts = [`infra/${env}.template.json`, `infra/${workload}-${env}.template.json`].map((f) => {
+    if (files[f] === undefined) throw new Error(`no ${f} in ${Object.keys(files).join(', ')}`);
+    return JSON.parse(files[f]) as Record<string, Record<string, unknown> | undefined>;
+  });
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const part of parts) {
+    for (const [section, value] of Object.entries(part)) {
+      if (value === null || typeof value !== 'object') continue;
+      for (const id of Object.keys(value)) if (merged[section]?.[id] !== undefined) throw new Error(`${section}.${id} is in both templates`);
+      merged[section] = { ...merged[section], ...value };
+    }
+  }
+  return Template.fromJSON(merged);
+}
+
+/** One environment's templates (the environment stack and the service's, merged), for a project with just that environment. */
 export function envTemplate(
   props: Partial<EnvironmentProps> = {}, extra: (project: Project, service: Service, env: Environment) => void = () => {},
 ): Template {
@@ -31,7 +51,7 @@ export function envTemplate(
     const env = new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1', ...props });
     extra(project, service, env);
   });
-  return template(files, 'infra/prod.template.json');
+  return mergedTemplate(files, 'prod');
 }
 
 /** Run `build`, expecting a ShipshapeError: returns it and the files the failed synthesis wrote (none expected). */

@@ -155,7 +155,7 @@ describe('clean, deterministic templates', () => {
   });
 
   test('no bootstrap version, no CDK metadata, no assets, no Lambda-backed custom resources', () => {
-    const text = build()['infra/prod.template.json'];
+    const text = build()['infra/api-prod.template.json'];
     for (const banned of ['BootstrapVersion', 'CDKMetadata', 'aws:asset', 'cdk-hnb659fds', 'AWS::Lambda::Function', 'Custom::', 'AWS::CloudFormation::CustomResource']) {
       expect(text).not.toContain(banned);
     }
@@ -175,7 +175,7 @@ describe('escape hatches', () => {
         new sqs.Queue(stack, 'Jobs', { queueName: `${ctx.service}-${ctx.environment}-jobs`, enforceSSL: true });
       });
     });
-    template(files, 'infra/prod.template.json').hasResourceProperties('AWS::SQS::Queue', { QueueName: 'api-prod-jobs' });
+    template(files, 'infra/api-prod.template.json').hasResourceProperties('AWS::SQS::Queue', { QueueName: 'api-prod-jobs' });
   });
 
   test('addOverride sets a property by construct path', () => {

@@ -22,7 +22,7 @@ test('GIVEN an override the validator rejects WHEN synthesizing with validation 
   expect(err.property).toBe('Properties.DesiredCountt');
   expect(err.got).toMatch(/DesiredCountt/);
   expect(err.expected).toMatch(/^a template AWS's CloudFormation validator accepts \(rule [EF]\d+\)$/);
-  expect(err.message).toContain('infra/prod.template.json:');
+  expect(err.message).toContain('infra/api-prod.template.json:');
 });
 
 test('GIVEN a resource type aws-cdk-lib ships extra validation rules for THEN those rules are loaded and a valid template passes', () => {
@@ -38,5 +38,5 @@ test('GIVEN a resource type aws-cdk-lib ships extra validation rules for THEN th
     });
     return p;
   });
-  expect(files['infra/prod.template.json']).toContain('AWS::GameLift::Alias');
+  expect(files['infra/api-prod.template.json']).toContain('AWS::GameLift::Alias');
 });

@@ -36,8 +36,8 @@ describe('GIVEN a Database (PostgreSQL 16, orders/orders_app) with LocalDev and 
   const ci = parse(files['.github/workflows/ci.yml']);
   const integration = ci.jobs.integration;
   const testEnv = integration.steps.find((s: any) => s.name === 'Integration tests').env;
-  const staging = Template.fromJSON(JSON.parse(files['infra/staging.template.json']));
-  const prod = Template.fromJSON(JSON.parse(files['infra/prod.template.json']));
+  const staging = Template.fromJSON(JSON.parse(files['infra/api-staging.template.json']));
+  const prod = Template.fromJSON(JSON.parse(files['infra/api-prod.template.json']));
   const taskEnv = (t: Template) => Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 
   test('THEN compose runs the same major version (alpine), with the Database\'s name and user and a local password', () => {

@@ -11,8 +11,8 @@ describe('Database (RDS PostgreSQL)', () => {
     new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
     new Database(project, 'db', { service: api, backupRetentionDays: 14 });
   });
-  const staging = template(files, 'infra/staging.template.json');
-  const prod = template(files, 'infra/prod.template.json');
+  const staging = template(files, 'infra/api-staging.template.json');
+  const prod = template(files, 'infra/api-prod.template.json');
 
   test('encrypted PostgreSQL with automated backups, private', () => {
     prod.hasResourceProperties('AWS::RDS::DBInstance', {
@@ -51,7 +51,7 @@ describe('Database (RDS PostgreSQL)', () => {
       const t = template(synthTemplates((project, api) => {
         new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
         new Database(project, 'db', { service: api, postgresVersion });
-      }), 'infra/prod.template.json');
+      }), 'infra/api-prod.template.json');
       return [Object.values(t.findResources('AWS::RDS::DBInstance'))[0].Properties.EngineVersion, Object.values(t.findResources('AWS::RDS::DBParameterGroup'))[0].Properties.Family];
     };
     expect(engineVersion('16')).toEqual(['16.13', 'postgres16']);

@@ -82,7 +82,7 @@ const outcomes = (r: JobResult) => Object.fromEntries(r.steps.map((s) => [s.name
 interface Target { stack: string; template: string; bucket: string; role: string; parameter: string }
 const flagshipTarget = (env: string, account: string): Target => ({
   stack: `api-${env}`,
-  template: `infra/${env}.template.json`,
+  template: `infra/api-${env}.template.json`,
   bucket: `node-api-templates-${account}-eu-west-1`,
   role: `arn:aws:iam::${account}:role/shipshape-node-api-${env}-cfn-exec`,
   parameter: `/shipshape/api/${env}/last-good-image-tag`,

@@ -168,7 +168,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   });
 
   test.each(envs)('%s: the diagram shows every alarm of the template, each reaching the route of its severity', (env) => {
-    const template = JSON.parse(read(`infra/${env}.template.json`)) as Template;
+    const template = JSON.parse(read(`infra/api-${env}.template.json`)) as Template;
     const resources = Object.values(template.Resources);
     // An SLO burn-rate alarm is drawn as the composite that pages; its window and traffic-guard alarms (no actions) are its parts.
     const burnRate = monitoring.alarms.filter((a) => a.condition.kind === 'burn-rate').map((a) => alarmName('api', env, a.name));
@@ -179,7 +179,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
     const environment = model.environments.find((e) => e.name === env)!;
     const drawn = [...chart.nodes].filter(([id]) => id.startsWith('alarm_') || id.startsWith('deployalarm_')).map(([, n]) => alarmName('api', env, n.lines[0])).sort();
     expect(drawn).toEqual(inTemplate);
-    expect(alarmsInStack(monitoring, environment, model).length + deploymentAlarmsInStack(environment, true).length).toBe(inTemplate.length);
+    expect(alarmsInStack(monitoring, environment, model).length + deploymentAlarmsInStack(environment, true, model.services[0]).length).toBe(inTemplate.length);
 
     // Only production pages; elsewhere CRITICAL alarms notify the WARNING route.
     const routes: Record<string, RegExp> = {
@@ -217,7 +217,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   });
 
   test.each(envs)('%s: load balancer, listeners, target groups, database, flags and canary as in the template', (env) => {
-    const template = JSON.parse(read(`infra/${env}.template.json`)) as Template;
+    const template = JSON.parse(read(`infra/api-${env}.template.json`)) as Template;
     const count = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).length;
     const chart = chartOf(read(`docs/architecture/${env}.md`));
     const labels = [...chart.nodes.values()].map((n) => n.lines[0]);

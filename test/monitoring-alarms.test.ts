@@ -38,7 +38,7 @@ describe('a production shop with a database, a composite and custom metrics', ()
       m.addAlarm('aws-metric', { severity: Severity.WARNING, metric: AlarmMetric.custom({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' }), threshold: 600, unit: 'seconds' });
     },
   }));
-  const json = JSON.parse(files['infra/prod.template.json']);
+  const json = JSON.parse(files['infra/api-prod.template.json']);
   const critical = topic(json, 'api-prod-critical')!;
   const warning = topic(json, 'api-prod-warning')!;
 
@@ -139,7 +139,7 @@ describe('the INFO digest', () => {
     const files = synthSnapshot((outdir) => shop(outdir, {
       extra: (m) => { m.addAlarm('signups', { severity: Severity.INFO, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Signups', statistic: 'Sum' }), threshold: 1, comparison: '<', unit: 'count' }); },
     }));
-    const json = JSON.parse(files['infra/prod.template.json']);
+    const json = JSON.parse(files['infra/api-prod.template.json']);
     const a = alarm(json, 'api-prod-digest-errors');
     expect([a.Namespace, a.MetricName, a.Statistic, a.Period, a.Threshold, a.TreatMissingData]).toEqual(['AWS/Lambda', 'Errors', 'Sum', 3600, 1, 'notBreaching']);
     expect(a.AlarmActions).toEqual([{ Ref: topic(json, 'api-prod-warning') }]);
@@ -159,8 +159,8 @@ describe('per-environment routes', () => {
 
   test('GIVEN the defaults THEN only production pages; dev\'s CRITICAL alarms go to its WARNING route and dev needs no pager parameter', () => {
     const files = synthSnapshot((d) => project(d));
-    const dev = JSON.parse(files['infra/dev.template.json']);
-    const prod = JSON.parse(files['infra/prod.template.json']);
+    const dev = JSON.parse(files['infra/api-dev.template.json']);
+    const prod = JSON.parse(files['infra/api-prod.template.json']);
     expect(dev.Parameters?.PagerEndpoint).toBeUndefined();
     expect(topic(dev, 'api-dev-critical')).toBeUndefined();
     expect(prod.Parameters.PagerEndpoint.Type).toBe('AWS::SSM::Parameter::Value<String>');
@@ -171,8 +171,8 @@ describe('per-environment routes', () => {
       m.addAlarm('queue', { severity: Severity.CRITICAL, metric: AlarmMetric.custom({ namespace: 'shop', metricName: 'Q' }), threshold: 1 });
       return p;
     });
-    const devOver = JSON.parse(over['infra/dev.template.json']);
-    const prodOver = JSON.parse(over['infra/prod.template.json']);
+    const devOver = JSON.parse(over['infra/api-dev.template.json']);
+    const prodOver = JSON.parse(over['infra/api-prod.template.json']);
     expect(alarm(devOver, 'api-dev-queue').AlarmActions).toEqual([{ Ref: topic(devOver, 'api-dev-warning') }]);
     expect(alarm(prodOver, 'api-prod-queue').AlarmActions).toEqual([{ Ref: topic(prodOver, 'api-prod-critical') }]);
     // Still a rollback alarm in dev.
@@ -182,8 +182,8 @@ describe('per-environment routes', () => {
 
   test('GIVEN environments: { dev: { page: true }, prod: { page: false } } THEN the routes follow', () => {
     const files = synthSnapshot((d) => project(d, { dev: { page: true }, prod: { page: false } }));
-    expect(JSON.parse(files['infra/dev.template.json']).Parameters.PagerEndpoint).toBeDefined();
-    expect(JSON.parse(files['infra/prod.template.json']).Parameters?.PagerEndpoint).toBeUndefined();
+    expect(JSON.parse(files['infra/api-dev.template.json']).Parameters.PagerEndpoint).toBeDefined();
+    expect(JSON.parse(files['infra/api-prod.template.json']).Parameters?.PagerEndpoint).toBeUndefined();
   });
 
   test('GIVEN routes for an environment that does not exist THEN synthesis names it', () => {
@@ -193,12 +193,12 @@ describe('per-environment routes', () => {
 
 test('the flagship-like template validates with the new alarms', () => {
   const files = synthSnapshot((outdir) => shop(outdir));
-  expect(() => Template.fromJSON(JSON.parse(files['infra/prod.template.json']))).not.toThrow();
+  expect(() => Template.fromJSON(JSON.parse(files['infra/api-prod.template.json']))).not.toThrow();
 });
 
 test('the flagship app emits, as embedded metric format, exactly the custom metrics its alarms read', () => {
   const root = path.join(__dirname, '..', 'examples', 'node-api');
-  const prod = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'prod.template.json'), 'utf8'));
+  const prod = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'api-prod.template.json'), 'utf8'));
   const read = new Set<string>();
   for (const r of Object.values(prod.Resources as Record<string, any>)) {
     if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
@@ -234,7 +234,7 @@ describe('the error-line convention follows the toolchain by default', () => {
       }
       return p;
     });
-    const json = JSON.parse(files['infra/prod.template.json']);
+    const json = JSON.parse(files['infra/api-prod.template.json']);
     return Object.entries(json.Resources as Record<string, any>)
       .filter(([id, r]) => r.Type === 'AWS::Logs::MetricFilter' && /^Monitoring(ErrorLines|StackTraceLines)Filter/.test(id))
       .map(([, r]) => r.Properties.FilterPattern).sort();

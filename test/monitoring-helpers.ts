@@ -39,7 +39,7 @@ export function shop(outdir: string, o: ShopOptions = {}): Project {
 /** The generated files and the prod template of a shop project. */
 export function synthShop(o: ShopOptions = {}): { files: Record<string, string>; template: Template; json: Record<string, any> } {
   const files = synthSnapshot((outdir) => shop(outdir, o));
-  const json = JSON.parse(files['infra/prod.template.json']);
+  const json = JSON.parse(files['infra/api-prod.template.json']);
   return { files, template: Template.fromJSON(json), json };
 }
 

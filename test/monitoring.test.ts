@@ -189,7 +189,7 @@ describe('canary and dashboard', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    const text = files['infra/prod.template.json'];
+    const text = files['infra/api-prod.template.json'];
     expect(text).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
     expect(Object.keys(json.Parameters).sort()).toEqual(['ImageTag', 'PagerEndpoint']);
   });

@@ -15,7 +15,7 @@ describe('ProdParity: staging mirrors prod', () => {
         { domain: DOMAIN, scaling: { min: 3, max: 9 }, approval: { reviewers: ['alice'] }, region: 'eu-central-1', strategy: DeploymentStrategy.canary() });
       new ProdParity(project, 'parity', { staging, prod });
     });
-    expect(Object.keys(files)).toContain('infra/staging.template.json');
+    expect(Object.keys(files)).toContain('infra/api-staging.template.json');
   });
 
   test('a divergence without an allowance fails synthesis and reports both sides', () => {

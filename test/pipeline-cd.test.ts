@@ -79,7 +79,7 @@ describe('GIVEN three environments', () => {
   ].join('\n');
   const PROD_CFN_ENV = {
     STACK: 'api-prod',
-    TEMPLATE: 'infra/prod.template.json',
+    TEMPLATE: 'infra/api-prod.template.json',
     TEMPLATE_BUCKET: 'shop-templates-333333333333-eu-west-1',
     TEMPLATE_PREFIX: 'uploads/api-prod',
     EXECUTION_ROLE_ARN: 'arn:aws:iam::333333333333:role/shipshape-shop-prod-cfn-exec',
@@ -119,7 +119,7 @@ describe('GIVEN three environments', () => {
     const record = named(job, 'Record the last good version of api');
     expect(names.indexOf('Record the last good version of api')).toBeGreaterThan(names.indexOf('Verify api'));
     const LAST_GOOD = { TEMPLATE_BUCKET: PROD_CFN_ENV.TEMPLATE_BUCKET, LAST_GOOD_TEMPLATE_KEY: 'last-good/api-prod.template.json', PARAMETER: lastGoodImageTagParameter('api', 'prod') };
-    expect(record.env).toEqual({ STACK: 'api-prod', TEMPLATE: 'infra/prod.template.json', ...LAST_GOOD });
+    expect(record.env).toEqual({ STACK: 'api-prod', TEMPLATE: 'infra/api-prod.template.json', ...LAST_GOOD });
     expect(LAST_GOOD.LAST_GOOD_TEMPLATE_KEY).toBe(lastGoodTemplateKey('api-prod'));
     expect(lastGoodImageTagParameter('api', 'prod')).toBe('/shipshape/api/prod/last-good-image-tag');
     // The template first, with its tag in its metadata (one write), then the tag.

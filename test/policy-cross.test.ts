@@ -25,7 +25,7 @@ function tampered(file: string, edit: (text: string) => string) {
 const rule = (id: string) => FILE_POLICY_RULES.find((r) => r.id === id)!;
 
 test('the flagship example satisfies every cross-artifact rule', () => {
-  expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['Dockerfile', 'docker-compose.yml', '.github/rulesets/main.json', 'infra/prod.template.json']));
+  expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['Dockerfile', 'docker-compose.yml', '.github/rulesets/main.json', 'infra/api-prod.template.json']));
   expect(crossFindings(files)).toEqual([]);
 });
 
@@ -38,9 +38,9 @@ describe('SS-X-HEALTH: health path and port agree everywhere', () => {
   });
 
   test('GIVEN a template probes another health path THEN the mismatch is named', () => {
-    const found = rule('SS-X-HEALTH').check(tampered('infra/prod.template.json', (t) => t.replace('"HealthCheckPath": "/healthz"', '"HealthCheckPath": "/health"')));
-    expect(found).toContainEqual(expect.objectContaining({ file: 'infra/prod.template.json', property: 'api: target group health check (path)', got: "'/health'" }));
-    expect(found.every((f) => f.file === 'infra/prod.template.json')).toBe(true);
+    const found = rule('SS-X-HEALTH').check(tampered('infra/api-prod.template.json', (t) => t.replace('"HealthCheckPath": "/healthz"', '"HealthCheckPath": "/health"')));
+    expect(found).toContainEqual(expect.objectContaining({ file: 'infra/api-prod.template.json', property: 'api: target group health check (path)', got: "'/health'" }));
+    expect(found.every((f) => f.file === 'infra/api-prod.template.json')).toBe(true);
   });
 
   test('GIVEN the smoke test reads another path THEN the mismatch is named', () => {
@@ -89,8 +89,8 @@ describe('SS-X-OIDC-SUBJECT: the role trusts, the subject template and the workf
 });
 
 test('SS-X-ROLLBACK-ALARMS: GIVEN a deployment alarm that does not exist THEN it is named', () => {
-  const found = rule('SS-X-ROLLBACK-ALARMS').check(tampered('infra/prod.template.json', (t) => t.replace(/"AlarmName": "api-prod-http-5xx-rate"/, '"AlarmName": "api-prod-renamed"')));
-  expect(found).toEqual([expect.objectContaining({ file: 'infra/prod.template.json', got: "'api-prod-http-5xx-rate'", expected: 'the name of an AWS::CloudWatch::Alarm in this template' })]);
+  const found = rule('SS-X-ROLLBACK-ALARMS').check(tampered('infra/api-prod.template.json', (t) => t.replace(/"AlarmName": "api-prod-http-5xx-rate"/, '"AlarmName": "api-prod-renamed"')));
+  expect(found).toEqual([expect.objectContaining({ file: 'infra/api-prod.template.json', got: "'api-prod-http-5xx-rate'", expected: 'the name of an AWS::CloudWatch::Alarm in this template' })]);
 });
 
 test('SS-X-IMAGE-TAG: GIVEN the deploy does not pass ImageTag THEN it is named', () => {
@@ -99,7 +99,7 @@ test('SS-X-IMAGE-TAG: GIVEN the deploy does not pass ImageTag THEN it is named',
     file: '.github/workflows/ci.yml',
     property: 'jobs.deploy-dev.steps.deploy-api',
     got: 'a deploy without ImageTag',
-    expected: 'a deploy of infra/dev.template.json that passes ImageTag=<image tag> in --parameter-overrides',
+    expected: 'a deploy of infra/api-dev.template.json that passes ImageTag=<image tag> in --parameter-overrides',
   }]);
 });
 
@@ -137,8 +137,8 @@ describe('single-artifact rules over workflows and templates', () => {
   });
 
   test('SS-CFN-PLAIN-DEPLOY: GIVEN a CDK bootstrap version check THEN it is named', () => {
-    const found = rule('SS-CFN-PLAIN-DEPLOY').check(tampered('infra/prod.template.json', (t) => t.replace('"Parameters": {', '"Parameters": {\n  "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>" },')));
-    expect(found).toEqual([{ file: 'infra/prod.template.json', property: 'Parameters.BootstrapVersion', got: 'present', expected: 'no CDK bootstrap version check' }]);
+    const found = rule('SS-CFN-PLAIN-DEPLOY').check(tampered('infra/api-prod.template.json', (t) => t.replace('"Parameters": {', '"Parameters": {\n  "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>" },')));
+    expect(found).toEqual([{ file: 'infra/api-prod.template.json', property: 'Parameters.BootstrapVersion', got: 'present', expected: 'no CDK bootstrap version check' }]);
   });
 });
 

@@ -15,11 +15,11 @@ import type { EnvironmentModel, ProjectModel } from '../src/model';
 import { target } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
 
-/** Two services; `live` has no domain (no load balancer, no URL), `edge` has one. */
+/** Two services; `live` has no domain (no load balancer, no URL), `edge` has one: alpha on the domain itself, beta on beta.<domain>. */
 function pair(outdir: string): Project {
   const p = bareProject(outdir, 'pair');
   const alpha = new Service(p, 'alpha');
-  const beta = new Service(p, 'beta');
+  const beta = new Service(p, 'beta', { host: 'beta' });
   new Environment(p, 'live', { account: '123456789012', region: 'us-east-1' });
   new Environment(p, 'edge', {
     account: '210987654321',

@@ -93,7 +93,7 @@ describe('runbooks', () => {
     }
     expect(rollback).toContain('aws cloudformation cancel-update-stack --region eu-west-1 --stack-name api-prod');
     expect(rollback).toContain(['```sh', ...PROD_ROLLBACK, '```'].join('\n'));
-    expect(files['docs/playbooks/deploy.md']).toContain('| api | prod | `api-prod` | `infra/prod.template.json` | `s3://shop-templates-123456789012-eu-west-1/last-good/api-prod.template.json` | `/shipshape/api/prod/last-good-image-tag` |');
+    expect(files['docs/playbooks/deploy.md']).toContain('| api | prod | `api-prod` | `infra/api-prod.template.json` | `s3://shop-templates-123456789012-eu-west-1/last-good/api-prod.template.json` | `/shipshape/api/prod/last-good-image-tag` |');
     expect(files['docs/incident-response.md']).toContain('| api | queue-depth | WARNING | [docs/runbooks/queue-depth.md](runbooks/queue-depth.md) |');
   });
 

@@ -130,7 +130,8 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     // and publishes its own port under its name.
     serviceConnectConfiguration: {
       namespace: shared.namespace.namespaceArn,
-      services: [{ portMappingName: 'http', dnsName: service.name, port: service.port }],
+      // The Cloud Map service name must be unique in the namespace: the service's name, not the port's.
+      services: [{ portMappingName: 'http', discoveryName: service.name, dnsName: service.name, port: service.port }],
       logDriver: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: 'service-connect' }),
     },
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,

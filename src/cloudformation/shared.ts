@@ -101,7 +101,8 @@ export class EnvironmentSharedStack extends Stack {
       analyticsReporting: false,
     });
     const infra = environment.infrastructure;
-    const out = (key: string, value: string, description: string) => new CfnOutput(this, key, {
+    // Output ids apart from the template parameters of an existing network (VpcId, …).
+    const out = (key: string, value: string, description: string) => new CfnOutput(this, `Export${key}`, {
       value, description, exportName: environmentExportName(project, environment.name, key),
     });
 

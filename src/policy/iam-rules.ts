@@ -79,7 +79,8 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
   const stacks = new Map<string, string>();
   for (const w of workflows) templatesByStack(w.doc, stacks);
   // A project without images has drift jobs but no deploys: its stacks' templates are found by the file naming of
-  // src/cloudformation/templates.ts (`infra/<service>-<env>.template.json`, or `infra/<env>.template.json` with one service).
+  // src/cloudformation/templates.ts: `infra/<workload>-<env>.template.json` for stack `<workload>-<env>`, and
+  // `infra/<env>.template.json` for the environment stack `<project>-<env>-environment`.
   const environmentTemplates = [...templates.keys()].filter((n) => !BOOTSTRAP.test(n));
   for (const w of workflows) {
     for (const job of Object.values<Json>(w.doc?.jobs ?? {})) {
@@ -87,7 +88,7 @@ export function collectIamChecks(files: readonly ArtifactFile[]): IamChecks {
         const stack = step?.env?.STACK;
         if (typeof stack !== 'string' || stacks.has(stack)) continue;
         const byName = environmentTemplates.filter((n) => n.endsWith(`/${stack}.template.json`));
-        const byEnv = environmentTemplates.filter((n) => stack.endsWith(`-${n.slice(n.lastIndexOf('/') + 1, -'.template.json'.length)}`));
+        const byEnv = environmentTemplates.filter((n) => stack.endsWith(`-${n.slice(n.lastIndexOf('/') + 1, -'.template.json'.length)}-environment`));
         const found = byName.length === 1 ? byName : byEnv;
         if (found.length === 1) stacks.set(stack, found[0]);
       }

@@ -102,10 +102,6 @@ const schema = z.strictObject({
   for (const key of ['host', 'path'] as const) {
     if (v.internal && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'no host or path on an internal service (it has no load balancer rule): remove it, or internal' });
   }
-  // The load balancer forwards the path unchanged: the health check through it must be under the prefix.
-  if (v.path !== undefined && v.healthPath !== v.path && !v.healthPath.startsWith(`${v.path}/`)) {
-    ctx.addIssue({ code: 'custom', path: ['healthPath'], message: `a health path under the service's path '${v.path}' (the load balancer forwards '${v.path}/…' unchanged), for example '${v.path}/healthz'` });
-  }
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
@@ -148,6 +144,12 @@ export class Service extends ShipshapeConstruct {
   /** @internal Problems that need the environments and the other services. */
   public _validate(): Problem[] {
     const problems: Problem[] = [];
+    // The load balancer forwards the path unchanged: the health check through it must be under the prefix. (Checked
+    // here, not in the schema: dropping either value would not make the other one right.)
+    if (this.path !== undefined && this.healthPath !== this.path && !this.healthPath.startsWith(`${this.path}/`)) {
+      problems.push(problem('SS-SERVICE-HEALTHPATH', this.constructPath, 'healthPath', this.healthPath,
+        `a health path under the service's path '${this.path}' (the load balancer forwards '${this.path}/…' unchanged), for example '${this.path}/healthz'`));
+    }
     const environments = this.shipshape.membersOf(Environment);
     if (this.scaling?.target.metric === 'requests' && (this.internal || environments.some((e) => !e.hasLoadBalancer))) {
       problems.push(problem('SS-SERVICE-SCALING', this.constructPath, 'scaling.target', 'requests',
@@ -160,7 +162,7 @@ export class Service extends ShipshapeConstruct {
       }
     }
     // Two public services answering the same host and path would take each other's traffic.
-    if (!this.internal) {
+    if (!this.internal && environments.some((e) => e.hasLoadBalancer)) {
       const same = this.shipshape.membersOf(Service).find((s) => !s.internal && s.host === this.host && s.path === this.path);
       if (same && same !== this) {
         const where = `${this.host ? `host '${this.host}'` : 'the domain itself'}${this.path ? `, path '${this.path}'` : ''}`;
