@@ -10,7 +10,7 @@ import type { DockerImage } from '../docker/docker-image';
 import { finalStage, instructionsOf } from '../docker/model';
 import { secretKind } from '../docker/secrets';
 import type { ImageModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 
 /** Props of {@link LocalDev}. */
 export interface LocalDevProps {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import type { EnvironmentModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { RollbackAlarmSource, bakeShortfall, builtinRollbackWindows } from './alarms';
 import {
   DomainOptions, InfrastructureModel, Network, ResourceOverride, ScalingOptions, SecretRef, StackCustomization, infrastructureSchema,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
 import { Database } from '../database/database';
 import { FeatureFlag } from '../flags/feature-flag';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Environment } from './environment';
 
 /** Props of a {@link ProdParity} check. */

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 
 /** Props of a {@link FeatureFlag}. */
 export interface FeatureFlagProps {

@@ -5,7 +5,7 @@ import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { Environment } from '../environment/environment';
-import { ShipshapeConstruct } from '../shipshape';
+import { ShipshapeConstruct } from '../core/construct';
 
 /** Where CRITICAL alarms page. */
 export interface CriticalRoute {

@@ -16,7 +16,7 @@ import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
 import { Pipeline } from '../pipeline/pipeline';
 import { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */

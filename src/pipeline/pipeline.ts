@@ -14,7 +14,7 @@ import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ProjectModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { CriticalPath, criticalPath, formatPath } from './budget';
 import { deployJobs, publishJob } from './cd';
 import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { nameSchema } from '../core/names';
 import type { ServiceModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
