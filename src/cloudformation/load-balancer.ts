@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT } from '../core/naming';
-import type { InfrastructureModel } from '../environment/infrastructure';
+import type { InfrastructureModel } from '../environment/model';
 import type { ServiceModel } from '../model';
 
 type Domain = NonNullable<InfrastructureModel['domain']>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Problem } from '../core/errors';
 import { zodProblems } from '../core/schema';
+import type { AuditTrailModel } from './model';
 
 /** The account's audit trail, created by each bootstrap stack (`Shipshape.configure(project, { auditTrail })`). */
 export interface AuditTrailOptions {
@@ -24,12 +25,6 @@ export interface AuditTrailOptions {
   readonly existingTrailAccounts?: readonly string[];
 }
 
-/** The audit trail as the bootstrap stack builds it. */
-export interface AuditTrailModel {
-  readonly retentionDays: number;
-  readonly objectLock?: 'governance' | 'compliance';
-  readonly existingTrailAccounts: readonly string[];
-}
 
 const schema = z.strictObject({
   retentionDays: z.number().int({ message: 'a whole number of days from 1 to 36500' }).min(1).max(36500).default(365),
