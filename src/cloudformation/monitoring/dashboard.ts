@@ -16,7 +16,7 @@ import { resolveMetric } from './metrics';
 import { AVAILABILITY_RATIO, LATENCY_RATIO } from './slo';
 import { dashboardName, monitoringNamespace } from '../../core/naming';
 import type { MetricSource, MonitoringModel } from '../../monitoring/model';
-import type { SliModel } from '../../monitoring/slo';
+import type { SliModel } from '../../monitoring/model';
 
 export interface DashboardProps {
   readonly service: string;
