@@ -12,6 +12,8 @@ import { plainProps } from './value-checks';
  * check and renderer): data flows one way, constructs → model → checks → renderers → files.
  */
 export interface ShipshapeRoot {
+  /** The image registry chosen with `Shipshape.configure`, if any (see `registryLocation` for the default). */
+  readonly registryOption: RegistryLocation | undefined;
   /** @internal */
   _register(member: ShipshapeConstruct): void;
   /** @internal Record problems of a construct's props; the construct goes on with the recovered props. */
@@ -22,8 +24,6 @@ export interface ShipshapeRoot {
   _acknowledge(ack: { readonly ruleId: string; readonly path: string; readonly reason: string }): void;
   /** All registered constructs of one kind, in declaration order. */
   membersOf<T extends ShipshapeConstruct>(kind: abstract new (...args: never[]) => T): T[];
-  /** The image registry chosen with `Shipshape.configure`, if any (see `registryLocation` for the default). */
-  readonly registryOption: RegistryLocation | undefined;
 }
 
 let rootOfProject: ((project: Project) => ShipshapeRoot) | undefined;

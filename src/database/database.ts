@@ -1,11 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import type { DatabaseModel } from './model';
 import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
-import type { DatabaseModel } from './model';
 import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
 
 export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
@@ -91,7 +91,6 @@ const schema = z.strictObject({
     maxAllocatedStorageGiB: storage.optional(),
   })).default({}),
 }).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
-
 
 /**
  * A managed PostgreSQL database (Amazon RDS) for one service, in every environment: encrypted,

@@ -25,7 +25,6 @@ export interface AuditTrailOptions {
   readonly existingTrailAccounts?: readonly string[];
 }
 
-
 const schema = z.strictObject({
   retentionDays: z.number().int({ message: 'a whole number of days from 1 to 36500' }).min(1).max(36500).default(365),
   objectLock: z.enum(['governance', 'compliance']).optional(),

@@ -1,9 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import type { EnvironmentModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { RollbackAlarmSource, bakeShortfall, builtinRollbackWindows } from './alarms';
 import { DomainOptions, Network, ScalingOptions, SecretRef, infrastructureSchema } from './infrastructure';
 import type { InfrastructureModel, ResourceOverride, StackCustomization } from './model';

@@ -29,7 +29,6 @@ export class Network {
   private constructor(public readonly model: NetworkModel) {}
 }
 
-
 /** A JSON key lands in an ECS valueFrom (`<arn>:<field>::`): a ':' or a space there changes what is read. */
 function fieldProblem(where: string, field: unknown): void {
   if (field !== undefined && (typeof field !== 'string' || !/^[^:\s]{1,256}$/.test(field))) {
@@ -61,7 +60,6 @@ export class SecretRef {
 
   private constructor(public readonly model: SecretModel) {}
 }
-
 
 /** What autoscaling tracks. */
 export class ScalingTarget {
@@ -114,9 +112,6 @@ export interface ScalingOptions {
   /** @default ScalingTarget.cpu(60) */
   readonly target?: ScalingTarget;
 }
-
-
-
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an environment variable name (UPPER_SNAKE_CASE)' });
 

@@ -1,8 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import type { FlagModel } from './model';
 
 /** Props of a {@link FeatureFlag}. */
@@ -26,7 +26,6 @@ const schema = z.strictObject({
   description: z.string().min(1).max(1024),
   values: z.record(z.string(), z.boolean()).default({}),
 }) satisfies z.ZodType<unknown, FeatureFlagProps>;
-
 
 /**
  * A feature flag served by AWS AppConfig. All flags of a project form one AppConfig feature-flags

@@ -1,8 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { nameSchema } from '../core/names';
 import type { ServiceModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
