@@ -79,6 +79,23 @@ describe('the import graph of src/', () => {
     }
   });
 
+  test('renderers and the model reach no construct', () => {
+    const files = sourceFiles(SRC);
+    const graph = importGraph(files);
+    // A construct module declares a ShipshapeConstruct (src/core/construct.ts).
+    const constructs = new Set(files.filter((f) => /extends ShipshapeConstruct\b/.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(SRC, f)));
+    expect([...constructs]).toEqual(expect.arrayContaining(['service/service.ts', 'environment/environment.ts', 'database/database.ts']));
+    const downstream = [...graph.keys()].filter((f) => /^(model\.ts|render\.ts|[^/]+\/model\.ts|cloudformation\/|github\/|diagrams\/|policy\/|monitoring\/docs\/|compose\/render\.ts|docker\/render\.ts)/.test(f));
+    expect(downstream.length).toBeGreaterThan(40);
+    const reached = (from: string): string[] => {
+      const seen = new Set<string>();
+      const walk = (f: string) => graph.get(f)?.forEach((t) => { if (!seen.has(t)) { seen.add(t); walk(t); } });
+      walk(from);
+      return [...seen].filter((f) => constructs.has(f));
+    };
+    expect(downstream.flatMap((f) => reached(f).map((c) => `${f} reaches ${c}`))).toEqual([]);
+  });
+
   test('has no cycle', () => {
     const graph = importGraph(sourceFiles(SRC));
     expect(graph.size).toBeGreaterThan(100);
