@@ -5,12 +5,10 @@
  */
 import type { ComposeModel } from './compose/model';
 import type { RegistryLocation } from './core/naming';
-import type { DatabaseModel } from './database/database';
+import type { DatabaseModel } from './database/model';
 import type { DockerfileModel } from './docker/model';
-import type { AuditTrailModel } from './environment/audit-trail';
-import type { InfrastructureModel } from './environment/infrastructure';
-import type { StrategyModel } from './environment/strategy';
-import type { FlagModel } from './flags/feature-flag';
+import type { AuditTrailModel, InfrastructureModel, StrategyModel } from './environment/model';
+import type { FlagModel } from './flags/model';
 import type { DependabotModel, GitHubEnvironmentModel, RulesetModel } from './github/guardrails';
 import type { ActionPin } from './github/pins';
 import type { WorkflowModel } from './github/workflow';

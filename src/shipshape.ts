@@ -4,13 +4,15 @@ import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, Project } from 'projen';
 import { z } from 'zod';
 import { DiskCache } from './core/cache';
+import { ModelContribution, ShipshapeConstruct, ShipshapeRoot, setRootOf } from './core/construct';
 import { Problem, ShipshapeError, formatProblem, problem, throwIfAny } from './core/errors';
 import { namingProblems } from './core/name-checks';
 import { RegistryLocation, registryLocation } from './core/naming';
-import { closest, parseRecovering, zodProblems } from './core/schema';
-import { foreignReferenceProblems, plainProps, plainSecretProblems } from './core/value-checks';
+import { closest, zodProblems } from './core/schema';
+import { foreignReferenceProblems, plainSecretProblems } from './core/value-checks';
 import { unwritableProblems } from './core/writable';
 import { AuditTrailOptions, parseAuditTrail } from './environment/audit-trail';
+import { Environment } from './environment/environment';
 import { registryOptionProblems, registryPlacementProblems } from './environment/registry';
 import { bootstrapOptionProblems } from './environment/repository';
 import { ExecutionRoleOptions, executionRoleProblems } from './iam/options';
@@ -18,6 +20,7 @@ import type { ProjectModel, RenderedFile } from './model';
 import { Acknowledgement, PolicyFinding, Violation, blockingProblems, evaluatePolicy, policyReport } from './policy/policy';
 import { BUILTIN_RULES } from './policy/rules';
 import { renderProject } from './render';
+import { Service } from './service/service';
 import { OutputEntry, outputsKey } from './template-cache';
 
 /** Options that apply to every shipshape output of a project. */
@@ -106,7 +109,7 @@ const withRegistry = (registry: RegistryLocation | undefined): { registry?: Regi
  * constructs, the place where all validation runs (before any file is written),
  * and the owner of every generated file.
  */
-export class Shipshape extends Component {
+export class Shipshape extends Component implements ShipshapeRoot {
   /** The Shipshape root of `project`, created on first use. */
   public static of(project: Project): Shipshape {
     const found = project.node.tryFindChild(ROOT_ID);
@@ -237,11 +240,6 @@ export class Shipshape extends Component {
     if (foreign.length > 0) return { problems: unique([...this.deferred, ...foreign]) };
     const problems: Problem[] = [];
     for (const m of this.members) if (!this.broken.has(m.constructPath)) problems.push(...m._validate());
-    // Loaded here: the Environment construct itself imports this module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Environment } = require('./environment/environment') as typeof import('./environment/environment');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Service } = require('./service/service') as typeof import('./service/service');
     const named = (kind: string) => (c: { readonly constructPath: string; readonly name: string }) => ({ kind, path: c.constructPath, property: 'name', name: c.name });
     problems.push(...namingProblems({
       project: this.project.name, services: this.membersOf(Service).map(named('service')), environments: this.membersOf(Environment).map(named('environment')),
@@ -259,6 +257,15 @@ export class Shipshape extends Component {
 
   /** @internal */
   public _acknowledge(ack: Acknowledgement): void {
+    const { ruleId, reason } = ack;
+    const ids = BUILTIN_RULES.map((r) => r.id);
+    if (typeof ruleId !== 'string' || !/^SS-[A-Z0-9-]+$/.test(ruleId) || typeof reason !== 'string' || reason.trim().length < 3) {
+      this._fail([problem('SS-ACK', ack.path, 'acknowledge', { ruleId, reason }, "a rule id such as 'SS-DOCKER-NONROOT' and a written reason")]);
+    }
+    if (!ids.includes(ruleId)) {
+      // An acknowledgement that matches no rule would silently accept nothing.
+      this._fail([problem('SS-ACK', ack.path, 'acknowledge.ruleId', ruleId, `the id of a policy rule: ${ids.join(', ')}`)]);
+    }
     this.acks.push(ack);
   }
 
@@ -377,6 +384,7 @@ export class Shipshape extends Component {
 }
 
 const ROOT_ID = 'Shipshape';
+setRootOf((project) => Shipshape.of(project));
 const COMMIT_ID = 'ShipshapeCacheCommit';
 
 /**
@@ -455,120 +463,6 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
       `'${f.path}' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['${f.path}'] }) (its content will be replaced), ${elsewhere(f.path)}`));
   }
   return problems;
-}
-
-/** What a construct adds to the model. */
-export interface ModelContribution {
-  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
-  readonly model: unknown;
-}
-
-/**
- * Base class of every shipshape construct: it knows its Shipshape root and
- * a readable construct path (`<project>/<id>/...`), free of machine paths.
- */
-export abstract class ShipshapeConstruct extends Component {
-  /** The readable construct path used in every error message. */
-  public readonly constructPath: string;
-  protected readonly shipshape: Shipshape;
-
-  constructor(scope: IConstruct, id: string) {
-    super(freeIdIn(scope, id), id);
-    this.shipshape = Shipshape.of(this.project);
-    this.constructPath = readablePath(this);
-    this.shipshape._register(this);
-  }
-
-  /**
-   * Accept a policy rule's finding on this construct (and everything under it), with the reason.
-   * The finding stays in the report, marked as acknowledged.
-   */
-  public acknowledge(ruleId: string, reason: string): this {
-    const ids = BUILTIN_RULES.map((r) => r.id);
-    if (typeof ruleId !== 'string' || !/^SS-[A-Z0-9-]+$/.test(ruleId) || typeof reason !== 'string' || reason.trim().length < 3) {
-      this.fail([problem('SS-ACK', this.constructPath, 'acknowledge', { ruleId, reason }, "a rule id such as 'SS-DOCKER-NONROOT' and a written reason")]);
-    }
-    if (!ids.includes(ruleId)) {
-      // An acknowledgement that matches no rule would silently accept nothing.
-      this.fail([problem('SS-ACK', this.constructPath, 'acknowledge.ruleId', ruleId, `the id of a policy rule: ${ids.join(', ')}`)]);
-    }
-    this.shipshape._acknowledge({ ruleId, path: this.constructPath, reason });
-    return this;
-  }
-
-  /**
-   * Parse this construct's props. Problems are recorded and reported with every other construct's at synthesis; the
-   * construct goes on with the props recovered without the bad values (their defaults, or `fallbacks`). When nothing
-   * valid can be made of them, it stops at once with every problem recorded so far.
-   */
-  protected parse<T>(
-    schema: z.ZodType<T>, input: unknown, codePrefix: string, fallbacks: Readonly<Record<string, unknown>> = {}, at = this.constructPath,
-  ): T {
-    const { data, problems } = parseRecovering(schema, input, at, codePrefix, fallbacks);
-    this.shipshape._defer(at, problems);
-    if (data === undefined) this.shipshape._fail([]);
-    return data;
-  }
-
-  /**
-   * The props a constructor was given, checked to be a plain object before anything reads or spreads them
-   * (`undefined` is `{}` when they are optional): props that are not an object cannot be read, so this stops at once,
-   * with every problem recorded so far.
-   */
-  protected propsObject<T>(props: T, code: string, optional = false): T {
-    try {
-      return plainProps(props, this.constructPath, code, optional);
-    } catch (e) {
-      if (e instanceof ShipshapeError) this.fail(e.problems);
-      throw e;
-    }
-  }
-
-  /** Stop with these problems and every one recorded so far in the project. */
-  protected fail(problems: readonly Problem[]): never {
-    this.shipshape._fail(problems);
-  }
-
-  /** @internal Problems that can only be seen once every construct exists. */
-  public _validate(): Problem[] {
-    return [];
-  }
-
-  /** @internal This construct's part of the model. */
-  public _contribute(): ModelContribution | undefined {
-    return undefined;
-  }
-}
-
-/** `<project name>/<id>/…`: the path shown in messages, without the machine path projen puts in the root's id. */
-function readablePath(c: IConstruct): string {
-  const project = Project.of(c);
-  const scopes = c.node.scopes;
-  return [project.name, ...scopes.slice(scopes.indexOf(project) + 1).map((s) => s.node.id)].join('/');
-}
-
-/**
- * `scope`, when no construct under it has the id `id` yet. A reused id (a DockerImage and a Service both called
- * 'api') is a ShipshapeError naming the path and the construct that holds it, not constructs' own error; so is an id or
- * a project name that is not a non-empty string.
- */
-function freeIdIn(scope: IConstruct, id: string): IConstruct {
-  // Both name every construct path and generated name: constructs would fail on a non-string with a TypeError.
-  const name: unknown = Project.of(scope).name;
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new ShipshapeError([problem('SS-PROJECT-NAME', 'new Project', 'name', name, 'a non-empty string (it prefixes every stack, role and resource name)')]);
-  }
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new ShipshapeError([problem('SS-CONSTRUCT-ID', readablePath(scope), 'id', id, 'a non-empty string naming the construct')]);
-  }
-  const existing = scope.node.tryFindChild(id);
-  if (existing) {
-    const where = `${readablePath(scope)}/${id}`;
-    Shipshape.of(Project.of(scope))._fail([problem('SS-CONSTRUCT-ID', where, 'id', id,
-      `an id no other construct under ${readablePath(scope)} uses (already used by a ${existing.constructor.name})`,
-      'Give each construct its own id.')]);
-  }
-  return scope;
 }
 
 /** Each problem once (the same mistake can be recorded by its construct and found again by a check). */

@@ -13,7 +13,7 @@ import {
   ecsServiceName, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName,
   templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, environmentStackName,
 } from '../core/naming';
-import type { AuditTrailModel } from '../environment/audit-trail';
+import type { AuditTrailModel } from '../environment/model';
 import { MANAGED_POLICY_LIMIT, chunkStatements, statementsFor } from '../iam/execution-policy';
 import type { RequiredPermission } from '../iam/types';
 import type { BootstrapModel, EnvironmentModel, ServiceModel } from '../model';

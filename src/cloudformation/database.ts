@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { DatabaseModel } from '../database/database';
+import type { DatabaseModel } from '../database/model';
 import { POSTGRES_PORT, databaseSizeIn } from '../database/settings';
 import type { EnvironmentModel } from '../model';
 import type { ServiceWiring } from './service';

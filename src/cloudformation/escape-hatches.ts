@@ -1,7 +1,7 @@
 import { CfnResource, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { ShipshapeError, problem } from '../core/errors';
-import type { ResourceOverride } from '../environment/infrastructure';
+import type { ResourceOverride } from '../environment/model';
 
 /**
  * Apply `Environment.addOverride` overrides: the target is a logical id, or a construct path inside

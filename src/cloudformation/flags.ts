@@ -4,7 +4,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ServiceWiring } from './service';
 import { toJson } from '../core/serialize';
-import type { FlagModel } from '../flags/feature-flag';
+import type { FlagModel } from '../flags/model';
 
 /** The AppConfig feature-flags document of one environment (AWS.AppConfig.FeatureFlags, version 1). */
 export function featureFlagsDocument(flags: readonly FlagModel[], environment: string): Record<string, unknown> {

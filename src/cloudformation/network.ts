@@ -1,7 +1,7 @@
 import { CfnParameter, Fn, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { NetworkModel } from '../environment/infrastructure';
+import type { NetworkModel } from '../environment/model';
 
 /** Two availability zones, chosen by CloudFormation at deploy time (no context lookup at synthesis). */
 export const AZ_COUNT = 2;

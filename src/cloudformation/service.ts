@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
 import { ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
-import type { SecretModel } from '../environment/infrastructure';
+import type { SecretModel } from '../environment/model';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import type { LoadBalancing } from './load-balancer';
 import type { SharedEnvironment } from './shared';

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { ComposeDependency, PostgresDependency } from './dependency';
 import type { ComposeModel, ComposeServiceModel } from './model';
 import { Problem, problem } from '../core/errors';
@@ -10,7 +11,6 @@ import type { DockerImage } from '../docker/docker-image';
 import { finalStage, instructionsOf } from '../docker/model';
 import { secretKind } from '../docker/secrets';
 import type { ImageModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 
 /** Props of {@link LocalDev}. */
 export interface LocalDevProps {

@@ -1,10 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import type { DatabaseModel } from './model';
 import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
 
 export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
@@ -90,28 +91,6 @@ const schema = z.strictObject({
     maxAllocatedStorageGiB: storage.optional(),
   })).default({}),
 }).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
-
-/** The plain-data form of a database. */
-export interface DatabaseModel {
-  readonly path: string;
-  readonly id: string;
-  readonly service: string;
-  readonly databaseName: string;
-  readonly username: string;
-  /** The exact engine version the templates name, for example '17.9'. */
-  readonly postgresVersion: string;
-  /** Its major version, for example '17' (the parameter group family is `postgres<major>`). */
-  readonly postgresMajorVersion: string;
-  readonly instanceType: string;
-  readonly allocatedStorageGiB: number;
-  readonly maxAllocatedStorageGiB: number;
-  readonly backupRetentionDays: number;
-  readonly snapshotRetentionDays: number;
-  /** Undefined: follow the environment (multi-AZ in production). */
-  readonly multiAz?: boolean;
-  /** Per-environment sizes over the ones above (read them with {@link databaseSizeIn}). */
-  readonly environments: Readonly<Record<string, DatabaseSize>>;
-}
 
 /**
  * A managed PostgreSQL database (Amazon RDS) for one service, in every environment: encrypted,

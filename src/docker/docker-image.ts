@@ -1,11 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
 import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { BaseImages } from './base-images';
 import { HealthcheckTiming, presetContext } from './defaults';
 import { Dockerfile, Stage, healthcheckModel } from './dockerfile';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Problem } from '../core/errors';
 import { zodProblems } from '../core/schema';
+import type { AuditTrailModel } from './model';
 
 /** The account's audit trail, created by each bootstrap stack (`Shipshape.configure(project, { auditTrail })`). */
 export interface AuditTrailOptions {
@@ -22,13 +23,6 @@ export interface AuditTrailOptions {
    * @default []
    */
   readonly existingTrailAccounts?: readonly string[];
-}
-
-/** The audit trail as the bootstrap stack builds it. */
-export interface AuditTrailModel {
-  readonly retentionDays: number;
-  readonly objectLock?: 'governance' | 'compliance';
-  readonly existingTrailAccounts: readonly string[];
 }
 
 const schema = z.strictObject({

@@ -1,13 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import type { EnvironmentModel } from '../model';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { RollbackAlarmSource, bakeShortfall, builtinRollbackWindows } from './alarms';
-import {
-  DomainOptions, InfrastructureModel, Network, ResourceOverride, ScalingOptions, SecretRef, StackCustomization, infrastructureSchema,
-} from './infrastructure';
+import { DomainOptions, Network, ScalingOptions, SecretRef, infrastructureSchema } from './infrastructure';
+import type { InfrastructureModel, ResourceOverride, StackCustomization } from './model';
 import { AWS_REGIONS, LOG_RETENTION_DAYS } from './regions';
 import { DeploymentStrategy } from './strategy';
 

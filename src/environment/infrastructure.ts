@@ -1,7 +1,7 @@
-import type { Stack } from 'aws-cdk-lib';
 import { z } from 'zod';
 import { problem, throwIfAny } from '../core/errors';
 import { checkOptions } from '../core/schema';
+import type { NetworkModel, SecretModel } from './model';
 
 /** How an environment gets its VPC. */
 export class Network {
@@ -28,8 +28,6 @@ export class Network {
 
   private constructor(public readonly model: NetworkModel) {}
 }
-
-export type NetworkModel = { readonly kind: 'create'; readonly natGateways: number } | { readonly kind: 'existing' };
 
 /** A JSON key lands in an ECS valueFrom (`<arn>:<field>::`): a ':' or a space there changes what is read. */
 function fieldProblem(where: string, field: unknown): void {
@@ -61,12 +59,6 @@ export class SecretRef {
   }
 
   private constructor(public readonly model: SecretModel) {}
-}
-
-export interface SecretModel {
-  readonly kind: 'name' | 'arn';
-  readonly id: string;
-  readonly field?: string;
 }
 
 /** What autoscaling tracks. */
@@ -119,31 +111,6 @@ export interface ScalingOptions {
   readonly max?: number;
   /** @default ScalingTarget.cpu(60) */
   readonly target?: ScalingTarget;
-}
-
-/** A callback that adds aws-cdk-lib constructs to an environment stack when templates are built. */
-export type StackCustomization = (stack: Stack, context: { readonly service: string; readonly environment: string }) => void;
-
-/** One raw override of a synthesized resource, in the style of `CfnResource.addOverride`. */
-export interface ResourceOverride {
-  /** A logical id (`ApiServiceC4D7D10C`) or a construct path inside the stack (`Api/Service`). */
-  readonly target: string;
-  /** A dotted path inside the resource, for example `Properties.HealthCheckGracePeriodSeconds`. */
-  readonly path: string;
-  readonly value: unknown;
-}
-
-/** Everything the environment stacks need beyond account and region. */
-export interface InfrastructureModel {
-  /** Production environments get deletion protection and retained data. */
-  readonly production: boolean;
-  readonly network: NetworkModel;
-  readonly domain?: { readonly name: string; readonly hostedZoneId?: string; readonly certificateArn?: string };
-  readonly scaling: { readonly min: number; readonly max: number; readonly metric: 'cpu' | 'memory' | 'requests'; readonly target: number };
-  readonly variables: Readonly<Record<string, string>>;
-  readonly secrets: Readonly<Record<string, SecretModel>>;
-  readonly customizations: readonly StackCustomization[];
-  readonly overrides: readonly ResourceOverride[];
 }
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an environment variable name (UPPER_SNAKE_CASE)' });

@@ -1,9 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Database } from '../database/database';
 import { FeatureFlag } from '../flags/feature-flag';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { Environment } from './environment';
 
 /** Props of a {@link ProdParity} check. */

@@ -1,13 +1,7 @@
 import { Duration } from '../core/duration';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { checkOptions } from '../core/schema';
-
-/** The plain-data form of a deployment strategy, as the model and renderers see it. */
-export type StrategyModel =
-  | { readonly kind: 'rolling' }
-  | { readonly kind: 'blue-green'; readonly bakeSeconds: number }
-  | { readonly kind: 'canary'; readonly percent: number; readonly bakeSeconds: number }
-  | { readonly kind: 'linear'; readonly stepPercent: number; readonly stepIntervalSeconds: number; readonly bakeSeconds: number };
+import type { StrategyModel } from './model';
 
 /** ECS accepts bake times and step intervals of 0 to 1440 minutes. */
 const MAX_BAKE_SECONDS = 1440 * 60;

@@ -1,8 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import type { FlagModel } from './model';
 
 /** Props of a {@link FeatureFlag}. */
 export interface FeatureFlagProps {
@@ -25,15 +26,6 @@ const schema = z.strictObject({
   description: z.string().min(1).max(1024),
   values: z.record(z.string(), z.boolean()).default({}),
 }) satisfies z.ZodType<unknown, FeatureFlagProps>;
-
-/** The plain-data form of a feature flag. */
-export interface FlagModel {
-  readonly path: string;
-  readonly name: string;
-  readonly description: string;
-  /** On or off, per environment name; an environment not listed is off. */
-  readonly values: Readonly<Record<string, boolean>>;
-}
 
 /**
  * A feature flag served by AWS AppConfig. All flags of a project form one AppConfig feature-flags

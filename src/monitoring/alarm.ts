@@ -1,10 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { checkOptions, keysOf } from '../core/schema';
-import { ShipshapeConstruct } from '../shipshape';
 import type { AlarmCondition, Comparison, MetricSource, MetricUnit, MonitoringTarget, PresetKind, TreatMissingData } from './model';
 import { PRESETS, periodProblem, preset, thresholdProblem } from './presets';
 import { SEVERITY_EXPECTED, Severity } from './severity';

@@ -1,11 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { EscalationModel, WarningRouteModel } from './model';
+import { ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { Environment } from '../environment/environment';
-import { ShipshapeConstruct } from '../shipshape';
 
 /** Where CRITICAL alarms page. */
 export interface CriticalRoute {

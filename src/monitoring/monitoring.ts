@@ -7,6 +7,7 @@ import { evaluationWindowSeconds, isRollbackAlarm } from './model';
 import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
 import { SEVERITY_EXPECTED, Severity } from './severity';
 import { Tracing } from './tracing';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
@@ -16,7 +17,6 @@ import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
 import { Pipeline } from '../pipeline/pipeline';
 import { Service } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */

@@ -8,7 +8,7 @@
  * (`src/cloudformation/monitoring/slo.ts`) builds their metric-math parts and the composite.
  */
 import { z } from 'zod';
-import type { AlarmModel, MonitoringTarget, SeverityLevel } from './model';
+import type { AlarmModel, BurnRateCondition, BurnWindowModel, MonitoringTarget, SeverityLevel, SliKind, SliModel, SloModel } from './model';
 import { Duration } from '../core/duration';
 
 /** Availability: the share of requests answered without a 5xx (the load balancer's own 5xx included). */
@@ -40,47 +40,6 @@ export interface SloOptions {
    * @default 100
    */
   readonly minimumRequestsPerHour?: number;
-}
-
-export type SliKind = 'availability' | 'latency';
-
-export interface SliModel {
-  readonly kind: SliKind;
-  /** The target in percent, for example 99.9. */
-  readonly objective: number;
-  /** The error budget as a fraction of requests: 1 - objective / 100 (0.001 for 99.9 %). */
-  readonly budget: number;
-  /** Latency only: the good-request threshold in seconds (`TargetResponseTime` is in seconds). */
-  readonly thresholdSeconds?: number;
-}
-
-export interface SloModel {
-  readonly windowDays: number;
-  readonly minimumRequestsPerHour: number;
-  readonly slis: readonly SliModel[];
-}
-
-/** One window of a burn-rate alarm: the metric-math alarm's period and evaluation. */
-export interface BurnWindowModel {
-  readonly periodSeconds: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-}
-
-/** The condition of a burn-rate alarm: long AND short window above `threshold`, AND the traffic guard. */
-export interface BurnRateCondition {
-  readonly kind: 'burn-rate';
-  readonly sli: SliModel;
-  /** How many times faster than the SLO allows, for example 14.4. */
-  readonly burnRate: number;
-  /** The bad-request ratio both windows must reach: burnRate × budget (0.0144 for 14.4x at 99.9 %). */
-  readonly threshold: number;
-  readonly long: BurnWindowModel;
-  readonly short: BurnWindowModel;
-  /** The traffic guard: requests (target-routed + load balancer 5xx) per long-window period. */
-  readonly minimumRequests: number;
-  /** No requests, no budget spent: missing data does not breach (a total outage still has load balancer 5xx). */
-  readonly treatMissingData: 'notBreaching';
 }
 
 interface Tier {

@@ -3,7 +3,7 @@ import type { ParsedPipelineProps } from './options';
 import { ServiceContainer } from './service-container';
 import type { CheckKind, ToolchainModel } from './toolchain';
 import { Problem, problem } from '../core/errors';
-import type { DatabaseModel } from '../database/database';
+import type { DatabaseModel } from '../database/model';
 import type { StepModel } from '../github/workflow';
 
 /** A check after defaults are applied. */

@@ -3,7 +3,7 @@
  * through `env:` (never `${{ }}` inside the script), and each passes shellcheck.
  */
 import { IMAGE_TAG_PARAMETER, STACK_OUTPUTS } from '../core/naming';
-import type { StrategyModel } from '../environment/strategy';
+import type { StrategyModel } from '../environment/model';
 
 const lines = (...l: string[]) => l.join('\n');
 

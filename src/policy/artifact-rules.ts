@@ -3,8 +3,8 @@
  * generated files, so they guard both synthesis (escape hatches included) and `shipshape validate`
  * (hand edits included).
  */
-import { parseArtifacts } from './cross-artifact';
-import type { ArtifactFile, CrossFinding, CrossRule } from './cross-artifact';
+import { parseArtifacts } from './artifacts';
+import type { ArtifactFile, CrossFinding, CrossRule } from './artifacts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

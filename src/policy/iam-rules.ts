@@ -10,7 +10,7 @@
  * files are parsed once (src/policy/parse.ts) and the analysis is shared by both rules.
  */
 import { createHash } from 'crypto';
-import type { ArtifactFile, CrossFinding, CrossRule } from './cross-artifact';
+import type { ArtifactFile, CrossFinding, CrossRule } from './artifacts';
 import { parseOnce } from './parse';
 import { ShipshapeError } from '../core/errors';
 import { evaluate } from '../iam/evaluate';

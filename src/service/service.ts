@@ -1,11 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { nameSchema } from '../core/names';
 import type { ServiceModel } from '../model';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */

@@ -15,8 +15,7 @@ import type { MetricTargets } from './metrics';
 import { resolveMetric } from './metrics';
 import { AVAILABILITY_RATIO, LATENCY_RATIO } from './slo';
 import { dashboardName, monitoringNamespace } from '../../core/naming';
-import type { MetricSource, MonitoringModel } from '../../monitoring/model';
-import type { SliModel } from '../../monitoring/slo';
+import type { MetricSource, MonitoringModel, SliModel } from '../../monitoring/model';
 
 export interface DashboardProps {
   readonly service: string;

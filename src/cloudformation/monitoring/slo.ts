@@ -22,7 +22,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../../core/names';
-import type { BurnRateCondition, BurnWindowModel } from '../../monitoring/slo';
+import type { BurnRateCondition, BurnWindowModel } from '../../monitoring/model';
 import { windowText } from '../../monitoring/slo';
 
 export interface BurnRateAlarmProps {

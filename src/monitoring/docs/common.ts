@@ -5,8 +5,8 @@ import {
   serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import { databaseSizeIn } from '../../database/settings';
+import type { StrategyModel } from '../../environment/model';
 import { publicHostName, publicUrl } from '../../environment/urls';
-import type { StrategyModel } from '../../environment/strategy';
 import type { EnvironmentModel, ProjectModel } from '../../model';
 import type { AlarmModel, EscalationModel, MonitoringModel, MonitoringTarget, SeverityLevel, WarningRouteModel } from '../model';
 import { routesIn } from '../model';
