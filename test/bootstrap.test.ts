@@ -62,7 +62,8 @@ describe('bootstrap stack', () => {
         'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:GetTemplateSummary',
         'cloudformation:CancelUpdateStack', 'cloudformation:DeleteStack',
       ],
-      Resource: arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*'),
+      // The environment stack (shared infrastructure), then the service's.
+      Resource: [arn(':cloudformation:eu-west-1:123456789012:stack/shop-prod-environment/*'), arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*')],
     });
     // Rollback tells a missing last good template (NoSuchKey) from other errors only if the role may list the bucket.
     expect(bySid(prod, 'TellAMissingLastGoodTemplate')).toEqual({
@@ -78,7 +79,10 @@ describe('bootstrap stack', () => {
     });
     expect(bySid(prod, 'UploadTheTemplates')).toMatchObject({
       Action: ['s3:PutObject', 's3:GetObject'],
-      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`),
+      Resource: [
+        arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/shop-prod-environment/*`),
+        arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`),
+      ],
     });
     expect(bySid(prod, 'RecordTheLastGoodImageTag')).toMatchObject({
       Action: ['ssm:GetParameter', 'ssm:PutParameter'],
@@ -92,7 +96,10 @@ describe('bootstrap stack', () => {
       RoleName: cloudFormationExecutionRoleName('shop', 'prod'),
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudformation.amazonaws.com' } })] },
     });
-    expect(bySid(policyOf('ProdExecutionRole'), 'ReadTheUploadedTemplates').Resource).toEqual(arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`));
+    expect(bySid(policyOf('ProdExecutionRole'), 'ReadTheUploadedTemplates').Resource).toEqual([
+      arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/shop-prod-environment/*`),
+      arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/uploads/api-prod/*`),
+    ]);
   });
 
   test('a deploy role may keep the last good template of each of its stacks, beside the last good tag, and no other object', () => {
@@ -100,7 +107,10 @@ describe('bootstrap stack', () => {
       Sid: 'KeepTheLastGoodTemplates',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:GetObject'],
-      Resource: arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/${lastGoodTemplateKey('api-prod')}`),
+      Resource: [
+        arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/${lastGoodTemplateKey('shop-prod-environment')}`),
+        arn(`:s3:::${templateBucketName('shop', '123456789012', 'eu-west-1')}/${lastGoodTemplateKey('api-prod')}`),
+      ],
     });
   });
 
@@ -142,14 +152,14 @@ describe('bootstrap stack', () => {
     const drift = policyOf('ProdDriftRole');
     expect(bySid(drift, 'DetectDriftOfTheEnvironmentStacks')).toMatchObject({
       Action: expect.arrayContaining(['cloudformation:DetectStackDrift', 'cloudformation:DescribeStackResourceDrifts', 'cloudformation:DescribeStacks']),
-      Resource: arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*'),
+      Resource: [arn(':cloudformation:eu-west-1:123456789012:stack/shop-prod-environment/*'), arn(':cloudformation:eu-west-1:123456789012:stack/api-prod/*')],
     });
     expect(bySid(drift, 'ReadTheDriftDetectionStatus').Action).toBe('cloudformation:DescribeStackDriftDetectionStatus');
     const roles = rolesOf('infra/bootstrap.template.json', JSON.parse(files['infra/bootstrap.template.json']), { account: '123456789012', region: 'eu-west-1', partition: 'aws' });
     const statements = roles.find((r) => r.roleName === driftRoleName('shop', 'prod'))!.statements;
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
-    // Exactly the read handler actions of the prod template's resources (generated, named: no wildcard action).
-    const reads = [...driftReadActions(JSON.parse(files['infra/prod.template.json'])).keys()].sort();
+    // Exactly the read handler actions of the prod templates' resources (generated, named: no wildcard action).
+    const reads = [...new Set(['infra/prod.template.json', 'infra/api-prod.template.json'].flatMap((f) => [...driftReadActions(JSON.parse(files[f])).keys()]))].sort();
     expect(reads.length).toBeGreaterThan(20);
     expect(actions.filter((a) => !a.startsWith('cloudformation:')).sort()).toEqual(reads);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
@@ -220,7 +230,7 @@ describe('one image registry across accounts', () => {
   });
 
   test('THEN a task definition pulls the image from the registry account by ARN, and its execution role may pull it', () => {
-    const prod = template(files, 'infra/dev.template.json');
+    const prod = template(files, 'infra/api-dev.template.json');
     const [taskDefinition] = Object.values(prod.findResources('AWS::ECS::TaskDefinition'));
     const image = JSON.stringify(taskDefinition.Properties.ContainerDefinitions[0].Image);
     expect(image).toContain('333333333333.dkr.ecr.us-east-1.');
@@ -413,7 +423,9 @@ describe('execution role generated from the environment templates', () => {
     return {
       ...e,
       ctx,
-      template: read(`${e.env}.template.json`),
+      /** The service's template and its environment stack's. */
+      template: read(`api-${e.env}.template.json`),
+      environment: read(`${e.env}.template.json`),
       execution: role(cloudFormationExecutionRoleName('node-api', e.env)),
       deploy: role(deployRoleName('node-api', e.env)),
       roles,
@@ -423,7 +435,10 @@ describe('execution role generated from the environment templates', () => {
     evaluate(statements, { action, resource, context }).allowed;
 
   test.each(flagship)("the $env execution role allows every handler permission of the $env template's resources", (e) => {
-    const needs = templateNeeds(`infra/${e.env}.template.json`, e.template, { ...e.ctx, stackName: `api-${e.env}` });
+    const needs = [
+      ...templateNeeds(`infra/api-${e.env}.template.json`, e.template, { ...e.ctx, stackName: `api-${e.env}` }),
+      ...templateNeeds(`infra/${e.env}.template.json`, e.environment, { ...e.ctx, stackName: `node-api-${e.env}-environment` }),
+    ];
     expect(needs.length).toBeGreaterThan(300);
     const missing = needs.filter((n) => !allowed(e.execution.statements, n.action, n.resource, n.context as Record<string, string>));
     expect(missing).toEqual([]);
@@ -478,7 +493,7 @@ describe('execution role generated from the environment templates', () => {
   });
 
   test.each(flagship)('the $env deploy role may resolve the SSM parameters of its template (CloudFormation reads them as the caller)', (e) => {
-    const names = ssmParameterNames(e.template);
+    const names = [...ssmParameterNames(e.template), ...ssmParameterNames(e.environment)];
     // Only production pages: dev and staging have no pager parameter, and their deploy roles may read none.
     const pages = e.env === 'prod';
     expect(names).toEqual(pages ? ['/shipshape/pager/pagerduty-url'] : []);
@@ -519,7 +534,7 @@ describe('execution role generated from the environment templates', () => {
     });
     expect(error).toBeInstanceOf(ShipshapeError);
     expect((error as ShipshapeError).problems).toEqual([expect.objectContaining({
-      code: 'SS-IAM-UNKNOWN-TYPE', property: 'infra/prod.template.json Resources.Orders.Type', got: "'AWS::Kinesis::Stream'",
+      code: 'SS-IAM-UNKNOWN-TYPE', property: 'infra/api-prod.template.json Resources.Orders.Type', got: "'AWS::Kinesis::Stream'",
     })]);
     expect(error.message).toContain("executionRole: { resourceTypes: { 'AWS::Kinesis::Stream'");
     expect(files).toEqual([]);

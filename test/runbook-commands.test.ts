@@ -12,6 +12,7 @@ import { bareProject } from './util';
 import { createProject } from '../examples/node-api/.projenrc';
 import { AlarmMetric, DeploymentStrategy, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity, Shipshape } from '../src';
 import type { EnvironmentModel, ProjectModel } from '../src/model';
+import { publicUrl } from '../src/environment/urls';
 import { target } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
 
@@ -197,7 +198,11 @@ function documentProblems(g: Generated): { problems: string[]; commands: number 
     for (const b of shBlocks(file, text)) {
       const { service, env } = scopeOf(g, b);
       const t = target(g.model, service, env.name);
-      const template = JSON.parse(g.files[t.filePath]);
+      // What the service runs on: its own stack and its environment's (the cluster is shared).
+      const shared = JSON.parse(g.files[`infra/${env.name}.template.json`]);
+      const own = JSON.parse(g.files[t.filePath]);
+      const template = { Resources: { ...shared.Resources, ...own.Resources } };
+      const url = publicUrl(g.model.services.find((s) => s.name === service)!, env);
       for (const line of b.lines) {
         if (/<[a-z][a-z -]*>/.test(line)) problems.push(`${file} (${b.heading}): a placeholder in ${line.trim()}`);
         for (const words of simpleCommands(line)) {
@@ -205,7 +210,7 @@ function documentProblems(g: Generated): { problems: string[]; commands: number 
             commands++;
             problems.push(...awsProblems(words, t.stackName, env, template).map((p) => `${file} (${b.heading}): ${p}`));
           }
-          if (words[0] === 'curl' && !(env.url && words[words.length - 1].startsWith(env.url))) problems.push(`${file} (${b.heading}): curl of ${words[words.length - 1]}, not ${env.url}`);
+          if (words[0] === 'curl' && !(url && words[words.length - 1].startsWith(url))) problems.push(`${file} (${b.heading}): curl of ${words[words.length - 1]}, not ${url}`);
         }
       }
     }
@@ -236,12 +241,12 @@ describe('the checker itself', () => {
   test('a placeholder, a wrong name, a wrong region, an unknown option or command each fail', () => {
     expect(problemsOf(block('aws logs tail <log group> --region eu-west-1 --since 30m'))).toEqual(expect.arrayContaining([expect.stringContaining('a placeholder')]));
     expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster api-dev --services api'))).toEqual([expect.stringContaining('--cluster api-dev is no cluster of api-prod')]);
-    expect(problemsOf(block('aws ecs describe-services --region us-east-1 --cluster api-prod --services api'))).toEqual([expect.stringContaining('--region us-east-1, expected eu-west-1')]);
-    expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster api-prod --service-names api'))).toEqual([expect.stringContaining('no option --service-names')]);
+    expect(problemsOf(block('aws ecs describe-services --region us-east-1 --cluster node-api-prod --services api'))).toEqual([expect.stringContaining('--region us-east-1, expected eu-west-1')]);
+    expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster node-api-prod --service-names api'))).toEqual([expect.stringContaining('no option --service-names')]);
     expect(problemsOf(block('x="$(aws ecs rollback-service --region eu-west-1)"'))).toEqual([expect.stringContaining('not a checked AWS CLI command: aws ecs rollback-service')]);
     expect(problemsOf(block('aws cloudwatch describe-alarm-history --region eu-west-1 --alarm-name api-prod-nothing'))).toEqual([expect.stringContaining('--alarm-name api-prod-nothing is no alarm')]);
     expect(problemsOf('# Runbook: api x\n\nRun `aws ecs list-tasks --cluster <cluster>`.\n')).toEqual([expect.stringContaining('a command in the prose')]);
-    expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster api-prod --services api'))).toEqual([]);
+    expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster node-api-prod --services api'))).toEqual([]);
   });
 
   test('a link to an alarm the environment does not create, and a dashboard section that does not exist, fail', () => {
