@@ -168,7 +168,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   });
 
   test.each(envs)('%s: the diagram shows every alarm of the template, each reaching the route of its severity', (env) => {
-    const template = JSON.parse(read(`infra/api-${env}.template.json`)) as Template;
+    const template = { Resources: { ...JSON.parse(read(`infra/${env}.template.json`)).Resources, ...JSON.parse(read(`infra/api-${env}.template.json`)).Resources } } as Template;
     const resources = Object.values(template.Resources);
     // An SLO burn-rate alarm is drawn as the composite that pages; its window and traffic-guard alarms (no actions) are its parts.
     const burnRate = monitoring.alarms.filter((a) => a.condition.kind === 'burn-rate').map((a) => alarmName('api', env, a.name));
@@ -217,7 +217,7 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
   });
 
   test.each(envs)('%s: load balancer, listeners, target groups, database, flags and canary as in the template', (env) => {
-    const template = JSON.parse(read(`infra/api-${env}.template.json`)) as Template;
+    const template = { Resources: { ...JSON.parse(read(`infra/${env}.template.json`)).Resources, ...JSON.parse(read(`infra/api-${env}.template.json`)).Resources } } as Template;
     const count = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).length;
     const chart = chartOf(read(`docs/architecture/${env}.md`));
     const labels = [...chart.nodes.values()].map((n) => n.lines[0]);

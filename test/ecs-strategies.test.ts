@@ -49,8 +49,9 @@ describe.each(Object.entries(SHIFTING))('%s: the load balancer resources ECS nee
   const roleId = () => logicalId(t, 'AWS::IAM::Role', /^EcsInfrastructureRole/);
 
   test('the production listener rule forwards to both target groups: blue weight 100, green weight 0', () => {
+    // The listener is the environment stack's, shared by every public service: the rule imports it.
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      ListenerArn: { Ref: Match.stringLikeRegexp('^LoadBalancerHttps') },
+      ListenerArn: { 'Fn::ImportValue': 'shop-prod-environment:HttpsListenerArn' },
       Actions: [{
         Type: 'forward',
         ForwardConfig: { TargetGroups: [{ TargetGroupArn: { Ref: blue }, Weight: 100 }, { TargetGroupArn: { Ref: green }, Weight: 0 }] },
@@ -76,17 +77,18 @@ describe.each(Object.entries(SHIFTING))('%s: the load balancer resources ECS nee
   });
 
   test('the test listener rule is on its own HTTPS listener (8443), only for requests with the test header, forwarding to both groups; the canary calls it with that header', () => {
-    const listener = logicalId(t, 'AWS::ElasticLoadBalancingV2::Listener', /^LoadBalancerTestHttps/);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8443, Protocol: 'HTTPS', DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) }] });
+    const production = t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')[rule] as Resource;
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      ListenerArn: { Ref: listener },
-      Priority: 1,
+      ListenerArn: { 'Fn::ImportValue': 'shop-prod-environment:TestListenerArn' },
+      // The same priority on its own listener as the production rule on 443.
+      Priority: production.Properties.Priority,
       Conditions: Match.arrayWith([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'x-shipshape-test', Values: ['new-version'] } }]),
       Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: { Ref: blue }, Weight: 100 }, { TargetGroupArn: { Ref: green }, Weight: 0 }] } }],
     });
     t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 8443, ToPort: 8443, CidrIp: '0.0.0.0/0' })]) });
-    // The production rule is untouched: still priority 1 on the 443 listener.
-    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { ListenerArn: { Ref: Match.stringLikeRegexp('^LoadBalancerHttps') }, Priority: 1 });
+    // The production rule is untouched: on the 443 listener.
+    expect(production.Properties.ListenerArn).toEqual({ 'Fn::ImportValue': 'shop-prod-environment:HttpsListenerArn' });
   });
 
   test('the infrastructure role is assumed by ECS and holds AmazonECSInfrastructureRolePolicyForLoadBalancers, nothing else', () => {

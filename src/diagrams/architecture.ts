@@ -90,7 +90,7 @@ function serviceTopology(chart: Flowchart, model: ProjectModel, service: Service
     if (infra.domain && routed(env, service)) {
       const host = publicHostName(service, infra.domain.name);
       const path = service.exposure.kind === 'public' && service.exposure.path ? `${service.exposure.path}/*` : '/*';
-      const lb = chart.node(chart.id('alb', key), ['Application Load Balancer (shared)', host], 'box');
+      const lb = chart.node(chart.id('alb', key), ['Application Load Balancer', `shared: ${host}`], 'box');
       const https = chart.node(chart.id('https', key), ['listener HTTPS :443', `rule ${host}${path} to the target groups`], 'round');
       const http = chart.node(chart.id('http', key), ['listener HTTP :80', 'redirect to HTTPS'], 'round');
       const groups = env.strategy.kind === 'rolling' ? ['blue'] : ['blue', 'green'];
