@@ -4,10 +4,11 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { Project } from 'projen';
+import { parse } from 'yaml';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, ScalingTarget, Service, Shipshape, ShipshapeError } from '../src';
-import { cfnLint } from '../src/validators/cfnlint';
-import { synthSnapshot } from '../src/testing/synth';
 import { synthFailure } from './cloudformation-helpers';
+import { synthSnapshot } from '../src/testing/synth';
+import { cfnLint } from '../src/validators/cfnlint';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,7 +25,9 @@ function shop(outdir: string): Project {
     new DockerImage(project, id, { service, preset: DockerPreset.node({ entrypoint: 'dist/server.js' }), contextPath: `services/${service.name}`, dockerfilePath: `services/${service.name}/Dockerfile` });
   }
   new Environment(project, 'staging', {
-    account: '222222222222', region: 'eu-west-1', domain: { name: 'staging.shop.example', hostedZoneId: ZONE },
+    account: '222222222222',
+    region: 'eu-west-1',
+    domain: { name: 'staging.shop.example', hostedZoneId: ZONE },
     strategy: DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(15) }),
     scaling: { min: 1, max: 4, target: ScalingTarget.requests(300) },
   });
@@ -125,7 +128,6 @@ describe('GIVEN two public services on their own host and an internal service in
   });
 
   test('THEN the deploy job deploys the environment stack first, then each service; an internal service is verified by its ECS health checks, not a URL', () => {
-    const { parse } = require('yaml') as typeof import('yaml');
     const wf = parse(files['.github/workflows/ci.yml']);
     const ids = wf.jobs['deploy-staging'].steps.map((s: Json) => s.id).filter(Boolean);
     expect(ids.indexOf('deploy-environment')).toBeGreaterThan(-1);

@@ -31,7 +31,7 @@ function run(rules: Rule[]) {
 }
 
 const awsCalls = (r: ReturnType<typeof run>) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv);
-const listDeployments = ['ecs', 'list-service-deployments', '--region', 'eu-west-1', '--cluster', 'api-prod', '--service', 'api', '--status', 'PENDING', 'IN_PROGRESS',
+const listDeployments = ['ecs', 'list-service-deployments', '--region', 'eu-west-1', '--cluster', 'node-api-prod', '--service', 'api', '--status', 'PENDING', 'IN_PROGRESS',
   '--query', 'serviceDeployments[0].serviceDeploymentArn', '--output', 'text'];
 const stackStatus = ['cloudformation', 'describe-stacks', '--region', 'eu-west-1', '--stack-name', 'api-prod', '--query', 'Stacks[0].StackStatus', '--output', 'text'];
 const getTemplate = ['s3api', 'get-object', '--region', 'eu-west-1', '--bucket', BUCKET, '--key', 'last-good/api-prod.template.json', LAST_GOOD, '--query', 'Metadata."image-tag"', '--output', 'text'];

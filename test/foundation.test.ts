@@ -117,8 +117,10 @@ describe('Pipeline → ci.yml', () => {
 describe('Environment → infra/<env>.template.json', () => {
   const files = synthSnapshot((o) => project(o));
 
-  test('one template per environment', () => {
-    expect(Object.keys(files).filter((f) => f.startsWith('infra/')).sort()).toEqual(['infra/api-prod.template.json', 'infra/api-staging.template.json']);
+  test('one environment stack per environment, and one stack per service and environment', () => {
+    expect(Object.keys(files).filter((f) => f.startsWith('infra/')).sort()).toEqual([
+      'infra/api-prod.template.json', 'infra/api-staging.template.json', 'infra/prod.template.json', 'infra/staging.template.json',
+    ]);
   });
 
   test('deployable with plain `aws cloudformation deploy`: no bootstrap parameter or rule, no assets, no CDKMetadata', () => {

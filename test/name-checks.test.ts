@@ -125,7 +125,8 @@ describe('generated AWS names fit their limits', () => {
 
   test('a project name with characters a stack name refuses', () => {
     const problems = generatedNameProblems({ project: 'my_shop', services: [], environments: [env('prod')] });
-    expect(problems.map((x) => [x.code, x.path, x.property])).toEqual([['SS-NAME-LIMIT', 'my_shop', 'name']]);
+    // The bootstrap stack's name, and the environment stack's (`my_shop-prod-environment`).
+    expect(problems.map((x) => [x.code, x.path, x.property])).toEqual([['SS-NAME-LIMIT', 'my_shop', 'name'], ['SS-NAME-LIMIT', 'p/prod', 'name']]);
     expect(problems[0].expected).toContain("'my_shop-bootstrap' has characters outside a letter, then letters, digits and dashes");
   });
 

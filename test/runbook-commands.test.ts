@@ -11,8 +11,8 @@ import { shop } from './monitoring-helpers';
 import { bareProject } from './util';
 import { createProject } from '../examples/node-api/.projenrc';
 import { AlarmMetric, DeploymentStrategy, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity, Shipshape } from '../src';
-import type { EnvironmentModel, ProjectModel } from '../src/model';
 import { publicUrl } from '../src/environment/urls';
+import type { EnvironmentModel, ProjectModel } from '../src/model';
 import { target } from '../src/monitoring/docs/common';
 import { synthSnapshot } from '../src/testing/synth';
 

@@ -16,7 +16,7 @@ jest.setTimeout(120_000);
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'node-api');
-const TEMPLATE = { name: 'infra/prod.template.json', text: fs.readFileSync(path.join(EXAMPLE, 'infra/prod.template.json'), 'utf8') };
+const TEMPLATE = { name: 'infra/api-prod.template.json', text: fs.readFileSync(path.join(EXAMPLE, 'infra/api-prod.template.json'), 'utf8') };
 const WORKFLOW = { name: '.github/workflows/ci.yml', content: fs.readFileSync(path.join(EXAMPLE, '.github/workflows/ci.yml'), 'utf8') };
 /** Well under the real 180 s limit: a worker that is not caught failing would show up as SS-WORKER-TIMEOUT. */
 const SHORT = 30_000;

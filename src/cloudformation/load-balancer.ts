@@ -108,7 +108,15 @@ export function buildServiceRouting(
   const target5xx = acrossTargetGroups(green ? [blue, green] : [blue],
     (g) => g.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' }), 'target 5xx', Duration.minutes(1))!;
   return {
-    alb: shared.alb, securityGroup: shared.securityGroup, productionRule, blue, green, test, targetGroups: green ? [blue, green] : [blue], target5xx, certificate: shared.certificate,
+    alb: shared.alb,
+    securityGroup: shared.securityGroup,
+    productionRule,
+    blue,
+    green,
+    test,
+    targetGroups: green ? [blue, green] : [blue],
+    target5xx,
+    certificate: shared.certificate,
   };
 }
 

@@ -6,10 +6,10 @@ import type { CloudFormationTemplate } from './stack';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { bootstrapStackName, environmentStackName, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
+import { environmentFor } from '../environment/urls';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
 import type { RequiredPermission } from '../iam/types';
-import { environmentFor } from '../environment/urls';
 import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
 
 /** Options of template synthesis. */

@@ -1,9 +1,9 @@
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { ComposeDependency, PostgresDependency } from './dependency';
 import type { ComposeModel, ComposeServiceModel } from './model';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Database } from '../database/database';
 import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, localDatabaseEnv } from '../database/settings';

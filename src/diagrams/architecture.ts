@@ -3,13 +3,13 @@
  * load balancer (listeners, target groups) when the environment has a domain, the ECS service, the database, the
  * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
  */
+import { Flowchart, mermaidBlock } from './mermaid';
 import { stackTargets } from '../cloudformation/templates';
-import { publicHostName, publicUrl } from '../environment/urls';
 import { TEST_HEADER, TEST_LISTENER_PORT } from '../core/naming';
 import { databaseSizeIn } from '../database/settings';
 import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
+import { publicHostName, publicUrl } from '../environment/urls';
 import type { EnvironmentModel, ProjectModel, RenderedFile, ServiceModel } from '../model';
-import { Flowchart, mermaidBlock } from './mermaid';
 import { alarmExistsIn } from '../monitoring/docs/common';
 import type { AlarmModel, EscalationModel, MonitoringModel, SeverityLevel, WarningRouteModel } from '../monitoring/model';
 import { alarmsIn, isRollbackAlarm, routesIn, silentParts } from '../monitoring/model';

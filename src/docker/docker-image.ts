@@ -1,16 +1,16 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { BaseImages } from './base-images';
+import { HealthcheckTiming, presetContext } from './defaults';
+import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
+import { StageModel, instructionsOf } from './model';
+import { DockerPreset } from './preset';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
 import type { ImageModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
-import { BaseImages } from './base-images';
-import { HealthcheckTiming, presetContext } from './defaults';
-import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
-import { StageModel, instructionsOf } from './model';
-import { DockerPreset } from './preset';
 
 export { DockerPreset } from './preset';
 

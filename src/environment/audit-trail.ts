@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { AuditTrailModel } from './model';
 import { Problem } from '../core/errors';
 import { zodProblems } from '../core/schema';
-import type { AuditTrailModel } from './model';
 
 /** The account's audit trail, created by each bootstrap stack (`Shipshape.configure(project, { auditTrail })`). */
 export interface AuditTrailOptions {

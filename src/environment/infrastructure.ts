@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { NetworkModel, SecretModel } from './model';
 import { problem, throwIfAny } from '../core/errors';
 import { checkOptions } from '../core/schema';
-import type { NetworkModel, SecretModel } from './model';
 
 /** How an environment gets its VPC. */
 export class Network {

@@ -1,10 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { Environment } from './environment';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Database } from '../database/database';
 import { FeatureFlag } from '../flags/feature-flag';
-import { Environment } from './environment';
 
 /** Props of a {@link ProdParity} check. */
 export interface ProdParityProps {

@@ -1,7 +1,7 @@
+import type { StrategyModel } from './model';
 import { Duration } from '../core/duration';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { checkOptions } from '../core/schema';
-import type { StrategyModel } from './model';
 
 /** ECS accepts bake times and step intervals of 0 to 1440 minutes. */
 const MAX_BAKE_SECONDS = 1440 * 60;

@@ -1,9 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import type { FlagModel } from './model';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
-import type { FlagModel } from './model';
 
 /** Props of a {@link FeatureFlag}. */
 export interface FeatureFlagProps {

@@ -1,13 +1,13 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import type { AlarmCondition, Comparison, MetricSource, MetricUnit, MonitoringTarget, PresetKind, TreatMissingData } from './model';
+import { PRESETS, periodProblem, preset, thresholdProblem } from './presets';
+import { SEVERITY_EXPECTED, Severity } from './severity';
 import { ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { NAME_PATTERN, NAME_RULE } from '../core/names';
 import { checkOptions, keysOf } from '../core/schema';
-import type { AlarmCondition, Comparison, MetricSource, MetricUnit, MonitoringTarget, PresetKind, TreatMissingData } from './model';
-import { PRESETS, periodProblem, preset, thresholdProblem } from './presets';
-import { SEVERITY_EXPECTED, Severity } from './severity';
 
 /** Options of a custom CloudWatch metric. */
 export interface CustomMetricOptions {

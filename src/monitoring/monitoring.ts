@@ -6,6 +6,7 @@ import type { AlarmModel, CanaryModel, MonitoringModel, MonitoringTarget } from 
 import { evaluationWindowSeconds, isRollbackAlarm } from './model';
 import { PRESETS, PresetKey, periodProblem, thresholdProblem } from './presets';
 import { SEVERITY_EXPECTED, Severity } from './severity';
+import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
 import { Tracing } from './tracing';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
@@ -17,7 +18,6 @@ import type { RollbackWindow } from '../environment/alarms';
 import { Environment } from '../environment/environment';
 import { Pipeline } from '../pipeline/pipeline';
 import { Service } from '../service/service';
-import { SloOptions, burnRateAlarms, sloModel, sloSchema } from './slo';
 
 /** Overrides of one built-in alarm. Every field is optional; `false` instead of the object switches the alarm off. */
 export interface PresetOptions {

@@ -1,4 +1,10 @@
 import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
+import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
+import {
+  DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT,
+  ROLLBACK_SCRIPT, SMOKE_SCRIPT,
+  deployBounds, describeStrategy, trafficSeconds, waitScript,
+} from './scripts';
 import type { EnvironmentTarget, StackTarget } from '../cloudformation/templates';
 import { Problem, problem } from '../core/errors';
 import {
@@ -8,11 +14,6 @@ import {
 import { publicUrl } from '../environment/urls';
 import { githubEnvironmentOf } from '../github/guardrails';
 import type { StepModel } from '../github/workflow';
-import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
-import {
-  DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
-  deployBounds, describeStrategy, trafficSeconds, waitScript,
-} from './scripts';
 
 /** Deploy settings after defaults are applied. */
 export interface ResolvedDeploy {
@@ -138,7 +139,8 @@ export function deployJobTimeoutMinutes(steps: readonly StepModel[]): number {
  * One job per environment keeps one approval per gated environment.
  */
 export function deployJobs(
-  ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = [], environmentStacks: readonly EnvironmentTarget[] = [],
+  ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = [],
+  environmentStacks: readonly EnvironmentTarget[] = [],
 ): JobSpec[] {
   const jobs: JobSpec[] = [];
   let previous = 'publish';

@@ -1,6 +1,16 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { CriticalPath, criticalPath, formatPath } from './budget';
+import { deployJobs, publishJob } from './cd';
+import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
+import { driftWorkflow } from './drift';
+import { BuildContext, JobSpec, checkout } from './job-spec';
+import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
 import { ProjenWorkflows } from './projen-workflows';
+import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
+import { scanJobs } from './scans';
+import { Toolchain } from './toolchain';
+import { updatesWorkflow } from './updates';
 import { StackTarget, environmentTargets, stackTargets } from '../cloudformation/templates';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
@@ -15,16 +25,6 @@ import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
-import { CriticalPath, criticalPath, formatPath } from './budget';
-import { deployJobs, publishJob } from './cd';
-import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
-import { driftWorkflow } from './drift';
-import { BuildContext, JobSpec, checkout } from './job-spec';
-import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
-import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
-import { scanJobs } from './scans';
-import { Toolchain } from './toolchain';
-import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */

@@ -1,12 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
-import { nameSchema } from '../core/names';
-import type { ServiceModel } from '../model';
 import { Problem, problem } from '../core/errors';
+import { nameSchema } from '../core/names';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
-import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
+import type { ServiceModel } from '../model';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
 export interface ServiceEnvVar {
@@ -184,7 +184,9 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
-      ...(this.scaling ? { scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value } } : {}),
+      ...(this.scaling
+        ? { scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value } }
+        : {}),
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
     };
     return { kind: 'services', model };

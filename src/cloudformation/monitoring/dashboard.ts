@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
 import type { MetricTargets } from './metrics';
-import { resolveMetric } from './metrics';
+import { resolveMetric, serviceTrafficMetrics } from './metrics';
 import { AVAILABILITY_RATIO, LATENCY_RATIO } from './slo';
 import { dashboardName, monitoringNamespace } from '../../core/naming';
 import type { MetricSource, MonitoringModel, SliModel } from '../../monitoring/model';
@@ -86,22 +86,23 @@ export function buildDashboard(scope: Construct, props: DashboardProps): cloudwa
   // 2. Are users affected?
   row(heading('## Are users affected?'));
   const minute = Duration.minutes(1);
+  const traffic = serviceTrafficMetrics(t, minute);
   row(
     graph('5xx rate (%)', [resolveMetric({ kind: 'preset', preset: 'http-5xx-rate' }, MINUTE, t)], { leftYAxis: { min: 0 } }),
     graph('4xx (count)', [
-      t.loadBalancer?.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { statistic: 'Sum', period: minute, label: 'from the service' }),
-      t.loadBalancer?.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_4XX_COUNT, { statistic: 'Sum', period: minute, label: 'from the load balancer' }),
+      traffic && labelled(traffic.target4xx(), 'from the service'),
+      traffic && labelled(traffic.elb4xx(), 'from the load balancer (all its services)'),
     ], { leftYAxis: { min: 0 } }),
     graph('p99 latency (ms)', [resolveMetric({ kind: 'preset', preset: 'p99-latency' }, MINUTE, t)], { leftYAxis: { min: 0 } }),
     graph('Requests', [
-      t.loadBalancer?.metrics.requestCount({ statistic: 'Sum', period: minute, label: 'requests / minute' }),
+      traffic && labelled(traffic.requests(), 'requests / minute'),
       ...(t.targetGroups.length > 1 ? t.targetGroups.map((g, i) => g.metrics.requestCount({ statistic: 'Sum', period: minute, label: groupLabel(i) })) : []),
     ]),
   );
   row(graph('Synthetic checks (% success)', [resolveMetric({ kind: 'preset', preset: 'canary' }, 5 * MINUTE, t)], { leftYAxis: { min: 0, max: 100 } }));
   const slo = props.monitoring?.slo;
   if (slo && t.loadBalancer) {
-    const lb = t.loadBalancer;
+    const lb = { loadBalancer: t.loadBalancer, targetGroups: t.targetGroups };
     row(heading(`## Error budget: ${slo.slis.map((s) => `${s.kind} ${s.objective} %`).join(', ')} over ${slo.windowDays} days`));
     row(...slo.slis.flatMap((sli) => [
       // One value over the whole SLO window: the period is the widget's time range.
@@ -173,21 +174,33 @@ export function buildDashboard(scope: Construct, props: DashboardProps): cloudwa
 }
 
 /** Target groups in the order the stack gives them: the primary first, the alternate (blue/green) second. */
+/** The metric with a label for the graph. */
+function labelled(metric: cloudwatch.IMetric, label: string): cloudwatch.IMetric {
+  return metric instanceof cloudwatch.MathExpression ? metric.with({ label }) : (metric as cloudwatch.Metric).with({ label });
+}
+
 function groupLabel(i: number): string {
   return i === 0 ? 'primary target group' : i === 1 ? 'alternate target group' : `target group ${i + 1}`;
 }
 
 /** An SLI's bad-request ratio (the burn-rate alarms' own expression) inside `template`, where RATIO stands for it. */
 function sliExpression(
-  lb: elbv2.IApplicationLoadBalancer, sli: SliModel, template: string, label: string, period: Duration,
+  targets: { readonly loadBalancer: elbv2.IApplicationLoadBalancer; readonly targetGroups: readonly elbv2.IApplicationTargetGroup[] },
+  sli: SliModel, template: string, label: string, period: Duration,
 ): cloudwatch.MathExpression {
+  const traffic = serviceTrafficMetrics(targets, period)!;
+  const groups = targets.targetGroups;
+  const rank = (g: elbv2.IApplicationTargetGroup) => g.metrics.targetResponseTime({ statistic: `PR(:${sli.thresholdSeconds})`, period });
+  // As the burn-rate alarms read it (src/cloudformation/monitoring/slo.ts): the lowest percentile rank of the groups.
+  const fast = groups.length === 1 ? rank(groups[0]) : new cloudwatch.MathExpression({
+    expression: `MIN([${groups.map((_, i) => `FILL(pr${i}, 100)`).join(', ')}])`,
+    usingMetrics: Object.fromEntries(groups.map((g, i) => [`pr${i}`, rank(g)])),
+    label: 'percentile rank',
+    period,
+  });
   const usingMetrics: Record<string, cloudwatch.IMetric> = sli.kind === 'availability'
-    ? {
-      requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
-      target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
-      elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
-    }
-    : { fast: lb.metrics.targetResponseTime({ statistic: `PR(:${sli.thresholdSeconds})`, period }) };
+    ? { requests: traffic.requests(), target5xx: traffic.target5xx(), elb5xx: traffic.elb5xx() }
+    : { fast };
   const ratio = sli.kind === 'availability' ? AVAILABILITY_RATIO : LATENCY_RATIO;
   return new cloudwatch.MathExpression({ expression: template.replace('RATIO', ratio), usingMetrics, label, period });
 }

@@ -57,13 +57,44 @@ export function missingTargets(needs: readonly MonitoringTarget[], t: MetricTarg
 }
 
 /** The metric of a source, with the alarm's period; undefined when a target is missing. */
+/**
+ * The load balancer metrics of this service only. The environment's load balancer is shared by its public services:
+ * what targets answer (requests, target 4xx/5xx, connection errors, response time) is read per target group (each
+ * group's metric carries its TargetGroup and LoadBalancer dimensions), summed over blue and green; what the load
+ * balancer answers itself (ELB 4xx/5xx, such as a 503 when no target is healthy) exists only per load balancer, so
+ * it counts for every service behind it.
+ */
+export function serviceTrafficMetrics(t: Pick<MetricTargets, 'loadBalancer' | 'targetGroups'>, period: Duration) {
+  const lb = t.loadBalancer;
+  if (!lb || t.targetGroups.length === 0) return undefined;
+  const sum = (id: string, label: string, metric: (g: elbv2.IApplicationTargetGroup) => cloudwatch.IMetric) =>
+    acrossTargetGroups(t.targetGroups, metric, label, period, id)!;
+  return {
+    requests: () => sum('rq', 'requests', (g) => g.metrics.requestCount({ statistic: 'Sum', period })),
+    target5xx: () => sum('tf', 'target 5xx', (g) => g.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period })),
+    target4xx: () => sum('tv', 'target 4xx', (g) => g.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { statistic: 'Sum', period })),
+    connectionErrors: () => sum('ce', 'target connection errors', (g) => g.metrics.targetConnectionErrorCount({ statistic: 'Sum', period })),
+    /** The highest of the groups' percentiles (a raw metric with one group: metric math would drop EvaluateLowSampleCountPercentile). */
+    p99: () => (t.targetGroups.length === 1
+      ? t.targetGroups[0].metrics.targetResponseTime({ statistic: 'p99', period })
+      : new cloudwatch.MathExpression({
+        expression: `MAX([${t.targetGroups.map((_, i) => `FILL(rt${i}, 0)`).join(', ')}])`,
+        usingMetrics: Object.fromEntries(t.targetGroups.map((g, i) => [`rt${i}`, g.metrics.targetResponseTime({ statistic: 'p99', period })])),
+        label: 'p99 response time',
+        period,
+      })),
+    elb5xx: () => lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
+    elb4xx: () => lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_4XX_COUNT, { statistic: 'Sum', period }),
+  };
+}
+
 export function resolveMetric(source: MetricSource, periodSeconds: number, t: MetricTargets): cloudwatch.IMetric | undefined {
   const period = Duration.seconds(periodSeconds);
   if (source.kind === 'custom') {
     const { namespace, metricName, statistic } = source;
     return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { ...source.dimensions }, statistic, period });
   }
-  const lb = t.loadBalancer;
+  const lb = serviceTrafficMetrics(t, period);
   const db = t.database;
   // Metric names, statistics and dimensions: "CloudWatch metrics for your Application Load Balancer"
   // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html), "Amazon ECS
@@ -76,9 +107,9 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
       return lb && new cloudwatch.MathExpression({
         expression: 'IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
         usingMetrics: {
-          requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
-          target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
-          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
+          requests: lb.requests(),
+          target5xx: lb.target5xx(),
+          elb5xx: lb.elb5xx(),
         },
         label: '5xx rate (%)',
         period,
@@ -87,20 +118,19 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
       return lb && new cloudwatch.MathExpression({
         expression: 'IF((FILL(requests, 0) + FILL(elb4xx, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(target4xx, 0) + FILL(elb4xx, 0)) / (FILL(requests, 0) + FILL(elb4xx, 0) + FILL(elb5xx, 0)), 0)',
         usingMetrics: {
-          requests: lb.metrics.requestCount({ statistic: 'Sum', period }),
-          target4xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { statistic: 'Sum', period }),
-          elb4xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_4XX_COUNT, { statistic: 'Sum', period }),
-          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
+          requests: lb.requests(),
+          target4xx: lb.target4xx(),
+          elb4xx: lb.elb4xx(),
+          elb5xx: lb.elb5xx(),
         },
         label: '4xx rate (%)',
         period,
       });
     case 'target-connection-errors':
-      return lb?.metrics.targetConnectionErrorCount({ statistic: 'Sum', period });
+      return lb?.connectionErrors();
     case 'p99-latency':
-      // The raw percentile in seconds (the alarm's threshold is converted): metric math would drop
-      // EvaluateLowSampleCountPercentile.
-      return lb?.metrics.targetResponseTime({ statistic: 'p99', period });
+      // The percentile in seconds (the alarm's threshold is converted): raw with one target group.
+      return lb?.p99();
     case 'unhealthy-hosts':
       return acrossTargetGroups(t.targetGroups, (g) => g.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), 'unhealthy targets', period);
     case 'no-healthy-hosts':

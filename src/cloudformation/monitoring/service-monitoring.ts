@@ -276,7 +276,7 @@ export class ServiceMonitoring extends Construct {
       });
     }
     if (c.kind === 'burn-rate') {
-      return burnRateAlarm(this, id, { name, prefix: `${svc}-${env}`, description, condition: c, loadBalancer: targets.loadBalancer! });
+      return burnRateAlarm(this, id, { name, prefix: `${svc}-${env}`, description, condition: c, loadBalancer: targets.loadBalancer!, targetGroups: targets.targetGroups });
     }
     const resolved = resolveMetric(c.metric, c.periodSeconds, targets);
     if (!resolved) {

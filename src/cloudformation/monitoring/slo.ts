@@ -33,31 +33,47 @@ export interface BurnRateAlarmProps {
   readonly description: string;
   readonly condition: BurnRateCondition;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The service's target groups (blue, and green when the strategy shifts traffic). */
+  readonly targetGroups: readonly elbv2.IApplicationTargetGroup[];
 }
 
 const ELB = 'AWS/ApplicationELB';
 
-/** The bad-request ratio (0 to 1) of an SLI as metric-data queries, the returned series with id `ratio`. */
+/**
+ * The bad-request ratio (0 to 1) of an SLI as metric-data queries, the returned series with id `ratio`. What targets
+ * answer is read per target group of the service (the load balancer is shared by the environment's public services)
+ * and summed over blue and green; the load balancer's own 5xx exist only per load balancer.
+ */
 export function sliQueries(
-  c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer, periodSeconds: number,
+  c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer, targetGroups: readonly elbv2.IApplicationTargetGroup[], periodSeconds: number,
 ): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
-  // The LoadBalancer dimension (the load balancer's full name), as aws-cdk-lib's own ALB metrics carry it.
-  const dimension = String((lb.metrics.requestCount() as cloudwatch.Metric).dimensions!.LoadBalancer);
-  const stat = (id: string, metricName: string, s: string): cloudwatch.CfnAlarm.MetricDataQueryProperty => ({
+  // The dimensions as aws-cdk-lib's own metrics carry them: LoadBalancer (its full name) and TargetGroup.
+  const dimensionsOf = (m: cloudwatch.IMetric) =>
+    Object.entries((m as cloudwatch.Metric).dimensions ?? {}).map(([name, value]) => ({ name, value: String(value) }));
+  type Dimensions = Array<{ name: string; value: string }>;
+  const stat = (id: string, metricName: string, s: string, dimensions: Dimensions): cloudwatch.CfnAlarm.MetricDataQueryProperty => ({
     id,
     returnData: false,
-    metricStat: { metric: { namespace: ELB, metricName, dimensions: [{ name: 'LoadBalancer', value: dimension }] }, period: periodSeconds, stat: s },
+    metricStat: { metric: { namespace: ELB, metricName, dimensions }, period: periodSeconds, stat: s },
   });
+  const groups = targetGroups.map((g) => dimensionsOf(g.metrics.requestCount()));
+  /** `id` summed over the groups: one query per group (`<id>0`, …) and the sum under `id`. */
+  const perGroup = (id: string, metricName: string, s: string, combine: (ids: string[]) => string): cloudwatch.CfnAlarm.MetricDataQueryProperty[] => [
+    ...groups.map((d, i) => stat(`${id}${i}`, metricName, s, d)),
+    { id, expression: combine(groups.map((_, i) => `${id}${i}`)), returnData: false },
+  ];
+  const sum = (ids: string[]) => ids.map((i) => `FILL(${i}, 0)`).join(' + ');
   if (c.sli.kind === 'availability') {
     return [
-      stat('requests', 'RequestCount', 'Sum'),
-      stat('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum'),
-      stat('elb5xx', 'HTTPCode_ELB_5XX_Count', 'Sum'),
+      ...perGroup('requests', 'RequestCount', 'Sum', sum),
+      ...perGroup('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum', sum),
+      stat('elb5xx', 'HTTPCode_ELB_5XX_Count', 'Sum', dimensionsOf(lb.metrics.requestCount())),
       { id: 'ratio', expression: AVAILABILITY_RATIO, label: 'bad-request ratio (5xx)', returnData: true },
     ];
   }
   return [
-    stat('fast', 'TargetResponseTime', `PR(:${c.sli.thresholdSeconds})`),
+    // The lowest percentile rank of the groups: the group with more slow responses counts (no requests: 100 %).
+    ...perGroup('fast', 'TargetResponseTime', `PR(:${c.sli.thresholdSeconds})`, (ids) => (ids.length === 1 ? `FILL(${ids[0]}, 100)` : `MIN([${ids.map((i) => `FILL(${i}, 100)`).join(', ')}])`)),
     { id: 'ratio', expression: LATENCY_RATIO, label: `bad-request ratio (slower than ${c.sli.thresholdSeconds} s)`, returnData: true },
   ];
 }
@@ -84,13 +100,13 @@ export function burnRateAlarm(scope: Construct, id: string, props: BurnRateAlarm
       evaluationPeriods: w.evaluationPeriods,
       datapointsToAlarm: w.datapointsToAlarm,
       treatMissingData: c.treatMissingData,
-      metrics: sliQueries(c, lb, w.periodSeconds),
+      metrics: sliQueries(c, lb, props.targetGroups, w.periodSeconds),
     });
     return { name, alarm };
   };
   const long = window(c.long, 'Long');
   const short = window(c.short, 'Short');
-  const guard = trafficGuard(scope, props.prefix, c, lb);
+  const guard = trafficGuard(scope, props.prefix, c, lb, props.targetGroups);
   const composite = new cloudwatch.CompositeAlarm(scope, id, {
     compositeAlarmName: props.name,
     alarmDescription: props.description,
@@ -103,7 +119,7 @@ export function burnRateAlarm(scope: Construct, id: string, props: BurnRateAlarm
 
 /** At least `minimumRequests` requests per long-window period: one alarm per long window, shared by the SLIs. */
 function trafficGuard(
-  scope: Construct, prefix: string, c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer,
+  scope: Construct, prefix: string, c: BurnRateCondition, lb: elbv2.IApplicationLoadBalancer, targetGroups: readonly elbv2.IApplicationTargetGroup[],
 ): { name: string; alarm: cloudwatch.CfnAlarm } {
   const w = c.long;
   const suffix = windowText(w.periodSeconds * w.evaluationPeriods);
@@ -111,7 +127,7 @@ function trafficGuard(
   const id = `SloTraffic${pascalCase(suffix)}Alarm`;
   const existing = scope.node.tryFindChild(id);
   if (existing instanceof cloudwatch.CfnAlarm) return { name, alarm: existing };
-  const requests = sliQueries({ ...c, sli: { ...c.sli, kind: 'availability' } }, lb, w.periodSeconds).filter((q) => q.id === 'requests' || q.id === 'elb5xx');
+  const requests = sliQueries({ ...c, sli: { ...c.sli, kind: 'availability' } }, lb, targetGroups, w.periodSeconds).filter((q) => /^requests\d*$/.test(q.id) || q.id === 'elb5xx');
   const alarm = new cloudwatch.CfnAlarm(scope, id, {
     alarmName: name,
     alarmDescription: `Minimum-traffic guard of the SLO burn-rate alarms over ${suffix}: at least ${c.minimumRequests} requests per ${windowText(w.periodSeconds)}, `
