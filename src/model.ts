@@ -26,6 +26,10 @@ export interface ServiceModel {
   readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
   readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /** The names of the services it calls (`Service.calls`): each gives it `<NAME>_URL` (`serviceUrlVariable`). */
+  readonly calls: readonly string[];
+  /** Reachable only through Service Connect: no load balancer rule, no published compose port. */
+  readonly internal: boolean;
 }
 
 export interface EnvironmentModel {

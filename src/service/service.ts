@@ -1,6 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
+import { serviceUrlVariable } from '../core/naming';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
@@ -45,6 +47,19 @@ export interface ServiceProps {
    * @default {}
    */
   readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /**
+   * The services this one calls. Each gives it `<NAME>_URL=http://<name>:<port>` (the callee's name upper-cased,
+   * `-` → `_`; `serviceUrl` in src/core/naming.ts): in AWS through Service Connect, in docker-compose (LocalDev)
+   * through the compose service of the same name, which it waits for until healthy.
+   * @default []
+   */
+  readonly calls?: readonly Service[];
+  /**
+   * Reachable only by other workloads, as `http://<name>:<port>` (Service Connect in AWS, the compose network
+   * locally): no load balancer rule, no published port.
+   * @default false
+   */
+  readonly internal?: boolean;
 }
 
 const schema = z.strictObject({
@@ -62,6 +77,8 @@ const schema = z.strictObject({
     z.strictObject({ value: z.string() }),
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
+  internal: z.boolean().default(false),
+  calls: z.array(z.custom<Service>((v) => v instanceof Service, { message: 'a Service' })).default([]),
 }).superRefine((v, ctx) => {
   // Fargate runs only certain CPU and memory pairs.
   if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
@@ -80,6 +97,10 @@ export class Service extends ShipshapeConstruct {
   public readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference. */
   public readonly env: Readonly<Record<string, ServiceEnvVar>>;
+  /** The services this one calls: each gives it `<NAME>_URL`. */
+  public readonly calls: readonly Service[];
+  /** Reachable only through Service Connect (and the compose network). */
+  public readonly internal: boolean;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -90,6 +111,25 @@ export class Service extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.calls = p.calls;
+    this.internal = p.internal;
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    const problems: Problem[] = [];
+    const seen = new Set<Service>();
+    this.calls.forEach((callee, i) => {
+      if (callee === this) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'another service (a service reaches itself on localhost)'));
+      else if (seen.has(callee)) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'each called service once'));
+      seen.add(callee);
+      const variable = serviceUrlVariable(callee.name);
+      if (callee !== this && this.env[variable] !== undefined) {
+        problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `env.${variable}`, variable, `a name the call to ${callee.name} does not set`,
+          `Remove '${variable}' from env: calling ${callee.constructPath} sets it to its Service Connect URL in AWS and its compose URL locally.`));
+      }
+    });
+    return problems;
   }
 
   /** @internal */
@@ -102,6 +142,8 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
+      calls: this.calls.map((c) => c.name),
+      internal: this.internal,
     };
     return { kind: 'services', model };
   }
