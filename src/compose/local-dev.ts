@@ -100,7 +100,7 @@ export class LocalDev extends ShipshapeConstruct {
 
   constructor(scope: IConstruct, id: string, props: LocalDevProps = {}) {
     super(scope, id);
-    this.props = this.parse(schema, this.propsObject(props, 'SS-COMPOSE', true), 'SS-COMPOSE');
+    this.props = this.parse(schema, this.propsObject(props, 'SS-COMPOSE-PROPS', true), 'SS-COMPOSE');
     this.image = this.props.image;
     this.filePath = this.props.filePath;
   }
@@ -127,13 +127,13 @@ export class LocalDev extends ShipshapeConstruct {
     return Object.values(this.props.env).some((v) => typeof v !== 'string');
   }
 
-  /** The local values of one workload, and the property path of each. */
+  /** The local values of one workload (of `count` that LocalDev runs), and the property path of each. */
   private localEnv(workload: string, count: number): { readonly values: Readonly<Record<string, string>>; readonly at: (name: string) => string } {
-    if (this.envByWorkload) {
+    if (this.envByWorkload || count > 1) {
       const own = this.props.env[workload];
       return { values: typeof own === 'object' ? own : {}, at: (name) => `env.${workload}.${name}` };
     }
-    return { values: count === 1 ? this.props.env as Record<string, string> : {}, at: (name) => `env.${name}` };
+    return { values: this.props.env as Record<string, string>, at: (name) => `env.${name}` };
   }
 
   /** The compose service name of each Database's local PostgreSQL: 'postgres' when there is one. */
@@ -158,12 +158,12 @@ export class LocalDev extends ShipshapeConstruct {
     const at = this.constructPath;
     const planned = this.plan();
     const given = this.props.images;
-    if (planned.length === 0) problems.push(problem('SS-COMPOSE', at, 'images', 'none', 'at least one DockerImage: LocalDev runs every DockerImage of the project by default, and this project has none'));
+    if (planned.length === 0) problems.push(problem('SS-COMPOSE-IMAGES', at, 'images', 'none', 'at least one DockerImage: LocalDev runs every DockerImage of the project by default, and this project has none'));
     given?.forEach((image, i) => {
-      if (given.indexOf(image) !== i) problems.push(problem('SS-COMPOSE', at, `images[${i}]`, image.constructPath, 'each DockerImage once'));
+      if (given.indexOf(image) !== i) problems.push(problem('SS-COMPOSE-IMAGES', at, `images[${i}]`, image.constructPath, 'each DockerImage once'));
     });
     for (const p of planned) {
-      if (!p.workload) problems.push(problem('SS-COMPOSE', at, 'images', p.image.constructPath, `an image of a workload LocalDev can run (${p.model.service} is not one)`));
+      if (!p.workload) problems.push(problem('SS-COMPOSE-IMAGES', at, 'images', p.image.constructPath, `an image of a workload LocalDev can run (${p.model.service} is not one)`));
     }
     const runs = planned.flatMap((p) => (p.workload ? [p as Planned & { readonly workload: ComposeWorkload }] : []));
     const names = runs.map((p) => p.workload.name);
@@ -190,13 +190,13 @@ export class LocalDev extends ShipshapeConstruct {
     const publics = [...ports.keys()];
     const oneNumber = typeof hostPort === 'number' && publics.length !== 1;
     if (oneNumber && publics.length === 0) {
-      problems.push(problem('SS-COMPOSE', at, 'hostPort', hostPort, 'no hostPort: LocalDev runs no public service (internal services, workers and jobs publish no port)'));
+      problems.push(problem('SS-COMPOSE-HOSTPORT', at, 'hostPort', hostPort, 'no hostPort: LocalDev runs no public service (internal services, workers and jobs publish no port)'));
     } else if (oneNumber) {
-      problems.push(problem('SS-COMPOSE', at, 'hostPort', hostPort, `host ports by service name, since LocalDev publishes ${publics.length} services (${publics.join(', ')})`,
+      problems.push(problem('SS-COMPOSE-HOSTPORT', at, 'hostPort', hostPort, `host ports by service name, since LocalDev publishes ${publics.length} services (${publics.join(', ')})`,
         `For example hostPort: { ${publics.map((n, i) => `${n}: ${hostPort + i}`).join(', ')} }.`));
     } else if (typeof hostPort === 'object') {
       for (const k of Object.keys(hostPort).filter((n) => !publics.includes(n))) {
-        problems.push(problem('SS-COMPOSE', at, `hostPort.${k}`, k, `the name of a public service LocalDev runs (${publics.join(', ') || 'none'})`,
+        problems.push(problem('SS-COMPOSE-HOSTPORT', at, `hostPort.${k}`, k, `the name of a public service LocalDev runs (${publics.join(', ') || 'none'})`,
           'Internal services, workers and jobs publish no port: other workloads reach a service as http://<name>:<port>.'));
       }
     }
@@ -264,7 +264,6 @@ export class LocalDev extends ShipshapeConstruct {
     const names = Object.keys(w.env);
     const database = p.database;
     const fromDatabase: readonly string[] = [...DATABASE_VARIABLES, DATABASE_PASSWORD_SECRET];
-    const byWorkload = this.envByWorkload;
     for (const [name, value] of Object.entries(values)) {
       if (database && fromDatabase.includes(name)) {
         problems.push(problem('SS-COMPOSE-DATABASE', this.constructPath, property(name), name, `a name the database does not set (${fromDatabase.join(', ')} come from ${database.constructPath})`,
@@ -283,7 +282,7 @@ export class LocalDev extends ShipshapeConstruct {
           `Make '${name}' a secret reference on ${w.path}, and give LocalDev a local value.`));
       }
       if (v.secret !== undefined && values[name] === undefined) {
-        const example = byWorkload || count > 1 ? `env: { ${w.name}: { ${name}: postgres.password } }` : `env: { ${name}: postgres.password }`;
+        const example = this.envByWorkload || count > 1 ? `env: { ${w.name}: { ${name}: postgres.password } }` : `env: { ${name}: postgres.password }`;
         problems.push(problem('SS-COMPOSE-ENV', this.constructPath, property(name), undefined, 'a local development value for this secret',
           `The ${noun} reads '${name}' from secret '${v.secret}'; compose never sees real secrets, so give a clearly local value, e.g. ${example}.`));
       }

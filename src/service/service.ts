@@ -122,9 +122,10 @@ export class Service extends ShipshapeConstruct {
     this.calls.forEach((callee, i) => {
       if (callee === this) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'another service (a service reaches itself on localhost)'));
       else if (seen.has(callee)) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'each called service once'));
+      const first = callee !== this && !seen.has(callee);
       seen.add(callee);
       const variable = serviceUrlVariable(callee.name);
-      if (callee !== this && this.env[variable] !== undefined) {
+      if (first && this.env[variable] !== undefined) {
         problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `env.${variable}`, variable, `a name the call to ${callee.name} does not set`,
           `Remove '${variable}' from env: calling ${callee.constructPath} sets it to its Service Connect URL in AWS and its compose URL locally.`));
       }
