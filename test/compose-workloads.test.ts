@@ -260,6 +260,17 @@ describe('bad input: every problem at once, before anything is written', () => {
     expect(error.message).toContain('LocalDev runs no public service');
   });
 
+  test('an image of another project', () => {
+    const { error } = synthError((p) => {
+      const other = new Project({ name: 'other', outdir: p.outdir + '-other' });
+      const image = new DockerImage(other, 'image', { service: new Service(other, 'api'), preset: DockerPreset.node() });
+      new DockerImage(p, 'image', { service: new Service(p, 'api'), preset: DockerPreset.node() });
+      new LocalDev(p, 'local', { images: [image] });
+    });
+    expect([error.code, error.property]).toEqual(['SS-FOREIGN-CONSTRUCT', 'images[0]']);
+    expect(error.problems).toHaveLength(1);
+  });
+
   test('a project without any DockerImage', () => {
     const { error } = synthError((p) => {
       new Service(p, 'api');

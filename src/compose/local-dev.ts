@@ -114,7 +114,7 @@ export class LocalDev extends ShipshapeConstruct {
   private plan(): Planned[] {
     const workloads = composeWorkloads(this.shipshape);
     const databases = this.shipshape.membersOf(Database);
-    return [...new Set(this.images)].map((image) => {
+    return [...new Set(this.images)].filter((image) => image.project === this.project).map((image) => {
       const model = image._contribute().model as ImageModel;
       const workload = workloads.get(model.service);
       const database = databases.find((d) => d.service.name === model.service);
@@ -158,8 +158,12 @@ export class LocalDev extends ShipshapeConstruct {
     const at = this.constructPath;
     const planned = this.plan();
     const given = this.props.images;
-    if (planned.length === 0) problems.push(problem('SS-COMPOSE-IMAGES', at, 'images', 'none', 'at least one DockerImage: LocalDev runs every DockerImage of the project by default, and this project has none'));
+    if (planned.length === 0 && !given) problems.push(problem('SS-COMPOSE-IMAGES', at, 'images', 'none', 'at least one DockerImage: LocalDev runs every DockerImage of the project by default, and this project has none'));
     given?.forEach((image, i) => {
+      if (image.project !== this.project) {
+        problems.push(problem('SS-FOREIGN-CONSTRUCT', at, `images[${i}]`, image.constructPath, 'a construct of this project (the same projen project as this construct)',
+          'Each projen project renders only its own constructs: declare the construct in this project too.'));
+      }
       if (given.indexOf(image) !== i) problems.push(problem('SS-COMPOSE-IMAGES', at, `images[${i}]`, image.constructPath, 'each DockerImage once'));
     });
     for (const p of planned) {
