@@ -104,6 +104,21 @@ describe('two Databases: each workload gets its own local PostgreSQL', () => {
   });
 });
 
+describe('a compose file in a subfolder', () => {
+  test('builds each context relative to the compose file, as compose reads it', () => {
+    const project = newProject();
+    const api = new Service(project, 'api');
+    new DockerImage(project, 'api-image', { service: api, preset: DockerPreset.node(), contextPath: 'api', dockerfilePath: 'api/Dockerfile' });
+    const root = new Service(project, 'root', { port: 9000 });
+    new DockerImage(project, 'root-image', { service: root, preset: DockerPreset.node() });
+    const m = new LocalDev(project, 'local', { filePath: 'dev/docker-compose.yml' })._contribute().model as ComposeModel;
+    expect(m.services.map((s) => s.build)).toEqual([
+      { context: '../api', dockerfile: 'Dockerfile', target: 'runtime' },
+      { context: '..', dockerfile: 'Dockerfile', target: 'runtime' },
+    ]);
+  });
+});
+
 describe('the one-service shorthand stays as it was', () => {
   test('`image` runs only that workload, with env names given directly; the other images are left out', () => {
     const project = newProject();

@@ -27,8 +27,9 @@ export interface ComposeEntry {
  * The compose services of a LocalDev: one per workload (named by the workload), then the Databases' local PostgreSQL,
  * then the shared dependencies. Every workload waits for the shared dependencies, its own database and the services it
  * calls; a caller gets `<NAME>_URL` = `http://<name>:<port>`, the URL Service Connect gives it in AWS.
+ * @param fileDir the compose file's folder, relative to the project root
  */
-export function composeServices(entries: readonly ComposeEntry[], dependencies: readonly ComposeDependency[]): ComposeServiceModel[] {
+export function composeServices(entries: readonly ComposeEntry[], dependencies: readonly ComposeDependency[], fileDir = '.'): ComposeServiceModel[] {
   const ports = new Map(entries.flatMap((e) => (e.workload.port === undefined ? [] : [[e.workload.name, e.workload.port] as const])));
   const workloads = entries.map((e): ComposeServiceModel => {
     const w = e.workload;
@@ -45,10 +46,11 @@ export function composeServices(entries: readonly ComposeEntry[], dependencies: 
     for (const c of callees) environment[serviceUrlVariable(c)] = serviceUrl(c, ports.get(c)!);
     // The container is told its port, as the image and the task definition tell it.
     if (w.port !== undefined) environment.PORT = String(w.port);
-    const context = e.image.contextPath;
+    // Compose reads a build context relative to the compose file's folder; the image's is relative to the project root.
+    const context = path.posix.relative(fileDir, e.image.contextPath) || '.';
     return {
       name: w.name,
-      build: { context, dockerfile: path.posix.relative(context, e.image.dockerfilePath), target: final.name },
+      build: { context, dockerfile: path.posix.relative(e.image.contextPath, e.image.dockerfilePath), target: final.name },
       init: true,
       ...(w.kind === 'job' ? { profiles: [JOBS_PROFILE] } : {}),
       ...(w.command && w.command.length > 0 ? { command: w.command } : {}),

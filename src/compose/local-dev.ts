@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { composeServices, type ComposeEntry } from './assemble';
@@ -315,7 +316,7 @@ export class LocalDev extends ShipshapeConstruct {
       path: this.constructPath,
       filePath: this.filePath,
       projectName: this.project.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'),
-      services: composeServices(entries, this.props.dependencies),
+      services: composeServices(entries, this.props.dependencies, path.posix.dirname(this.filePath)),
     };
     return { kind: 'composes', model };
   }
