@@ -31,6 +31,10 @@ export interface ServiceModel {
   readonly exposure: ServiceExposure;
   /** The service's own autoscaling, overriding each environment's. */
   readonly scaling?: InfrastructureModel['scaling'];
+  /** The names of the services it calls (`Service.calls`): each gives it `<NAME>_URL` (`serviceUrlVariable`). */
+  readonly calls: readonly string[];
+  /** Reachable only through Service Connect: no load balancer rule, no published compose port. */
+  readonly internal: boolean;
 }
 
 export type ServiceExposure =

@@ -27,7 +27,8 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
   ['fixture: python, go and compose', (outdir) => {
     const project = new Project({ name: 'polyglot', outdir });
     const py = new Service(project, 'py', { port: 8000, env: { REDIS_URL: { value: 'redis://cache.internal:6379' }, API_TOKEN: { secret: 'polyglot/api-token' } } });
-    const go = new Service(project, 'go', { port: 9000, healthPath: '/ready' });
+    // go calls py (PY_URL) and is internal: compose runs both, publishing py's port only.
+    const go = new Service(project, 'go', { port: 9000, healthPath: '/ready', calls: [py], internal: true });
     const pyImage = new DockerImage(project, 'py-image', {
       service: py,
       preset: DockerPreset.python({ buildPackages: ['build-essential'] }),
@@ -43,7 +44,7 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
       baseImages: BaseImages.defaults().use('golang', { image: 'golang', tag: '1.23-bookworm' }),
     });
     const redis = ComposeDependency.redis();
-    new LocalDev(project, 'local', { image: pyImage, dependencies: [redis], env: { REDIS_URL: redis.url, API_TOKEN: 'local-dev-token' } });
+    new LocalDev(project, 'local', { dependencies: [redis], env: { [pyImage.service.name]: { REDIS_URL: redis.url, API_TOKEN: 'local-dev-token' } } });
     new Pipeline(project, 'ci', { checks: { lint: false } });
     return project;
   }],

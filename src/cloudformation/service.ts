@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
-import { ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
+import { ecrRegistry, ecsServiceName, imageRepositoryName, serviceUrl, serviceUrlVariable } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/model';
 import type { EnvironmentModel, ServiceModel } from '../model';
@@ -16,13 +16,12 @@ import type { SharedEnvironment } from './shared';
 
 /** The services `service` calls (Service Connect clients reach them by name). */
 export function calleesOf(service: ServiceModel, services: readonly ServiceModel[]): ServiceModel[] {
-  const calls = (service as { readonly calls?: readonly string[] }).calls ?? [];
-  return services.filter((s) => calls.includes(s.name));
+  return services.filter((s) => service.calls.includes(s.name));
 }
 
 /** The names of the services that call `service`. */
 export function workloadsCalling(service: ServiceModel, services: readonly ServiceModel[]): string[] {
-  return services.filter((s) => ((s as { readonly calls?: readonly string[] }).calls ?? []).includes(service.name)).map((s) => s.name);
+  return services.filter((s) => s.calls.includes(service.name)).map((s) => s.name);
 }
 
 /** What other parts of the stack (database, feature flags) add to the service. */
@@ -90,7 +89,14 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http', appProtocol: ecs.AppProtocol.http }],
     // The Service declares its variables once (compose reads the same names); environments and wiring
     // (a Database) override them per environment.
-    environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables, PORT: String(service.port) },
+    // The URL of each service it calls, as Service Connect resolves it (the same name and port compose uses locally).
+    environment: {
+      ...serviceValues(service),
+      ...Object.fromEntries(calleesOf(service, props.services).map((c) => [serviceUrlVariable(c.name), serviceUrl(c.name, c.port)])),
+      ...infra.variables,
+      ...props.wiring.variables,
+      PORT: String(service.port),
+    },
     secrets: { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets },
     healthCheck: containerHealthCheck(service, props.healthcheck),
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: service.name }),

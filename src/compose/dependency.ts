@@ -135,9 +135,12 @@ export class ComposeDependency {
  * `Database` needs none: LocalDev runs one from the Database's major version, name and user.
  */
 export class PostgresDependency extends ComposeDependency {
-  /** @internal The local stand-in of a Database: its major version (alpine image), name and user, a local password. */
-  public static _forDatabase(db: DatabaseIdentity): PostgresDependency {
-    return new PostgresDependency({ image: { image: 'postgres', tag: `${db.postgresMajorVersion}-alpine` }, database: db.databaseName, user: db.username, password: LOCAL_DATABASE_PASSWORD });
+  /**
+   * @internal The local stand-in of a Database: its major version (alpine image), name and user, a local password.
+   * @param name its compose service name (default 'postgres')
+   */
+  public static _forDatabase(db: DatabaseIdentity, name?: string): PostgresDependency {
+    return new PostgresDependency({ name, image: { image: 'postgres', tag: `${db.postgresMajorVersion}-alpine` }, database: db.databaseName, user: db.username, password: LOCAL_DATABASE_PASSWORD });
   }
 
   public readonly database: string;

@@ -16,12 +16,16 @@ export interface ComposeServiceModel {
   readonly build?: { readonly context: string; readonly dockerfile: string; readonly target: string };
   /** Run an init process as PID 1 (signal forwarding, zombie reaping). */
   readonly init?: boolean;
+  /** Compose profiles: a service in one starts only when asked (`docker compose run`, `--profile`): a job. */
+  readonly profiles?: readonly string[];
+  /** The command that replaces the image's, exec form (a job's). */
+  readonly command?: readonly string[];
   /** Published ports, bound to 127.0.0.1 only. */
   readonly ports: readonly { readonly target: number; readonly published: number }[];
   readonly environment: Readonly<Record<string, string>>;
   /** Absent only when the image has none (an acknowledged SS-DOCKER-HEALTHCHECK). */
   readonly healthcheck?: ComposeHealthcheckModel;
-  /** Services this one waits for, until they are healthy. */
+  /** Services this one waits for: until healthy (until started, for one without a healthcheck). */
   readonly dependsOn: readonly string[];
   /** `volume:/path` mounts of named volumes. */
   readonly volumes: readonly { readonly name: string; readonly target: string }[];
@@ -33,6 +37,6 @@ export interface ComposeModel {
   readonly filePath: string;
   /** The compose project name. */
   readonly projectName: string;
-  /** The app first, then its dependencies, in declaration order. */
+  /** The workloads first (in image order), then the Databases' local PostgreSQL, then the dependencies. */
   readonly services: readonly ComposeServiceModel[];
 }

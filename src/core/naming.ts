@@ -303,6 +303,27 @@ export function ecsServiceName(service: string): string {
   return service;
 }
 
+// ---------------------------------------------------------------------------
+// Service-to-service calls (Service Connect in AWS, the compose network locally)
+// ---------------------------------------------------------------------------
+
+/**
+ * The environment variable that gives a caller the URL of a service it calls (`Service.calls`): the callee's name
+ * upper-cased, `-` → `_`, then `_URL` (`orders-api` → `ORDERS_API_URL`). Service names are lowercase letters, digits
+ * and dashes, so two callees never share a variable.
+ */
+export function serviceUrlVariable(service: string): string {
+  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+/**
+ * The URL a workload reaches a service at: `http://<name>:<port>`. In AWS, the Service Connect client alias
+ * `<name>` on the callee's port resolves it; in docker-compose, the compose service named `<name>` does.
+ */
+export function serviceUrl(service: string, port: number): string {
+  return `http://${service}:${port}`;
+}
+
 
 // ---------------------------------------------------------------------------
 // Monitoring (alarms, dashboards, canaries, runbooks)

@@ -4,6 +4,7 @@ import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
+import { serviceUrlVariable } from '../core/naming';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
 import type { ServiceModel } from '../model';
@@ -73,6 +74,13 @@ export interface ServiceProps {
    * @default - the environment's scaling
    */
   readonly scaling?: ScalingOptions;
+  /**
+   * The services this one calls. Each gives it `<NAME>_URL=http://<name>:<port>` (the callee's name upper-cased,
+   * `-` → `_`; `serviceUrl` in src/core/naming.ts): in AWS through Service Connect, in docker-compose (LocalDev)
+   * through the compose service of the same name, which it waits for until healthy.
+   * @default []
+   */
+  readonly calls?: readonly Service[];
 }
 
 const schema = z.strictObject({
@@ -91,6 +99,7 @@ const schema = z.strictObject({
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
   internal: z.boolean().default(false),
+  calls: z.array(z.custom<Service>((v) => v instanceof Service, { message: 'a Service' })).default([]),
   scaling: infrastructureSchema.scaling.optional(),
   // One DNS label: it is put in front of each environment's domain.
   host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
@@ -124,6 +133,8 @@ export class Service extends ShipshapeConstruct {
   public readonly path?: string;
   /** This service's own autoscaling, if any. */
   public readonly scaling?: Required<ScalingOptions>;
+  /** The services this one calls: each gives it `<NAME>_URL`. */
+  public readonly calls: readonly Service[];
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -137,13 +148,14 @@ export class Service extends ShipshapeConstruct {
     this.internal = p.internal;
     this.host = p.host;
     this.path = p.path;
+    this.calls = p.calls;
     // The schema's default applies only when the key is given: without it, the environment's scaling applies.
     this.scaling = props.scaling === undefined ? undefined : p.scaling;
   }
 
   /** @internal Problems that need the environments and the other services. */
   public _validate(): Problem[] {
-    const problems: Problem[] = [];
+    const problems: Problem[] = [...this.callProblems()];
     // The load balancer forwards the path unchanged: the health check through it must be under the prefix. (Checked
     // here, not in the schema: dropping either value would not make the other one right.)
     if (this.path !== undefined && this.healthPath !== this.path && !this.healthPath.startsWith(`${this.path}/`)) {
@@ -174,6 +186,23 @@ export class Service extends ShipshapeConstruct {
     return problems;
   }
 
+  private callProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const seen = new Set<Service>();
+    this.calls.forEach((callee, i) => {
+      if (callee === this) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'another service (a service reaches itself on localhost)'));
+      else if (seen.has(callee)) problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `calls[${i}]`, callee.name, 'each called service once'));
+      const first = callee !== this && !seen.has(callee);
+      seen.add(callee);
+      const variable = serviceUrlVariable(callee.name);
+      if (first && this.env[variable] !== undefined) {
+        problems.push(problem('SS-SERVICE-CALLS', this.constructPath, `env.${variable}`, variable, `a name the call to ${callee.name} does not set`,
+          `Remove '${variable}' from env: calling ${callee.constructPath} sets it to its Service Connect URL in AWS and its compose URL locally.`));
+      }
+    });
+    return problems;
+  }
+
   /** @internal */
   public _contribute(): ModelContribution {
     const model: ServiceModel = {
@@ -187,6 +216,8 @@ export class Service extends ShipshapeConstruct {
       ...(this.scaling
         ? { scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value } }
         : {}),
+      calls: this.calls.map((c) => c.name),
+      internal: this.internal,
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
     };
     return { kind: 'services', model };

@@ -37,14 +37,16 @@ export function checkCompose(content: string, file: string): Finding[] {
     }
     if (isObj(raw.build) && (typeof raw.build.context !== 'string' || typeof raw.build.target !== 'string')) add('build', `${name}.build needs context and target`);
     const hc = raw.healthcheck;
-    if (!isObj(hc) || !Array.isArray(hc.test) || !['CMD', 'CMD-SHELL'].includes(String(hc.test[0]))) add('healthcheck', `${name} has no healthcheck test starting with CMD`);
-    else for (const k of ['interval', 'timeout', 'start_period']) if (hc[k] !== undefined && !DURATION.test(String(hc[k]))) add('duration', `${name}.healthcheck.${k} '${String(hc[k])}' has no unit`);
+    // A service in a profile (a job) runs on demand and exits: nothing waits for it, so it needs no healthcheck.
+    const inProfile = (s: unknown) => isObj(s) && Array.isArray(s.profiles) && s.profiles.length > 0;
+    if (inProfile(raw) && hc === undefined) { /* on demand */ } else if (!isObj(hc) || !Array.isArray(hc.test) || !['CMD', 'CMD-SHELL'].includes(String(hc.test[0]))) {add('healthcheck', `${name} has no healthcheck test starting with CMD`);} else {for (const k of ['interval', 'timeout', 'start_period']) if (hc[k] !== undefined && !DURATION.test(String(hc[k]))) add('duration', `${name}.healthcheck.${k} '${String(hc[k])}' has no unit`);}
     const deps = isObj(raw.depends_on) ? raw.depends_on : {};
     for (const [dep, cond] of Object.entries(deps)) {
       if (!(dep in services)) add('depends-on-unknown', `${name} depends on unknown service '${dep}'`);
       const condition = isObj(cond) ? cond.condition : undefined;
       if (!CONDITIONS.includes(String(condition))) add('depends-on-condition', `${name}.depends_on.${dep}.condition '${String(condition)}'`);
       if (condition === 'service_healthy' && !isObj((services[dep] as Obj | undefined)?.healthcheck)) add('depends-on-unhealthy', `${name} waits for '${dep}' to be healthy, but it has no healthcheck`);
+      if (!inProfile(raw) && inProfile(services[dep])) add('depends-on-profile', `${name} waits for '${dep}', which runs only in a profile: \`docker compose up\` cannot start it`);
     }
     for (const v of Array.isArray(raw.volumes) ? raw.volumes : []) {
       const src = String(v).split(':')[0];
