@@ -45,6 +45,25 @@ export interface ServiceProps {
    * @default {}
    */
   readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /**
+   * The service owns an SNS topic, `<name>-<env>-events`, in its stack: it gets `<NAME>_TOPIC_ARN` and may publish
+   * to it; a Worker's `subscribe` feeds its queue from it.
+   * @default false
+   */
+  readonly publishes?: boolean;
+}
+
+/** Environment variables of a workload's container, by upper-case name: `{ value }` or `{ secret }`. */
+export const envSchema = z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
+  z.strictObject({ value: z.string() }),
+  z.strictObject({ secret: z.string().min(1) }),
+], { message: 'either { value } or { secret }, not both' }));
+
+/** A task size Fargate runs: the CPU, then the memory with it (zod issues on `cpu` or `memoryMiB`). */
+export function fargateSizeIssues(v: { readonly cpu: number; readonly memoryMiB: number }, ctx: z.RefinementCtx): void {
+  // Fargate runs only certain CPU and memory pairs.
+  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
+  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
 }
 
 const schema = z.strictObject({
@@ -58,14 +77,10 @@ const schema = z.strictObject({
     .default('/healthz'),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
-    z.strictObject({ value: z.string() }),
-    z.strictObject({ secret: z.string().min(1) }),
-  ], { message: 'either { value } or { secret }, not both' })).default({}),
+  env: envSchema.default({}),
+  publishes: z.boolean().default(false),
 }).superRefine((v, ctx) => {
-  // Fargate runs only certain CPU and memory pairs.
-  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
-  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
+  fargateSizeIssues(v, ctx);
 }) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
@@ -80,6 +95,8 @@ export class Service extends ShipshapeConstruct {
   public readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference. */
   public readonly env: Readonly<Record<string, ServiceEnvVar>>;
+  /** Whether the service owns an events topic (`<name>-<env>-events`). */
+  public readonly publishes: boolean;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -90,6 +107,7 @@ export class Service extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.publishes = p.publishes;
   }
 
   /** @internal */
@@ -102,6 +120,7 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
+      publishes: this.publishes,
     };
     return { kind: 'services', model };
   }
