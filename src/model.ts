@@ -47,7 +47,7 @@ export interface WorkerModel {
     readonly visibilityTimeoutSeconds: number;
     /** Receives before a message moves to the dead-letter queue. */
     readonly maxReceiveCount: number;
-    /** How long the queue (and its dead-letter queue) keeps a message, in seconds. */
+    /** How long the queue keeps a message, in seconds (its dead-letter queue keeps them 14 days). */
     readonly retentionSeconds: number;
   };
   readonly scaling: {

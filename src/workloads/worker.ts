@@ -22,7 +22,7 @@ export interface WorkerQueueOptions {
    */
   readonly maxReceiveCount?: number;
   /**
-   * How long the queue and its dead-letter queue keep a message (SQS allows 1 minute to 14 days).
+   * How long the queue keeps a message (SQS allows 1 minute to 14 days); its dead-letter queue keeps them 14 days.
    * @default Duration.days(4)
    */
   readonly retention?: Duration;
