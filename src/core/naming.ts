@@ -261,8 +261,12 @@ export function lastGoodTemplateKey(stack: string): string {
 
 /** `arn:<partition>:iam::<account>:role/<name>`, the partition derived from the region. */
 export function roleArn(account: string, region: string, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account}:role/${name}`;
+  return `arn:${partitionOf(region)}:iam::${account}:role/${name}`;
+}
+
+/** The AWS partition of a region. */
+function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
 /** ECS clusterName and serviceName: up to 255 letters, digits, dashes and underscores. */
@@ -456,4 +460,14 @@ export function workerQueueName(worker: string, env: string): string {
 /** The dead-letter queue of a worker's queue: `<worker>-<env>-dlq`. */
 export function deadLetterQueueName(worker: string, env: string): string {
   return `${worker}-${env}-dlq`;
+}
+
+/** `arn:<partition>:sqs:<region>:<account>:<name>`. */
+export function queueArn(account: string, region: string, name: string): string {
+  return `arn:${partitionOf(region)}:sqs:${region}:${account}:${name}`;
+}
+
+/** The ECS cluster an environment's workloads share (I15: the environment stack creates it): `<project>-<env>`. */
+export function environmentClusterName(project: string, env: string): string {
+  return `${project}-${env}`;
 }
