@@ -3,7 +3,7 @@
  * Container Insights, a Service Connect namespace, the WARNING route's topic) and one worker built on it, from the
  * model of a real project.
  */
-import { App, DefaultStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { newProject } from './docker-helpers';
 import { Environment, Service, Shipshape, Worker } from '../src';
 import { acknowledgeEnvironmentStack } from '../src/cloudformation/nag';
 import { BuiltWorker, buildTopic, buildWorker, type SharedEnvironment } from '../src/cloudformation/worker';
+import { environmentClusterName } from '../src/core/naming';
 import type { ProjectModel } from '../src/model';
 import type { WorkerProps } from '../src/workloads/worker';
 
@@ -32,6 +33,13 @@ export function workerProject(props: Partial<WorkerProps> = {}): { project: Proj
 /** The construct ids of the harness's shared pieces (cdk-nag findings on them are the harness's, not the worker's). */
 export const HARNESS_IDS = ['Vpc', 'Cluster', 'Namespace', 'WarningKey', 'Warning'];
 
+/** The AZs CloudFormation picks at deploy time (as the environment stack does): no hard-coded dummy zones. */
+class HarnessStack extends Stack {
+  public get availabilityZones(): string[] {
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
+  }
+}
+
 export interface Harness {
   readonly app: App;
   readonly stack: Stack;
@@ -44,13 +52,13 @@ export function workerHarness(model: ProjectModel, options: { publisherTopic?: b
   const app = new App();
   const worker = model.workers[0];
   const environment = model.environments[0];
-  const stack = new Stack(app, `${worker.name}-${environment.name}`, {
+  const stack = new HarnessStack(app, `${worker.name}-${environment.name}`, {
     env: { account: environment.account, region: environment.region },
     synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
     analyticsReporting: false,
   });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, clusterName: `shop-${environment.name}`, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, clusterName: environmentClusterName(model.name, environment.name), containerInsightsV2: ecs.ContainerInsights.ENABLED });
   const namespace = new servicediscovery.HttpNamespace(stack, 'Namespace', { name: `${environment.name}.shop.internal` });
   const key = new kms.Key(stack, 'WarningKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
   const warning = new sns.Topic(stack, 'Warning', { topicName: `shop-${environment.name}-warning`, masterKey: key, enforceSSL: true });

@@ -103,26 +103,29 @@ const schema = z.strictObject({
     .refine((c) => c.length === 0 || !['CMD', 'CMD-SHELL', 'NONE'].includes(c[0]), { message: "the command itself, without 'CMD' or 'CMD-SHELL' in front" }),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
-  env: envSchema.default({}),
+  env: envSchema.superRefine((env, ctx) => {
+    if (QUEUE_URL_VARIABLE in env) ctx.addIssue({ code: 'custom', path: [QUEUE_URL_VARIABLE], message: `no ${QUEUE_URL_VARIABLE}: shipshape sets it to the worker's queue` });
+  }).default({}),
   subscribe: z.array(z.custom<Service>((v) => v instanceof Service, { message: 'a Service (with publishes: true)' })).default([]),
   queue: z.strictObject({
     visibilityTimeout: seconds('from 0 s to 12 hours (SQS VisibilityTimeout)', 0, 43_200).default(Duration.seconds(30)),
     maxReceiveCount: z.number().int({ message: 'an integer from 1 to 1000' }).min(1).max(1000).default(5),
     retention: seconds('from 1 minute to 14 days (SQS MessageRetentionPeriod)', 60, 1_209_600).default(Duration.days(4)),
+  }).superRefine((q, ctx) => {
+    // The queue must keep a message long enough to be received again.
+    if (q.retention.toSeconds() <= q.visibilityTimeout.toSeconds()) {
+      ctx.addIssue({ code: 'custom', path: ['retention'], message: `a retention longer than the visibility timeout (${q.visibilityTimeout.toString()})` });
+    }
   }).default({ visibilityTimeout: Duration.seconds(30), maxReceiveCount: 5, retention: Duration.days(4) }),
   scaling: z.strictObject({
     min: z.number().int({ message: 'an integer of at least 1' }).min(1).default(1),
     max: z.number().int({ message: 'an integer of at least 1' }).min(1).default(4),
     messagesPerTask: z.number().positive({ message: 'a positive number of messages' }).default(100),
+  }).superRefine((v, ctx) => {
+    if (v.max < v.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `at least scaling.min (${v.min})` });
   }).default({ min: 1, max: 4, messagesPerTask: 100 }),
 }).superRefine((v, ctx) => {
   fargateSizeIssues(v, ctx);
-  if (v.scaling.max < v.scaling.min) ctx.addIssue({ code: 'custom', path: ['scaling', 'max'], message: `at least scaling.min (${v.scaling.min})` });
-  if (QUEUE_URL_VARIABLE in v.env) ctx.addIssue({ code: 'custom', path: ['env', QUEUE_URL_VARIABLE], message: `no ${QUEUE_URL_VARIABLE}: shipshape sets it to the worker's queue` });
-  // The queue must outlive a message long enough to be received again.
-  if (v.queue.retention.toSeconds() <= v.queue.visibilityTimeout.toSeconds()) {
-    ctx.addIssue({ code: 'custom', path: ['queue', 'retention'], message: `a retention longer than the visibility timeout (${v.queue.visibilityTimeout.toString()})` });
-  }
 }) satisfies z.ZodType<unknown, WorkerProps>;
 
 /**
