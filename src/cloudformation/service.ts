@@ -42,6 +42,18 @@ export interface FargateServiceProps {
   readonly registry: ImageRegistry;
 }
 
+/**
+ * Where and how every workload's tasks run: private subnets without a public IP, the whole fleet kept during a
+ * deployment (new tasks start beside the old ones), the service's tags on its tasks.
+ */
+export const PRIVATE_FLEET = {
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  assignPublicIp: false,
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+  propagateTags: ecs.PropagatedTagSource.SERVICE,
+} as const;
+
 /** Image tags the pipeline passes (a commit SHA, a version, ...). */
 const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
@@ -104,11 +116,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     taskDefinition,
     serviceName: ecsServiceName(service.name),
     securityGroups: [sg],
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    assignPublicIp: false,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    ...PRIVATE_FLEET,
     healthCheckGracePeriod: lb ? Duration.seconds(60) : undefined,
     // Failure detection as AWS documents it per strategy: the deployment circuit breaker for rolling and blue/green
     // ("Amazon ECS deployment failure detection": both the circuit breaker and CloudWatch alarms support rolling

@@ -25,7 +25,7 @@ import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ServiceModel, WorkerModel } from '../model';
 import { alarmQueueName, workerAlarms } from '../workloads/worker-alarms';
 import {
-  ImageRegistry, ServiceWiring, execHealthCheck, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues,
+  ImageRegistry, PRIVATE_FLEET, ServiceWiring, execHealthCheck, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues,
 } from './service';
 
 /**
@@ -165,11 +165,7 @@ export function buildWorker(stack: Stack, shared: SharedEnvironment, props: Work
     taskDefinition,
     serviceName: ecsServiceName(worker.name),
     securityGroups: [sg],
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    assignPublicIp: false,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    ...PRIVATE_FLEET,
     // No load balancer, so no traffic to shift: a rolling deployment, rolled back by the circuit breaker when new
     // tasks never start or never pass the container health check.
     circuitBreaker: { enable: true, rollback: true },
