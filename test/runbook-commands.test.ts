@@ -6,8 +6,8 @@
  * sections the documents name are on the dashboard. Generic: new alarms get runbooks, and they are checked too.
  */
 import type { Project } from 'projen';
-import { Block, awsProblems, shBlocks, simpleCommands, namesIn } from './runbook-checker';
 import { shop } from './monitoring-helpers';
+import { Block, awsProblems, shBlocks, simpleCommands, namesIn } from './runbook-checker';
 import { bareProject } from './util';
 import { createProject } from '../examples/node-api/.projenrc';
 import { AlarmMetric, DeploymentStrategy, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity, Shipshape } from '../src';

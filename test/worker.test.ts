@@ -9,15 +9,15 @@ import { synthError } from './docker-helpers';
 import { awsProblems, shBlocks, simpleCommands } from './runbook-checker';
 import { ACCOUNT, HARNESS_IDS, REGION, workerHarness, workerProject } from './worker-harness';
 import { DockerImage, DockerPreset, Duration, Environment, Service, Shipshape, Worker } from '../src';
+import { bareProject } from './util';
 import { buildTopic } from '../src/cloudformation/worker';
 import { renderDockerfile } from '../src/docker/render';
-import type { ImageModel } from '../src/model';
-import { renderWorkerRunbooks } from '../src/monitoring/docs/worker-runbook';
 import { statementsFor } from '../src/iam/execution-policy';
 import { templateNeeds } from '../src/iam/template-needs';
-import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
+import type { ImageModel } from '../src/model';
+import { renderWorkerRunbooks } from '../src/monitoring/docs/worker-runbook';
 import { synthSnapshot } from '../src/testing/synth';
-import { bareProject } from './util';
+import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
 
 jest.setTimeout(180_000);
 
@@ -158,7 +158,10 @@ describe('GIVEN DockerImage({ service: worker })', () => {
 });
 
 describe('GIVEN the worker built in a stack of a shared environment (harness)', () => {
-  const { model } = workerProject({ queue: { maxReceiveCount: 7, visibilityTimeout: Duration.minutes(10) }, scaling: { min: 2, max: 9, messagesPerTask: 40 } });
+  const { model } = workerProject({
+    queue: { maxReceiveCount: 7, visibilityTimeout: Duration.minutes(10) },
+    scaling: { min: 2, max: 9, messagesPerTask: 40 },
+  });
   const h = workerHarness(model);
   const resources = Object.entries<any>(h.template.Resources);
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
@@ -252,12 +255,24 @@ describe('GIVEN the worker built in a stack of a shared environment (harness)', 
     expect(Object.keys(alarms).sort()).toEqual(['billing-prod-dead-letters', 'billing-prod-oldest-message-age']);
     // Twice the 10-minute visibility timeout: one retry must not alarm.
     expect(alarms['billing-prod-oldest-message-age']).toMatchObject({
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: 'billing-prod' }],
-      Statistic: 'Maximum', Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1200, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: 'billing-prod' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1200,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     expect(alarms['billing-prod-dead-letters']).toMatchObject({
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'billing-prod-dlq' }],
-      Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: 'billing-prod-dlq' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
     for (const a of Object.values<any>(alarms)) {
       expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Warning/) }]);
@@ -279,7 +294,8 @@ describe('GIVEN the worker built in a stack of a shared environment (harness)', 
   });
 
   test('THEN cdk-nag (AwsSolutions) reports nothing on the worker\'s resources without an acknowledgement', () => {
-    const report = new AwsSolutionsChecks(h.app).validateScope(h.app) as unknown as { violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }> };
+    type Report = { violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }> };
+    const report = new AwsSolutionsChecks(h.app).validateScope(h.app) as unknown as Report;
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
     const harness = new RegExp(`^billing-prod/(${HARNESS_IDS.join('|')})/`);
     expect(findings.filter((f) => !harness.test(f.split(' at ')[1]))).toEqual([]);

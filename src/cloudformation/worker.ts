@@ -16,6 +16,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  ImageRegistry, PRIVATE_FLEET, ServiceWiring, execHealthCheck, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues,
+} from './service';
 import { pascalCase } from '../core/names';
 import {
   QUEUE_URL_VARIABLE, STACK_OUTPUTS, alarmName, deadLetterQueueName, ecsServiceName, eventsTopicName, serviceLogGroupName, topicArnVariable,
@@ -24,9 +27,6 @@ import {
 import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ServiceModel, WorkerModel } from '../model';
 import { alarmQueueName, workerAlarms } from '../workloads/worker-alarms';
-import {
-  ImageRegistry, PRIVATE_FLEET, ServiceWiring, execHealthCheck, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues,
-} from './service';
 
 /**
  * The shared pieces of an environment a workload stack builds on (declared here until src/cloudformation/shared.ts
@@ -237,7 +237,8 @@ function backlogScaling(stack: Stack, service: ecs.FargateService, queue: sqs.Qu
 
 /** The worker's alarms (src/workloads/worker-alarms.ts), each notifying the environment's route of its severity. */
 function workerAlarmResources(
-  stack: Stack, shared: SharedEnvironment, worker: WorkerModel, env: string, queues: { readonly queue: sqs.Queue; readonly deadLetterQueue: sqs.Queue },
+  stack: Stack, shared: SharedEnvironment, worker: WorkerModel, env: string,
+  queues: { readonly queue: sqs.Queue; readonly deadLetterQueue: sqs.Queue },
 ): cloudwatch.Alarm[] {
   return workerAlarms(worker).map((spec) => {
     const alarm = new cloudwatch.Alarm(stack, `${pascalCase(spec.suffix)}Alarm`, {

@@ -1,8 +1,8 @@
-import type { Problem } from '../core/errors';
-import type { ProjectFacts } from '../core/project-facts';
 import type { BaseImages } from './base-images';
 import type { Stage } from './dockerfile';
 import type { Duration } from '../core/duration';
+import type { Problem } from '../core/errors';
+import type { ProjectFacts } from '../core/project-facts';
 
 /** Ready-made healthcheck commands, each needing only a tool its runtime image has. */
 export class HealthCommand {

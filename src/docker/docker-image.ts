@@ -1,5 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { BaseImages } from './base-images';
+import { HealthcheckTiming, ImageWorkload, presetContext } from './defaults';
+import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
+import { StageModel, instructionsOf } from './model';
+import { DockerPreset } from './preset';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
@@ -7,11 +12,6 @@ import type { ImageModel } from '../model';
 import type { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import type { Worker } from '../workloads/worker';
-import { BaseImages } from './base-images';
-import { HealthcheckTiming, ImageWorkload, presetContext } from './defaults';
-import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
-import { StageModel, instructionsOf } from './model';
-import { DockerPreset } from './preset';
 
 export { DockerPreset } from './preset';
 

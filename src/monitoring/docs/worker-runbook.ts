@@ -2,13 +2,13 @@
  * One runbook per alarm of a worker: docs/runbooks/<worker>-<alarm>.md, from the model and the alarm data the
  * CloudFormation builder reads (src/workloads/worker-alarms.ts). Every command has its names filled in.
  */
+import { marker, ordered } from './common';
 import {
   alarmName, alarmUrl, deadLetterQueueName, ecsServiceName, environmentClusterName, lastGoodImageTagParameter, queueArn, runbookPath,
   serviceLogGroupName, workerQueueName,
 } from '../../core/naming';
 import type { EnvironmentModel, ProjectModel, RenderedFile, WorkerModel } from '../../model';
 import { WorkerAlarmSpec, workerAlarms } from '../../workloads/worker-alarms';
-import { marker, ordered } from './common';
 
 /** The condition in words. */
 function condition(spec: WorkerAlarmSpec): string {
