@@ -11,6 +11,8 @@ export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';
 export type { ServiceProps, ServiceEnvVar } from './service/service';
+export { Worker } from './workloads/worker';
+export type { WorkerProps, WorkerQueueOptions, WorkerScalingOptions } from './workloads/worker';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
@@ -37,7 +39,7 @@ export type { CopyOptions, AddOptions, HealthcheckOptions, StageOptions } from '
 export { BaseImages } from './docker/base-images';
 export type { BaseImageName } from './docker/base-images';
 export { HealthCommand } from './docker/defaults';
-export type { HealthcheckTiming, PresetContext, RuntimeDefaults } from './docker/defaults';
+export type { HealthcheckTiming, ImageWorkload, PresetContext, RuntimeDefaults } from './docker/defaults';
 export type { ImageRef } from './docker/model';
 
 export { LocalDev } from './compose/local-dev';
@@ -59,6 +61,7 @@ export {
   lastGoodImageTagParameter, IMAGE_TAG_PARAMETER, STACK_OUTPUTS, ecrRegistry, registryEnvironment, registryLocation,
   cloudFormationExecutionRoleName, clusterName,
   ecsServiceName, templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, lastGoodTemplateKey, roleArn,
+  eventsTopicName, topicArnVariable, QUEUE_URL_VARIABLE, workerQueueName, deadLetterQueueName,
 } from './core/naming';
 export type { RegistryLocation } from './core/naming';
 export { ActionPins } from './github/pins';

@@ -35,6 +35,36 @@ export interface ServiceModel {
   readonly calls: readonly string[];
   /** Reachable only through Service Connect: no load balancer rule, no published compose port. */
   readonly internal: boolean;
+  /** The service owns an SNS topic `<name>-<env>-events` in its stack and may publish to it (workers subscribe). */
+  readonly publishes: boolean;
+}
+
+/** A queue worker: no port, a health command, an SQS queue with a dead-letter queue, scaling on backlog per task. */
+export interface WorkerModel {
+  readonly path: string;
+  readonly name: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
+  readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /** The container health check and the Dockerfile's HEALTHCHECK, exec form. */
+  readonly healthCommand: readonly string[];
+  /** The publishing services whose topics feed the queue (their names). */
+  readonly subscribe: readonly string[];
+  readonly queue: {
+    /** How long a received message stays hidden from other consumers, in seconds. */
+    readonly visibilityTimeoutSeconds: number;
+    /** Receives before a message moves to the dead-letter queue. */
+    readonly maxReceiveCount: number;
+    /** How long the queue keeps a message, in seconds (its dead-letter queue keeps them 14 days). */
+    readonly retentionSeconds: number;
+  };
+  readonly scaling: {
+    readonly min: number;
+    readonly max: number;
+    /** The backlog per task target tracking keeps: visible messages divided by running tasks. */
+    readonly messagesPerTask: number;
+  };
 }
 
 export type ServiceExposure =
@@ -103,6 +133,8 @@ export interface ProjectModel {
   /** Comment lines that mark a file as generated (projen's marker). */
   readonly header: readonly string[];
   readonly services: readonly ServiceModel[];
+  /** Queue workers (src/workloads/worker.ts). */
+  readonly workers: readonly WorkerModel[];
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly pipelines: readonly PipelineModel[];

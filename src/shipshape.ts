@@ -22,6 +22,7 @@ import { BUILTIN_RULES } from './policy/rules';
 import { renderProject } from './render';
 import { Service } from './service/service';
 import { OutputEntry, outputsKey } from './template-cache';
+import { Worker } from './workloads/worker';
 
 /** Options that apply to every shipshape output of a project. */
 export interface ShipshapeOptions {
@@ -195,7 +196,7 @@ export class Shipshape extends Component implements ShipshapeRoot {
    */
   private buildModel(partial: boolean): ProjectModel {
     const parts: Record<string, unknown[]> = {
-      services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
+      services: [], workers: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
     };
     for (const m of this.members) {
       let contribution: ModelContribution | undefined;
@@ -209,7 +210,7 @@ export class Shipshape extends Component implements ShipshapeRoot {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'workers' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
       ...withRegistry(registryLocation(parts.environments as ProjectModel['environments'], this.options.registry)),
       ...(this.options.repository
         ? {
@@ -241,8 +242,10 @@ export class Shipshape extends Component implements ShipshapeRoot {
     const problems: Problem[] = [];
     for (const m of this.members) if (!this.broken.has(m.constructPath)) problems.push(...m._validate());
     const named = (kind: string) => (c: { readonly constructPath: string; readonly name: string }) => ({ kind, path: c.constructPath, property: 'name', name: c.name });
+    // Workloads share one namespace: a worker's image repository, stack and log group are named like a service's.
+    const workloads = [...this.membersOf(Service).map(named('service')), ...this.membersOf(Worker).map(named('worker'))];
     problems.push(...namingProblems({
-      project: this.project.name, services: this.membersOf(Service).map(named('service')), environments: this.membersOf(Environment).map(named('environment')),
+      project: this.project.name, services: workloads, environments: this.membersOf(Environment).map(named('environment')),
     }));
     problems.push(...registryPlacementProblems(this.project.name, this.options.registry, this.membersOf(Environment)));
     problems.push(...executionRoleProblems(`${this.project.name}/Shipshape`, this.options.executionRole));

@@ -44,6 +44,17 @@ export const AWS_CLI: Readonly<Record<string, CliCommand>> = {
   'elbv2 describe-target-health': { page: ref('elbv2', 'describe-target-health'), options: ['--target-group-arn'], positional: 0 },
   'logs tail': { page: ref('logs', 'tail'), options: ['--since', '--follow', '--format', '--filter-pattern'], positional: 1 },
   's3api get-object': { page: ref('s3api', 'get-object'), options: ['--bucket', '--key'], positional: 1 },
+  'sqs get-queue-url': { page: ref('sqs', 'get-queue-url'), options: ['--queue-name', '--queue-owner-aws-account-id'], positional: 0 },
+  'sqs get-queue-attributes': { page: ref('sqs', 'get-queue-attributes'), options: ['--queue-url', '--attribute-names'], positional: 0 },
+  // "--visibility-timeout: The duration (in seconds) that the received messages are hidden from subsequent retrieve requests".
+  'sqs receive-message': {
+    page: ref('sqs', 'receive-message'),
+    options: ['--queue-url', '--attribute-names', '--message-system-attribute-names', '--message-attribute-names', '--max-number-of-messages', '--visibility-timeout', '--wait-time-seconds', '--receive-request-attempt-id'],
+    positional: 0,
+  },
+  // Without --destination-arn, "the messages will be redriven back to their respective original source queues".
+  'sqs start-message-move-task': { page: ref('sqs', 'start-message-move-task'), options: ['--source-arn', '--destination-arn', '--max-number-of-messages-per-second'], positional: 0 },
+  'sqs list-message-move-tasks': { page: ref('sqs', 'list-message-move-tasks'), options: ['--source-arn', '--max-results'], positional: 0 },
   'synthetics get-canary-runs': { page: ref('synthetics', 'get-canary-runs'), options: ['--name', '--max-results'], positional: 0 },
 };
 
@@ -57,4 +68,6 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
   '--alarm-types': ['CompositeAlarm', 'MetricAlarm'],
   '--capabilities': ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
   '--output': ['json', 'text', 'table', 'yaml', 'yaml-stream'],
+  // The queue attributes GetQueueAttributes returns (API_GetQueueAttributes, AttributeNames).
+  '--attribute-names': ['All', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn', 'RedrivePolicy', 'VisibilityTimeout', 'MessageRetentionPeriod'],
 };

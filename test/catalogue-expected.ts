@@ -37,7 +37,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/api] env.DB: must be either { value } or { secret }, not both (got {"value":"x","secret":"y"}) [SS-SERVICE-ENV]',
   ],
   'service: unknown prop': [
-    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, internal, calls): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
+    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, publishes, internal, calls, scaling, host, path): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
   ],
   'environment: short account id': [
     "[shop/prod] account: must be a 12-digit AWS account id (got '12345') [SS-ENV-ACCOUNT]",

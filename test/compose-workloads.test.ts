@@ -149,7 +149,7 @@ function imageModel(name: string, health?: readonly string[]): ImageModel {
 }
 
 describe('workers and jobs (plugged into the workload lookup by their own helpers)', () => {
-  const api: ServiceModel = { path: 'demo/api', name: 'api', port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512, env: {}, calls: [], internal: true, exposure: { kind: 'internal' } };
+  const api: ServiceModel = { path: 'demo/api', name: 'api', port: 8080, healthPath: '/healthz', cpu: 256, memoryMiB: 512, env: {}, calls: [], internal: true, exposure: { kind: 'internal' }, publishes: false };
   const services = composeServices([
     { image: imageModel('api', ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/healthz']), workload: serviceWorkload(api), values: {} },
     {

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
-import { ecrRegistry, ecsServiceName, imageRepositoryName, serviceUrl, serviceUrlVariable } from '../core/naming';
+import { IMAGE_TAG_PARAMETER, ecrRegistry, ecsServiceName, imageRepositoryName, serviceUrl, serviceUrlVariable } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/model';
 import type { EnvironmentModel, ServiceModel } from '../model';
@@ -56,8 +56,29 @@ export interface FargateServiceProps {
   readonly registry: ImageRegistry;
 }
 
+/**
+ * Where and how every workload's tasks run: private subnets without a public IP, the whole fleet kept during a
+ * deployment (new tasks start beside the old ones), the service's tags on its tasks.
+ */
+export const PRIVATE_FLEET = {
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  assignPublicIp: false,
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+  propagateTags: ecs.PropagatedTagSource.SERVICE,
+} as const;
+
 /** Image tags the pipeline passes (a commit SHA, a version, ...). */
 const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+
+/** The `ImageTag` parameter of a workload's stack: the tag of its image the pipeline deploys. */
+export function imageTagParameter(stack: Stack, workload: string): CfnParameter {
+  return new CfnParameter(stack, IMAGE_TAG_PARAMETER, {
+    type: 'String',
+    allowedPattern: IMAGE_TAG_PATTERN,
+    description: `The tag of the ${workload} image to run (the pipeline passes the commit SHA).`,
+  });
+}
 
 /**
  * The ECS side: cluster, task definition (image from the ImageTag parameter, limits, variables,
@@ -67,11 +88,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   const { service, environment, shared, loadBalancing: lb } = props;
   const vpc = shared.vpc;
   const infra = environment.infrastructure;
-  const imageTag = new CfnParameter(stack, 'ImageTag', {
-    type: 'String',
-    allowedPattern: IMAGE_TAG_PATTERN,
-    description: `The tag of the ${service.name} image to run (the pipeline passes the commit SHA).`,
-  });
+  const imageTag = imageTagParameter(stack, service.name);
 
   const cluster = shared.cluster;
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'TaskDefinition', {
@@ -127,11 +144,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     taskDefinition,
     serviceName: ecsServiceName(service.name),
     securityGroups: [sg, shared.workloadSecurityGroup],
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    assignPublicIp: false,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    ...PRIVATE_FLEET,
     // Every service joins the environment's namespace: it reaches the services it calls as http://<name>:<port>,
     // and publishes its own port under its name.
     serviceConnectConfiguration: {
@@ -263,7 +276,9 @@ function requestsAcrossTargetGroups(
  * repository by ARN (in the registry account, which may be another account; its repository policy lets this
  * account pull) and `ecr:GetAuthorizationToken`, which has no resource-level permissions.
  */
-function registryImage(stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string): ecs.ContainerImage {
+export function registryImage(
+  stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string,
+): ecs.ContainerImage {
   const name = imageRepositoryName(service);
   const repositoryArn = stack.formatArn({ service: 'ecr', account: registry.account, region: registry.region, resource: 'repository', resourceName: name });
   taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({
@@ -284,18 +299,21 @@ function ecsStrategy(kind: EnvironmentModel['strategy']['kind']): ecs.Deployment
   }
 }
 
+/** An exec-form health check with its timing (a Dockerfile's HEALTHCHECK) as the ECS container health check. */
+export function execHealthCheck(check: HealthcheckModel): ecs.HealthCheck {
+  const seconds = (d: string) => Duration.seconds(SsDuration.parse(d).toSeconds());
+  return {
+    command: ['CMD', ...check.command],
+    interval: seconds(check.interval),
+    timeout: seconds(check.timeout),
+    startPeriod: seconds(check.startPeriod),
+    retries: check.retries,
+  };
+}
+
 /** The container health check: the Dockerfile's HEALTHCHECK when shipshape builds the image, else an HTTP probe of the Service's health path. */
 function containerHealthCheck(service: ServiceModel, fromImage: HealthcheckModel | undefined): ecs.HealthCheck {
-  if (fromImage) {
-    const seconds = (d: string) => Duration.seconds(SsDuration.parse(d).toSeconds());
-    return {
-      command: ['CMD', ...fromImage.command],
-      interval: seconds(fromImage.interval),
-      timeout: seconds(fromImage.timeout),
-      startPeriod: seconds(fromImage.startPeriod),
-      retries: fromImage.retries,
-    };
-  }
+  if (fromImage) return execHealthCheck(fromImage);
   const url = `http://127.0.0.1:${service.port}${service.healthPath}`;
   return {
     command: ['CMD-SHELL', `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || exit 1`],
@@ -306,16 +324,19 @@ function containerHealthCheck(service: ServiceModel, fromImage: HealthcheckModel
   };
 }
 
-/** The Service's plain variables. */
-function serviceValues(service: ServiceModel): Record<string, string> {
+/** A workload's env: its variables by name, each a plain value or a secret reference. */
+type WorkloadEnv = { readonly env: ServiceModel['env'] };
+
+/** The Service's (or a Worker's) plain variables. */
+export function serviceValues(service: WorkloadEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(service.env)) if (v.value !== undefined) out[name] = v.value;
   return out;
 }
 
 /** The Service's secret references, under the environment's own; names that wiring provides are left to it. */
-function serviceSecrets(
-  service: ServiceModel,
+export function serviceSecrets(
+  service: WorkloadEnv,
   envSecrets: Record<string, SecretModel>,
   wired: Readonly<Record<string, unknown>>,
 ): Record<string, SecretModel> {
@@ -328,7 +349,7 @@ function serviceSecrets(
 }
 
 /** ECS secrets from Secrets Manager references (by name or ARN; never values). */
-function secretsOf(stack: Stack, secrets: Readonly<Record<string, SecretModel>>): Record<string, ecs.Secret> {
+export function secretsOf(stack: Stack, secrets: Readonly<Record<string, SecretModel>>): Record<string, ecs.Secret> {
   const out: Record<string, ecs.Secret> = {};
   for (const [name, ref] of Object.entries(secrets)) {
     const id = `Secret${name}`;

@@ -1,5 +1,6 @@
-import type { ServiceModel } from '../model';
+import type { ServiceModel, WorkerModel } from '../model';
 import { Service } from '../service/service';
+import { Worker } from '../workloads/worker';
 import type { ShipshapeRoot } from '../core/construct';
 
 /** An environment variable as every workload declares it: a plain value or a secret reference. */
@@ -46,6 +47,7 @@ export function portlessWorkload(kind: 'worker' | 'job', w: { readonly path: str
 export function composeWorkloads(root: ShipshapeRoot): ReadonlyMap<string, ComposeWorkload> {
   const all: ComposeWorkload[] = [
     ...root.membersOf(Service).map((s) => serviceWorkload(s._contribute().model as ServiceModel)),
+    ...root.membersOf(Worker).map((w) => portlessWorkload('worker', w._contribute().model as WorkerModel)),
   ];
   return new Map(all.map((w) => [w.name, w]));
 }

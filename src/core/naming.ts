@@ -280,8 +280,12 @@ export function lastGoodTemplateKey(stack: string): string {
 
 /** `arn:<partition>:iam::<account>:role/<name>`, the partition derived from the region. */
 export function roleArn(account: string, region: string, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account}:role/${name}`;
+  return `arn:${partitionOf(region)}:iam::${account}:role/${name}`;
+}
+
+/** The AWS partition of a region. */
+function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
 /** ECS clusterName and serviceName: up to 255 letters, digits, dashes and underscores. */
@@ -456,3 +460,54 @@ export const TEST_LISTENER_PORT = 8443;
 /** The header (and its value) the test listener rule requires: the canary sends it, users do not. */
 export const TEST_HEADER = 'x-shipshape-test';
 export const TEST_HEADER_VALUE = 'new-version';
+
+// ---------------------------------------------------------------------------
+// Workers and events (SNS topics of publishers, SQS queues of workers)
+// ---------------------------------------------------------------------------
+
+/** The SNS topic a publishing service owns in an environment (in its own stack): `<service>-<env>-events`. */
+export function eventsTopicName(service: string, env: string): string {
+  return `${service}-${env}-events`;
+}
+
+/** `ORDERS_API` of `orders-api`: the prefix of the variables that name another workload. */
+function variablePrefix(workload: string): string {
+  return workload.toUpperCase().replace(/-/g, '_');
+}
+
+/** The variable that gives a publishing service its own topic's ARN: `<NAME>_TOPIC_ARN` (`orders` → `ORDERS_TOPIC_ARN`). */
+export function topicArnVariable(service: string): string {
+  return `${variablePrefix(service)}_TOPIC_ARN`;
+}
+
+/** The variable that gives a worker the URL of its queue. */
+export const QUEUE_URL_VARIABLE = 'QUEUE_URL';
+
+/** SQS QueueName: 1-80 letters, digits, dashes and underscores (a FIFO queue's `.fifo` suffix included). */
+export const SQS_QUEUE_NAME: NameLimit = {
+  resource: 'SQS queue name',
+  maxLength: 80,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html',
+};
+
+/** The queue a worker reads in an environment: `<worker>-<env>`. */
+export function workerQueueName(worker: string, env: string): string {
+  return `${worker}-${env}`;
+}
+
+/** The dead-letter queue of a worker's queue: `<worker>-<env>-dlq`. */
+export function deadLetterQueueName(worker: string, env: string): string {
+  return `${worker}-${env}-dlq`;
+}
+
+/** `arn:<partition>:sqs:<region>:<account>:<name>`. */
+export function queueArn(account: string, region: string, name: string): string {
+  return `arn:${partitionOf(region)}:sqs:${region}:${account}:${name}`;
+}
+
+/** The ECS cluster an environment's workloads share (I15: the environment stack creates it): `<project>-<env>`. */
+export function environmentClusterName(project: string, env: string): string {
+  return `${project}-${env}`;
+}

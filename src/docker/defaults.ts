@@ -1,9 +1,8 @@
-import type { Problem } from '../core/errors';
-import type { ProjectFacts } from '../core/project-facts';
-import type { ServiceModel } from '../model';
 import type { BaseImages } from './base-images';
 import type { Stage } from './dockerfile';
 import type { Duration } from '../core/duration';
+import type { Problem } from '../core/errors';
+import type { ProjectFacts } from '../core/project-facts';
 
 /** Ready-made healthcheck commands, each needing only a tool its runtime image has. */
 export class HealthCommand {
@@ -68,11 +67,30 @@ export interface RuntimeDefaults {
   readonly stopSignal?: string;
 }
 
+/**
+ * What an image packages: a Service (a port and a health path) or a Worker (a health command, no port). The
+ * models of both fit it.
+ */
+export interface ImageWorkload {
+  readonly path: string;
+  readonly name: string;
+  /** The port the process listens on; absent for a workload without one (a Worker). */
+  readonly port?: number;
+  /** The HTTP health path, with a port. */
+  readonly healthPath?: string;
+  /** The workload's own health command (a Worker's), exec form: the HEALTHCHECK instead of the preset's HTTP probe. */
+  readonly healthCommand?: readonly string[];
+  readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+}
+
 /** What a preset knows when it writes stages. */
 export interface PresetContext {
-  /** The service the image packages: its name, port and health path. */
-  readonly service: ServiceModel;
-  /** `http://127.0.0.1:<port><healthPath>`, as seen from inside the container. */
+  /** The workload the image packages: its name and port and health path (a Service), or its health command (a Worker). */
+  readonly service: ImageWorkload;
+  /**
+   * `http://127.0.0.1:<port><healthPath>`, as seen from inside the container; empty for a workload without a port
+   * (a Worker), whose own health command `finishRuntime` writes instead of the preset's.
+   */
   readonly healthUrl: string;
   /** The base image table (tags, and the digests you pinned). */
   readonly baseImages: BaseImages;
@@ -81,9 +99,10 @@ export interface PresetContext {
   /** Record a problem found while writing stages; synthesis stops with every problem at once. */
   report(problem: Problem): void;
   /**
-   * Append the secure runtime tail to the final stage: `ENV PORT` and EXPOSE of the service port,
-   * a numeric non-root USER, HEALTHCHECK, OCI labels (source and revision from build args), STOPSIGNAL
-   * and an exec-form ENTRYPOINT. Call it last, after the COPY lines.
+   * Append the secure runtime tail to the final stage: `ENV PORT` and EXPOSE of the service port (none for a
+   * workload without a port), a numeric non-root USER, HEALTHCHECK (the workload's own health command when it has
+   * one, else `defaults.healthcheck`), OCI labels (source and revision from build args), STOPSIGNAL and an
+   * exec-form ENTRYPOINT. Call it last, after the COPY lines.
    */
   finishRuntime(stage: Stage, defaults: RuntimeDefaults): void;
 }
@@ -97,10 +116,11 @@ export const OCI = {
 
 /** Build the context handed to a preset. `sourceUrl` undefined means: from the SOURCE_URL build arg. */
 export function presetContext(
-  service: ServiceModel, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl: string | undefined,
+  service: ImageWorkload, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl: string | undefined,
   facts: ProjectFacts, report: (problem: Problem) => void,
 ): PresetContext {
-  const healthUrl = `http://127.0.0.1:${service.port}${service.healthPath}`;
+  const port = service.port;
+  const healthUrl = port === undefined ? '' : `http://127.0.0.1:${port}${service.healthPath ?? '/'}`;
   return {
     service,
     healthUrl,
@@ -109,12 +129,11 @@ export function presetContext(
     report,
     finishRuntime(stage, d) {
       const gid = d.gid ?? d.uid;
-      stage
-        // The process is told its port, as the task definition and compose tell it.
-        .env({ PORT: String(service.port) })
-        .user(`${d.uid}:${gid}`)
-        .expose(service.port)
-        .healthcheck({ command: d.healthcheck, ...timing });
+      // The process is told its port, as the task definition and compose tell it; a worker has none.
+      if (port !== undefined) stage.env({ PORT: String(port) });
+      stage.user(`${d.uid}:${gid}`);
+      if (port !== undefined) stage.expose(port);
+      stage.healthcheck({ command: service.healthCommand ?? d.healthcheck, ...timing });
       // Build args last: a new revision must not invalidate the cached layers above.
       if (sourceUrl === undefined) stage.arg('SOURCE_URL', 'unknown');
       stage

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { BaseImages } from './base-images';
-import { HealthcheckTiming, presetContext } from './defaults';
+import { HealthcheckTiming, ImageWorkload, presetContext } from './defaults';
 import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
 import { StageModel, instructionsOf } from './model';
 import { DockerPreset } from './preset';
@@ -9,15 +9,19 @@ import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
-import type { ImageModel, ServiceModel } from '../model';
+import type { ImageModel } from '../model';
 import type { Service } from '../service/service';
+import type { Worker } from '../workloads/worker';
 
 export { DockerPreset } from './preset';
 
 /** Props of a {@link DockerImage}. */
 export interface DockerImageProps {
-  /** The service this image packages: its port and health path feed the Dockerfile. */
-  readonly service: Service;
+  /**
+   * The workload this image packages: a Service's port and health path, or a Worker's health command, feed the
+   * Dockerfile (a Worker's image exposes no port).
+   */
+  readonly service: Service | Worker;
   /** How to build it. */
   readonly preset: DockerPreset;
   /**
@@ -49,7 +53,7 @@ export interface DockerImageProps {
 
 const duration = z.union([z.custom<Duration>(Duration.isDuration), z.string()]).optional();
 const schema = z.strictObject({
-  service: z.custom<Service>((v) => typeof v === 'object' && v !== null && 'healthPath' in v, { message: 'a Service construct' }),
+  service: z.custom<Service | Worker>((v) => typeof v === 'object' && v !== null && ('healthPath' in v || 'healthCommand' in v), { message: 'a Service or Worker construct' }),
   preset: z.custom<DockerPreset>((v) => v instanceof DockerPreset, { message: 'a DockerPreset, for example DockerPreset.node()' }),
   dockerfilePath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]*Dockerfile[\w.-]*$/, { message: "a relative path to a file named like 'Dockerfile'" }).default('Dockerfile'),
   contextPath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, { message: 'a relative path inside the project' }).default('.'),
@@ -81,7 +85,7 @@ function afterUserProblems(final: StageModel, path: string): Problem[] {
  * more stages or instructions until synthesis.
  */
 export class DockerImage extends ShipshapeConstruct {
-  public readonly service: Service;
+  public readonly service: Service | Worker;
   public readonly preset: DockerPreset;
   public readonly dockerfilePath: string;
   public readonly contextPath: string;
@@ -100,7 +104,7 @@ export class DockerImage extends ShipshapeConstruct {
     // Check the timing once here, so a unit-less interval points at the DockerImage props.
     healthcheckModel({ command: ['true'], ...p.healthcheck }, this.constructPath);
     this.dockerfile = new Dockerfile(this.constructPath);
-    const service = this.service._contribute().model as ServiceModel;
+    const service = this.service._contribute().model as ImageWorkload;
     const facts = projectFacts(this.project);
     const ctx = presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl, facts, (x) => this.presetProblems.push(x));
     this.preset._stages(this.dockerfile, ctx);
@@ -130,6 +134,14 @@ export class DockerImage extends ShipshapeConstruct {
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
+    if (!('port' in this.service)) {
+      // A worker listens on nothing: an EXPOSE would promise a port no one can reach.
+      for (const e of instructionsOf(final, 'expose')) {
+        problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `no EXPOSE: ${this.service.constructPath} is a worker and has no port`,
+          'Remove the EXPOSE (ctx.finishRuntime adds none for a worker).'));
+      }
+      return problems;
+    }
     const port = this.service.port;
     const declared = this.service.env.PORT;
     if (declared !== undefined && declared.value !== String(port)) {

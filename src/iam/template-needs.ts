@@ -494,6 +494,8 @@ class TemplateReader {
         const name = named('BackupVaultName');
         return name ? [{ resourceType: 'backup:backupVault', arns: [this.arn('backup', `backup-vault:${name}`)] }] : [];
       }
+      case 'AWS::SQS::Queue':
+        return [{ resourceType: 'sqs:queue', arns: [this.arn('sqs', named('QueueName') ?? generatedNamePattern(stack, logicalId, 80))] }];
       case 'AWS::Events::Rule': {
         const name = named('Name') ?? generatedNamePattern(stack, logicalId, 64);
         return [{ resourceType: 'events:rule-on-default-event-bus', arns: [this.arn('events', `rule/${name}`)] }];
@@ -510,6 +512,8 @@ class TemplateReader {
         return this.topicScopes(actionsOf(p, 'Topics'));
       case 'AWS::SNS::Subscription':
         return this.topicScopes([p.TopicArn]);
+      case 'AWS::SQS::QueuePolicy':
+        return this.queueScopes(actionsOf(p, 'Queues'));
       case 'AWS::Lambda::Permission': {
         const fnId = this.target(p.FunctionName);
         return fnId ? [{ resourceType: 'lambda:function', arns: [this.functionArn(fnId)] }] : [];
@@ -574,6 +578,16 @@ class TemplateReader {
       return id ? this.ownScopes(id)[0]?.arns[0] : this.resolve(v);
     }).filter((a): a is string => !!a);
     return arns.length ? [{ resourceType: 'sns:topic', arns }] : [];
+  }
+
+  /** The queues a policy names (by `Ref` to a queue of this template, whose value is its URL). */
+  private queueScopes(values: readonly unknown[]): Scope[] {
+    const arns = values.map((v) => {
+      const id = this.target(v);
+      return id && this.resources[id].Type === 'AWS::SQS::Queue' ? this.ownScopes(id)[0]?.arns[0] : undefined;
+    });
+    // A queue the template does not create: its ARN is not knowable from its URL here.
+    return arns.every((a): a is string => !!a) && arns.length > 0 ? [{ resourceType: 'sqs:queue', arns }] : [];
   }
 
   private zoneScopes(zones: readonly string[]): Scope[] {

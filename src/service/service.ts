@@ -81,6 +81,25 @@ export interface ServiceProps {
    * @default []
    */
   readonly calls?: readonly Service[];
+  /**
+   * The service owns an SNS topic, `<name>-<env>-events`, in its stack: it gets `<NAME>_TOPIC_ARN` and may publish
+   * to it; a Worker's `subscribe` feeds its queue from it.
+   * @default false
+   */
+  readonly publishes?: boolean;
+}
+
+/** Environment variables of a workload's container, by upper-case name: `{ value }` or `{ secret }`. */
+export const envSchema = z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
+  z.strictObject({ value: z.string() }),
+  z.strictObject({ secret: z.string().min(1) }),
+], { message: 'either { value } or { secret }, not both' }));
+
+/** A task size Fargate runs: the CPU, then the memory with it (zod issues on `cpu` or `memoryMiB`). */
+export function fargateSizeIssues(v: { readonly cpu: number; readonly memoryMiB: number }, ctx: z.RefinementCtx): void {
+  // Fargate runs only certain CPU and memory pairs.
+  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
+  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
 }
 
 const schema = z.strictObject({
@@ -94,10 +113,8 @@ const schema = z.strictObject({
     .default('/healthz'),
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
-    z.strictObject({ value: z.string() }),
-    z.strictObject({ secret: z.string().min(1) }),
-  ], { message: 'either { value } or { secret }, not both' })).default({}),
+  env: envSchema.default({}),
+  publishes: z.boolean().default(false),
   internal: z.boolean().default(false),
   calls: z.array(z.custom<Service>((v) => v instanceof Service, { message: 'a Service' })).default([]),
   scaling: infrastructureSchema.scaling.optional(),
@@ -105,9 +122,7 @@ const schema = z.strictObject({
   host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
   path: z.string().regex(/^\/[A-Za-z0-9._~%:@+,=/-]*[A-Za-z0-9._~%:@+,=-]$/, { message: "a path prefix such as '/api' (no trailing '/', no wildcards)" }).optional(),
 }).superRefine((v, ctx) => {
-  // Fargate runs only certain CPU and memory pairs.
-  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
-  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
+  fargateSizeIssues(v, ctx);
   for (const key of ['host', 'path'] as const) {
     if (v.internal && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'no host or path on an internal service (it has no load balancer rule): remove it, or internal' });
   }
@@ -135,6 +150,8 @@ export class Service extends ShipshapeConstruct {
   public readonly scaling?: Required<ScalingOptions>;
   /** The services this one calls: each gives it `<NAME>_URL`. */
   public readonly calls: readonly Service[];
+  /** Whether the service owns an events topic (`<name>-<env>-events`). */
+  public readonly publishes: boolean;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -145,6 +162,7 @@ export class Service extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.publishes = p.publishes;
     this.internal = p.internal;
     this.host = p.host;
     this.path = p.path;
@@ -219,6 +237,7 @@ export class Service extends ShipshapeConstruct {
       calls: this.calls.map((c) => c.name),
       internal: this.internal,
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
+      publishes: this.publishes,
     };
     return { kind: 'services', model };
   }

@@ -124,7 +124,8 @@ export function pythonStages(df: Dockerfile, ctx: PresetContext, options: Python
   wheels.run('pip wheel --wheel-dir /wheels -r requirements.txt', { mounts: [pipCache] });
 
   const command = options.command ?? ['python', '-m', 'app'];
-  commandBindProblems(command, ctx.service.port, path).forEach((p) => ctx.report(p));
+  const port = ctx.service.port;
+  if (port !== undefined) commandBindProblems(command, port, path).forEach((p) => ctx.report(p));
   const runtime = df.addStage('runtime', { from: python })
     .env({ PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' })
     .workdir('/app');
