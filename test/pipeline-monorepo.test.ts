@@ -326,6 +326,21 @@ describe('per-workload settings', () => {
     expect(step(wf2.jobs['api-lint'], 'Set up Node.js').with).toEqual({ 'node-version': '20', 'cache': 'npm', 'cache-dependency-path': 'services/api/package-lock.json' });
   });
 
+  test('GIVEN a Dockerfile outside the workload\'s directory THEN a change to it changes the workload', () => {
+    const out = monorepo({}, LAYOUT, (p) => {
+      new DockerImage(p, 'worker-image', { service: new Service(p, 'worker'), preset: DockerPreset.node(), contextPath: 'services/worker', dockerfilePath: 'docker/worker.Dockerfile' });
+    });
+    const w = parse(out['.github/workflows/ci.yml']);
+    expect(step(w.jobs.changes, 'Detect the changed workloads').env.WORKLOADS.split('\n')).toEqual([
+      'web ^services/web(/.*)?$', 'api ^services/api(/.*)?$', 'worker ^services/worker(/.*)?$|^docker/worker\\.Dockerfile(/.*)?$',
+    ]);
+  });
+
+  test('GIVEN a Python directory without requirements-dev.txt THEN CI installs requirements.txt alone', () => {
+    const w = parse(monorepo({}, { 'services/py/requirements.txt': 'flask==3.1.0\n' })['.github/workflows/ci.yml']);
+    expect(step(w.jobs['py-lint'], 'Install dependencies').run).toBe('python -m pip install -r requirements.txt');
+  });
+
   test('GIVEN a directory without a manifest THEN it has no Dependabot entry (one could never pass)', () => {
     const out = monorepo({}, { ...LAYOUT, 'services/bare/main.sh': 'echo\n' });
     expect(parse(out['.github/dependabot.yml']).updates.map((u: any) => u.directory)).toEqual(['/', '/services/web', '/services/api']);

@@ -526,6 +526,7 @@ export class Pipeline extends ShipshapeConstruct {
       // A monorepo: `changes` first (every workload's jobs need it), then each workload's checks, image and audit, in its directory.
       const paths = (w: ResolvedWorkload) => (w.directory === '.' || w.dockerfilePath.startsWith(`${w.directory}/`) ? [w.directory] : [w.directory, w.dockerfilePath]);
       specs.push(workloadChangesJob(ctx, workloads.map((w) => ({ name: w.name, paths: paths(w) })), [...SHARED_PATHS, ...p.sharedPaths], p.docsPaths));
+      // Two images never share a directory (each writes the .dockerignore of its build context: SS-FILE-CLASH).
       for (const w of workloads) {
         const scope = { workload: w.name, toolchain: w.toolchain };
         // Each workload's integration job runs its own service's Database.
@@ -596,7 +597,9 @@ export class Pipeline extends ShipshapeConstruct {
       const own = p.workloads[image.service];
       const facts = directory === '.' ? projectFacts(this.project) : directoryFacts(this.project.outdir, directory);
       const language = directory === '.' ? undefined : detectLanguage(facts.dir);
-      const detected = language === 'go' ? Toolchain.go() : language === 'python' ? Toolchain.python() : language === 'node' ? Toolchain.node({ version: nodeVersion }) : undefined;
+      // A Python directory without requirements-dev.txt installs requirements.txt alone (the preset's default would fail).
+      const python = () => Toolchain.python(hasFile(facts.dir, 'requirements-dev.txt') ? {} : { devRequirements: 'requirements.txt' });
+      const detected = language === 'go' ? Toolchain.go() : language === 'python' ? python() : language === 'node' ? Toolchain.node({ version: nodeVersion }) : undefined;
       try {
         const toolchain = (own?.toolchain ?? detected ?? base)._forProject(facts).model;
         out.push({ name: image.service, directory, dockerfilePath: image.dockerfilePath, toolchain, checks: own?.checks ?? p.checks });
