@@ -162,8 +162,7 @@ describe('the changes script, executed against a git repository', () => {
       git(dir, 'commit', '-q', '-m', 'one');
       const parent = git(dir, 'rev-parse', 'HEAD');
       for (const [file, content] of Object.entries(change)) {
-        if (content === null) git(dir, 'mv', file.split(' -> ')[0], file.split(' -> ')[1]);
-        else {
+        if (content === null) {git(dir, 'mv', file.split(' -> ')[0], file.split(' -> ')[1]);} else {
           fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
           fs.writeFileSync(path.join(dir, file), content);
         }
@@ -174,7 +173,8 @@ describe('the changes script, executed against a git repository', () => {
       const summary = path.join(dir, '.summary');
       const BASE = base === 'parent' ? parent : base === 'zeros' ? '0'.repeat(40) : base === 'unknown' ? 'deadbeef'.repeat(5) : '';
       const r = spawnSync('bash', ['-c', script.run], {
-        cwd: dir, encoding: 'utf8',
+        cwd: dir,
+        encoding: 'utf8',
         env: { PATH: process.env.PATH, ...script.env, BASE, HEAD: git(dir, 'rev-parse', 'HEAD'), GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
       });
       if (r.status !== 0) throw new Error(`changes script failed: ${r.stderr}`);
@@ -234,7 +234,8 @@ describe('publish and deploy only what changed', () => {
 
   test('GIVEN only web changed THEN publish builds and pushes web only, and passes the answers on to the deploy jobs', () => {
     const r = runJob(wf, 'publish', {
-      sha: SHA, needs: needs(true, false),
+      sha: SHA,
+      needs: needs(true, false),
       rules: [
         { when: '^aws ecr describe-images ', answers: [awsError('ImageNotFoundException', 'DescribeImages', 'The image does not exist')] },
         { when: '^docker buildx build ', answers: [{ stdout: 'pushed' }] },
@@ -250,7 +251,9 @@ describe('publish and deploy only what changed', () => {
   test('GIVEN only web changed THEN a deploy job deploys web and skips api, which keeps its last good tag', () => {
     const unprotected = monorepo({ guardrails: { checkProtection: false } });
     const r = runJob(parse(unprotected['.github/workflows/ci.yml']), 'deploy-dev', {
-      sha: SHA, needs: { publish: { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'false' } }, files: unprotected,
+      sha: SHA,
+      needs: { publish: { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'false' } },
+      files: unprotected,
       rules: [
         { when: '^aws cloudformation deploy ', answers: [{ stdout: 'Successfully created/updated stack' }] },
         { when: '^aws cloudformation describe-stacks --stack-name web-dev .*EcsClusterName', answers: [{ stdout: 'shop-dev' }] },

@@ -114,7 +114,9 @@ export const CHANGES_SCRIPT = [
  * its base. It checks out the whole history (the base of a long-lived branch can be far back). Required by the
  * ruleset: the jobs that need it are skipped when it fails, and GitHub counts a skipped job as passed.
  */
-export function workloadChangesJob(ctx: BuildContext, workloads: readonly WorkloadPaths[], shared: readonly string[], docs: readonly string[]): JobSpec {
+export function workloadChangesJob(
+  ctx: BuildContext, workloads: readonly WorkloadPaths[], shared: readonly string[], docs: readonly string[],
+): JobSpec {
   const outputs: Record<string, string> = { code: '${{ steps.changes.outputs.code }}' };
   for (const w of workloads) outputs[changedOutput(w.name)] = `\${{ steps.changes.outputs.${changedOutput(w.name)} }}`;
   return checkJob(ctx, 'changes', {

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import * as nodePath from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { ProjenWorkflows } from './projen-workflows';
@@ -209,7 +209,7 @@ interface ResolvedWorkload {
 
 /** `./services/web/` → `services/web`; `.`, `./` and `` → `.`. */
 function normalizeDirectory(dir: string): string {
-  const d = path.posix.normalize(dir).replace(/\/+$/, '');
+  const d = nodePath.posix.normalize(dir).replace(/\/+$/, '');
   return d === '' ? '.' : d;
 }
 
@@ -455,7 +455,7 @@ export class Pipeline extends ShipshapeConstruct {
     for (const w of workloads) {
       const directory = w.directory === '.' ? '/' : `/${w.directory}`;
       if (updates.some((u) => u.ecosystem === w.toolchain.ecosystem && u.directory === directory)) continue;
-      if (!w.toolchain.manifests.some((m) => hasFile(path.join(this.project.outdir, w.directory), m))) continue;
+      if (!w.toolchain.manifests.some((m) => hasFile(nodePath.join(this.project.outdir, w.directory), m))) continue;
       updates.push({ ecosystem: w.toolchain.ecosystem, directory });
     }
     return updates;
@@ -525,7 +525,8 @@ export class Pipeline extends ShipshapeConstruct {
     } else {
       // A monorepo: `changes` first (every workload's jobs need it), then each workload's checks, image and audit, in its directory.
       const paths = (w: ResolvedWorkload) => (w.directory === '.' || w.dockerfilePath.startsWith(`${w.directory}/`) ? [w.directory] : [w.directory, w.dockerfilePath]);
-      specs.push(workloadChangesJob(ctx, workloads.map((w) => ({ name: w.name, paths: paths(w) })), [...SHARED_PATHS, ...p.sharedPaths], p.docsPaths));
+      const changed = workloads.map((w) => ({ name: w.name, paths: paths(w) }));
+      specs.push(workloadChangesJob(ctx, changed, [...SHARED_PATHS, ...p.sharedPaths], p.docsPaths));
       // Two images never share a directory (each writes the .dockerignore of its build context: SS-FILE-CLASH).
       for (const w of workloads) {
         const scope = { workload: w.name, toolchain: w.toolchain };

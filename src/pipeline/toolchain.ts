@@ -140,7 +140,14 @@ const UNCHANGED = [
 ].join('\n');
 
 /** What each Node package manager runs in CI, and its lockfile (setup-node's cache key in a subdirectory). */
-interface NodeCi { readonly install: string; readonly run: string; readonly test: string; readonly audit: string; readonly cache: string; readonly lockfile: string }
+interface NodeCi {
+  readonly install: string;
+  readonly run: string;
+  readonly test: string;
+  readonly audit: string;
+  readonly cache: string;
+  readonly lockfile: string;
+}
 const NODE_CI: Readonly<Record<NodePackageManagerName, NodeCi>> = {
   'npm': { install: 'npm ci', run: 'npm run', test: 'npm test', audit: 'npm audit --audit-level=high', cache: 'npm', lockfile: 'package-lock.json' },
   'pnpm': { install: 'pnpm install --frozen-lockfile', run: 'pnpm', test: 'pnpm test', audit: 'pnpm audit --audit-level high', cache: 'pnpm', lockfile: 'pnpm-lock.yaml' },
