@@ -162,7 +162,9 @@ describe('the changes script, executed against a git repository', () => {
       git(dir, 'commit', '-q', '-m', 'one');
       const parent = git(dir, 'rev-parse', 'HEAD');
       for (const [file, content] of Object.entries(change)) {
-        if (content === null) {git(dir, 'mv', file.split(' -> ')[0], file.split(' -> ')[1]);} else {
+        if (content === null) {
+          git(dir, 'mv', ...file.split(' -> '));
+        } else {
           fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
           fs.writeFileSync(path.join(dir, file), content);
         }
