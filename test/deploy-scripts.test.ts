@@ -17,6 +17,8 @@ import { runScripts, shellcheck } from '../src/validators/shellcheck';
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
 const OLD = 'badc0de0badc0de0badc0de0badc0de0badc0de0';
 const NEEDS = { publish: { 'image-tag': SHA } };
+/** The fixture's two services build from their own directories: publish passes on which of them changed (both, here). */
+const FIXTURE_NEEDS = { publish: { 'image-tag': SHA, 'changed-alpha': 'true', 'changed-beta': 'true' } };
 
 const flagshipFiles = synthSnapshot((outdir) => createProject(outdir));
 const flagship = parse(flagshipFiles['.github/workflows/ci.yml']);
@@ -423,7 +425,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   test('GIVEN the wait times out THEN the rollback step still runs: it cancels the update still in progress, waits for it, and redeploys (current template when none was recorded)', () => {
     const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
-      needs: NEEDS,
+      needs: FIXTURE_NEEDS,
       files: fixtureFiles,
       rules: [
         ...alphaSucceeds,
@@ -476,7 +478,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   test('GIVEN aws cloudformation deploy hangs THEN it gives up at its bound, the rollback cancels the update and redeploys the last good version, all inside the timeouts', () => {
     const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
-      needs: NEEDS,
+      needs: FIXTURE_NEEDS,
       files: fixtureFiles,
       rules: [
         ...alphaSucceeds,
@@ -509,7 +511,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   test('GIVEN the stack stays busy past the settle bound THEN the rollback gives up inside its own timeout and says so', () => {
     const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
-      needs: NEEDS,
+      needs: FIXTURE_NEEDS,
       files: fixtureFiles,
       rules: [
         rule('^aws cloudformation deploy --stack-name alpha-live ', { advance: 5 * 3600 }),
@@ -529,7 +531,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
   test('GIVEN a stack whose rollback failed (UPDATE_ROLLBACK_FAILED) THEN the rollback step fails with what to do', () => {
     const r = runDeploy(fixture, 'deploy-live', {
       sha: SHA,
-      needs: NEEDS,
+      needs: FIXTURE_NEEDS,
       files: fixtureFiles,
       rules: [
         rule('^aws cloudformation deploy --stack-name alpha-live ', { exit: 255, stderr: 'Failed' }),

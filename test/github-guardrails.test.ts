@@ -14,6 +14,9 @@ function synth(props: PipelineProps = {}): Record<string, string> {
   });
 }
 
+/** Minor and patch updates in one pull request per entry (the ruleset's up-to-date rule would rebase each of many). */
+const GROUPS = { 'minor-and-patch': { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } };
+
 describe('GIVEN a pipeline with sharded tests', () => {
   const files = synth({ checks: { test: { shards: 2, command: 'npx jest --shard="$SHARD_INDEX/$SHARD_TOTAL"' } }, guardrails: { requiredApprovals: 2 } });
   const ruleset = JSON.parse(files['.github/rulesets/main.json']);
@@ -22,7 +25,8 @@ describe('GIVEN a pipeline with sharded tests', () => {
   test('THEN the ruleset requires every check name the workflow reports, derived from the jobs', () => {
     const checks = ruleset.rules.find((r: any) => r.type === 'required_status_checks').parameters;
     const contexts = checks.required_status_checks.map((c: any) => c.context);
-    expect(contexts).toEqual(['lint', 'test (1/2)', 'test (2/2)', 'build', 'image', 'dependency-review', 'audit', 'codeql', 'secrets', 'synth-check']);
+    // `changes` is required: the image job needs it, and a job skipped because a job it needs failed counts as passed.
+    expect(contexts).toEqual(['lint', 'test (1/2)', 'test (2/2)', 'build', 'changes', 'image', 'dependency-review', 'audit', 'codeql', 'secrets', 'synth-check']);
     for (const c of contexts.filter((x: string) => !x.startsWith('test'))) expect(wf.jobs[c].name).toBe(c);
     expect(checks.strict_required_status_checks_policy).toBe(true);
   });
@@ -37,7 +41,7 @@ describe('GIVEN a pipeline with sharded tests', () => {
     expect(parse(files['.github/dependabot.yml'])).toEqual({
       version: 2,
       updates: [
-        { 'package-ecosystem': 'npm', 'directory': '/', 'schedule': { interval: 'weekly' } },
+        { 'package-ecosystem': 'npm', 'directory': '/', 'schedule': { interval: 'weekly' }, 'groups': GROUPS },
       ],
     });
   });
@@ -46,7 +50,7 @@ describe('GIVEN a pipeline with sharded tests', () => {
 test('GIVEN Go and monthly updates THEN Dependabot uses gomod', () => {
   const files = synth({ toolchain: Toolchain.go(), guardrails: { dependabot: 'monthly' } });
   const d = parse(files['.github/dependabot.yml']);
-  expect(d.updates[0]).toEqual({ 'package-ecosystem': 'gomod', 'directory': '/', 'schedule': { interval: 'monthly' } });
+  expect(d.updates[0]).toEqual({ 'package-ecosystem': 'gomod', 'directory': '/', 'schedule': { interval: 'monthly' }, 'groups': GROUPS });
 });
 
 test('GIVEN guardrails switched off THEN neither file is written', () => {
@@ -87,6 +91,13 @@ describe('emitters', () => {
       'updates:',
       '  - package-ecosystem: npm',
       '    directory: /',
+      '    groups:',
+      '      minor-and-patch:',
+      '        patterns:',
+      '          - "*"',
+      '        update-types:',
+      '          - minor',
+      '          - patch',
       '    schedule:',
       '      interval: daily',
       '',

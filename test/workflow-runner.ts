@@ -3,7 +3,7 @@
  *
  * It runs the job's steps in order with GitHub's step semantics, as far as the generated deploy and publish jobs
  * use them:
- * - `if:` (default `success()`), with `success()`, `failure()`, `always()`, `cancelled()`, `==`, `!=`, `&&`, `||`,
+ * - `if:` (default `success()`, and `success() && (...)` around a condition without a status function), with `success()`, `failure()`, `always()`, `cancelled()`, `==`, `!=`, `&&`, `||`,
  *   `!`, parentheses, string literals and the contexts listed below; a skipped step has outcome `skipped`;
  * - `run:` scripts under `bash -e <file>` (GitHub's default shell on Linux), with the job's `env:` and the step's
  *   `env:` (their `${{ }}` expressions evaluated), a fresh `$GITHUB_OUTPUT` per step parsed into
@@ -234,7 +234,10 @@ function run(job: Job, root: string, options: RunOptions): JobResult {
   job.steps.forEach((step, index) => {
     const name = step.name ?? step.uses ?? step.run ?? `step ${index}`;
     const start = clock();
-    const condition = step.if === undefined ? 'success()' : stripBraces(step.if);
+    // GitHub: "A default status check of success() is applied unless you include one of these functions" (a condition
+    // without success(), failure(), always() or cancelled() runs only while every earlier step succeeded).
+    const given = step.if === undefined ? undefined : stripBraces(step.if);
+    const condition = given === undefined ? 'success()' : /\b(success|failure|always|cancelled)\(\)/.test(given) ? given : `success() && (${given})`;
     let result: StepResult;
     if (!truthy(evaluate(condition, ctx))) {
       result = { id: step.id, name, outcome: 'skipped', outputs: {}, output: '', elapsed: 0, timeoutMinutes: step['timeout-minutes'] };

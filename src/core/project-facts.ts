@@ -32,6 +32,12 @@ export interface ProjenFacts {
 export interface ProjectFacts {
   /** The project's directory on disk. */
   readonly dir: string;
+  /**
+   * The directory, relative to the repository root (`.` for the root, else for example `services/web`): the
+   * toolchain prefixes the paths actions read (lockfile, go.mod) with it, since `working-directory` moves only `run:` steps.
+   * @default '.'
+   */
+  readonly directory?: string;
   /** Set when the project is a projen NodeProject (TypeScriptProject included). */
   readonly projen?: ProjenFacts;
 }
@@ -60,6 +66,27 @@ export function projectFacts(project: Project): ProjectFacts {
       ...(ts ? { libdir: ts.libdir, srcdir: ts.srcdir, testdir: ts.testdir } : {}),
     },
   };
+}
+
+/**
+ * The facts of one workload's directory inside the repository (`directory` relative to `root`, for example
+ * `services/web`): its own package.json and lockfiles, go.mod, requirements. A subdirectory is not a projen project.
+ */
+export function directoryFacts(root: string, directory: string): ProjectFacts {
+  return { dir: path.join(root, directory), directory };
+}
+
+/** The language a directory's manifest names: go.mod, then pyproject.toml or requirements.txt, then package.json or a lockfile. */
+export function detectLanguage(dir: string): 'go' | 'python' | 'node' | undefined {
+  if (read(dir, 'go.mod') !== undefined) return 'go';
+  if (read(dir, 'pyproject.toml') !== undefined || read(dir, 'requirements.txt') !== undefined) return 'python';
+  if (read(dir, 'package.json') !== undefined || detectNodePackageManager(dir) !== undefined) return 'node';
+  return undefined;
+}
+
+/** Whether `file` exists in `dir`. */
+export function hasFile(dir: string, file: string): boolean {
+  return read(dir, file) !== undefined;
 }
 
 function read(dir: string, file: string): string | undefined {

@@ -66,11 +66,20 @@ export function rulesetObject(m: RulesetModel): Record<string, unknown> {
   };
 }
 
-/** `.github/dependabot.yml` as an object. */
+/**
+ * `.github/dependabot.yml` as an object. Each entry groups its minor and patch updates into one pull request: the
+ * ruleset requires branches to be up to date, so separate PRs would each need a rebase and a new CI run after every
+ * merge, and dependencies that must move together (a framework and its plugins) would fail apart. Majors stay one a PR.
+ */
 export function dependabotObject(m: DependabotModel): Record<string, unknown> {
   return {
     version: 2,
-    updates: m.updates.map((u) => ({ 'package-ecosystem': u.ecosystem, 'directory': u.directory, 'schedule': { interval: m.interval } })),
+    updates: m.updates.map((u) => ({
+      'package-ecosystem': u.ecosystem,
+      'directory': u.directory,
+      'schedule': { interval: m.interval },
+      'groups': { 'minor-and-patch': { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } },
+    })),
   };
 }
 

@@ -66,6 +66,7 @@ function jobObject(job: JobModel, pins: ActionPins): Record<string, unknown> {
     'services': job.services,
     'outputs': job.outputs,
     'env': job.env,
+    'defaults': job.defaults ? { run: { 'working-directory': job.defaults.run.workingDirectory, 'shell': job.defaults.run.shell } } : undefined,
     'steps': job.steps.map((s) => stepObject(s, pins)),
     ...(job.raw ?? {}),
   };

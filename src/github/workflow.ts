@@ -35,6 +35,8 @@ export interface JobModel {
   readonly services?: Readonly<Record<string, unknown>>;
   readonly outputs?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** Defaults of the job's `run:` steps (`working-directory`, `shell`); `uses:` steps ignore them. */
+  readonly defaults?: { readonly run: { readonly workingDirectory?: string; readonly shell?: string } };
   readonly steps: readonly StepModel[];
   /** Raw keys the typed model lacks, merged last. */
   readonly raw?: Readonly<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import { BuildContext, JobSpec, checkout, onBranch } from './job-spec';
+import { BuildContext, JobSpec, andCondition, changedCondition, changedOutput, checkout, onBranch } from './job-spec';
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
   DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT,
@@ -50,20 +50,25 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
     { name: 'Log in to Amazon ECR', uses: 'aws-actions/amazon-ecr-login' },
     { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action' },
   ];
+  // A monorepo's publish builds only the images of the workloads that changed, and passes the answers to the deploy jobs.
+  const outputs: Record<string, string> = { 'image-tag': '${{ github.sha }}' };
   for (const image of ctx.images) {
     const repository = imageRepositoryName(image.service);
     const check = `exists-${image.service}`;
+    const changed = changedCondition(ctx, image.service, 'changes');
+    if (changed) outputs[changedOutput(image.service)] = `\${{ needs.changes.outputs.${changedOutput(image.service)} }}`;
     steps.push(
       {
         name: `Is ${image.service} already in the registry?`,
         id: check,
+        ...(changed ? { if: changed } : {}),
         env: { REGISTRY_ID: registryEnv.account, REPOSITORY: repository, IMAGE_TAG: '${{ github.sha }}' },
         run: IMAGE_EXISTS_SCRIPT,
       },
       {
         name: `Build and push ${image.service}`,
         // Tags are immutable: an image already pushed for this commit (a re-run) is neither rebuilt nor pushed.
-        if: `steps.${check}.outputs.exists == 'false'`,
+        if: andCondition(changed, `steps.${check}.outputs.exists == 'false'`),
         uses: 'docker/build-push-action',
         with: {
           'context': image.contextPath,
@@ -84,11 +89,15 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
       id: 'publish',
       name: 'publish',
       needs: checkIds,
-      if: onBranch(ctx.branch),
+      // With change detection, the checks of unchanged workloads are skipped, and a job whose needs were skipped is
+      // skipped too unless its condition says otherwise: publish runs when none of them failed or was cancelled.
+      if: ctx.changeDetection
+        ? `!cancelled() && !contains(needs.*.result, 'failure') && !contains(needs.*.result, 'cancelled') && ${onBranch(ctx.branch)}`
+        : onBranch(ctx.branch),
       runsOn: ctx.runsOn,
       permissions: { 'contents': 'read', 'id-token': 'write' },
       timeoutMinutes: Math.max(20, expected * 3),
-      outputs: { 'image-tag': '${{ github.sha }}' },
+      outputs,
       steps,
       expectedMinutes: expected,
     },
@@ -193,6 +202,7 @@ export function deployJobs(
       // The service's own view of the environment: an internal service deploys with a rolling update.
       const strategy = t.environment.strategy;
       const bounds = deployBounds(strategy);
+      const from = steps.length;
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
@@ -225,6 +235,9 @@ export function deployJobs(
         run: RECORD_SCRIPT,
         timeoutMinutes: STEP_MINUTES.record,
       });
+      // An unchanged workload is not deployed (its image was not built for this commit): it keeps its last good tag.
+      const changed = changedCondition(ctx, s);
+      if (changed) steps.splice(from, steps.length - from, ...steps.slice(from).map((st) => ({ ...st, if: andCondition(changed, st.if) })));
       Object.assign(summary, {
         [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
         [`${key}_WAIT`]: `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
@@ -277,13 +290,15 @@ export function deployJobs(
         `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
         `Shorten the bake or step interval of ${env.name}'s strategy, or deploy fewer services to it.`));
     }
+    // Skipped when none of its workloads changed: no approval is asked for nothing (and the next environment skips too).
+    const anyChanged = stacks.map((t) => changedCondition(ctx, t.service.name)).filter((c): c is string => c !== undefined);
     jobs.push({
       job: {
         id,
         name: id,
         // `needs` gives access to direct dependencies only: publish (the image tag) and the previous environment.
         needs: previous === 'publish' ? ['publish'] : ['publish', previous],
-        if: onBranch(ctx.branch),
+        if: anyChanged.length === stacks.length ? andCondition(onBranch(ctx.branch), anyChanged.join(' || ')) : onBranch(ctx.branch),
         runsOn: ctx.runsOn,
         environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
         permissions: { 'contents': 'read', 'id-token': 'write', ...(options.checkProtection ? PROTECTION_CHECK_PERMISSIONS : {}) },

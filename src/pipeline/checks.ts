@@ -1,4 +1,4 @@
-import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
+import { BuildContext, JobSpec, andCondition, changedCondition, checkJob, checkout } from './job-spec';
 import type { ParsedPipelineProps } from './options';
 import { ServiceContainer } from './service-container';
 import type { CheckKind, ToolchainModel } from './toolchain';
@@ -36,10 +36,53 @@ const STEP_NAMES: Record<CheckKind, string> = {
   build: 'Build',
 };
 
+/**
+ * Where a set of checks runs: at the repository root with the pipeline's toolchain, or for one workload of a
+ * monorepo (jobs `<workload>-<check>`) in its directory with its own toolchain.
+ */
+export interface CheckScope {
+  /** The workload; undefined for the root's checks (jobs named after the check alone). */
+  readonly workload?: string;
+  readonly toolchain: ToolchainModel;
+}
+
+/**
+ * The job id of a check (or scan) of a scope: `lint` at the root, `web-lint` for the workload `web`.
+ */
+export function scopedId(scope: CheckScope | undefined, kind: string): string {
+  return scope?.workload ? `${scope.workload}-${kind}` : kind;
+}
+
+/**
+ * A job of one workload: its `run:` steps in its directory, and run only when the workload changed. The condition is
+ * the job's `if:` (GitHub counts a job skipped by its `if:` as passed for a required check), except for a matrix:
+ * a matrix job skipped as a whole reports one check under its unexpanded name (`web-test (${{ matrix.shard }}/2)`),
+ * never the names the ruleset requires, so each of its steps carries the condition and every shard reports
+ * (https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/collaborating-on-repositories-with-code-quality-features/troubleshooting-required-status-checks#handling-skipped-but-required-checks).
+ */
+export function scopedJob(ctx: BuildContext, scope: CheckScope | undefined, spec: JobSpec): JobSpec {
+  if (!scope) return spec;
+  const job = spec.job;
+  const directory = scope.toolchain.directory;
+  const changed = scope.workload ? changedCondition(ctx, scope.workload, 'changes') : undefined;
+  const matrix = job.strategy?.matrix !== undefined;
+  return {
+    ...spec,
+    job: {
+      ...job,
+      ...(directory !== '.' ? { defaults: { run: { workingDirectory: directory } } } : {}),
+      ...(changed ? { needs: [...new Set([...job.needs, 'changes'])] } : {}),
+      ...(changed && !matrix ? { if: andCondition(changed, job.if) } : {}),
+      steps: changed && matrix ? job.steps.map((st) => ({ ...st, if: andCondition(changed, st.if) })) : job.steps,
+    },
+  };
+}
+
 /** One job per check, all independent, so they run in parallel. Tests shard through a matrix. */
-export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[]): JobSpec[] {
+export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[], scope?: CheckScope): JobSpec[] {
+  const toolchain = scope?.toolchain ?? ctx.toolchain;
   return checks.map((c) => {
-    const setup: StepModel[] = [checkout(), ...ctx.toolchain.setup];
+    const setup: StepModel[] = [checkout(), ...toolchain.setup];
     const connection = Object.assign({}, ...Object.values(c.services).map((s) => s.model.connection)) as Record<string, string>;
     const sharded = c.shards > 1;
     const env: Record<string, string> = { ...connection };
@@ -48,15 +91,16 @@ export function checkJobs(ctx: BuildContext, checks: readonly ResolvedCheck[]): 
     const services = Object.keys(c.services).length > 0
       ? Object.fromEntries(Object.entries(c.services).map(([name, s]) => [name, s.toWorkflow()]))
       : undefined;
-    const perShard = ctx.toolchain.expectedMinutes[c.kind] / (sharded && c.splits !== false ? c.shards : 1);
-    return checkJob(ctx, c.kind, {
-      name: sharded ? `${c.kind} (\${{ matrix.shard }}/${c.shards})` : c.kind,
+    const perShard = toolchain.expectedMinutes[c.kind] / (sharded && c.splits !== false ? c.shards : 1);
+    const id = scopedId(scope, c.kind);
+    return scopedJob(ctx, scope, checkJob(ctx, id, {
+      name: sharded ? `${id} (\${{ matrix.shard }}/${c.shards})` : id,
       steps: [...setup, run],
       services,
       strategy: sharded ? { 'fail-fast': false, 'matrix': { shard: Array.from({ length: c.shards }, (_, i) => i + 1) } } : undefined,
       timeoutMinutes: c.timeoutMinutes,
       expectedMinutes: c.expectedMinutes ?? Math.max(1, Math.ceil(perShard)),
-    });
+    }));
   });
 }
 
@@ -112,7 +156,9 @@ function withDatabase(
 /**
  * `changes`: on pull requests, whether anything outside the docs changed (dorny/paths-filter
  * reads the PR's files through the API, no checkout). Pushes of docs only never start the
- * workflow (`paths-ignore`), so on a push the answer is always yes.
+ * workflow (`paths-ignore`), so on a push the answer is always yes. Required by the ruleset: the image job needs it,
+ * and a job skipped because a job it needs failed counts as passed, so a broken filter would pass the image check.
+ * (A monorepo's per-workload `changes` job is `workloadChangesJob` in changes.ts.)
  */
 export function changesJob(ctx: BuildContext, filter: PathFilter): JobSpec {
   const filters = ['code:', "  - '**'", ...filter.docs.map((g) => `  - '!${g}'`)].join('\n');
@@ -127,7 +173,7 @@ export function changesJob(ctx: BuildContext, filter: PathFilter): JobSpec {
       with: { 'filters': `${filters}\n`, 'predicate-quantifier': 'every' },
     }],
     expectedMinutes: 1,
-  }, { required: false });
+  });
 }
 
 /** The image of one service, as the CI image job builds and scans it. */
@@ -140,8 +186,9 @@ export interface ImageScan {
 /**
  * `image`: build every image with buildx and the GitHub Actions layer cache (never pushed),
  * then scan it with Trivy and upload the SARIF to code scanning. Skipped for docs-only changes.
+ * In a monorepo, one `<workload>-image` job per image (ctx.images holds that one image), skipped when the workload did not change.
  */
-export function imageJob(ctx: BuildContext, scan: ImageScan): JobSpec | undefined {
+export function imageJob(ctx: BuildContext, scan: ImageScan, scope?: CheckScope): JobSpec | undefined {
   if (ctx.images.length === 0) return undefined;
   const steps: StepModel[] = [checkout(), { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action' }];
   for (const image of ctx.images) {
@@ -175,9 +222,10 @@ export function imageJob(ctx: BuildContext, scan: ImageScan): JobSpec | undefine
       },
     );
   }
-  return checkJob(ctx, 'image', {
+  const changed = scope?.workload ? changedCondition(ctx, scope.workload, 'changes') : undefined;
+  return checkJob(ctx, scopedId(scope, 'image'), {
     needs: ['changes'],
-    if: "needs.changes.outputs.code == 'true'",
+    if: changed ?? "needs.changes.outputs.code == 'true'",
     permissions: scan.enabled ? { 'contents': 'read', 'security-events': 'write' } : undefined,
     steps,
     expectedMinutes: 6 * ctx.images.length,

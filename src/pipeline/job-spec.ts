@@ -34,6 +34,37 @@ export interface BuildContext {
   readonly registry?: RegistryLocation;
   /** Per-job expected minutes given by the user, by job id. */
   readonly expectedMinutes: Readonly<Record<string, number>>;
+  /**
+   * The workloads whose checks, image, publish and deploy run only when they changed (a `changes` job output per
+   * workload, src/pipeline/changes.ts). Absent when every image builds from the repository root: everything runs.
+   */
+  readonly changeDetection?: { readonly workloads: readonly string[] };
+}
+
+/** The job output (of `changes`, and again of `publish`) that says whether `workload` changed. */
+export function changedOutput(workload: string): string {
+  return `changed-${workload}`;
+}
+
+/**
+ * The condition under which a job or step of `workload` runs: its directory (or the shared configuration) changed.
+ * `from` is the job that gives the answer and that the job must `need`: `changes` for the checks and the image build,
+ * `publish` for the deploy jobs (publish passes it on, so a deploy job needs only publish and the previous deploy).
+ * Undefined when the pipeline has no per-workload change detection (or does not know the workload): it always runs.
+ *
+ * A deploy of an unchanged workload is skipped, so it keeps running its last good tag: its image was not built for
+ * this commit. Per-workload deploy jobs take this as (part of) their job-level `if:`; steps of a shared job as theirs.
+ */
+export function changedCondition(ctx: BuildContext, workload: string, from: 'changes' | 'publish' = 'publish'): string | undefined {
+  if (!ctx.changeDetection?.workloads.includes(workload)) return undefined;
+  return `needs.${from}.outputs.${changedOutput(workload)} == 'true'`;
+}
+
+/** `a && b`, either possibly absent; a side with `||` is parenthesized. */
+export function andCondition(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a ?? b;
+  const wrap = (c: string) => (c.includes('||') ? `(${c})` : c);
+  return `${wrap(a)} && ${wrap(b)}`;
 }
 
 export const READ: Permissions = { contents: 'read' };

@@ -51,6 +51,24 @@ export interface ChecksOptions {
 /** A scan that is on by default: `false` switches it off, an object configures it. */
 export type Scan<T> = boolean | T;
 
+/**
+ * One workload of a monorepo: the image's service, checked in the image's directory (its `contextPath`). Every field
+ * is optional: the toolchain is read from the directory (go.mod: Go; pyproject.toml or requirements.txt: Python;
+ * package.json or a lockfile: Node, with the package manager its lockfile or `packageManager` field names).
+ */
+export interface WorkloadCiOptions {
+  /**
+   * The language and package manager of this workload's checks, resolved against its directory.
+   * @default - as the directory's manifest says (above), else the pipeline's toolchain
+   */
+  readonly toolchain?: Toolchain;
+  /**
+   * This workload's checks; each key given replaces the pipeline's for this workload.
+   * @default - the pipeline's `checks`
+   */
+  readonly checks?: ChecksOptions;
+}
+
 /** Security scans; each is on by default. */
 export interface ScansOptions {
   /** GitHub's dependency review on pull requests. @default { failOnSeverity: 'high' } */
@@ -134,6 +152,19 @@ const cronSchema = z.string().superRefine((cron, ctx) => {
   if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `a cron expression GitHub accepts, for example '17 5 * * *' (${problems.join('; ')})` });
 });
 
+const toolchainSchema = z.custom<Toolchain>((v) => v instanceof Toolchain, { message: 'a Toolchain, for example Toolchain.node()' });
+const checksSchema = z.strictObject({
+  lint: checkObject.prefault({}),
+  format: checkObject.prefault({ enabled: false }),
+  typecheck: checkObject.prefault({ enabled: false }),
+  test: testObject.prefault({}),
+  integration: testObject.prefault({ enabled: false }),
+  // Unset: on where the toolchain has something to build (see resolveChecks).
+  build: checkObject.extend({ enabled: z.boolean().optional() }).prefault({}),
+}).prefault({});
+/** A repository-relative glob. */
+const glob = z.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\s]+$/, { message: "a repository-relative glob without spaces or '..', for example 'libs/shared/**'" });
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1).default(''),
   branch: z.string()
@@ -141,17 +172,12 @@ export const pipelineSchema = z.strictObject({
     .refine((b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//'), { message: 'a branch name' })
     .default('main'),
   nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "a Node.js version such as '22'" }).optional(),
-  toolchain: z.custom<Toolchain>((v) => v instanceof Toolchain, { message: 'a Toolchain, for example Toolchain.node()' }).optional(),
+  toolchain: toolchainSchema.optional(),
   runsOn: z.string().min(1).default('ubuntu-24.04'),
-  checks: z.strictObject({
-    lint: checkObject.prefault({}),
-    format: checkObject.prefault({ enabled: false }),
-    typecheck: checkObject.prefault({ enabled: false }),
-    test: testObject.prefault({}),
-    integration: testObject.prefault({ enabled: false }),
-    // Unset: on where the toolchain has something to build (see resolveChecks).
-    build: checkObject.extend({ enabled: z.boolean().optional() }).prefault({}),
-  }).prefault({}),
+  checks: checksSchema,
+  // Each workload's checks arrive merged over the pipeline's (Pipeline's constructor), so the defaults fill the same way.
+  workloads: z.record(z.string(), z.strictObject({ toolchain: toolchainSchema.optional(), checks: checksSchema })).default({}),
+  sharedPaths: z.array(glob).default([]),
   scans: z.strictObject({
     dependencyReview: off.extend({ failOnSeverity: z.enum(['low', 'moderate', 'high', 'critical']).default('high') }).prefault({}),
     audit: off.extend({ command: command.optional() }).prefault({}),

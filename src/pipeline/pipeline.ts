@@ -1,30 +1,32 @@
+import * as nodePath from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { CriticalPath, criticalPath, formatPath } from './budget';
-import { deployJobs, publishJob } from './cd';
-import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
-import { driftWorkflow } from './drift';
-import { BuildContext, JobSpec, checkout } from './job-spec';
-import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
-import { ProjenWorkflows } from './projen-workflows';
-import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
-import { scanJobs } from './scans';
-import { Toolchain } from './toolchain';
-import { updatesWorkflow } from './updates';
 import { StackTarget, environmentTargets, stackTargets } from '../cloudformation/templates';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
-import { Problem, problem } from '../core/errors';
+import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { OIDC_SUBJECT_CLAIM_KEYS, registryLocation } from '../core/naming';
-import { projectFacts } from '../core/project-facts';
+import { detectLanguage, directoryFacts, hasFile, projectFacts } from '../core/project-facts';
 import { Database } from '../database/database';
 import { DockerImage } from '../docker/docker-image';
 import { Environment } from '../environment/environment';
-import { GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
+import { DependabotModel, GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
 import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
 import type { EnvironmentModel, ImageModel, PipelineModel, ServiceModel } from '../model';
 import { Service } from '../service/service';
+import { CriticalPath, criticalPath, formatPath } from './budget';
+import { deployJobs, publishJob } from './cd';
+import { SHARED_PATHS, workloadChangesJob } from './changes';
+import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
+import { driftWorkflow } from './drift';
+import { BuildContext, JobSpec, checkout } from './job-spec';
+import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, WorkloadCiOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
+import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
+import { auditJob, scanJobs } from './scans';
+import { Toolchain, ToolchainModel } from './toolchain';
+import { ProjenWorkflows } from './projen-workflows';
+import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
@@ -79,6 +81,21 @@ export interface PipelineProps {
   readonly runsOn?: string;
   /** The checks; `false` leaves a job out. @default { lint: true, test: true, build: true } */
   readonly checks?: ChecksOptions;
+  /**
+   * Per-workload settings of a monorepo, by the name of the image's service. A pipeline whose images build from
+   * their own directories (`DockerImage({ contextPath: 'services/web' })`) checks each workload in its directory,
+   * with its own toolchain (read from the directory unless given here), and runs a workload's checks, image build,
+   * publish and deploy only when its directory, its Dockerfile or the shared configuration (`sharedPaths`) changed.
+   * @default - each workload's toolchain read from its directory, the pipeline's checks
+   */
+  readonly workloads?: Readonly<Record<string, WorkloadCiOptions>>;
+  /**
+   * Globs of further files every workload depends on (a shared library, a root config), added to the defaults:
+   * `.projenrc.ts`, `.projen/**`, the root package and lock files, `.github/**`. A change to one of them counts as a
+   * change to every workload. Only for images in their own directories.
+   * @default []
+   */
+  readonly sharedPaths?: readonly string[];
   /** Security scans, each on by default. @default - all on */
   readonly scans?: ScansOptions;
   /** The image to build (shorthand for `images: [image]`). */
@@ -174,6 +191,26 @@ interface Built {
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly problems: Problem[];
+  /** The workloads of a monorepo (images in their own directories); undefined when everything builds from the root. */
+  readonly workloads?: readonly ResolvedWorkload[];
+}
+
+/** One workload of a monorepo as the pipeline checks it. */
+interface ResolvedWorkload {
+  /** The image's service. */
+  readonly name: string;
+  /** Its directory (the image's contextPath), relative to the repository root. */
+  readonly directory: string;
+  readonly dockerfilePath: string;
+  /** Resolved against the directory. */
+  readonly toolchain: ToolchainModel;
+  readonly checks: ParsedPipelineProps['checks'];
+}
+
+/** `./services/web/` → `services/web`; `.`, `./` and `` → `.`. */
+function normalizeDirectory(dir: string): string {
+  const d = nodePath.posix.normalize(dir).replace(/\/+$/, '');
+  return d === '' ? '.' : d;
 }
 
 /** A pipeline id, which names its workflow files. */
@@ -203,8 +240,15 @@ export class Pipeline extends ShipshapeConstruct {
         'a workflow file name of ASCII letters, digits, dots, dashes and underscores, starting with a letter or digit (it names .github/workflows/<id>.yml)')]);
     }
     props = this.propsObject(props, 'SS-PIPELINE-PROPS', true);
+    const workloads = props.workloads !== null && typeof props.workloads === 'object' && !Array.isArray(props.workloads)
+      ? Object.fromEntries(Object.entries(props.workloads).map(([name, w]) => [name, w !== null && typeof w === 'object'
+        // A workload's checks replace the pipeline's key by key.
+        ? { ...w, checks: { ...normalizeGroup(props.checks ?? {}) as object, ...normalizeGroup(w.checks ?? {}) as object } }
+        : w]))
+      : props.workloads;
     const input = {
       ...props,
+      workloads,
       checks: normalizeGroup(props.checks),
       scans: normalizeGroup(props.scans),
       deploy: normalizeSwitch(props.deploy),
@@ -368,7 +412,7 @@ export class Pipeline extends ShipshapeConstruct {
         // Only the package ecosystems, whose lockfiles people own. Workflows and Dockerfiles are generated: a
         // Dependabot PR against them could never pass synth-check. Action pins and base images are upgraded in
         // .projenrc.ts (actionPins, BaseImages) or by upgrading shipshape.
-        updates: [{ ecosystem: this.toolchain.model.ecosystem, directory: '/' }],
+        updates: this.dependabotUpdates(built.workloads),
       },
       githubEnvironments,
       // The AWS roles trust subjects of this template; the settings script applies it (src/core/naming.ts).
@@ -401,6 +445,22 @@ export class Pipeline extends ShipshapeConstruct {
     }
   }
 
+  /**
+   * One Dependabot entry per directory and package ecosystem: the root's (the pipeline's toolchain), then each
+   * workload's, but only where the directory holds a manifest of that ecosystem (Dependabot fails an entry without
+   * one). npm covers pnpm and Yarn lockfiles.
+   */
+  private dependabotUpdates(workloads: readonly ResolvedWorkload[] = []): DependabotModel['updates'] {
+    const updates: Array<DependabotModel['updates'][number]> = [{ ecosystem: this.toolchain.model.ecosystem, directory: '/' }];
+    for (const w of workloads) {
+      const directory = w.directory === '.' ? '/' : `/${w.directory}`;
+      if (updates.some((u) => u.ecosystem === w.toolchain.ecosystem && u.directory === directory)) continue;
+      if (!w.toolchain.manifests.some((m) => hasFile(nodePath.join(this.project.outdir, w.directory), m))) continue;
+      updates.push({ ecosystem: w.toolchain.ecosystem, directory });
+    }
+    return updates;
+  }
+
   /** The GitHub environments the deploy jobs declare, with the protection `.projenrc.ts` gives them. */
   private githubEnvironments(specs: readonly JobSpec[], environments: readonly EnvironmentModel[]): GitHubEnvironmentModel[] {
     return environments
@@ -430,6 +490,7 @@ export class Pipeline extends ShipshapeConstruct {
     }
     const imageConstructs = p.images ?? (p.image ? [p.image] : this.shipshape.membersOf(DockerImage));
     const images = imageConstructs.map((i) => i._contribute().model as ImageModel);
+    const workloads = this.resolveWorkloads(images, problems);
     const ctx: BuildContext = {
       constructPath: this.constructPath,
       project: this.project.name,
@@ -441,29 +502,49 @@ export class Pipeline extends ShipshapeConstruct {
       environments,
       registry: registryLocation(declared, this.shipshape.registryOption),
       expectedMinutes: p.expectedMinutes,
+      ...(workloads ? { changeDetection: { workloads: workloads.map((w) => w.name) } } : {}),
     };
     const templates = stackTargets({ services, environments: declared });
     const environmentStacks = environmentTargets({ name: this.project.name, services, environments: declared });
-    // The integration job runs the Database of the pipeline's service (one: the job has one set of DATABASE_* variables).
-    const databases = this.shipshape.membersOf(Database).filter((d) => imageConstructs.some((i) => i.service === d.service));
-    const checks = resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems, databases[0]?.settings);
-    if (databases.length > 1 && checks.some((c) => c.kind === 'integration')) {
-      problems.push(problem('SS-PIPELINE-DATABASE', this.constructPath, 'images', databases.map((d) => d.service.name),
-        `images of services with at most one Database between them (${databases.map((d) => d.constructPath).join(', ')}): the integration job has one set of DATABASE_* variables`,
-        'Give each service with a database its own Pipeline (images: [...]).'));
-    }
-    const specs: JobSpec[] = [...checkJobs(ctx, checks)];
+    const imageScan = { enabled: p.scans.image.enabled, severity: p.scans.image.severity, ignoreUnfixed: p.scans.image.ignoreUnfixed };
+    const specs: JobSpec[] = [];
     const withImages = new Set(images.map((i) => i.service));
-    const hasImageJob = images.length > 0;
-    if (hasImageJob) {
-      specs.push(changesJob(ctx, { docs: p.docsPaths }));
-      specs.push(imageJob(ctx, { enabled: p.scans.image.enabled, severity: p.scans.image.severity, ignoreUnfixed: p.scans.image.ignoreUnfixed })!);
+    if (!workloads) {
+      // The integration job runs the Database of the pipeline's service (one: the job has one set of DATABASE_* variables).
+      const databases = this.shipshape.membersOf(Database).filter((d) => imageConstructs.some((i) => i.service === d.service));
+      const checks = resolveChecks(ctx.toolchain, p.checks, this.constructPath, problems, databases[0]?.settings);
+      if (databases.length > 1 && checks.some((c) => c.kind === 'integration')) {
+        problems.push(problem('SS-PIPELINE-DATABASE', this.constructPath, 'images', databases.map((d) => d.service.name),
+          `images of services with at most one Database between them (${databases.map((d) => d.constructPath).join(', ')}): the integration job has one set of DATABASE_* variables`,
+          'Give each service with a database its own Pipeline (images: [...]).'));
+      }
+      specs.push(...checkJobs(ctx, checks));
+      if (images.length > 0) {
+        specs.push(changesJob(ctx, { docs: p.docsPaths }));
+        specs.push(imageJob(ctx, imageScan)!);
+      }
+    } else {
+      // A monorepo: `changes` first (every workload's jobs need it), then each workload's checks, image and audit, in its directory.
+      const paths = (w: ResolvedWorkload) => (w.directory === '.' || w.dockerfilePath.startsWith(`${w.directory}/`) ? [w.directory] : [w.directory, w.dockerfilePath]);
+      const changed = workloads.map((w) => ({ name: w.name, paths: paths(w) }));
+      specs.push(workloadChangesJob(ctx, changed, [...SHARED_PATHS, ...p.sharedPaths], p.docsPaths));
+      // Two images never share a directory (each writes the .dockerignore of its build context: SS-FILE-CLASH).
+      for (const w of workloads) {
+        const scope = { workload: w.name, toolchain: w.toolchain };
+        // Each workload's integration job runs its own service's Database.
+        const database = this.shipshape.membersOf(Database).find((d) => d.service.name === w.name);
+        specs.push(...checkJobs(ctx, resolveChecks(w.toolchain, w.checks, `${this.constructPath}/workloads/${w.name}`, problems, database?.settings), scope));
+        specs.push(imageJob({ ...ctx, images: images.filter((i) => i.service === w.name) }, imageScan, scope)!);
+        if (p.scans.audit.enabled) specs.push(auditJob(ctx, p.scans.audit.command ?? w.toolchain.audit, scope));
+      }
     }
+    const languages = [...new Set([ctx.toolchain, ...(workloads ?? []).map((w) => w.toolchain)].map((t) => t.codeql.language))];
     specs.push(...scanJobs(ctx, {
       dependencyReview: p.scans.dependencyReview.enabled ? { failOnSeverity: p.scans.dependencyReview.failOnSeverity } : undefined,
-      audit: p.scans.audit.enabled ? { command: p.scans.audit.command ?? this.toolchain.model.audit } : undefined,
+      // A monorepo's audits run per workload, above.
+      audit: p.scans.audit.enabled && !workloads ? { command: p.scans.audit.command ?? this.toolchain.model.audit } : undefined,
       codeql: p.scans.codeql.enabled
-        ? { languages: p.scans.codeql.languages ?? [this.toolchain.model.codeql.language], queries: p.scans.codeql.queries }
+        ? { languages: p.scans.codeql.languages ?? languages, queries: p.scans.codeql.queries }
         : undefined,
       secrets: p.scans.secrets.enabled ? {} : undefined,
       iac: p.scans.iac.enabled ? { command: p.scans.iac.command } : undefined,
@@ -477,7 +558,8 @@ export class Pipeline extends ShipshapeConstruct {
     }
     const deployTargets: StackTarget[] = templates.filter((t) => withImages.has(t.service.name));
     if (p.deploy.enabled && deployTargets.length > 0) {
-      const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && s.job.id !== 'changes').map((s) => s.job.id);
+      // A monorepo's publish needs `changes` too: it passes each workload's answer on to the deploy jobs.
+      const needs = specs.filter((s) => s.stage === 'check' && !s.prOnly && (workloads !== undefined || s.job.id !== 'changes')).map((s) => s.job.id);
       const publish = publishJob(ctx, needs);
       if (publish) {
         const deploy = { smokeCommand: p.deploy.smokeTest, checkProtection: p.guardrails.checkProtection };
@@ -485,7 +567,50 @@ export class Pipeline extends ShipshapeConstruct {
       }
     }
     const drift = p.drift.enabled ? driftWorkflow(ctx, this.workflowName, p.drift.schedule, [...environmentStacks, ...templates]) : undefined;
-    return { specs: this.applyEdits(specs, problems), drift, environments, images, problems };
+    return { specs: this.applyEdits(specs, problems), drift, environments, images, problems, workloads };
+  }
+
+  /**
+   * The workloads of a monorepo: one per image, in the image's directory (its `contextPath`), with its toolchain (given
+   * in `workloads`, else read from the directory's manifest, else the pipeline's) resolved against that directory.
+   * Undefined when every image builds from the repository root: the checks run there, once, as for one service.
+   */
+  private resolveWorkloads(images: readonly ImageModel[], problems: Problem[]): ResolvedWorkload[] | undefined {
+    const p = this.props;
+    const names = images.map((i) => i.service);
+    for (const name of Object.keys(p.workloads).filter((n) => !names.includes(n))) {
+      problems.push(problem('SS-PIPELINE-WORKLOAD', this.constructPath, `workloads.${name}`, name, `the service name of one of the pipeline's images (${names.join(', ') || 'none'})`));
+    }
+    const directories = images.map((i) => normalizeDirectory(i.contextPath));
+    if (directories.every((d) => d === '.')) {
+      for (const key of ['workloads', 'sharedPaths'] as const) {
+        if (Object.keys(p[key]).length === 0) continue;
+        problems.push(problem('SS-PIPELINE-WORKLOAD', this.constructPath, key, key === 'workloads' ? Object.keys(p.workloads) : p.sharedPaths,
+          "images built from their own directories (DockerImage's contextPath, for example 'services/web')",
+          'Every image builds from the repository root, so the checks run there once: set toolchain and checks on the Pipeline itself.'));
+      }
+      return undefined;
+    }
+    const base = p.toolchain ?? Toolchain.node({ version: p.nodeVersion ?? '22' });
+    const nodeVersion = p.nodeVersion ?? this.toolchain.model.nodeVersion ?? '22';
+    const out: ResolvedWorkload[] = [];
+    images.forEach((image, i) => {
+      const directory = directories[i];
+      const own = p.workloads[image.service];
+      const facts = directory === '.' ? projectFacts(this.project) : directoryFacts(this.project.outdir, directory);
+      const language = directory === '.' ? undefined : detectLanguage(facts.dir);
+      // A Python directory without requirements-dev.txt installs requirements.txt alone (the preset's default would fail).
+      const python = () => Toolchain.python(hasFile(facts.dir, 'requirements-dev.txt') ? {} : { devRequirements: 'requirements.txt' });
+      const detected = language === 'go' ? Toolchain.go() : language === 'python' ? python() : language === 'node' ? Toolchain.node({ version: nodeVersion }) : undefined;
+      try {
+        const toolchain = (own?.toolchain ?? detected ?? base)._forProject(facts).model;
+        out.push({ name: image.service, directory, dockerfilePath: image.dockerfilePath, toolchain, checks: own?.checks ?? p.checks });
+      } catch (e) {
+        if (!(e instanceof ShipshapeError)) throw e;
+        problems.push(...e.problems.map((pr) => ({ ...pr, path: `${this.constructPath}/workloads/${image.service}` })));
+      }
+    });
+    return out;
   }
 
   private applyEdits(specs: JobSpec[], problems: Problem[]): JobSpec[] {

@@ -1,3 +1,4 @@
+import { CheckScope, scopedId, scopedJob } from './checks';
 import { BuildContext, JobSpec, checkJob, checkout } from './job-spec';
 import { cfnLintCommand } from '../validators/cfnlint';
 
@@ -18,6 +19,15 @@ export interface ResolvedScans {
  */
 export const GITLEAKS = { module: 'github.com/zricethezav/gitleaks/v8', version: 'v8.30.1', go: '1.24.11' } as const;
 
+/** The package manager's audit: at the root, or (`<workload>-audit`) in one workload's directory with its toolchain. */
+export function auditJob(ctx: BuildContext, command: string, scope?: CheckScope): JobSpec {
+  const toolchain = scope?.toolchain ?? ctx.toolchain;
+  return scopedJob(ctx, scope, checkJob(ctx, scopedId(scope, 'audit'), {
+    steps: [checkout(), ...toolchain.setup, { name: 'Audit dependencies', run: command }],
+    expectedMinutes: toolchain.expectedMinutes.audit,
+  }));
+}
+
 /** Every enabled scan as its own job, independent of the others. The image scan lives in the image job. */
 export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: readonly string[]): JobSpec[] {
   const jobs: JobSpec[] = [];
@@ -31,12 +41,7 @@ export function scanJobs(ctx: BuildContext, scans: ResolvedScans, templates: rea
       expectedMinutes: 1,
     }, { prOnly: true }));
   }
-  if (scans.audit) {
-    jobs.push(checkJob(ctx, 'audit', {
-      steps: [checkout(), ...ctx.toolchain.setup, { name: 'Audit dependencies', run: scans.audit.command }],
-      expectedMinutes: ctx.toolchain.expectedMinutes.audit,
-    }));
-  }
+  if (scans.audit) jobs.push(auditJob(ctx, scans.audit.command));
   if (scans.codeql) {
     const languages = scans.codeql.languages.join(',');
     const own = scans.codeql.languages.length === 1 && scans.codeql.languages[0] === ctx.toolchain.codeql.language;

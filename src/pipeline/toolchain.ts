@@ -31,6 +31,20 @@ export interface ToolchainModel {
   readonly codeql: { readonly language: string; readonly buildMode: 'none' | 'autobuild' };
   /** Whether `npx projen` can run after `setup` (Node toolchains) or needs Node set up first. */
   readonly hasNode: boolean;
+  /**
+   * The directory the checks run in, relative to the repository root (`.`: the root). The setup steps' action
+   * inputs (lockfile, go.mod, requirement files) already name it; `run:` steps need the job's `working-directory`.
+   */
+  readonly directory: string;
+  /** The files Dependabot's ecosystem reads in that directory; an update entry needs one of them there. */
+  readonly manifests: readonly string[];
+  /** The Node.js version a Node toolchain sets up (a workload whose directory says Node gets the pipeline's). */
+  readonly nodeVersion?: string;
+}
+
+/** `file` inside `directory` (relative to the repository root), as action inputs read it. */
+export function inDirectory(directory: string, file: string): string {
+  return directory === '.' ? file : `${directory}/${file}`;
 }
 
 /** Options of {@link Toolchain.node}. */
@@ -125,15 +139,22 @@ const UNCHANGED = [
   'test -z "$(git status --porcelain)" || { git status --short; exit 1; }',
 ].join('\n');
 
-/** What each Node package manager runs in CI. */
-interface NodeCi { readonly install: string; readonly run: string; readonly test: string; readonly audit: string; readonly cache: string }
+/** What each Node package manager runs in CI, and its lockfile (setup-node's cache key in a subdirectory). */
+interface NodeCi {
+  readonly install: string;
+  readonly run: string;
+  readonly test: string;
+  readonly audit: string;
+  readonly cache: string;
+  readonly lockfile: string;
+}
 const NODE_CI: Readonly<Record<NodePackageManagerName, NodeCi>> = {
-  'npm': { install: 'npm ci', run: 'npm run', test: 'npm test', audit: 'npm audit --audit-level=high', cache: 'npm' },
-  'pnpm': { install: 'pnpm install --frozen-lockfile', run: 'pnpm', test: 'pnpm test', audit: 'pnpm audit --audit-level high', cache: 'pnpm' },
+  'npm': { install: 'npm ci', run: 'npm run', test: 'npm test', audit: 'npm audit --audit-level=high', cache: 'npm', lockfile: 'package-lock.json' },
+  'pnpm': { install: 'pnpm install --frozen-lockfile', run: 'pnpm', test: 'pnpm test', audit: 'pnpm audit --audit-level high', cache: 'pnpm', lockfile: 'pnpm-lock.yaml' },
   // Yarn 1 has no --immutable and no `yarn npm`; its audit exit code is a mask of the severities found
   // (--level filters the table only): fail on HIGH (8) or CRITICAL (16).
-  'yarn-classic': { install: 'yarn install --frozen-lockfile --non-interactive', run: 'yarn', test: 'yarn test', audit: 'yarn audit --level high || [ $(( $? & 24 )) -eq 0 ]', cache: 'yarn' },
-  'yarn-berry': { install: 'yarn install --immutable', run: 'yarn', test: 'yarn test', audit: 'yarn npm audit --all --recursive --severity high', cache: 'yarn' },
+  'yarn-classic': { install: 'yarn install --frozen-lockfile --non-interactive', run: 'yarn', test: 'yarn test', audit: 'yarn audit --level high || [ $(( $? & 24 )) -eq 0 ]', cache: 'yarn', lockfile: 'yarn.lock' },
+  'yarn-berry': { install: 'yarn install --immutable', run: 'yarn', test: 'yarn test', audit: 'yarn npm audit --all --recursive --severity high', cache: 'yarn', lockfile: 'yarn.lock' },
 };
 
 /** Split `go list` output over the shards; a shard with no package has nothing to run. */
@@ -164,11 +185,18 @@ export class Toolchain {
     const resolve = (facts?: ProjectFacts): ToolchainModel => {
       const pm = resolveNodePackageManager(o.packageManager, facts, 'Toolchain.node');
       const ci = NODE_CI[pm];
+      const directory = facts?.directory ?? '.';
+      const sub = directory !== '.';
       const setup: StepModel[] = [];
-      if (pm === 'pnpm') setup.push({ name: 'Set up pnpm', uses: 'pnpm/action-setup' });
+      // In a subdirectory, the actions read that directory's package.json (pnpm's version) and lockfile (the cache key).
+      if (pm === 'pnpm') setup.push({ name: 'Set up pnpm', uses: 'pnpm/action-setup', ...(sub ? { with: { package_json_file: inDirectory(directory, 'package.json') } } : {}) });
       // Berry is fetched by corepack from package.json's packageManager field; the runners' Yarn is Classic.
       if (pm === 'yarn-berry') setup.push({ name: 'Enable corepack', run: 'corepack enable' });
-      setup.push({ name: 'Set up Node.js', uses: 'actions/setup-node', with: { 'node-version': o.version, 'cache': ci.cache } });
+      setup.push({
+        name: 'Set up Node.js',
+        uses: 'actions/setup-node',
+        with: { 'node-version': o.version, 'cache': ci.cache, ...(sub ? { 'cache-dependency-path': inDirectory(directory, ci.lockfile) } : {}) },
+      });
       setup.push({ name: 'Install dependencies', run: ci.install });
       const commands: Partial<Record<CheckKind, string>> = {
         lint: `${ci.run} lint`,
@@ -195,6 +223,9 @@ export class Toolchain {
         ecosystem: 'npm',
         codeql: { language: 'javascript-typescript', buildMode: 'none' },
         hasNode: true,
+        directory,
+        manifests: ['package.json'],
+        nodeVersion: o.version,
       };
     };
     return new Toolchain(resolve);
@@ -211,8 +242,13 @@ export class Toolchain {
       const python = o.version ?? pythonLine(BaseImages.defaults(), facts?.dir)!;
       const uv = o.installer === 'uv';
       const files = o.devRequirements === o.requirements ? [o.requirements] : [o.requirements, o.devRequirements];
+      const directory = facts?.directory ?? '.';
       const setup: StepModel[] = [
-        { name: 'Set up Python', uses: 'actions/setup-python', with: { 'python-version': python, 'cache': 'pip', 'cache-dependency-path': uv ? 'uv.lock' : files.join('\n') } },
+        {
+          name: 'Set up Python',
+          uses: 'actions/setup-python',
+          with: { 'python-version': python, 'cache': 'pip', 'cache-dependency-path': (uv ? ['uv.lock'] : files).map((f) => inDirectory(directory, f)).join('\n') },
+        },
         { name: 'Install dependencies', run: uv ? `python -m pip install uv==${o.uvVersion} && uv sync --locked` : `python -m pip install ${files.map((f) => `-r ${f}`).join(' ')}` },
       ];
       const x = uv ? 'uv run ' : '';
@@ -237,6 +273,8 @@ export class Toolchain {
         ecosystem: 'pip',
         codeql: { language: 'python', buildMode: 'none' },
         hasNode: false,
+        directory,
+        manifests: uv ? ['pyproject.toml'] : [o.requirements, 'pyproject.toml'],
       };
     };
     return new Toolchain(resolve);
@@ -251,11 +289,14 @@ export class Toolchain {
         throw new ShipshapeError([problem('SS-GO-VERSION', 'Toolchain.go', 'version', o.version, `Go ${mod.minor}, the line of go.mod's '${mod.directive}' directive (${mod.version}), which the golang image follows`,
           'Leave version unset: go.mod is the one place for the Go version.')]);
       }
-      const goVersion: Record<string, string> = o.version ? { 'go-version': o.version } : { 'go-version-file': 'go.mod' };
+      const directory = facts?.directory ?? '.';
+      const goVersion: Record<string, string> = o.version ? { 'go-version': o.version } : { 'go-version-file': inDirectory(directory, 'go.mod') };
+      // setup-go keys its cache on the root go.sum unless told where the module's is.
+      const cachePath: Record<string, string> = directory === '.' ? {} : { 'cache-dependency-path': inDirectory(directory, 'go.sum') };
       return {
         name: 'go',
         setup: [
-          { name: 'Set up Go', uses: 'actions/setup-go', with: { ...goVersion, cache: true } },
+          { name: 'Set up Go', uses: 'actions/setup-go', with: { ...goVersion, cache: true, ...cachePath } },
           { name: 'Download modules', run: 'go mod download' },
         ],
         commands: {
@@ -272,6 +313,8 @@ export class Toolchain {
         ecosystem: 'gomod',
         codeql: { language: 'go', buildMode: 'autobuild' },
         hasNode: false,
+        directory,
+        manifests: ['go.mod'],
       };
     };
     return new Toolchain(resolve);
