@@ -26,6 +26,13 @@ export interface ServiceModel {
   readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
   readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /** A one-off task the deploy job runs with the new image before traffic moves (database migrations). */
+  readonly migrate?: MigrateModel;
+}
+
+/** A service's migration: the exec-form command run in a copy of the service's container, with its wiring. */
+export interface MigrateModel {
+  readonly command: readonly string[];
 }
 
 export interface EnvironmentModel {

@@ -12,6 +12,7 @@ import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/infrastructure';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import type { LoadBalancing } from './load-balancer';
+import { buildMigrationTask, migrationImageTag } from './migration';
 
 /** What other parts of the stack (database, feature flags) add to the service. */
 export interface ServiceWiring {
@@ -70,16 +71,18 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   });
   for (const statement of props.wiring.taskPolicy) taskDefinition.addToTaskRolePolicy(statement);
 
+  // The Service declares its variables once (compose reads the same names); environments and wiring
+  // (a Database) override them per environment.
+  const variables = { ...serviceValues(service), ...infra.variables, ...props.wiring.variables, PORT: String(service.port) };
+  const secrets = { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets };
   const container = taskDefinition.addContainer('App', {
     containerName: service.name,
     image: registryImage(stack, taskDefinition, props.registry, service.name, imageTag.valueAsString),
     essential: true,
     readonlyRootFilesystem: false,
     portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http' }],
-    // The Service declares its variables once (compose reads the same names); environments and wiring
-    // (a Database) override them per environment.
-    environment: { ...serviceValues(service), ...infra.variables, ...props.wiring.variables, PORT: String(service.port) },
-    secrets: { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets },
+    environment: variables,
+    secrets,
     healthCheck: containerHealthCheck(service, props.healthcheck),
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: service.name }),
   });
@@ -91,6 +94,26 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   });
   sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs, AppConfig)');
   for (const e of props.wiring.egress) sg.connections.allowTo(e.peer, ec2.Port.tcp(e.port), e.description);
+  const subnets = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
+
+  if (service.migrate) {
+    // The migration: the same image repository, variables, secrets, task policy, subnets and security group.
+    buildMigrationTask(stack, {
+      service: service.name,
+      environment: environment.name,
+      migrate: service.migrate,
+      cpu: service.cpu,
+      memoryMiB: service.memoryMiB,
+      imageTag: migrationImageTag(stack, service.name, IMAGE_TAG_PATTERN).valueAsString,
+      image: (td, tag) => registryImage(stack, td, props.registry, service.name, tag),
+      variables,
+      secrets,
+      taskPolicy: props.wiring.taskPolicy,
+      logGroup: props.logGroup,
+      subnets,
+      securityGroup: sg,
+    });
+  }
 
   const strategy = environment.strategy;
   const bake = strategy.kind === 'rolling' ? undefined : Duration.seconds(strategy.bakeSeconds);

@@ -10,8 +10,8 @@ import type { StepModel } from '../github/workflow';
 import type { EnvironmentModel } from '../model';
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
-  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
-  deployBounds, describeStrategy, trafficSeconds, waitScript,
+  DEPLOY_SCRIPT, IMAGE_EXISTS_SCRIPT, MIGRATE_SCRIPT, MIGRATION_SECONDS, POLL_SECONDS, PREPARE_MIGRATION_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT,
+  SMOKE_SCRIPT, deployBounds, describeStrategy, trafficSeconds, waitScript,
 } from './scripts';
 
 /** Deploy settings after defaults are applied. */
@@ -98,9 +98,9 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
   };
 }
 
-/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake. */
-function deployMinutes(env: EnvironmentModel, stacks: number): number {
-  return stacks * 8 + Math.ceil(trafficSeconds(env.strategy) / 60);
+/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake (and 5 per migration). */
+function deployMinutes(env: EnvironmentModel, stacks: number, migrations: number): number {
+  return stacks * 8 + migrations * 5 + Math.ceil(trafficSeconds(env.strategy) / 60);
 }
 
 /**
@@ -175,6 +175,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     for (const t of stacks) {
       const s = t.service.name;
       const key = pascal(s).toUpperCase();
+      if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
@@ -210,11 +211,13 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     }
     for (const t of stacks) {
       const s = t.service.name;
+      // A migration's first change set is the first step that changes the stack.
+      const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
       steps.push({
         name: `Rollback ${s}`,
         id: `rollback-${s}`,
         // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
-        if: `failure() && steps.deploy-${s}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
+        if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
         env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(bounds.rollbackSeconds) },
         run: ROLLBACK_SCRIPT,
         timeoutMinutes: boundMinutes(bounds.rollbackSeconds, 3),
@@ -244,7 +247,7 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
       ].join('\n'),
       timeoutMinutes: STEP_MINUTES.summary,
     });
-    const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length);
+    const expected = ctx.expectedMinutes[id] ?? deployMinutes(env, stacks.length, stacks.filter((t) => t.service.migrate).length);
     const timeoutMinutes = deployJobTimeoutMinutes(steps);
     if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
       problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,
@@ -276,4 +279,30 @@ export function deployJobs(ctx: BuildContext, targets: readonly StackTarget[], o
     previous = id;
   }
   return jobs;
+}
+
+/**
+ * The migration of a service with `migrate`, before its deploy step: a first change set that gives the migration
+ * task definition the new image while the service keeps the running one, then the migration task, whose exit code
+ * decides whether the deploy goes on. A failure stops the job before `Deploy <service>`: no traffic moves, and the
+ * rollback step puts the stack back to its last good template (it never re-runs the migration).
+ */
+function migrationSteps(t: StackTarget, env: EnvironmentModel, cfn: Record<string, string>, deploySeconds: number): StepModel[] {
+  const s = t.service.name;
+  return [
+    {
+      name: `Prepare the migration of ${s}`,
+      id: `prepare-migration-${s}`,
+      env: { ...cfn, DEPLOY_SECONDS: String(deploySeconds) },
+      run: PREPARE_MIGRATION_SCRIPT,
+      timeoutMinutes: boundMinutes(deploySeconds),
+    },
+    {
+      name: `Migrate ${s}`,
+      id: `migrate-${s}`,
+      env: { STACK: t.stackName, CONTAINER: s, REGION: env.region, MIGRATE_SECONDS: String(MIGRATION_SECONDS) },
+      run: MIGRATE_SCRIPT,
+      timeoutMinutes: boundMinutes(MIGRATION_SECONDS),
+    },
+  ];
 }

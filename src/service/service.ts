@@ -45,6 +45,20 @@ export interface ServiceProps {
    * @default {}
    */
   readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /**
+   * A one-off task the deploy job runs with the new image, as an ECS task with the service's variables, secrets and
+   * database, before any traffic moves (database migrations). Its exit code is checked: anything but 0 stops the
+   * deploy. It must be backward compatible with the running version (expand, then contract): a rollback never
+   * re-runs or undoes it.
+   * @default - no migration
+   */
+  readonly migrate?: ServiceMigrate;
+}
+
+/** A service's migration task. */
+export interface ServiceMigrate {
+  /** The command, in exec form (`['npm', 'run', 'migrate']`): no shell parses it. */
+  readonly command: readonly string[];
 }
 
 const schema = z.strictObject({
@@ -62,6 +76,13 @@ const schema = z.strictObject({
     z.strictObject({ value: z.string() }),
     z.strictObject({ secret: z.string().min(1) }),
   ], { message: 'either { value } or { secret }, not both' })).default({}),
+  migrate: z.strictObject({
+    command: z.array(
+      z.string().min(1, { message: 'a non-empty argument' })
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\x00-\x1f\x7f]*$/, { message: 'an argument without control characters (newlines, tabs, NUL)' }),
+    ).min(1, { message: "an exec-form command such as ['npm', 'run', 'migrate']" }),
+  }).optional(),
 }).superRefine((v, ctx) => {
   // Fargate runs only certain CPU and memory pairs.
   if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
@@ -80,6 +101,8 @@ export class Service extends ShipshapeConstruct {
   public readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference. */
   public readonly env: Readonly<Record<string, ServiceEnvVar>>;
+  /** The migration the deploy job runs before traffic moves, if any. */
+  public readonly migrate?: ServiceMigrate;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -90,6 +113,7 @@ export class Service extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.migrate = p.migrate ? { command: [...p.migrate.command] } : undefined;
   }
 
   /** @internal */
@@ -102,6 +126,7 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
+      ...(this.migrate ? { migrate: { command: this.migrate.command } } : {}),
     };
     return { kind: 'services', model };
   }
