@@ -109,6 +109,7 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
   }],
   ['fixture: a migration before the deploy, with a database and a secret', (outdir) => {
     const project = new Project({ name: 'migrating', outdir });
+    Shipshape.configure(project, { repository: 'acme/migrating' });
     const svc = new Service(project, 'api', { env: { API_TOKEN: { secret: 'migrating/api-token' } }, migrate: { command: ['npm', 'run', 'migrate'] } });
     new Database(project, 'db', { service: svc });
     new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });

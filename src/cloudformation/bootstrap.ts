@@ -170,6 +170,9 @@ export class BootstrapStack extends Stack {
         bucket: bucket.bucketName,
         ecsServices: props.services.map((s) => `${clusterName(s.name, env.name)}/${ecsServiceName(s.name)}`),
         executionWildcards: execution.wildcardResources,
+        migrations: props.services.filter((s) => s.migrate).map((s) => ({
+          family: migrationTaskFamily(s.name, env.name), cluster: clusterName(s.name, env.name), rolePath: migrationRolePath(s.name, env.name),
+        })),
       });
     }
     acknowledgeBootstrapAccount(this);
