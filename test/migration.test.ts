@@ -11,7 +11,7 @@ import { template } from './cloudformation-helpers';
 import { fixtures } from './fixtures';
 import { bareProject, expectRejected } from './util';
 import { Answer, JobResult, Rule, awsError, runJob } from './workflow-runner';
-import { Database, DockerImage, DockerPreset, Environment, Pipeline, Service, Shipshape } from '../src';
+import { Database, DockerImage, DockerPreset, Environment, EscalationPolicy, Monitoring, Pipeline, Service, Shipshape } from '../src';
 import { collectIamChecks } from '../src/policy/iam-rules';
 import { evaluate } from '../src/iam/evaluate';
 import { readGenerated, synthSnapshot } from '../src/testing/synth';
@@ -349,6 +349,32 @@ describe('the deploy role', () => {
     const trimmedRole = trimmed.roles.get(deployRole)!;
     const denied = needs.filter((n) => !evaluate(trimmedRole.statements, n, trimmedRole.boundary).allowed).map((n) => n.action);
     expect([...new Set(denied)]).toEqual(['iam:PassRole']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The deploy playbook
+
+describe('the deploy playbook', () => {
+  test('a service with a migration: what runs when, its logs, and what a failed migration looks like and asks', () => {
+    const playbook = synthSnapshot((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      Shipshape.configure(p, { cloudFormationValidation: false });
+      const api = new Service(p, 'api', { migrate: { command: ['npm', 'run', 'migrate'] } });
+      new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+      new EscalationPolicy(p, 'escalation', { critical: { pagerEndpointParameter: '/pager/url' }, warning: { email: ['team@example.com'] } });
+      new Monitoring(p, 'monitoring', { service: api });
+      return p;
+    })['docs/playbooks/deploy.md'];
+    expect(playbook).toContain('## Migrations');
+    expect(playbook).toContain('| api | prod | `npm run migrate` | `api-prod-migrate` | `/shipshape/api/prod`, `migrate/api/` |');
+    expect(playbook).toContain('### A failed migration');
+    expect(playbook).toContain('**no traffic moved**');
+    expect(playbook).toContain('expand, then contract');
+  });
+
+  test('the flagship example (no migrate) has no migration section', () => {
+    expect(readGenerated(path.join(__dirname, '..', 'examples', 'node-api'))['docs/playbooks/deploy.md']).not.toContain('Migration');
   });
 });
 
