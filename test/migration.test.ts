@@ -12,8 +12,8 @@ import { fixtures } from './fixtures';
 import { bareProject, expectRejected } from './util';
 import { Answer, JobResult, Rule, awsError, runJob } from './workflow-runner';
 import { Database, DockerImage, DockerPreset, Environment, EscalationPolicy, Monitoring, Pipeline, Service, Shipshape } from '../src';
-import { collectIamChecks } from '../src/policy/iam-rules';
 import { evaluate } from '../src/iam/evaluate';
+import { collectIamChecks } from '../src/policy/iam-rules';
 import { readGenerated, synthSnapshot } from '../src/testing/synth';
 
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -114,11 +114,13 @@ const rule = (when: string, ...answers: Answer[]): Rule => ({ when, answers });
 const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv);
 const TASK = 'arn:aws:ecs:eu-west-1:111111111111:task/api-dev/0a1b2c3d4e5f';
 const TARGET = {
-  stack: 'api-dev', template: 'infra/dev.template.json', bucket: 'migrating-templates-111111111111-eu-west-1',
+  stack: 'api-dev',
+  template: 'infra/dev.template.json',
+  bucket: 'migrating-templates-111111111111-eu-west-1',
   role: 'arn:aws:iam::111111111111:role/shipshape-migrating-dev-cfn-exec',
 };
-const cfnDeploy = (template: string, ...overrides: string[]) => [
-  'cloudformation', 'deploy', '--stack-name', TARGET.stack, '--template-file', template, '--s3-bucket', TARGET.bucket, '--s3-prefix', `uploads/${TARGET.stack}`,
+const cfnDeploy = (file: string, ...overrides: string[]) => [
+  'cloudformation', 'deploy', '--stack-name', TARGET.stack, '--template-file', file, '--s3-bucket', TARGET.bucket, '--s3-prefix', `uploads/${TARGET.stack}`,
   '--role-arn', TARGET.role, '--capabilities', 'CAPABILITY_IAM', '--parameter-overrides', ...overrides, '--no-fail-on-empty-changeset',
 ];
 const output = (key: string) => ['cloudformation', 'describe-stacks', '--stack-name', TARGET.stack, '--query', `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`, '--output', 'text'];

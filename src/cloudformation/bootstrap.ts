@@ -353,7 +353,8 @@ export class BootstrapStack extends Stack {
    */
   private migrationGrants(deploy: iam.Role, services: readonly ServiceModel[], env: string): void {
     if (services.length === 0) return;
-    const arn = (service: string, resource: string, resourceName: string, region?: string) => this.formatArn({ service, resource, resourceName, region });
+    const arn = (service: string, resource: string, resourceName: string, region?: string) =>
+      this.formatArn({ service, resource, resourceName, region });
     deploy.addToPolicy(new iam.PolicyStatement({
       sid: 'RunTheMigrationTasks',
       actions: ['ecs:RunTask'],

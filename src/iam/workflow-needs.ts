@@ -86,7 +86,8 @@ export function workflowNeedsOf(
           return templates(p) ?? (own === undefined ? undefined : templates(own));
         };
         const base = { partition: m[1], account: m[2], region };
-        const taskDefinitionRoles = (definition: string) => taskDefinitionRolesIn(definition, [...new Set(stackTemplates.values())].map((t) => templates(t)), base);
+        const stackTemplateFiles = [...new Set(stackTemplates.values())];
+        const taskDefinitionRoles = (definition: string) => taskDefinitionRolesIn(definition, stackTemplateFiles.map((t) => templates(t)), base);
         current = { entry, scope: { ...base, template, taskDefinitionRoles } };
         return;
       }
@@ -106,7 +107,8 @@ export function workflowNeedsOf(
         return;
       }
       if (typeof step?.run !== 'string') return;
-      for (const call of scriptCalls(step.run, env, scope ?? UNSCOPED, (stack, key) => stackOutput(stack, key, stackTemplates, templates, scope ?? UNSCOPED))) {
+      const outputOf = (stack: string, key: string) => stackOutput(stack, key, stackTemplates, templates, scope ?? UNSCOPED);
+      for (const call of scriptCalls(step.run, env, scope ?? UNSCOPED, outputOf)) {
         if (call.kind === 'error') { target.unmapped.push({ neededBy: `${stepName}: ${call.text}`, reason: call.reason }); continue; }
         if (call.kind === 'docker') { record(call.text, dockerPermissions(call.words, scope ?? UNSCOPED)); continue; }
         const parsed = parseAwsCommand(call.words);
