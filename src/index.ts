@@ -10,7 +10,7 @@ export type { AuditTrailOptions } from './environment/audit-trail';
 export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';
-export type { ServiceProps, ServiceEnvVar } from './service/service';
+export type { ServiceProps, ServiceEnvVar, ServiceMigrate } from './service/service';
 export { Worker } from './workloads/worker';
 export type { WorkerProps, WorkerQueueOptions, WorkerScalingOptions } from './workloads/worker';
 

@@ -37,6 +37,13 @@ export interface ServiceModel {
   readonly internal: boolean;
   /** The service owns an SNS topic `<name>-<env>-events` in its stack and may publish to it (workers subscribe). */
   readonly publishes: boolean;
+  /** A one-off task the deploy job runs with the new image before traffic moves (database migrations). */
+  readonly migrate?: MigrateModel;
+}
+
+/** A service's migration: the exec-form command run in a copy of the service's container, with its wiring. */
+export interface MigrateModel {
+  readonly command: readonly string[];
 }
 
 /** A queue worker: no port, a health command, an SQS queue with a dead-letter queue, scaling on backlog per task. */

@@ -65,6 +65,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'service: env name in lower case', build: withService(() => undefined, { env: { db_host: { value: 'x' } } }) },
   { name: 'service: env with value and secret', build: withService(() => undefined, { env: { DB: { value: 'x', secret: 'y' } as never } }) },
   { name: 'service: unknown prop', build: withService(() => undefined, { prot: 8080 } as never) },
+  { name: 'service: a migrate command that is empty', build: withService(() => undefined, { migrate: { command: [] } }) },
+  { name: 'service: a migrate argument with a newline', build: withService(() => undefined, { migrate: { command: ['sh', '-c', 'migrate\nrm -rf /'] } }) },
 
   // Environment
   { name: 'environment: short account id', build: withService((p) => env(p, 'prod', { account: '12345' })) },

@@ -37,7 +37,13 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/api] env.DB: must be either { value } or { secret }, not both (got {"value":"x","secret":"y"}) [SS-SERVICE-ENV]',
   ],
   'service: unknown prop': [
-    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, publishes, internal, calls, scaling, host, path): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
+    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, publishes, migrate, internal, calls, scaling, host, path): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
+  ],
+  'service: a migrate command that is empty': [
+    "[shop/api] migrate.command: must be an exec-form command such as ['npm', 'run', 'migrate'] (got []) [SS-SERVICE-MIGRATE]",
+  ],
+  'service: a migrate argument with a newline': [
+    "[shop/api] migrate.command.2: must be an argument without control characters (newlines, tabs, NUL) (got 'migrate\\u000arm -rf /') [SS-SERVICE-MIGRATE]",
   ],
   'environment: short account id': [
     "[shop/prod] account: must be a 12-digit AWS account id (got '12345') [SS-ENV-ACCOUNT]",

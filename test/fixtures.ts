@@ -108,4 +108,17 @@ export const fixtures: Array<[string, (outdir: string) => Project]> = [
     new Pipeline(project, 'yarn', { toolchain: Toolchain.node({ packageManager: 'yarn-berry' }), deploy: false, drift: false, guardrails: { ruleset: false, dependabot: false } });
     return project;
   }],
+  ['fixture: a migration before the deploy, with a database and a secret', (outdir) => {
+    const project = new Project({ name: 'migrating', outdir });
+    Shipshape.configure(project, { repository: 'acme/migrating' });
+    const svc = new Service(project, 'api', { env: { API_TOKEN: { secret: 'migrating/api-token' } }, migrate: { command: ['npm', 'run', 'migrate'] } });
+    new Database(project, 'db', { service: svc });
+    new DockerImage(project, 'image', { service: svc, preset: DockerPreset.node() });
+    new Environment(project, 'dev', { account: '123456789012', region: 'eu-west-1' });
+    new Environment(project, 'prod', {
+      account: '210987654321', region: 'eu-west-1', domain: { name: 'api.example.com', hostedZoneId: 'ZEXAMPLEZONE' }, strategy: DeploymentStrategy.blueGreen(),
+    });
+    new Pipeline(project, 'ci', { checks: { lint: false } });
+    return project;
+  }],
 ];

@@ -3,11 +3,16 @@ import {
   actionPermissions, cliPermissions, cliSource, driftReadActions, MAPPED_AWS_COMMANDS, parseAwsCommand, type AwsCommand, type CallScope,
 } from '../src/iam/cli-permissions';
 import { scriptCalls, workflowNeeds } from '../src/iam/workflow-needs';
-import { DEPLOY_SCRIPT, DRIFT_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, waitScript } from '../src/pipeline/scripts';
+import { DEPLOY_SCRIPT, DRIFT_SCRIPT, MIGRATE_SCRIPT, PREPARE_MIGRATION_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, waitScript } from '../src/pipeline/scripts';
 
 const scope: CallScope = { partition: 'aws', account: '111111111111', region: 'eu-west-1' };
 const TEMPLATE = { Parameters: { ImageTag: { Type: 'String' }, PagerEndpoint: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/pager/url' } } };
-const withTemplate: CallScope = { ...scope, template: (p, stack) => (p === 'infra/dev.template.json' || stack === 's' ? TEMPLATE : undefined) };
+const MIGRATION_ROLES = ['arn:aws:iam::111111111111:role/shipshape/s/migrate/*'];
+const withTemplate: CallScope = {
+  ...scope,
+  template: (p, stack) => (p === 'infra/dev.template.json' || stack === 's' ? TEMPLATE : undefined),
+  taskDefinitionRoles: (arn) => (/:task-definition\/td:/.test(arn) ? MIGRATION_ROLES : undefined),
+};
 const parse = (line: string): AwsCommand => {
   const c = parseAwsCommand(line.split(' '));
   if (typeof c === 'string') throw new Error(c);
@@ -22,7 +27,8 @@ const actions = (line: string, s: CallScope = withTemplate) => {
 /** One invocation of every mapped command, with every option its mapping reads. */
 const SAMPLE_ARGS = '--stack-name s --template-file infra/dev.template.json --s3-bucket b --s3-prefix p --role-arn arn:aws:iam::111111111111:role/r '
   + '--cluster c --services svc --service svc --tasks t --service-deployment-arns arn:aws:ecs:eu-west-1:111111111111:service-deployment/c/svc/1 '
-  + '--service-deployment-arn arn:aws:ecs:eu-west-1:111111111111:service-deployment/c/svc/1 --name /n --names /n --repository-name r --bucket b --key k';
+  + '--service-deployment-arn arn:aws:ecs:eu-west-1:111111111111:service-deployment/c/svc/1 --name /n --names /n --repository-name r --bucket b --key k '
+  + '--task-definition td --task t';
 
 describe('the aws CLI command table', () => {
   test.each(MAPPED_AWS_COMMANDS.map((c) => [c]))('aws %s maps to IAM actions that exist, and names its source', async (command) => {
@@ -80,6 +86,28 @@ describe('the aws CLI command table', () => {
     ]);
     expect(actions('aws cloudformation wait stack-update-complete --stack-name s')).toEqual(['cloudformation:DescribeStacks arn:aws:cloudformation:eu-west-1:111111111111:stack/s/*']);
     expect(actions('aws ecs wait tasks-stopped --cluster c --tasks 0123')).toEqual(['ecs:DescribeTasks arn:aws:ecs:eu-west-1:111111111111:task/c/0123']);
+  });
+
+  test('ecs run-task: RunTask on the task definition in its cluster, and the task definition\'s roles passed to ECS tasks', () => {
+    const network = '--network-configuration awsvpcConfiguration={subnets=[*],securityGroups=[*],assignPublicIp=DISABLED}';
+    expect(actions(`aws ecs run-task --cluster api-dev --task-definition arn:aws:ecs:eu-west-1:111111111111:task-definition/td:* --launch-type FARGATE ${network}`)).toEqual([
+      'ecs:RunTask arn:aws:ecs:eu-west-1:111111111111:task-definition/td:* {"ecs:cluster":"arn:aws:ecs:eu-west-1:111111111111:cluster/api-dev"}',
+      'iam:PassRole arn:aws:iam::111111111111:role/shipshape/s/migrate/* {"iam:PassedToService":"ecs-tasks.amazonaws.com"}',
+    ]);
+    // A family (and revision) names the same resource type.
+    expect(actions('aws ecs run-task --cluster c --task-definition td:3')[0]).toBe('ecs:RunTask arn:aws:ecs:eu-west-1:111111111111:task-definition/td:3 {"ecs:cluster":"arn:aws:ecs:eu-west-1:111111111111:cluster/c"}');
+    // A task definition no generated template defines: its roles are unknown, so the proof cannot pass.
+    expect(cliPermissions(parse('aws ecs run-task --cluster c --task-definition other'), withTemplate))
+      .toEqual({ ok: false, reason: expect.stringMatching(/task-definition\/other:\*: no generated template defines that family/) });
+    // Options that need more than RunTask and PassRole are not mapped.
+    expect(cliPermissions(parse('aws ecs run-task --cluster c --task-definition td --overrides {}'), withTemplate))
+      .toEqual({ ok: false, reason: expect.stringMatching(/--overrides is not mapped/) });
+  });
+
+  test('ecs stop-task: StopTask on the task in its cluster', () => {
+    expect(actions('aws ecs stop-task --cluster api-dev --task arn:aws:ecs:eu-west-1:111111111111:task/api-dev/abc --reason late')).toEqual([
+      'ecs:StopTask arn:aws:ecs:eu-west-1:111111111111:task/api-dev/abc {"ecs:cluster":"arn:aws:ecs:eu-west-1:111111111111:cluster/api-dev"}',
+    ]);
   });
 
   test('s3 cp: upload, download, copy', () => {
@@ -149,7 +177,10 @@ describe('reading the scripts', () => {
   });
 
   test('every generated script reads without an error', () => {
-    const scripts = [DEPLOY_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, DRIFT_SCRIPT, waitScript({ kind: 'rolling' }), waitScript({ kind: 'canary', percent: 10, bakeSeconds: 600 })];
+    const scripts = [
+      DEPLOY_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, DRIFT_SCRIPT, waitScript({ kind: 'rolling' }), waitScript({ kind: 'canary', percent: 10, bakeSeconds: 600 }),
+      PREPARE_MIGRATION_SCRIPT, MIGRATE_SCRIPT,
+    ];
     for (const s of scripts) {
       const got = scriptCalls(s, {}, scope, () => '*');
       expect(got.filter((c) => c.kind === 'error')).toEqual([]);

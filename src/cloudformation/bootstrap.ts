@@ -10,7 +10,8 @@ import { problem, throwIfAny } from '../core/errors';
 import { pascalCase } from '../core/names';
 import {
   auditBucketName, auditTrailName, branchRoleSubject, cloudFormationExecutionRoleName, clusterName, deployRoleName, deployRoleSubject, driftRoleName,
-  ecsServiceName, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, publishRoleName, stackName,
+  ecsServiceName, imageRepositoryName, lastGoodImageTagParameter, lastGoodTemplateKey, managedPolicyName, migrationRolePath, migrationTaskFamily,
+  publishRoleName, stackName,
   templateBucketName, templatePrefix, TEMPLATE_UPLOADS_PREFIX, environmentStackName,
 } from '../core/naming';
 import type { AuditTrailModel } from '../environment/model';
@@ -157,6 +158,7 @@ export class BootstrapStack extends Stack {
           arn('ecs', 'service-deployment', `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
       }));
+      this.migrationGrants(deploy, props.services.filter((s) => s.migrate), props.project, env.name);
       const drift = this.driftRole(props, env, stacks, github(branchSubject));
       const envId = pascalCase(env.name);
       new CfnOutput(this, `${envId}DeployRoleArn`, { value: deploy.roleArn });
@@ -169,6 +171,9 @@ export class BootstrapStack extends Stack {
         bucket: bucket.bucketName,
         ecsServices: props.services.map((s) => `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
         executionWildcards: execution.wildcardResources,
+        migrations: props.services.filter((s) => s.migrate).map((s) => ({
+          family: migrationTaskFamily(s.name, env.name), cluster: clusterName(props.project, env.name), rolePath: migrationRolePath(s.name, env.name),
+        })),
       });
     }
     acknowledgeBootstrapAccount(this);
@@ -340,6 +345,35 @@ export class BootstrapStack extends Stack {
     }));
     const wildcardResources = [...new Set(statements.flatMap((s) => [s.Resource ?? []].flat() as string[]).filter((r) => r.includes('*')))].sort();
     return { role, wildcardResources };
+  }
+
+  /**
+   * What the deploy job's migration step does, for the services with `migrate`: run their migration task definition
+   * (its family only, in their cluster only), watch and stop those tasks, and pass the task's own two roles (the IAM
+   * path `migrationRolePath`, which only they use) to ECS tasks.
+   */
+  private migrationGrants(deploy: iam.Role, services: readonly ServiceModel[], project: string, env: string): void {
+    if (services.length === 0) return;
+    const arn = (service: string, resource: string, resourceName: string, region?: string) =>
+      this.formatArn({ service, resource, resourceName, region });
+    deploy.addToPolicy(new iam.PolicyStatement({
+      sid: 'RunTheMigrationTasks',
+      actions: ['ecs:RunTask'],
+      resources: services.map((s) => arn('ecs', 'task-definition', `${migrationTaskFamily(s.name, env)}:*`)),
+      // The environment's one cluster.
+      conditions: { ArnEquals: { 'ecs:cluster': arn('ecs', 'cluster', clusterName(project, env)) } },
+    }));
+    deploy.addToPolicy(new iam.PolicyStatement({
+      sid: 'WatchTheMigrationTasks',
+      actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      resources: [arn('ecs', 'task', `${clusterName(project, env)}/*`)],
+    }));
+    deploy.addToPolicy(new iam.PolicyStatement({
+      sid: 'PassTheMigrationRolesToEcsTasks',
+      actions: ['iam:PassRole'],
+      resources: services.map((s) => arn('iam', 'role', `${migrationRolePath(s.name, env).slice(1)}*`, '')),
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }));
   }
 
   /**

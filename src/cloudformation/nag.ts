@@ -22,12 +22,12 @@ export interface NagAcknowledgement {
 export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-IAM5[Resource::*]',
-    constructs: ['TaskDefinition/ExecutionRole'],
+    constructs: ['TaskDefinition/ExecutionRole', 'Migration/ExecutionRole'],
     reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Image pulls themselves are limited to the service\'s repository.',
   },
   {
     id: 'AwsSolutions-ECS2',
-    constructs: ['TaskDefinition'],
+    constructs: ['TaskDefinition', 'Migration/TaskDefinition'],
     reason: 'Only non-secret configuration is passed as plain environment variables (database host, port, name and user, AppConfig names, the user\'s `variables`). Secrets are references to Secrets Manager, which shipshape enforces: a literal secret value is rejected.',
   },
   {
@@ -134,6 +134,8 @@ export interface BootstrapNagContext {
   readonly executionWildcards: readonly string[];
   /** The template bucket's name. */
   readonly bucket: string;
+  /** The migration task family, cluster and role path of each service with `migrate`. */
+  readonly migrations?: ReadonlyArray<{ readonly family: string; readonly cluster: string; readonly rolePath: string }>;
 }
 
 /** A bootstrap acknowledgement: `id` is the documented pattern, `findings` the exact ids cdk-nag reports. */
@@ -175,6 +177,17 @@ export const BOOTSTRAP_ACKNOWLEDGEMENTS: readonly BootstrapNagAcknowledgement[] 
     constructs: ['{Env}DeployRole'],
     reason: 'The wildcard is the deployment id ECS assigns to each deployment of the service, which the pipeline reads to wait for the outcome.',
     findings: (c) => c.ecsServices.map((s) => `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:service-deployment/${s}/*]`),
+  },
+  {
+    id: `${IAM5}[Resource::<migration task definition revisions, tasks and roles>]`,
+    constructs: ['{Env}DeployRole'],
+    reason: 'The deploy job runs a service\'s migration task definition at whatever revision CloudFormation registered (`task-definition/<service>-<env>-migrate:*`, only in the service\'s cluster), watches and stops the tasks it started there (`task/<cluster>/*`: ECS assigns the task id), and passes the migration task\'s two roles to ECS tasks only: CloudFormation generates their names, under an IAM path only they use (`role/shipshape/<stack>/migrate/*`).',
+    when: 'services with `migrate`',
+    findings: (c) => (c.migrations ?? []).flatMap((m) => [
+      `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:task-definition/${m.family}:*]`,
+      `${IAM5}[Resource::arn:${PARTITION}:ecs:${c.region}:${c.account}:task/${m.cluster}/*]`,
+      `${IAM5}[Resource::arn:${PARTITION}:iam::${c.account}:role${m.rolePath}*]`,
+    ]),
   },
   {
     id: `${IAM5}[Resource::*]`,

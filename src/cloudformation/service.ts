@@ -23,6 +23,7 @@ export function calleesOf(service: ServiceModel, services: readonly ServiceModel
 export function workloadsCalling(service: ServiceModel, services: readonly ServiceModel[]): string[] {
   return services.filter((s) => s.calls.includes(service.name)).map((s) => s.name);
 }
+import { buildMigrationTask, migrationImageTag } from './migration';
 
 /** What other parts of the stack (database, feature flags) add to the service. */
 export interface ServiceWiring {
@@ -98,23 +99,27 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   });
   for (const statement of props.wiring.taskPolicy) taskDefinition.addToTaskRolePolicy(statement);
 
+  // The Service declares its variables once (compose reads the same names); environments and wiring
+  // (a Database) override them per environment.
+  // The Service declares its variables once (compose reads the same names); the URL of each service it calls, as
+  // Service Connect resolves it (the same name and port compose uses locally); environments and wiring (a Database)
+  // override them per environment.
+  const variables = {
+    ...serviceValues(service),
+    ...Object.fromEntries(calleesOf(service, props.services).map((c) => [serviceUrlVariable(c.name), serviceUrl(c.name, c.port)])),
+    ...infra.variables,
+    ...props.wiring.variables,
+    PORT: String(service.port),
+  };
+  const secrets = { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets };
   const container = taskDefinition.addContainer('App', {
     containerName: service.name,
     image: registryImage(stack, taskDefinition, props.registry, service.name, imageTag.valueAsString),
     essential: true,
     readonlyRootFilesystem: false,
     portMappings: [{ containerPort: service.port, protocol: ecs.Protocol.TCP, name: 'http', appProtocol: ecs.AppProtocol.http }],
-    // The Service declares its variables once (compose reads the same names); environments and wiring
-    // (a Database) override them per environment.
-    // The URL of each service it calls, as Service Connect resolves it (the same name and port compose uses locally).
-    environment: {
-      ...serviceValues(service),
-      ...Object.fromEntries(calleesOf(service, props.services).map((c) => [serviceUrlVariable(c.name), serviceUrl(c.name, c.port)])),
-      ...infra.variables,
-      ...props.wiring.variables,
-      PORT: String(service.port),
-    },
-    secrets: { ...secretsOf(stack, serviceSecrets(service, { ...infra.secrets }, props.wiring.secrets)), ...props.wiring.secrets },
+    environment: variables,
+    secrets,
     healthCheck: containerHealthCheck(service, props.healthcheck),
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: service.name }),
   });
@@ -135,6 +140,26 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
   }
   for (const callee of calleesOf(service, props.services)) {
     sg.addEgressRule(shared.workloadSecurityGroup, ec2.Port.tcp(callee.port), `Service Connect: ${service.name} calls ${callee.name}`);
+  }
+  const subnets = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
+
+  if (service.migrate) {
+    // The migration: the same image repository, variables, secrets, task policy, subnets and security group.
+    buildMigrationTask(stack, {
+      service: service.name,
+      environment: environment.name,
+      migrate: service.migrate,
+      cpu: service.cpu,
+      memoryMiB: service.memoryMiB,
+      imageTag: migrationImageTag(stack, service.name, IMAGE_TAG_PATTERN).valueAsString,
+      image: (td, tag) => registryImage(stack, td, props.registry, service.name, tag),
+      variables,
+      secrets,
+      taskPolicy: props.wiring.taskPolicy,
+      logGroup: props.logGroup,
+      subnets,
+      securityGroup: sg,
+    });
   }
 
   const strategy = environment.strategy;

@@ -167,13 +167,43 @@ export function lastGoodImageTagParameter(service: string, environment: string):
 /** The CloudFormation template parameter that carries the image tag. */
 export const IMAGE_TAG_PARAMETER = 'ImageTag';
 
-/** Stack outputs the pipeline reads to wait for the ECS deployment. */
+/**
+ * The template parameter naming the image tag of a service's migration task definition. The deploy job sets it to
+ * the new tag in a first change set that keeps `ImageTag` at the running tag, runs the migration, then deploys.
+ */
+export const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
+
+/** Stack outputs the pipeline reads to wait for the ECS deployment (and, with `migrate`, to run the migration). */
 export const STACK_OUTPUTS = {
   /** The ECS cluster name. */
   clusterName: 'EcsClusterName',
   /** The ECS service name. */
   serviceName: 'EcsServiceName',
+  /** The log group of the service (and of its migration task, under the stream prefix `migrate`). */
+  logGroupName: 'LogGroupName',
+  /** The ARN of the migration task definition (a service with `migrate` only). */
+  migrationTaskDefinition: 'MigrationTaskDefinitionArn',
+  /** The private subnets the migration task runs in, comma-separated. */
+  migrationSubnets: 'MigrationSubnets',
+  /** The security group of the migration task. */
+  migrationSecurityGroup: 'MigrationSecurityGroup',
 } as const;
+
+/** The family of a service's migration task definition: the deploy role may run this family only. */
+export function migrationTaskFamily(service: string, environment: string): string {
+  return `${service}-${environment}-migrate`;
+}
+
+/**
+ * The IAM path of the migration task's task and execution roles (unnamed: CloudFormation generates their names).
+ * The deploy role may pass the roles under this path, and no other, to ECS.
+ */
+export function migrationRolePath(service: string, environment: string): string {
+  return `/shipshape/${stackName(service, environment)}/migrate/`;
+}
+
+/** The log stream prefix of the migration task in the service's log group. */
+export const MIGRATION_LOG_STREAM_PREFIX = 'migrate';
 
 /** The ECR registry host of an account and region. */
 export function ecrRegistry(account: string, region: string): string {

@@ -24,6 +24,11 @@ export interface CallScope {
    * template of the same stack.
    */
   readonly template?: (path: string, stack?: string) => unknown;
+  /**
+   * The roles (ARNs or ARN patterns) a task definition names as its task and execution roles, read from the generated
+   * template that defines its family; `undefined` when no generated template does.
+   */
+  readonly taskDefinitionRoles?: (taskDefinitionArn: string) => readonly string[] | undefined;
 }
 
 /**
@@ -156,6 +161,36 @@ const describeStacksWaiter = (waiter: string): Entry => ({
   source: `${WAITERS}: cloudformation ${waiter} polls DescribeStacks`,
   permissions: (cmd, s) => [one('cloudformation:DescribeStacks', stackArn(s, cmd), `wait ${waiter} (DescribeStacks)`)],
 });
+
+/** A task definition by ARN, `family:revision` or family: its ARN (any revision when none is given). */
+const taskDefinitionArn = (s: CallScope, cmd: AwsCommand, value: string | undefined): string => {
+  if (value?.startsWith('arn:')) return value;
+  const [family, revision] = (value ?? '*').split(':');
+  return arn(s, 'ecs', `task-definition/${family}:${revision ?? '*'}`, regionOf(cmd, s));
+};
+
+/**
+ * `aws ecs run-task`: RunTask on the task definition, with the cluster as `ecs:cluster` (SAR: Amazon ECS, RunTask,
+ * resource type task-definition, condition key ecs:cluster), and iam:PassRole of the task definition's task and
+ * execution roles to ECS tasks (Amazon ECS Developer Guide, "Task IAM role" and "Task execution IAM role": the
+ * caller that starts a task passes its roles). Options that would need more (tags, ECS Exec, role overrides) are
+ * not mapped.
+ */
+const ECS_RUN_TASK: Entry = {
+  source: `${SAR}: Amazon ECS, RunTask (resource type task-definition, condition key ecs:cluster); IAM, PassRole (iam:PassedToService ecs-tasks.amazonaws.com)`,
+  permissions(cmd, s) {
+    for (const o of ['overrides', 'tags', 'propagate-tags', 'enable-execute-command', 'enable-ecs-managed-tags', 'capacity-provider-strategy', 'volume-configurations']) {
+      if (cmd.options[o] !== undefined) return `ecs run-task --${o} is not mapped (it needs more than RunTask and the task definition's roles)`;
+    }
+    const definition = taskDefinitionArn(s, cmd, first(cmd, 'task-definition'));
+    const roles = s.taskDefinitionRoles?.(definition);
+    if (roles === undefined) return `ecs run-task --task-definition ${definition}: no generated template defines that family, so the roles the task passes are unknown`;
+    return [
+      one('ecs:RunTask', definition, 'RunTask', { 'ecs:cluster': arn(s, 'ecs', `cluster/${clusterOf(cmd)}`, regionOf(cmd, s)) }),
+      ...roles.map((r) => one('iam:PassRole', r, 'RunTask: the task definition\'s task and execution roles (iam:PassRole)', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })),
+    ];
+  },
+};
 
 /** The IAM role ARN CloudFormation is handed (`--role-arn`), passed by the caller. */
 const passRole = (role: string, call: string) => one('iam:PassRole', role, call, { 'iam:PassedToService': 'cloudformation.amazonaws.com' });
@@ -361,6 +396,11 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'ecs describe-tasks': describeTasks('DescribeTasks', `${SAR}: Amazon ECS, DescribeTasks (resource type task)`),
   'ecs wait tasks-running': describeTasks('wait tasks-running (DescribeTasks)', `${WAITERS}: ecs TasksRunning polls DescribeTasks`),
   'ecs wait tasks-stopped': describeTasks('wait tasks-stopped (DescribeTasks)', `${WAITERS}: ecs TasksStopped polls DescribeTasks`),
+  'ecs run-task': ECS_RUN_TASK,
+  'ecs stop-task': {
+    source: `${SAR}: Amazon ECS, StopTask (resource type task, condition key ecs:cluster)`,
+    permissions: (cmd, s) => [one('ecs:StopTask', taskArn(s, cmd, first(cmd, 'task') ?? '*'), 'StopTask', { 'ecs:cluster': arn(s, 'ecs', `cluster/${clusterOf(cmd)}`, regionOf(cmd, s)) })],
+  },
   'ecs list-tasks': {
     source: `${SAR}: Amazon ECS, ListTasks (resource type container-instance, condition key ecs:cluster): '*' with the cluster as context`,
     permissions: (cmd, s) => [one('ecs:ListTasks', '*', 'ListTasks', { 'ecs:cluster': arn(s, 'ecs', `cluster/${clusterOf(cmd)}`, regionOf(cmd, s)) })],

@@ -85,7 +85,10 @@ export function workflowNeedsOf(
           const own = stack === undefined ? undefined : stackTemplates.get(stack);
           return templates(p) ?? (own === undefined ? undefined : templates(own));
         };
-        current = { entry, scope: { partition: m[1], account: m[2], region, template } };
+        const base = { partition: m[1], account: m[2], region };
+        const stackTemplateFiles = [...new Set(stackTemplates.values())];
+        const taskDefinitionRoles = (definition: string) => taskDefinitionRolesIn(definition, stackTemplateFiles.map((t) => templates(t)), base);
+        current = { entry, scope: { ...base, template, taskDefinitionRoles } };
         return;
       }
       const target = current?.entry ?? noRole;
@@ -104,7 +107,8 @@ export function workflowNeedsOf(
         return;
       }
       if (typeof step?.run !== 'string') return;
-      for (const call of scriptCalls(step.run, env, scope ?? UNSCOPED, (stack, key) => stackOutput(stack, key, stackTemplates, templates))) {
+      const outputOf = (stack: string, key: string) => stackOutput(stack, key, stackTemplates, templates, scope ?? UNSCOPED);
+      for (const call of scriptCalls(step.run, env, scope ?? UNSCOPED, outputOf)) {
         if (call.kind === 'error') { target.unmapped.push({ neededBy: `${stepName}: ${call.text}`, reason: call.reason }); continue; }
         if (call.kind === 'docker') { record(call.text, dockerPermissions(call.words, scope ?? UNSCOPED)); continue; }
         const parsed = parseAwsCommand(call.words);
@@ -167,16 +171,50 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::SSM::Parameter': 'Name',
 };
 
-/** The value of a stack output, through the template the stack is deployed from: a literal, or a `Ref`/`GetAtt …Name` of a named resource. */
-function stackOutput(stack: string, key: string, stacks: ReadonlyMap<string, string>, templates: TemplateLookup): string {
+/**
+ * The value of a stack output, through the template the stack is deployed from: a literal, a `Ref`/`GetAtt …Name` of
+ * a named resource, or the `Ref` of a task definition with a literal family (its ARN, any revision).
+ */
+function stackOutput(stack: string, key: string, stacks: ReadonlyMap<string, string>, templates: TemplateLookup, scope: CallScope): string {
   const path = stacks.get(stack);
   const template = path ? templates(path) as Json : undefined;
   const value = template?.Outputs?.[key]?.Value;
   if (typeof value === 'string') return value;
   const logicalId = value?.Ref ?? (Array.isArray(value?.['Fn::GetAtt']) && value['Fn::GetAtt'][1] === 'Name' ? value['Fn::GetAtt'][0] : undefined);
   const resource = typeof logicalId === 'string' ? template?.Resources?.[logicalId] : undefined;
+  if (resource?.Type === 'AWS::ECS::TaskDefinition' && value?.Ref && typeof resource.Properties?.Family === 'string') {
+    return `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:task-definition/${resource.Properties.Family}:*`;
+  }
   const name = resource ? resource.Properties?.[NAME_PROPERTY[resource.Type] ?? ''] : undefined;
   return typeof name === 'string' ? name : '*';
+}
+
+/**
+ * The task and execution roles of the task definition whose family an ARN names, from the first template that
+ * defines that family: a literal role ARN as it is, a role of the template as the ARNs CloudFormation may give it
+ * (its path, then any name: the names of unnamed roles are generated); `undefined` when no template defines it.
+ */
+function taskDefinitionRolesIn(definition: string, templates: readonly unknown[], scope: Pick<CallScope, 'partition' | 'account'>): string[] | undefined {
+  const family = /:task-definition\/([^:]+)/.exec(definition)?.[1];
+  for (const t of templates as Json[]) {
+    const resources: Record<string, Json> = t?.Resources ?? {};
+    const found = Object.values(resources).find((r) => r?.Type === 'AWS::ECS::TaskDefinition' && r.Properties?.Family === family);
+    if (!found) continue;
+    const roles: string[] = [];
+    for (const property of ['TaskRoleArn', 'ExecutionRoleArn']) {
+      const v = found.Properties?.[property];
+      if (v === undefined) continue;
+      if (typeof v === 'string') { roles.push(v); continue; }
+      const role = Array.isArray(v?.['Fn::GetAtt']) ? resources[v['Fn::GetAtt'][0]] : undefined;
+      const rolePath = role?.Type === 'AWS::IAM::Role' ? role.Properties?.Path ?? '/' : undefined;
+      const name = role?.Properties?.RoleName;
+      roles.push(typeof rolePath === 'string'
+        ? `arn:${scope.partition}:iam::${scope.account}:role${rolePath}${typeof name === 'string' ? name : '*'}`
+        : '*');
+    }
+    return roles;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { BuildContext, JobSpec, andCondition, changedCondition, changedOutput, checkout, onBranch } from './job-spec';
 import { PROTECTION_CHECK_PERMISSIONS, protectionCheckStep } from './protection';
 import {
-  DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, POLL_SECONDS, RECORD_SCRIPT,
-  ROLLBACK_SCRIPT, SMOKE_SCRIPT,
+  DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SCRIPT, ENVIRONMENT_DEPLOY_SECONDS, IMAGE_EXISTS_SCRIPT, MIGRATE_SCRIPT, MIGRATION_SECONDS, POLL_SECONDS,
+  PREPARE_MIGRATION_SCRIPT, RECORD_SCRIPT, ROLLBACK_SCRIPT, SMOKE_SCRIPT,
   deployBounds, describeStrategy, trafficSeconds, waitScript,
 } from './scripts';
 import type { EnvironmentTarget, StackTarget } from '../cloudformation/templates';
@@ -14,6 +14,7 @@ import {
 import { publicUrl } from '../environment/urls';
 import { githubEnvironmentOf } from '../github/guardrails';
 import type { StepModel } from '../github/workflow';
+import type { EnvironmentModel } from '../model';
 
 /** Deploy settings after defaults are applied. */
 export interface ResolvedDeploy {
@@ -108,9 +109,9 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
   };
 }
 
-/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake. */
+/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake (and 5 per migration). */
 function deployMinutes(stacks: readonly StackTarget[]): number {
-  return stacks.reduce((sum, t) => sum + 8 + Math.ceil(trafficSeconds(t.environment.strategy) / 60), 0);
+  return stacks.reduce((sum, t) => sum + 8 + (t.service.migrate ? 5 : 0) + Math.ceil(trafficSeconds(t.environment.strategy) / 60), 0);
 }
 
 /**
@@ -203,6 +204,7 @@ export function deployJobs(
       const strategy = t.environment.strategy;
       const bounds = deployBounds(strategy);
       const from = steps.length;
+      if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
         {
@@ -248,11 +250,13 @@ export function deployJobs(
     }
     for (const t of stacks) {
       const s = t.service.name;
+      // A migration's first change set is the first step that changes the stack.
+      const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
       steps.push({
         name: `Rollback ${s}`,
         id: `rollback-${s}`,
         // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
-        if: `failure() && steps.deploy-${s}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
+        if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
         env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
         run: ROLLBACK_SCRIPT,
         timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
@@ -316,4 +320,30 @@ export function deployJobs(
     previous = id;
   }
   return jobs;
+}
+
+/**
+ * The migration of a service with `migrate`, before its deploy step: a first change set that gives the migration
+ * task definition the new image while the service keeps the running one, then the migration task, whose exit code
+ * decides whether the deploy goes on. A failure stops the job before `Deploy <service>`: no traffic moves, and the
+ * rollback step puts the stack back to its last good template (it never re-runs the migration).
+ */
+function migrationSteps(t: StackTarget, env: EnvironmentModel, cfn: Record<string, string>, deploySeconds: number): StepModel[] {
+  const s = t.service.name;
+  return [
+    {
+      name: `Prepare the migration of ${s}`,
+      id: `prepare-migration-${s}`,
+      env: { ...cfn, DEPLOY_SECONDS: String(deploySeconds) },
+      run: PREPARE_MIGRATION_SCRIPT,
+      timeoutMinutes: boundMinutes(deploySeconds),
+    },
+    {
+      name: `Migrate ${s}`,
+      id: `migrate-${s}`,
+      env: { STACK: t.stackName, CONTAINER: s, REGION: env.region, MIGRATE_SECONDS: String(MIGRATION_SECONDS) },
+      run: MIGRATE_SCRIPT,
+      timeoutMinutes: boundMinutes(MIGRATION_SECONDS),
+    },
+  ];
 }

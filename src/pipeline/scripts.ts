@@ -2,7 +2,7 @@
  * The shell scripts of the deploy and drift jobs. Every value they need comes in
  * through `env:` (never `${{ }}` inside the script), and each passes shellcheck.
  */
-import { IMAGE_TAG_PARAMETER, STACK_OUTPUTS } from '../core/naming';
+import { IMAGE_TAG_PARAMETER, MIGRATION_IMAGE_TAG_PARAMETER, MIGRATION_LOG_STREAM_PREFIX, STACK_OUTPUTS } from '../core/naming';
 import type { StrategyModel } from '../environment/model';
 
 const lines = (...l: string[]) => l.join('\n');
@@ -18,6 +18,11 @@ const STACK_UPDATE_SECONDS = 25 * 60;
 const WAIT_SECONDS = 10 * 60;
 /** The rollback step's room beyond one stack update: reading the last good version, a cancelled update settling. */
 const ROLLBACK_MARGIN_SECONDS = 10 * 60;
+/**
+ * A migration task, from `aws ecs run-task` to its stop: Fargate capacity, the image pull, the secrets, the
+ * migration itself. A migration that needs longer should be split (expand, then contract, across releases).
+ */
+export const MIGRATION_SECONDS = 30 * 60;
 
 /**
  * Seconds an ECS deployment of this strategy spends moving traffic and baking (0 for rolling): blue/green bakes
@@ -66,7 +71,7 @@ export function deployBounds(strategy: StrategyModel): DeployBounds {
  * pass. The environment stacks create unnamed IAM roles only, so `CAPABILITY_IAM` is enough. An unchanged
  * template and tag is not an error (`--no-fail-on-empty-changeset`).
  */
-const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string) => [
+const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string, migrationTag?: string) => [
   `timeout "${bound}" aws cloudformation deploy \\`,
   '  --stack-name "$STACK" \\',
   `  --template-file "${template}" \\`,
@@ -74,7 +79,7 @@ const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string) =>
   '  --s3-prefix "$TEMPLATE_PREFIX" \\',
   '  --role-arn "$EXECUTION_ROLE_ARN" \\',
   '  --capabilities CAPABILITY_IAM \\',
-  ...(tag === undefined ? [] : [`  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}" \\`]),
+  ...(tag === undefined ? [] : [`  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}"${migrationTag === undefined ? '' : ` "${MIGRATION_IMAGE_TAG_PARAMETER}=${migrationTag}"`} \\`]),
   '  --no-fail-on-empty-changeset || code=$?',
 ].join('\n');
 
@@ -378,4 +383,120 @@ export const DRIFT_SCRIPT = lines(
   '  exit 1',
   'fi',
   'echo "### $STACK ($ENVIRONMENT): in sync" >> "$GITHUB_STEP_SUMMARY"',
+);
+
+/**
+ * The first change set of a service with `migrate`: the new template with `MigrationImageTag` at the new tag and
+ * `ImageTag` at the tag the service runs now (read from the stack), so the migration task definition gets the new
+ * image, variables, secrets and database while the service keeps its image. On a first deploy (no stack yet, or
+ * one that never got a template: `REVIEW_IN_PROGRESS`) there is no running tag and no earlier version taking
+ * traffic: the stack is created with the new tag for both (the migration needs the database the stack creates),
+ * and the migration runs right after, before verify. Output `first` says which. Bounded like the deploy.
+ */
+export const PREPARE_MIGRATION_SCRIPT = lines(
+  'errors="$(mktemp)"',
+  STACK_STATUS,
+  'status="$(stack_status)"',
+  'case "$status" in',
+  '  NONE|REVIEW_IN_PROGRESS)',
+  '    running="$IMAGE_TAG"',
+  '    echo "first=true" >> "$GITHUB_OUTPUT"',
+  '    echo "::notice::$STACK does not exist yet: it is created with image tag $IMAGE_TAG (the migration needs the database the stack creates), and the migration runs before verify; no earlier version takes traffic"',
+  '    ;;',
+  '  *)',
+  `    running="$(aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Parameters[?ParameterKey=='${IMAGE_TAG_PARAMETER}'].ParameterValue | [0]" --output text)"`,
+  '    if [ -z "$running" ] || [ "$running" = None ]; then',
+  `      echo "::error::$STACK ($status) has no ${IMAGE_TAG_PARAMETER} parameter: cannot keep the running image while the migration runs"`,
+  '      exit 1',
+  '    fi',
+  '    echo "first=false" >> "$GITHUB_OUTPUT"',
+  '    echo "Updating $STACK for the migration: its task definition gets image tag $IMAGE_TAG, the service keeps $running"',
+  '    ;;',
+  'esac',
+  'code=0',
+  CFN_DEPLOY('$TEMPLATE', '$running', '$DEPLOY_SECONDS', '$IMAGE_TAG'),
+  'if [ "$code" -eq 124 ]; then',
+  '  echo "outcome=TIMED_OUT" >> "$GITHUB_OUTPUT"',
+  '  echo "::error::aws cloudformation deploy of $STACK (for the migration) did not finish in $DEPLOY_SECONDS seconds; CloudFormation may still be updating the stack: the rollback step cancels the update"',
+  'fi',
+  'exit "$code"',
+);
+
+const stackOutput = (variable: string, key: string) =>
+  `${variable}="$(aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)"`;
+
+/**
+ * Run the migration task and fail the step unless its container exited 0. The task definition, subnets and
+ * security group come from the stack's outputs; `aws ecs run-task` (Fargate, awsvpc, no public IP) starts it;
+ * `aws ecs describe-tasks` polls its `lastStatus` every POLL_SECONDS until `STOPPED`, for at most
+ * `MIGRATE_SECONDS` (no `aws ecs wait tasks-stopped`: it gives up after 10 minutes and says little), then reads the
+ * container's exit code, the task's stop code and reason. The job summary gets the CloudWatch Logs console link of
+ * the task's log stream (`migrate/<container>/<task id>`) as soon as the task exists, then the exit code.
+ * Outcomes: `succeeded`; `not-started` (ECS refused the task: run-task `failures`); `no-exit-code` (stopped
+ * without one, such as `TaskFailedToStart` when the image or a secret cannot be fetched); `exit-<n>`;
+ * `TIMED_OUT` (the task is stopped). Every outcome but `succeeded` fails the step, before the deploy step, so no
+ * traffic moves.
+ */
+export const MIGRATE_SCRIPT = lines(
+  stackOutput('cluster', STACK_OUTPUTS.clusterName),
+  stackOutput('task_definition', STACK_OUTPUTS.migrationTaskDefinition),
+  stackOutput('subnets', STACK_OUTPUTS.migrationSubnets),
+  stackOutput('security_group', STACK_OUTPUTS.migrationSecurityGroup),
+  stackOutput('log_group', STACK_OUTPUTS.logGroupName),
+  'echo "Running the migration of $CONTAINER ($task_definition) in $cluster, for at most $MIGRATE_SECONDS seconds"',
+  'started="$(aws ecs run-task --cluster "$cluster" --task-definition "$task_definition" --launch-type FARGATE \\',
+  '  --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$security_group],assignPublicIp=DISABLED}" \\',
+  '  --started-by shipshape-deploy --query "[tasks[0].taskArn, failures[0].reason]" --output text)"',
+  'task="$(printf \'%s\\n\' "$started" | cut -f1)"',
+  'if [ -z "$task" ] || [ "$task" = None ]; then',
+  '  echo "outcome=not-started" >> "$GITHUB_OUTPUT"',
+  '  echo "### Migration of $CONTAINER ($STACK): not started: $(printf \'%s\\n\' "$started" | cut -f2)" >> "$GITHUB_STEP_SUMMARY"',
+  '  echo "::error::ECS did not start the migration task of $CONTAINER: $started"',
+  '  exit 1',
+  'fi',
+  'task_id="${task##*/}"',
+  `stream="${MIGRATION_LOG_STREAM_PREFIX}/$CONTAINER/$task_id"`,
+  // The console's fragment escapes '/' in the log group and stream names as $252F.
+  'link="https://$REGION.console.aws.amazon.com/cloudwatch/home?region=$REGION#logsV2:log-groups/log-group/${log_group//\\//\\$252F}/log-events/${stream//\\//\\$252F}"',
+  '{',
+  '  echo "### Migration of $CONTAINER ($STACK)"',
+  '  echo ""',
+  '  echo "Task \\`$task_id\\` with image tag $IMAGE_TAG: [logs ($log_group, $stream)]($link)"',
+  '} >> "$GITHUB_STEP_SUMMARY"',
+  'deadline=$(( $(date +%s) + MIGRATE_SECONDS ))',
+  'while true; do',
+  '  status="$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query "tasks[0].lastStatus" --output text)"',
+  '  echo "$(date -u +%H:%M:%S) $status"',
+  '  [ "$status" = STOPPED ] && break',
+  '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+  '    aws ecs stop-task --cluster "$cluster" --task "$task" --reason "The migration did not finish in $MIGRATE_SECONDS seconds" --query task.lastStatus --output text \\',
+  '      || echo "::warning::Could not stop the migration task $task"',
+  '    echo "outcome=TIMED_OUT" >> "$GITHUB_OUTPUT"',
+  '    echo "Timed out after $MIGRATE_SECONDS seconds (last status $status): the task was stopped; the deploy stopped before any traffic moved." >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::error::The migration of $CONTAINER did not finish in $MIGRATE_SECONDS seconds (last status $status): the task was stopped"',
+  '    exit 1',
+  '  fi',
+  `  sleep ${POLL_SECONDS}`,
+  'done',
+  'result="$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query "[tasks[0].containers[?name==\'$CONTAINER\'].exitCode | [0], tasks[0].stopCode, tasks[0].stoppedReason]" --output text)"',
+  'exit_code="$(printf \'%s\\n\' "$result" | cut -f1)"',
+  'stop_code="$(printf \'%s\\n\' "$result" | cut -f2)"',
+  'reason="$(printf \'%s\\n\' "$result" | cut -f3)"',
+  'echo "Exit code $exit_code, stop code $stop_code: $reason"',
+  'case "$exit_code" in',
+  '  0)',
+  '    echo "outcome=succeeded" >> "$GITHUB_OUTPUT"',
+  '    echo "Exit code 0: the migration succeeded." >> "$GITHUB_STEP_SUMMARY"',
+  '    ;;',
+  "  ''|None|null)",
+  '    echo "outcome=no-exit-code" >> "$GITHUB_OUTPUT"',
+  '    echo "**No exit code** ($stop_code: $reason): the migration did not run to its end; the deploy stopped before any traffic moved." >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::error::The migration task of $CONTAINER stopped without an exit code ($stop_code: $reason)"',
+  '    exit 1 ;;',
+  '  *)',
+  '    echo "outcome=exit-$exit_code" >> "$GITHUB_OUTPUT"',
+  '    echo "**Exit code $exit_code** ($reason): the migration failed; the deploy stopped before any traffic moved." >> "$GITHUB_STEP_SUMMARY"',
+  '    echo "::error::The migration of $CONTAINER exited with $exit_code: see its logs, linked in the job summary"',
+  '    exit 1 ;;',
+  'esac',
 );

@@ -87,6 +87,20 @@ export interface ServiceProps {
    * @default false
    */
   readonly publishes?: boolean;
+  /**
+   * A one-off task the deploy job runs with the new image, as an ECS task with the service's variables, secrets and
+   * database, before any traffic moves (database migrations). Its exit code is checked: anything but 0 stops the
+   * deploy. It must be backward compatible with the running version (expand, then contract): a rollback never
+   * re-runs or undoes it.
+   * @default - no migration
+   */
+  readonly migrate?: ServiceMigrate;
+}
+
+/** A service's migration task. */
+export interface ServiceMigrate {
+  /** The command, in exec form (`['npm', 'run', 'migrate']`): no shell parses it. */
+  readonly command: readonly string[];
 }
 
 /** Environment variables of a workload's container, by upper-case name: `{ value }` or `{ secret }`. */
@@ -115,6 +129,13 @@ const schema = z.strictObject({
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
   env: envSchema.default({}),
   publishes: z.boolean().default(false),
+  migrate: z.strictObject({
+    command: z.array(
+      z.string().min(1, { message: 'a non-empty argument' })
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\x00-\x1f\x7f]*$/, { message: 'an argument without control characters (newlines, tabs, NUL)' }),
+    ).min(1, { message: "an exec-form command such as ['npm', 'run', 'migrate']" }),
+  }).optional(),
   internal: z.boolean().default(false),
   calls: z.array(z.custom<Service>((v) => v instanceof Service, { message: 'a Service' })).default([]),
   scaling: infrastructureSchema.scaling.optional(),
@@ -152,6 +173,8 @@ export class Service extends ShipshapeConstruct {
   public readonly calls: readonly Service[];
   /** Whether the service owns an events topic (`<name>-<env>-events`). */
   public readonly publishes: boolean;
+  /** The migration the deploy job runs before traffic moves, if any. */
+  public readonly migrate?: ServiceMigrate;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -163,6 +186,7 @@ export class Service extends ShipshapeConstruct {
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
     this.publishes = p.publishes;
+    this.migrate = p.migrate ? { command: [...p.migrate.command] } : undefined;
     this.internal = p.internal;
     this.host = p.host;
     this.path = p.path;
@@ -238,6 +262,7 @@ export class Service extends ShipshapeConstruct {
       internal: this.internal,
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
       publishes: this.publishes,
+      ...(this.migrate ? { migrate: { command: this.migrate.command } } : {}),
     };
     return { kind: 'services', model };
   }

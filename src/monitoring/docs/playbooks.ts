@@ -1,5 +1,7 @@
 /** docs/playbooks/deploy.md and docs/playbooks/rollback.md. */
-import { lastGoodImageTagParameter, lastGoodTemplateKey, templateBucketName } from '../../core/naming';
+import {
+  MIGRATION_LOG_STREAM_PREFIX, lastGoodImageTagParameter, lastGoodTemplateKey, migrationTaskFamily, serviceLogGroupName, templateBucketName,
+} from '../../core/naming';
 import type { ProjectModel, EnvironmentModel } from '../../model';
 import { isRollbackAlarm } from '../model';
 import { alarmExistsIn, alarmName, dashboardLink, describeStrategy, emergencyRollbackCommand, marker, ordered, rollbackCommand, target } from './common';
@@ -65,7 +67,47 @@ export function renderDeployPlaybook(model: ProjectModel): string {
       lines.push(`| ${s.name} | ${e.name} | \`${t.stackName}\` | \`${t.filePath}\` | \`${lastGood}\` | \`${lastGoodImageTagParameter(s.name, e.name)}\` |`);
     }
   }
+  lines.push(...migrationSection(model, envs));
   return `${lines.join('\n')}\n`;
+}
+
+/** The deploy playbook's migrations: what runs when, what a failure looks like, what to do (services with `migrate` only). */
+function migrationSection(model: ProjectModel, envs: readonly EnvironmentModel[]): string[] {
+  const migrating = model.services.filter((s) => s.migrate);
+  if (migrating.length === 0) return [];
+  const lines = [
+    '',
+    '## Migrations',
+    '',
+    'Before a service with a migration takes the new version, its deploy job runs the migration as an ECS task with the new image:',
+    '`Prepare the migration of <service>` updates the stack with the migration task definition at the new image tag while the service keeps the',
+    'running one (a first deploy creates the stack, database included, with the new tag), then `Migrate <service>` runs the task and waits for it to',
+    'stop. Only exit code 0 lets `Deploy <service>` move traffic. The job summary links the task\'s log stream and gives its exit code.',
+    '',
+    '| service | environment | command | task definition family | logs (group, stream prefix) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const s of migrating) {
+    for (const e of envs) {
+      lines.push(`| ${s.name} | ${e.name} | \`${s.migrate!.command.join(' ')}\` | \`${migrationTaskFamily(s.name, e.name)}\` | \`${serviceLogGroupName(s.name, e.name)}\`, \`${MIGRATION_LOG_STREAM_PREFIX}/${s.name}/\` |`);
+    }
+  }
+  lines.push(
+    '',
+    '### A failed migration',
+    '',
+    '- **What you see**: the `Migrate <service>` step failed with the outcome `exit-<n>` (the command failed), `no-exit-code` (the task stopped before the',
+    '  command ended, such as `TaskFailedToStart` when the image or a secret could not be fetched), `not-started` (ECS refused the task) or `TIMED_OUT`',
+    '  (the task was stopped after 30 minutes). `Deploy <service>` was skipped: **no traffic moved**, the service still runs the previous image.',
+    '- **What the job did**: the rollback step put the stack back to its last good template and tag. It never runs a migration, and it cannot undo',
+    '  what the migration changed in the database.',
+    '- **What to do**: read the task\'s logs (the link in the job summary, or `aws logs tail <group> --log-stream-name-prefix migrate/<service>/ --since 2h`).',
+    '  If the migration stopped halfway (a migration that is not one transaction), fix forward: a migration that finishes or undoes the partial change,',
+    '  pushed as a new commit. Migrations must be safe to run again, since a re-run of the job runs them again.',
+    '- **Always**: each migration must work with the version still running (expand, then contract): add columns and tables first, deploy the code that',
+    '  uses them, remove the old ones in a later release. A rollback puts back the previous code, never the previous schema.',
+  );
+  return lines;
 }
 
 export function renderRollbackPlaybook(model: ProjectModel): string {
