@@ -5,7 +5,7 @@ import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
+import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, DEFAULT_RESTORE_TEST_SCHEDULE, DEFAULT_RESTORE_TEST_VALIDATION_HOURS, databaseSizeIn, type DatabaseSize } from './settings';
 
 export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
 export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';
@@ -23,7 +23,7 @@ export interface DatabaseProps {
    */
   readonly databaseName?: string;
   /**
-   * The master user's name; its password is generated into AWS Secrets Manager.
+   * The master user's name; its password is kept in AWS Secrets Manager (see `managedPassword`).
    * @default 'app'
    */
   readonly username?: string;
@@ -64,6 +64,34 @@ export interface DatabaseProps {
    * @default {}
    */
   readonly environments?: Readonly<Record<string, DatabaseSize>>;
+  /**
+   * Whether RDS manages the master password in AWS Secrets Manager (`ManageMasterUserPassword`): RDS creates the
+   * secret, rotates it every 7 days, and deletes it with the instance. The service reads its `password` field by
+   * reference. False: a secret of the stack's own (`<service>/<env>/database`), not rotated.
+   * @default true
+   */
+  readonly managedPassword?: boolean;
+  /**
+   * AWS Backup restore testing: on a schedule, the latest snapshot of the database's backup vault is restored to a new
+   * instance, kept for `validationHours`, then deleted by AWS Backup; a failed restore raises the WARNING alarm
+   * `restore-test-failed` (with a Monitoring). False: no restore testing.
+   * @default { schedule: 'cron(0 10 ? * SUN *)', validationHours: 2 } (weekly, Sunday 10:00 UTC)
+   */
+  readonly restoreTesting?: RestoreTestingProps | false;
+}
+
+/** How a {@link Database}'s restores are tested. */
+export interface RestoreTestingProps {
+  /**
+   * When a restore test starts: an EventBridge Scheduler `cron(...)` or `rate(...)` expression, in UTC.
+   * @default 'cron(0 10 ? * SUN *)' (weekly, Sunday 10:00 UTC, after the daily 04:00 backup)
+   */
+  readonly schedule?: string;
+  /**
+   * Hours the restored instance is kept for validation before AWS Backup deletes it (0 to 168).
+   * @default 2
+   */
+  readonly validationHours?: number;
 }
 
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" });
@@ -89,6 +117,13 @@ const schema = z.strictObject({
     allocatedStorageGiB: storage.optional(),
     maxAllocatedStorageGiB: storage.optional(),
   })).default({}),
+  managedPassword: z.boolean().default(true),
+  restoreTesting: z.union([z.literal(false), z.strictObject({
+    schedule: z.string().regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, {
+      message: "a schedule expression: 'cron(minutes hours day-of-month month day-of-week year)' or 'rate(<n> hours|days)'",
+    }).default(DEFAULT_RESTORE_TEST_SCHEDULE),
+    validationHours: z.number().int().min(0).max(168).default(DEFAULT_RESTORE_TEST_VALIDATION_HOURS),
+  })]).default({ schedule: DEFAULT_RESTORE_TEST_SCHEDULE, validationHours: DEFAULT_RESTORE_TEST_VALIDATION_HOURS }),
 }).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
 
 /** The plain-data form of a database. */
@@ -111,6 +146,16 @@ export interface DatabaseModel {
   readonly multiAz?: boolean;
   /** Per-environment sizes over the ones above (read them with {@link databaseSizeIn}). */
   readonly environments: Readonly<Record<string, DatabaseSize>>;
+  /** RDS manages the master password in Secrets Manager (and rotates it); false: the stack's own secret. */
+  readonly managedPassword: boolean;
+  /** The AWS Backup restore test, or false for none. */
+  readonly restoreTesting: RestoreTestingModel | false;
+}
+
+/** A database's restore test: when it starts and how long the restored instance is kept. */
+export interface RestoreTestingModel {
+  readonly schedule: string;
+  readonly validationHours: number;
 }
 
 /**
