@@ -154,8 +154,9 @@ function buildRestoreTesting(stack: Stack, p: RestoreTestingParts): string {
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForRestores')],
   });
   const subnetGroup = p.instance.node.findAll().find((c): c is rds.CfnDBSubnetGroup => c instanceof rds.CfnDBSubnetGroup);
-  const selection = new backup.CfnRestoreTestingSelection(stack, 'RestoreTestingSelection', {
-    restoreTestingPlanName: plan.restoreTestingPlanName,
+  new backup.CfnRestoreTestingSelection(stack, 'RestoreTestingSelection', {
+    // The plan's Ref (its name): CloudFormation creates the plan first.
+    restoreTestingPlanName: plan.restoreTestingPlanRef.restoreTestingPlanName,
     restoreTestingSelectionName: 'database',
     protectedResourceType: 'RDS',
     protectedResourceArns: [p.instance.instanceArn],
@@ -169,6 +170,5 @@ function buildRestoreTesting(stack: Stack, p: RestoreTestingParts): string {
       vpcSecurityGroupIds: Fn.toJsonString([p.sg.securityGroupId]),
     },
   });
-  selection.addDependency(plan);
   return name;
 }

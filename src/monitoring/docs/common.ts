@@ -193,10 +193,8 @@ export function restoreTestCommands(service: string, env: EnvironmentModel): str
   const plan = restoreTestingPlanName(service, env.name);
   return [
     `plan="$(aws backup list-restore-testing-plans ${r} --query "RestoreTestingPlans[?RestoreTestingPlanName=='${plan}'].RestoreTestingPlanArn" --output text)"`,
-    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status FAILED \
-  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,RecoveryPointArn,StatusMessage]' --output text`,
-    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status COMPLETED \
-  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,CompletionDate,ValidationStatus]' --output text`,
+    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status FAILED \\\n  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,RecoveryPointArn,StatusMessage]' --output text`,
+    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status COMPLETED \\\n  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,CompletionDate,ValidationStatus]' --output text`,
   ];
 }
 
