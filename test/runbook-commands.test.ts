@@ -182,6 +182,10 @@ function awsProblems(words: string[], stackName: string, env: EnvironmentModel, 
   for (const o of ['--service', '--services', '--service-name']) mustBeIn(o, namesIn(template, 'AWS::ECS::Service', 'ServiceName'), 'ECS service');
   mustBeIn('--alarm-name', [...namesIn(template, 'AWS::CloudWatch::Alarm', 'AlarmName'), ...namesIn(template, 'AWS::CloudWatch::CompositeAlarm', 'AlarmName')], 'alarm');
   if (key === 'synthetics get-canary-runs') mustBeIn('--name', namesIn(template, 'AWS::Synthetics::Canary', 'Name'), 'canary');
+  for (const m of (options.get('--query')?.[0] ?? '').matchAll(/RestoreTestingPlanName=='([^']+)'/g)) {
+    const plans = namesIn(template, 'AWS::Backup::RestoreTestingPlan', 'RestoreTestingPlanName');
+    if (!plans.includes(m[1])) problems.push(`${key}: restore testing plan ${m[1]} is no plan of ${stackName} (${plans.join(', ')})`);
+  }
   if (key === 'logs tail' && !namesIn(template, 'AWS::Logs::LogGroup', 'LogGroupName').includes(positional[0])) problems.push(`logs tail: ${positional[0]} is no log group of ${stackName}`);
   return problems;
 }
@@ -241,6 +245,9 @@ describe('the checker itself', () => {
     expect(problemsOf(block('x="$(aws ecs rollback-service --region eu-west-1)"'))).toEqual([expect.stringContaining('not a checked AWS CLI command: aws ecs rollback-service')]);
     expect(problemsOf(block('aws cloudwatch describe-alarm-history --region eu-west-1 --alarm-name api-prod-nothing'))).toEqual([expect.stringContaining('--alarm-name api-prod-nothing is no alarm')]);
     expect(problemsOf('# Runbook: api x\n\nRun `aws ecs list-tasks --cluster <cluster>`.\n')).toEqual([expect.stringContaining('a command in the prose')]);
+    expect(problemsOf(block(`aws backup list-restore-testing-plans --region eu-west-1 --query "RestoreTestingPlans[?RestoreTestingPlanName=='api_dev_restore_test'].RestoreTestingPlanArn"`)))
+      .toEqual([expect.stringContaining('restore testing plan api_dev_restore_test is no plan of api-prod')]);
+    expect(problemsOf(block('aws backup list-restore-jobs --region eu-west-1 --by-status DONE'))).toEqual([expect.stringContaining('--by-status DONE is not one of')]);
     expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster api-prod --services api'))).toEqual([]);
   });
 
