@@ -2,10 +2,13 @@
  * Issue 17, "restores that are tested, not only documented": a Database's AWS Backup restore testing plan and
  * selection, the role AWS Backup restores with, the restore-test-failed WARNING alarm and its runbook.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthFailure, synthTemplates, template } from './cloudformation-helpers';
 import { shop } from './monitoring-helpers';
 import { Database, Environment, Service } from '../src';
+import { DEFAULT_RESTORE_TEST_SCHEDULE, DEFAULT_RESTORE_TEST_VALIDATION_HOURS } from '../src/database/settings';
 import { synthSnapshot } from '../src/testing/synth';
 
 describe('a Database tests its restores by default', () => {
@@ -126,7 +129,7 @@ describe('the restore-test-failed alarm', () => {
     const runbook = files['docs/runbooks/restore-test-failed.md'];
     expect(runbook).toContain('| Severity | **WARNING** |');
     expect(runbook).toContain('The alarm exists where the environment stack has the database restore testing plan.');
-    expect(runbook).toContain(`plan="$(aws backup list-restore-testing-plans --region eu-west-1 --query "RestoreTestingPlans[?RestoreTestingPlanName=='api_prod_restore_test'].RestoreTestingPlanArn" --output text)"`);
+    expect(runbook).toContain('plan="$(aws backup list-restore-testing-plans --region eu-west-1 --query "RestoreTestingPlans[?RestoreTestingPlanName==\'api_prod_restore_test\'].RestoreTestingPlanArn" --output text)"');
     expect(runbook).toContain('aws backup list-restore-jobs --region eu-west-1 --by-restore-testing-plan-arn "$plan" --by-status FAILED \\\n  --query \'RestoreJobs[:5].[RestoreJobId,CreationDate,RecoveryPointArn,StatusMessage]\' --output text');
     expect(runbook).toContain('aws backup list-restore-jobs --region eu-west-1 --by-restore-testing-plan-arn "$plan" --by-status COMPLETED \\\n  --query \'RestoreJobs[:5].[RestoreJobId,CreationDate,CompletionDate,ValidationStatus]\' --output text');
     // The other runbooks do not carry the backup commands.
@@ -138,5 +141,36 @@ describe('the restore-test-failed alarm', () => {
     expect(off['infra/prod.template.json']).not.toContain('api-prod-restore-test-failed');
     expect(off['docs/runbooks/restore-test-failed.md']).toBeUndefined();
     expect(off['docs/runbooks/backup-failures.md']).toBeDefined();
+  });
+});
+
+describe('the README and docs/database-restore.md say what the code does', () => {
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', f), 'utf8');
+  const readme = read('README.md');
+  const restore = read('docs/database-restore.md');
+  const paragraphs = (text: string) => text.split(/\n\s*\n/);
+
+  test('the restore test defaults the README states are the ones the code uses', () => {
+    expect(DEFAULT_RESTORE_TEST_SCHEDULE).toBe('cron(0 10 ? * SUN *)');
+    expect(readme).toContain('weekly (Sunday 10:00 UTC)');
+    expect(readme).toContain(`keeps it for ${DEFAULT_RESTORE_TEST_VALIDATION_HOURS} hours of validation`);
+    expect(readme).toContain('| `restoreTestFailed` |');
+  });
+
+  test('the secret <service>/<env>/database is only ever named as the managedPassword: false one', () => {
+    for (const [name, text] of [['README.md', readme], ['docs/database-restore.md', restore]] as const) {
+      const wrong = paragraphs(text).filter((p) => p.includes('<service>/<env>/database') && !/managedPassword: false/.test(p));
+      expect({ name, wrong }).toEqual({ name, wrong: [] });
+    }
+    expect(readme).toContain('`ManageMasterUserPassword: true`');
+  });
+
+  test('docs/database-restore.md reads the RTO with the command the runbook runs, and no longer guesses it', () => {
+    const files = synthSnapshot((outdir) => shop(outdir, { extra: (m, p) => { new Database(p, 'db', { service: m.service }); } }));
+    const completed = files['docs/runbooks/restore-test-failed.md'].split('\n').find((l) => l.includes('--by-status COMPLETED'))!;
+    const query = completed.slice(completed.indexOf('--by-status COMPLETED'));
+    expect(restore.replace(/\\\n\s*/g, '')).toContain(query.replace(/\\$/, '').trim());
+    expect(restore).toContain('CreationDate`, `CompletionDate`');
+    expect(restore).not.toContain('about 1 hour');
   });
 });

@@ -1,8 +1,8 @@
 /** Pieces shared by the runbook and playbook renderers. Pure functions of the model. */
 import { stackTargets } from '../../cloudformation/templates';
 import {
-  alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, restoreTestingPlanName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
-  serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
+  alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
+  restoreTestingPlanName, serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import { databaseSizeIn } from '../../database/settings';
 import type { StrategyModel } from '../../environment/strategy';
