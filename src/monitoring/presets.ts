@@ -538,7 +538,7 @@ export const PRESETS: readonly PresetDefinition[] = [
     impact: 'A backup that cannot be restored is no backup: the recovery point the last test picked may be unusable, and the RTO in docs/database-restore.md is unproven.',
     steps: [
       'List the failed restore jobs of the database\'s restore testing plan (commands below): each job\'s `StatusMessage` says why (a subnet group or security group that no longer exists, an instance class the engine version does not offer, a quota).',
-      'Fix the cause, then check the next scheduled test, or start a restore of the same recovery point by hand (AWS Backup console, Restore testing, the plan, "Run restore test").',
+      'Fix the cause, then check that the next scheduled test completes (the COMPLETED jobs below): its CreationDate and CompletionDate give the restore time docs/database-restore.md quotes as RTO.',
     ],
   },
   {
