@@ -535,10 +535,10 @@ export const PRESETS: readonly PresetDefinition[] = [
     ...RESTORE_TEST_EVALUATION,
     needs: ['restore-testing'],
     summary: (t) => `At least ${t} AWS Backup restore job of an RDS recovery point failed in the environment's account and region (\`AWS/Backup\` \`NumberOfRestoreJobsFailed\`, ResourceType RDS): the database's scheduled restore test, or any other RDS restore there.`,
-    impact: 'A backup that cannot be restored is no backup: the recovery point the last test picked may be unusable, and the restore time (the database's RTO) is unproven.',
+    impact: 'A backup that cannot be restored is no backup: the recovery point the last test picked may be unusable, and the restore time (the database\'s RTO) is unproven.',
     steps: [
       'List the failed restore jobs of the database\'s restore testing plan (commands below): each job\'s `StatusMessage` says why (a subnet group or security group that no longer exists, an instance class the engine version does not offer, a quota).',
-      'Fix the cause, then check that the next scheduled test completes (the COMPLETED jobs below): its CreationDate and CompletionDate give the restore time, which is the database's RTO (with one deployment to repoint the service).',
+      'Fix the cause, then check that the next scheduled test completes (the COMPLETED jobs below): its CreationDate and CompletionDate give the restore time, which is the database\'s RTO (with one deployment to repoint the service).',
     ],
   },
   {
