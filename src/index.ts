@@ -23,7 +23,7 @@ export type { StackCustomization } from './environment/model';
 export { ProdParity } from './environment/parity';
 export type { ProdParityProps, ParityDifference } from './environment/parity';
 export { Database } from './database/database';
-export type { DatabaseProps, DatabaseSize } from './database/database';
+export type { DatabaseProps, DatabaseSize, RestoreTestingProps } from './database/database';
 export { FeatureFlag } from './flags/feature-flag';
 export type { FeatureFlagProps } from './flags/feature-flag';
 export { Duration } from './core/duration';

@@ -18,6 +18,21 @@ export const GLOBAL_OPTIONS = ['--region', '--query', '--output', '--profile', '
 const ref = (service: string, command: string) => `https://docs.aws.amazon.com/cli/latest/reference/${service}/${command}.html`;
 
 export const AWS_CLI: Readonly<Record<string, CliCommand>> = {
+  // Pagination options of both: --starting-token, --page-size, --max-items (and --max-results / --next-token of the API).
+  'backup list-restore-testing-plans': {
+    page: ref('backup', 'list-restore-testing-plans'),
+    options: ['--starting-token', '--page-size', '--max-items'],
+    positional: 0,
+  },
+  'backup list-restore-jobs': {
+    page: ref('backup', 'list-restore-jobs'),
+    options: [
+      '--by-account-id', '--by-resource-type', '--by-created-before', '--by-created-after', '--by-status', '--by-complete-before', '--by-complete-after',
+      '--by-restore-testing-plan-arn', '--starting-token', '--page-size', '--max-items',
+    ],
+    positional: 0,
+  },
+  'backup describe-restore-job': { page: ref('backup', 'describe-restore-job'), options: ['--restore-job-id'], positional: 0 },
   'cloudformation deploy': {
     page: ref('cloudformation', 'deploy'),
     options: ['--template-file', '--stack-name', '--s3-bucket', '--s3-prefix', '--role-arn', '--parameter-overrides', '--capabilities', '--no-fail-on-empty-changeset'],
@@ -70,4 +85,6 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
   '--output': ['json', 'text', 'table', 'yaml', 'yaml-stream'],
   // The queue attributes GetQueueAttributes returns (API_GetQueueAttributes, AttributeNames).
   '--attribute-names': ['All', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn', 'RedrivePolicy', 'VisibilityTimeout', 'MessageRetentionPeriod'],
+  // ListRestoreJobs ByStatus (API reference): PENDING | RUNNING | COMPLETED | ABORTED | FAILED.
+  '--by-status': ['PENDING', 'RUNNING', 'COMPLETED', 'ABORTED', 'FAILED'],
 };

@@ -25,14 +25,14 @@ describe('Database (RDS PostgreSQL)', () => {
     staging.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ DeletionProtection: false, MultiAZ: false }) });
   });
 
-  test('the master secret is retained with the data in production, deleted with the stack elsewhere', () => {
-    // The secret the task reads its password from is the one retained.
-    const secretOf = (t: typeof prod) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));
-    expect(secretOf(prod)).toHaveLength(1);
-    const [prodId, prodSecret] = secretOf(prod)[0];
-    expect(prodSecret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Name: 'api/prod/database' } });
-    prod.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: { Ref: prodId } });
-    expect(secretOf(staging)[0][1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { Name: 'api/staging/database' } });
+  test('by default RDS manages the master password: no secret of the stack, the instance (and with it its secret) retained in production', () => {
+    for (const t of [prod, staging]) {
+      t.hasResourceProperties('AWS::RDS::DBInstance', { ManageMasterUserPassword: true, MasterUsername: 'app', MasterUserPassword: Match.absent() });
+      t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      t.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 0);
+    }
+    // RDS deletes a managed secret with its instance: the instance's own retention is what keeps it.
+    prod.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: true }) });
   });
 
   test('in production the subnet and parameter groups the retained instance uses are retained too (deleting them would fail)', () => {
@@ -94,8 +94,8 @@ describe('Database (RDS PostgreSQL)', () => {
     prod.resourceCountIs('AWS::Backup::BackupSelection', 1);
   });
 
-  test('credentials in Secrets Manager, wired to the service as DATABASE_* variables and the DATABASE_PASSWORD secret', () => {
-    prod.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'api/prod/database' });
+  test('the RDS-managed secret, read by reference: DATABASE_PASSWORD is its password field, the execution role may read that secret only', () => {
+    const secretArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Database'), 'MasterUserSecret.SecretArn'] };
     prod.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Environment: Match.arrayWith([
@@ -103,9 +103,16 @@ describe('Database (RDS PostgreSQL)', () => {
           { Name: 'DATABASE_NAME', Value: 'api' },
           { Name: 'DATABASE_USER', Value: 'app' },
         ]),
-        Secrets: [{ Name: 'DATABASE_PASSWORD', ValueFrom: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('Secret') }, ':password::']] } }],
+        Secrets: [{ Name: 'DATABASE_PASSWORD', ValueFrom: { 'Fn::Join': ['', [secretArn, ':password::']] } }],
       })],
     });
+    const json = JSON.parse(files['infra/prod.template.json']);
+    const statements = Object.values(json.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('secretsmanager:')));
+    expect(statements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Database/), 'MasterUserSecret.SecretArn'] } }]);
+    // The managed secret is encrypted with the AWS managed key aws/secretsmanager, whose key policy lets the account's
+    // principals decrypt through Secrets Manager: no KMS grant is needed, so none is given.
+    expect(JSON.stringify(json)).not.toMatch(/"kms:Decrypt"[^\]]*MasterUserSecret/);
   });
 
   test('PostgreSQL is reachable only from the service tasks', () => {
@@ -120,5 +127,33 @@ describe('Database (RDS PostgreSQL)', () => {
     });
     expect(error.message).toContain('[shop/prod] DATABASE_PASSWORD: must be a name the database does not set');
     expect(left).toEqual([]);
+  });
+});
+
+describe('Database({ managedPassword: false }): the stack keeps its own secret, as before', () => {
+  const files = synthTemplates((project, api) => {
+    new Environment(project, 'staging', { account: '123456789012', region: 'eu-west-1' });
+    new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
+    new Database(project, 'db', { service: api, managedPassword: false });
+  });
+  const staging = template(files, 'infra/staging.template.json');
+  const prod = template(files, 'infra/prod.template.json');
+
+  test('no ManageMasterUserPassword; the secret <service>/<env>/database is retained with the data in production, deleted with the stack elsewhere', () => {
+    prod.hasResourceProperties('AWS::RDS::DBInstance', { ManageMasterUserPassword: Match.absent() });
+    const secretOf = (t: typeof prod) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));
+    expect(secretOf(prod)).toHaveLength(1);
+    const [prodId, prodSecret] = secretOf(prod)[0];
+    expect(prodSecret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Name: 'api/prod/database' } });
+    prod.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: { Ref: prodId } });
+    expect(secretOf(staging)[0][1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { Name: 'api/staging/database' } });
+  });
+
+  test('DATABASE_PASSWORD is the password field of that secret', () => {
+    prod.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Secrets: [{ Name: 'DATABASE_PASSWORD', ValueFrom: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('Secret') }, ':password::']] } }],
+      })],
+    });
   });
 });

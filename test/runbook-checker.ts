@@ -131,6 +131,10 @@ export function awsProblems(words: string[], stackName: string, env: Environment
     for (const v of options.get(o) ?? []) if (!v.startsWith('$') && !queues.some((q) => v === `arn:aws:sqs:${env.region}:${env.account}:${q}`)) problems.push(`${key}: ${o} ${v} is the ARN of no queue of ${stackName}`);
   }
   if (key === 'synthetics get-canary-runs') mustBeIn('--name', namesIn(template, 'AWS::Synthetics::Canary', 'Name'), 'canary');
+  for (const m of (options.get('--query')?.[0] ?? '').matchAll(/RestoreTestingPlanName=='([^']+)'/g)) {
+    const plans = namesIn(template, 'AWS::Backup::RestoreTestingPlan', 'RestoreTestingPlanName');
+    if (!plans.includes(m[1])) problems.push(`${key}: restore testing plan ${m[1]} is no plan of ${stackName} (${plans.join(', ')})`);
+  }
   if (key === 'logs tail' && !namesIn(template, 'AWS::Logs::LogGroup', 'LogGroupName').includes(positional[0])) problems.push(`logs tail: ${positional[0]} is no log group of ${stackName}`);
   return problems;
 }

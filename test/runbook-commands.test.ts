@@ -122,6 +122,9 @@ describe('the checker itself', () => {
     expect(problemsOf(block('x="$(aws ecs rollback-service --region eu-west-1)"'))).toEqual([expect.stringContaining('not a checked AWS CLI command: aws ecs rollback-service')]);
     expect(problemsOf(block('aws cloudwatch describe-alarm-history --region eu-west-1 --alarm-name api-prod-nothing'))).toEqual([expect.stringContaining('--alarm-name api-prod-nothing is no alarm')]);
     expect(problemsOf('# Runbook: api x\n\nRun `aws ecs list-tasks --cluster <cluster>`.\n')).toEqual([expect.stringContaining('a command in the prose')]);
+    expect(problemsOf(block('aws backup list-restore-testing-plans --region eu-west-1 --query "RestoreTestingPlans[?RestoreTestingPlanName==\'api_dev_restore_test\'].RestoreTestingPlanArn"')))
+      .toEqual([expect.stringContaining('restore testing plan api_dev_restore_test is no plan of api-prod')]);
+    expect(problemsOf(block('aws backup list-restore-jobs --region eu-west-1 --by-status DONE'))).toEqual([expect.stringContaining('--by-status DONE is not one of')]);
     expect(problemsOf(block('aws ecs describe-services --region eu-west-1 --cluster node-api-prod --services api'))).toEqual([]);
   });
 

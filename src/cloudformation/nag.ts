@@ -51,8 +51,8 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-SMG4',
     constructs: ['Database'],
-    reason: 'Automatic rotation needs a rotation Lambda function (an asset or the SAM transform), which a plain `aws cloudformation deploy` without CDK bootstrap cannot ship. Rotate by hand as docs/database-restore.md describes.',
-    when: 'environments with a Database',
+    reason: 'Only with `managedPassword: false`, where the stack keeps its own secret: automatic rotation of that secret needs a rotation Lambda function (an asset or the SAM transform), which a plain `aws cloudformation deploy` without CDK bootstrap cannot ship. Rotate by hand as docs/database-restore.md describes. By default RDS manages the password and rotates it every 7 days, and there is no secret in the template.',
+    when: 'environments with a Database that has managedPassword: false',
   },
   {
     id: 'AwsSolutions-RDS11',
@@ -65,6 +65,12 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     constructs: ['BackupPlan'],
     reason: 'AWS Backup\'s own managed policy is the documented permission set for backing up RDS, and AWS keeps it current.',
     when: 'environments with a Database',
+  },
+  {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+    constructs: ['RestoreTestingRole'],
+    reason: 'AWS Backup restores the restore test\'s recovery point with the permissions AWS documents for restores, this AWS managed policy, which AWS keeps current as restorable services change.',
+    when: 'environments with a Database whose restores are tested (the default)',
   },
   {
     id: 'AwsSolutions-RDS3',

@@ -137,6 +137,7 @@ export class EnvironmentStack extends Stack {
         database: db?.instance,
         databaseInstanceType: db?.instanceClass,
         backupVaultName: db?.backupVaultName,
+        restoreTesting: db?.restoreTestingPlanName !== undefined,
         certificate: lb?.certificate,
       });
       // The service's CRITICAL alarms roll deployments back: ECS deployment alarms and AppConfig monitors.

@@ -358,6 +358,24 @@ export function serviceUrl(service: string, port: number): string {
   return `http://${service}:${port}`;
 }
 
+/** The database's secret when the stack keeps its own (`Database({ managedPassword: false })`); RDS names a managed one `rds!db-<id>`. */
+export function databaseSecretName(service: string, environment: string): string {
+  return `${service}/${environment}/database`;
+}
+
+/** The AWS Backup vault (and backup plan) of a service's database in one environment. */
+export function backupVaultName(service: string, environment: string): string {
+  return `${service}-${environment}`;
+}
+
+/**
+ * The AWS Backup restore testing plan of a service's database: 1 to 50 letters, digits or underscores
+ * (AWS::Backup::RestoreTestingPlan RestoreTestingPlanName), so dashes become underscores and a long name is cut.
+ */
+export function restoreTestingPlanName(service: string, environment: string): string {
+  return `${service}_${environment}_restore_test`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 50);
+}
+
 
 // ---------------------------------------------------------------------------
 // Monitoring (alarms, dashboards, canaries, runbooks)

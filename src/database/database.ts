@@ -2,11 +2,11 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { DatabaseModel } from './model';
 import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
-import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, databaseSizeIn, type DatabaseSize } from './settings';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
+import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, DEFAULT_RESTORE_TEST_SCHEDULE, DEFAULT_RESTORE_TEST_VALIDATION_HOURS, databaseSizeIn, type DatabaseSize } from './settings';
 
 export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
 export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';
@@ -24,7 +24,7 @@ export interface DatabaseProps {
    */
   readonly databaseName?: string;
   /**
-   * The master user's name; its password is generated into AWS Secrets Manager.
+   * The master user's name; its password is kept in AWS Secrets Manager (see `managedPassword`).
    * @default 'app'
    */
   readonly username?: string;
@@ -65,6 +65,34 @@ export interface DatabaseProps {
    * @default {}
    */
   readonly environments?: Readonly<Record<string, DatabaseSize>>;
+  /**
+   * Whether RDS manages the master password in AWS Secrets Manager (`ManageMasterUserPassword`): RDS creates the
+   * secret, rotates it every 7 days, and deletes it with the instance. The service reads its `password` field by
+   * reference. False: a secret of the stack's own (`<service>/<env>/database`), not rotated.
+   * @default true
+   */
+  readonly managedPassword?: boolean;
+  /**
+   * AWS Backup restore testing: on a schedule, the latest snapshot of the database's backup vault is restored to a new
+   * instance, kept for `validationHours`, then deleted by AWS Backup; a failed restore raises the WARNING alarm
+   * `restore-test-failed` (with a Monitoring). False: no restore testing.
+   * @default { schedule: 'cron(0 10 ? * SUN *)', validationHours: 2 } (weekly, Sunday 10:00 UTC)
+   */
+  readonly restoreTesting?: RestoreTestingProps | false;
+}
+
+/** How a {@link Database}'s restores are tested. */
+export interface RestoreTestingProps {
+  /**
+   * When a restore test starts: an EventBridge Scheduler `cron(...)` or `rate(...)` expression, in UTC.
+   * @default 'cron(0 10 ? * SUN *)' (weekly, Sunday 10:00 UTC, after the daily 04:00 backup)
+   */
+  readonly schedule?: string;
+  /**
+   * Hours the restored instance is kept for validation before AWS Backup deletes it (0 to 168).
+   * @default 2
+   */
+  readonly validationHours?: number;
 }
 
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an RDS instance type without the 'db.' prefix, for example 't4g.micro'" });
@@ -90,6 +118,13 @@ const schema = z.strictObject({
     allocatedStorageGiB: storage.optional(),
     maxAllocatedStorageGiB: storage.optional(),
   })).default({}),
+  managedPassword: z.boolean().default(true),
+  restoreTesting: z.union([z.literal(false), z.strictObject({
+    schedule: z.string().regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, {
+      message: "a schedule expression: 'cron(minutes hours day-of-month month day-of-week year)' or 'rate(<n> hours|days)'",
+    }).default(DEFAULT_RESTORE_TEST_SCHEDULE),
+    validationHours: z.number().int().min(0).max(168).default(DEFAULT_RESTORE_TEST_VALIDATION_HOURS),
+  })]).default({ schedule: DEFAULT_RESTORE_TEST_SCHEDULE, validationHours: DEFAULT_RESTORE_TEST_VALIDATION_HOURS }),
 }).refine((p) => p.maxAllocatedStorageGiB >= p.allocatedStorageGiB, { message: 'at least allocatedStorageGiB', path: ['maxAllocatedStorageGiB'] }) satisfies z.ZodType<unknown, DatabaseProps>;
 
 /**

@@ -20,4 +20,14 @@ export interface DatabaseModel {
   readonly multiAz?: boolean;
   /** Per-environment sizes over the ones above (read them with {@link databaseSizeIn}). */
   readonly environments: Readonly<Record<string, DatabaseSize>>;
+  /** RDS manages the master password in Secrets Manager (and rotates it); false: the stack's own secret. */
+  readonly managedPassword: boolean;
+  /** The AWS Backup restore test, or false for none. */
+  readonly restoreTesting: RestoreTestingModel | false;
+}
+
+/** A database's restore test: when it starts and how long the restored instance is kept. */
+export interface RestoreTestingModel {
+  readonly schedule: string;
+  readonly validationHours: number;
 }

@@ -10,6 +10,10 @@ export const DATABASE_VARIABLES = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_N
 export const DATABASE_PASSWORD_SECRET = 'DATABASE_PASSWORD';
 /** The password of the local (compose) and CI databases: written into files, so clearly not a real one. */
 export const LOCAL_DATABASE_PASSWORD = 'local-dev-only-password';
+/** When a Database's restore test starts by default: weekly, Sunday 10:00 UTC (after the daily 04:00 backup and its 4-hour completion window). */
+export const DEFAULT_RESTORE_TEST_SCHEDULE = 'cron(0 10 ? * SUN *)';
+/** Hours a restored test instance is kept by default before AWS Backup deletes it. */
+export const DEFAULT_RESTORE_TEST_VALIDATION_HOURS = 2;
 /** The port PostgreSQL listens on, in RDS and in the containers. */
 export const POSTGRES_PORT = 5432;
 

@@ -31,6 +31,7 @@ export type PresetKind =
   | 'db-write-latency'
   | 'db-events'
   | 'backup-failures'
+  | 'restore-test-failed'
   | 'certificate-expiry'
   | 'digest-errors';
 
@@ -43,6 +44,8 @@ export type MonitoringTarget =
   | 'burstable-database'
   /** An AWS Backup plan (the database's). */
   | 'backup'
+  /** An AWS Backup restore testing plan (the database's, unless `restoreTesting: false`). */
+  | 'restore-testing'
   /** The environment's ACM certificate (a domain). */
   | 'certificate'
   /** The INFO digest function (an EscalationPolicy with `info`, and at least one INFO alarm). */

@@ -366,6 +366,7 @@ export class Monitoring extends ShipshapeConstruct {
    */
   private presetApplies(userInfo: boolean): (needs: readonly MonitoringTarget[]) => boolean {
     const hasDatabase = this.shipshape.membersOf(Database).some((d) => d.service === this.service);
+    const hasRestoreTesting = this.shipshape.membersOf(Database).some((d) => d.service === this.service && d.settings.restoreTesting !== false);
     const hasDomain = this.shipshape.membersOf(Environment).some((e) => e.hasLoadBalancer);
     const info = this.shipshape.membersOf(EscalationPolicy)[0]?._model.info !== undefined;
     const presetInfo = PRESETS.some((d) => {
@@ -377,6 +378,7 @@ export class Monitoring extends ShipshapeConstruct {
         case 'database':
         case 'burstable-database':
         case 'backup': return hasDatabase;
+        case 'restore-testing': return hasRestoreTesting;
         case 'certificate': return hasDomain;
         case 'digest': return info && (userInfo || presetInfo);
         default: return true;

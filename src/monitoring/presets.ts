@@ -33,7 +33,7 @@ export type PresetKey =
   | 'http5xxRate' | 'p99Latency' | 'unhealthyHosts' | 'cpu' | 'memory' | 'taskRestarts' | 'failedDeployments' | 'errorRate' | 'canary'
   | 'noHealthyHosts' | 'tasksBelowDesired' | 'scalingAtMax' | 'http4xxRate' | 'targetConnectionErrors'
   | 'dbCpu' | 'dbCpuCredits' | 'dbFreeStorage' | 'dbConnections' | 'dbFreeableMemory' | 'dbReadLatency' | 'dbWriteLatency' | 'dbEvents'
-  | 'backupFailures' | 'certificateExpiry' | 'digestErrors';
+  | 'backupFailures' | 'restoreTestFailed' | 'certificateExpiry' | 'digestErrors';
 
 const DASHBOARD_FIRST = 'Open the dashboard (link above). Under "What changed?", check whether a deployment started shortly before the alarm.';
 const ROLLBACK_IF_DEPLOY = 'If a deployment is in progress or finished within the last hour, roll back first (command below), then keep investigating.';
@@ -73,6 +73,22 @@ const FIVE_A_MINUTE_IN_3_OF_5 = {
   datapointsToAlarm: 3,
   treatMissingData: 'notBreaching',
   missingData: COUNT_ZERO,
+} as const;
+
+/**
+ * A WARNING on one failed restore job in an hour. AWS Backup publishes its job counts to CloudWatch
+ * (`AWS/Backup`, "Monitoring AWS Backup metrics with CloudWatch"); with no restore job there is no datapoint.
+ */
+const RESTORE_TEST_EVALUATION = {
+  severity: 'warning',
+  threshold: 1,
+  comparison: '>=',
+  unit: 'count',
+  periodSeconds: 3600,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: 'notBreaching',
+  missingData: 'not breaching: AWS Backup publishes the count only while restore jobs run; none means none failed',
 } as const;
 
 const DB_STEPS = [
@@ -511,6 +527,18 @@ export const PRESETS: readonly PresetDefinition[] = [
     steps: [
       'In the AWS Backup console, open Jobs, filter on the database\'s backup vault and the state Failed: each job\'s status message says why.',
       'Start an on-demand backup once the cause is fixed, so the restore point is current.',
+    ],
+  },
+  {
+    kind: 'restore-test-failed',
+    key: 'restoreTestFailed',
+    ...RESTORE_TEST_EVALUATION,
+    needs: ['restore-testing'],
+    summary: (t) => `At least ${t} AWS Backup restore job of an RDS recovery point failed in the environment's account and region (\`AWS/Backup\` \`NumberOfRestoreJobsFailed\`, ResourceType RDS): the database's scheduled restore test, or any other RDS restore there.`,
+    impact: 'A backup that cannot be restored is no backup: the recovery point the last test picked may be unusable, and the restore time (the database\'s RTO) is unproven.',
+    steps: [
+      'List the failed restore jobs of the database\'s restore testing plan (commands below): each job\'s `StatusMessage` says why (a subnet group or security group that no longer exists, an instance class the engine version does not offer, a quota).',
+      'Fix the cause, then check that the next scheduled test completes (the COMPLETED jobs below): its CreationDate and CompletionDate give the restore time, which is the database\'s RTO (with one deployment to repoint the service).',
     ],
   },
   {

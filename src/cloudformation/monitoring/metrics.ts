@@ -31,6 +31,8 @@ export interface MetricTargets {
   readonly databaseInstanceType?: string;
   /** Failed, aborted or expired AWS Backup jobs of the service's vault (from ServiceEvents). */
   readonly backupFailures?: cloudwatch.IMetric;
+  /** Whether the stack tests the database's restores (an AWS Backup restore testing plan). */
+  readonly restoreTesting?: boolean;
   /** RDS events of the database instance (ServiceEvents). */
   readonly databaseEvents?: cloudwatch.IMetric;
   readonly certificate?: acm.ICertificate;
@@ -50,6 +52,7 @@ export function missingTargets(needs: readonly MonitoringTarget[], t: MetricTarg
     'database': t.database !== undefined,
     'burstable-database': t.database !== undefined && /^db\.t\d/.test(t.databaseInstanceType ?? ''),
     'backup': t.backupFailures !== undefined,
+    'restore-testing': t.restoreTesting === true,
     'certificate': t.certificate !== undefined,
     'digest': t.digest !== undefined,
   };
@@ -188,6 +191,11 @@ export function resolveMetric(source: MetricSource, periodSeconds: number, t: Me
       return db?.metric('WriteLatency', { statistic: 'Average', period });
     case 'backup-failures':
       return t.backupFailures && (t.backupFailures as cloudwatch.Metric).with({ period });
+    case 'restore-test-failed':
+      // "Monitoring AWS Backup metrics with CloudWatch": restore job counts carry one dimension, ResourceType.
+      return t.restoreTesting ? new cloudwatch.Metric({
+        namespace: 'AWS/Backup', metricName: 'NumberOfRestoreJobsFailed', dimensionsMap: { ResourceType: 'RDS' }, statistic: 'Sum', period,
+      }) : undefined;
     case 'db-events':
       return t.databaseEvents && (t.databaseEvents as cloudwatch.Metric).with({ period });
     case 'certificate-expiry':

@@ -54,6 +54,8 @@ export interface ServiceMonitoringProps {
   readonly databaseInstanceType?: string;
   /** The AWS Backup vault of the database: backup-failures counts its failed jobs. */
   readonly backupVaultName?: string;
+  /** Whether the database's restores are tested (restore-test-failed). @default false */
+  readonly restoreTesting?: boolean;
   /** The environment's ACM certificate: certificate-expiry reads its DaysToExpiry. */
   readonly certificate?: acm.ICertificate;
 }
@@ -177,6 +179,7 @@ export class ServiceMonitoring extends Construct {
       database: props.database,
       databaseInstanceType: props.databaseInstanceType,
       backupFailures: this.events?.backupFailures,
+      restoreTesting: props.restoreTesting,
       databaseEvents: this.events?.databaseEvents,
       certificate: props.certificate,
     };

@@ -2,7 +2,7 @@
 import { stackTargets } from '../../cloudformation/templates';
 import {
   alarmName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName, dashboardUrl, ecsServiceName, lastGoodTemplateKey, roleArn,
-  serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
+  restoreTestingPlanName, serviceLogGroupName, templateBucketName, templatePrefix, TEST_HEADER, TEST_HEADER_VALUE, TEST_LISTENER_PORT,
 } from '../../core/naming';
 import { databaseSizeIn } from '../../database/settings';
 import type { StrategyModel } from '../../environment/model';
@@ -120,6 +120,7 @@ export function alarmExistsIn(
     'database': db !== undefined,
     'burstable-database': db !== undefined && /^t\d/.test(databaseSizeIn(db, env.name).instanceType),
     'backup': db !== undefined,
+    'restore-testing': db !== undefined && db.restoreTesting !== false,
     'certificate': routed,
     'digest': monitoring.escalation.info !== undefined,
   };
@@ -172,6 +173,7 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
       'done',
     ].join('\n'));
   }
+  if (alarm.preset === 'restore-test-failed') out.push(...restoreTestCommands(service, env));
   if (url && monitoring.canary) {
     out.push(`aws synthetics get-canary-runs ${r} --name ${canaryName(service, env.name)} --max-results 5`);
     // Appended, not resolved as a relative URL: a path such as '//x' would name another host.
@@ -184,6 +186,21 @@ export function investigationCommands(model: ProjectModel, monitoring: Monitorin
     }
   }
   return out;
+}
+
+/**
+ * The restore jobs of a database's restore testing plan in one environment (AWS Backup ListRestoreTestingPlans and
+ * ListRestoreJobs): the failed ones with AWS Backup's reason, then the completed ones with their creation and
+ * completion times, whose difference is the restore time docs/database-restore.md quotes as RTO.
+ */
+export function restoreTestCommands(service: string, env: EnvironmentModel): string[] {
+  const r = `--region ${env.region}`;
+  const plan = restoreTestingPlanName(service, env.name);
+  return [
+    `plan="$(aws backup list-restore-testing-plans ${r} --query "RestoreTestingPlans[?RestoreTestingPlanName=='${plan}'].RestoreTestingPlanArn" --output text)"`,
+    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status FAILED \\\n  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,RecoveryPointArn,StatusMessage]' --output text`,
+    `aws backup list-restore-jobs ${r} --by-restore-testing-plan-arn "$plan" --by-status COMPLETED \\\n  --query 'RestoreJobs[:5].[RestoreJobId,CreationDate,CompletionDate,ValidationStatus]' --output text`,
+  ];
 }
 
 /**

@@ -17,6 +17,7 @@ const NEEDS: Record<MonitoringTarget, string> = {
   'database': 'a database',
   'burstable-database': 'a database on a burstable (db.t*) instance class',
   'backup': 'the database backup plan',
+  'restore-testing': 'the database restore testing plan',
   'certificate': 'the environment certificate (a domain)',
   'digest': 'the INFO digest',
 };
