@@ -11,6 +11,8 @@ export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';
 export type { ServiceProps, ServiceEnvVar } from './service/service';
+export { ScheduledJob } from './workloads/scheduled-job';
+export type { ScheduledJobProps } from './workloads/scheduled-job';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
@@ -64,7 +66,7 @@ export { ActionPins } from './github/pins';
 export type { ActionPin } from './github/pins';
 export type { StepModel as Step, Permissions, JobModel as Job } from './github/workflow';
 
-export type { ProjectModel, RenderedFile } from './model';
+export type { ProjectModel, RenderedFile, ScheduledJobModel } from './model';
 
 export { Monitoring } from './monitoring/monitoring';
 export type { MonitoringProps, PresetOptions, PresetAlarms, CanaryOptions, Journey, LogOptions } from './monitoring/monitoring';

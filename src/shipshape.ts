@@ -192,7 +192,7 @@ export class Shipshape extends Component {
    */
   private buildModel(partial: boolean): ProjectModel {
     const parts: Record<string, unknown[]> = {
-      services: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
+      services: [], jobs: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
     };
     for (const m of this.members) {
       let contribution: ModelContribution | undefined;
@@ -206,7 +206,7 @@ export class Shipshape extends Component {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'jobs' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
       ...withRegistry(registryLocation(parts.environments as ProjectModel['environments'], this.options.registry)),
       ...(this.options.repository
         ? {
@@ -242,9 +242,14 @@ export class Shipshape extends Component {
     const { Environment } = require('./environment/environment') as typeof import('./environment/environment');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Service } = require('./service/service') as typeof import('./service/service');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ScheduledJob } = require('./workloads/scheduled-job') as typeof import('./workloads/scheduled-job');
     const named = (kind: string) => (c: { readonly constructPath: string; readonly name: string }) => ({ kind, path: c.constructPath, property: 'name', name: c.name });
     problems.push(...namingProblems({
-      project: this.project.name, services: this.membersOf(Service).map(named('service')), environments: this.membersOf(Environment).map(named('environment')),
+      project: this.project.name,
+      // Workloads share one namespace: a job and a service of the same name would share a stack and an image repository.
+      services: [...this.membersOf(Service).map(named('service')), ...this.membersOf(ScheduledJob).map(named('job'))],
+      environments: this.membersOf(Environment).map(named('environment')),
     }));
     problems.push(...registryPlacementProblems(this.project.name, this.options.registry, this.membersOf(Environment)));
     problems.push(...executionRoleProblems(`${this.project.name}/Shipshape`, this.options.executionRole));
@@ -459,7 +464,7 @@ function checkHandWritten(project: Project, files: readonly RenderedFile[], adop
 
 /** What a construct adds to the model. */
 export interface ModelContribution {
-  readonly kind: 'services' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
+  readonly kind: 'services' | 'jobs' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
   readonly model: unknown;
 }
 
