@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Duration as SsDuration } from '../core/duration';
-import { clusterName, ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
+import { IMAGE_TAG_PARAMETER, clusterName, ecrRegistry, ecsServiceName, imageRepositoryName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { SecretModel } from '../environment/infrastructure';
 import type { EnvironmentModel, ServiceModel } from '../model';
@@ -45,6 +45,15 @@ export interface FargateServiceProps {
 /** Image tags the pipeline passes (a commit SHA, a version, ...). */
 const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
+/** The `ImageTag` parameter of a workload's stack: the pipeline passes the tag of the workload's image. */
+export function imageTagParameter(stack: Stack, workload: string): CfnParameter {
+  return new CfnParameter(stack, IMAGE_TAG_PARAMETER, {
+    type: 'String',
+    allowedPattern: IMAGE_TAG_PATTERN,
+    description: `The tag of the ${workload} image to run (the pipeline passes the commit SHA).`,
+  });
+}
+
 /**
  * The ECS side: cluster, task definition (image from the ImageTag parameter, limits, variables,
  * secrets, health check, logs), the Fargate service with its deployment strategy, and autoscaling.
@@ -52,11 +61,7 @@ const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 export function buildFargateService(stack: Stack, props: FargateServiceProps): ecs.FargateService {
   const { service, environment, vpc, loadBalancing: lb } = props;
   const infra = environment.infrastructure;
-  const imageTag = new CfnParameter(stack, 'ImageTag', {
-    type: 'String',
-    allowedPattern: IMAGE_TAG_PATTERN,
-    description: `The tag of the ${service.name} image to run (the pipeline passes the commit SHA).`,
-  });
+  const imageTag = imageTagParameter(stack, service.name);
 
   const cluster = new ecs.Cluster(stack, 'Cluster', {
     vpc,
@@ -217,7 +222,7 @@ function requestsAcrossTargetGroups(
  * repository by ARN (in the registry account, which may be another account; its repository policy lets this
  * account pull) and `ecr:GetAuthorizationToken`, which has no resource-level permissions.
  */
-function registryImage(stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string): ecs.ContainerImage {
+export function registryImage(stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string): ecs.ContainerImage {
   const name = imageRepositoryName(service);
   const repositoryArn = stack.formatArn({ service: 'ecr', account: registry.account, region: registry.region, resource: 'repository', resourceName: name });
   taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({
@@ -260,16 +265,16 @@ function containerHealthCheck(service: ServiceModel, fromImage: HealthcheckModel
   };
 }
 
-/** The Service's plain variables. */
-function serviceValues(service: ServiceModel): Record<string, string> {
+/** The plain variables a workload (a Service, a ScheduledJob) declares. */
+export function serviceValues(service: Pick<ServiceModel, 'env'>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(service.env)) if (v.value !== undefined) out[name] = v.value;
   return out;
 }
 
 /** The Service's secret references, under the environment's own; names that wiring provides are left to it. */
-function serviceSecrets(
-  service: ServiceModel,
+export function serviceSecrets(
+  service: Pick<ServiceModel, 'env'>,
   envSecrets: Record<string, SecretModel>,
   wired: Readonly<Record<string, unknown>>,
 ): Record<string, SecretModel> {
@@ -282,7 +287,7 @@ function serviceSecrets(
 }
 
 /** ECS secrets from Secrets Manager references (by name or ARN; never values). */
-function secretsOf(stack: Stack, secrets: Readonly<Record<string, SecretModel>>): Record<string, ecs.Secret> {
+export function secretsOf(stack: Stack, secrets: Readonly<Record<string, SecretModel>>): Record<string, ecs.Secret> {
   const out: Record<string, ecs.Secret> = {};
   for (const [name, ref] of Object.entries(secrets)) {
     const id = `Secret${name}`;

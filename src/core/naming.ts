@@ -416,3 +416,55 @@ export const TEST_LISTENER_PORT = 8443;
 /** The header (and its value) the test listener rule requires: the canary sends it, users do not. */
 export const TEST_HEADER = 'x-shipshape-test';
 export const TEST_HEADER_VALUE = 'new-version';
+
+// ---------------------------------------------------------------------------
+// Scheduled jobs (src/workloads/scheduled-job.ts, src/cloudformation/scheduled-job.ts)
+// ---------------------------------------------------------------------------
+
+/** Step Functions state machine names: 1-80 letters, digits, dashes and underscores. */
+export const STATE_MACHINE_NAME: NameLimit = {
+  resource: 'Step Functions state machine name',
+  maxLength: 80,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html',
+};
+
+/** EventBridge Scheduler schedule and schedule group names: 1-64 letters, digits and `-_.`. */
+export const SCHEDULE_NAME: NameLimit = {
+  resource: 'EventBridge Scheduler schedule or schedule group name',
+  maxLength: 64,
+  pattern: /^[0-9a-zA-Z-_.]+$/,
+  rule: 'letters, digits and -_.',
+  source: 'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html',
+};
+
+/** The state machine that runs a job in an environment (retries, timeout). */
+export function jobStateMachineName(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/**
+ * The schedule group of a job in an environment, holding its one schedule (of the same name): EventBridge Scheduler
+ * publishes its invocation metrics per schedule group, so a group per job gives the job's own missed-run alarm.
+ */
+export function jobScheduleGroupName(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/** The task definition family of a job in an environment (ECS family names: up to 255 letters, digits, `-` and `_`). */
+export function jobTaskFamily(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/** Stack outputs of a job's stack, for the pipeline and the runbooks. */
+export const JOB_STACK_OUTPUTS = {
+  /** The ARN of the state machine that runs the job (`aws stepfunctions start-execution` runs it once). */
+  stateMachineArn: 'JobStateMachineArn',
+  /** The ARN of the job's task definition revision the stack deployed. */
+  taskDefinitionArn: 'JobTaskDefinitionArn',
+  /** The job's schedule group and schedule name. */
+  scheduleName: 'JobScheduleName',
+  /** The job's container log group. */
+  logGroupName: 'LogGroupName',
+} as const;

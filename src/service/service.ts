@@ -1,9 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { nameSchema } from '../core/names';
 import type { ServiceModel } from '../model';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
-import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
+import { fargateSizeIssues, workloadFields } from '../workloads/common';
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
 export interface ServiceEnvVar {
@@ -48,25 +47,17 @@ export interface ServiceProps {
 }
 
 const schema = z.strictObject({
-  // The name is also the ECR repository name, which needs at least 2 characters.
-  name: nameSchema.min(2, { message: 'at least 2 characters long (it also names the image repository)' }),
+  name: workloadFields.name,
   port: z.number().int({ message: 'an integer from 1 to 65535' }).min(1).max(65535).default(8080),
   healthPath: z.string()
     .regex(/^\//, { message: "a path starting with '/'" })
     // It lands unquoted in a CMD-SHELL healthcheck and inside a quoted `node -e` script: no quote, '$', ';', '&', '(', '*'.
     .regex(/^[A-Za-z0-9._~%/:@+,=-]*$/, { message: "a URL path of letters, digits and ._~%/:@+,=- (no spaces, quotes, '$', '?' or '#')" })
     .default('/healthz'),
-  cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
-  memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
-    z.strictObject({ value: z.string() }),
-    z.strictObject({ secret: z.string().min(1) }),
-  ], { message: 'either { value } or { secret }, not both' })).default({}),
-}).superRefine((v, ctx) => {
-  // Fargate runs only certain CPU and memory pairs.
-  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
-  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
-}) satisfies z.ZodType<unknown, ServiceProps>;
+  cpu: workloadFields.cpu,
+  memoryMiB: workloadFields.memoryMiB,
+  env: workloadFields.env,
+}).superRefine(fargateSizeIssues) satisfies z.ZodType<unknown, ServiceProps>;
 
 /**
  * A containerized HTTP service. It owns its port and health path: the

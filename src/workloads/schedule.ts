@@ -6,15 +6,12 @@
  *   be `?`; `L` and `W` in day-of-month, `L` and `#` in day-of-week; months and weekdays may be named (`JAN`, `MON`;
  *   weekdays count 1-7 from Sunday).
  * One-time `at(...)` schedules are not recurring, so a ScheduledJob refuses them. Checked like src/github/cron.ts
- * checks GitHub's cron: one sentence per mistake, so a user sees every one at once.
+ * checks GitHub's cron (and with its part checker): one sentence per mistake, so a user sees every one at once.
  */
+import { CronField, cronFieldProblems, cronPartProblem } from '../github/cron';
 
-interface Field {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly names?: readonly string[];
-  /** What else the field accepts besides values, ranges, steps and `*`. */
+/** A field of EventBridge's cron, and what it accepts besides values, ranges, steps and `*`. */
+interface Field extends CronField {
   readonly special?: RegExp;
 }
 
@@ -29,42 +26,17 @@ const FIELDS: readonly Field[] = [
   { name: 'year', min: 1970, max: 2199 },
 ];
 
-function value(text: string, f: Field): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  const i = f.names?.indexOf(text.toUpperCase()) ?? -1;
-  return i >= 0 ? f.min + i : undefined;
-}
-
+/** A part of a field: its special forms here, the rest as a POSIX cron part (src/github/cron.ts). */
 function partProblem(part: string, f: Field): string | undefined {
-  if (f.special?.test(part.toUpperCase())) {
-    const day = /^(\d{1,2})W$/.exec(part.toUpperCase());
-    return day && (Number(day[1]) < 1 || Number(day[1]) > 31) ? `${f.name} '${part}': ${day[1]} is outside 1-31` : undefined;
-  }
-  const [range, step, extra] = part.split('/');
-  const where = `${f.name} '${part}'`;
-  if (extra !== undefined || range === '') return `${where} is not a value, a range or a step`;
-  if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `${where}: the step must be a whole number of at least 1`;
-  if (range === '*') return undefined;
-  const bounds = range.split('-');
-  if (bounds.length > 2) return `${where} is not a value, a range or a step`;
-  for (const b of bounds) {
-    const v = value(b, f);
-    if (v === undefined) return `${where}: '${b}' is not a number${f.names ? ' or a name' : ''}`;
-    if (v < f.min || v > f.max) return `${where}: ${b} is outside ${f.min}-${f.max}`;
-  }
-  return undefined;
+  if (!f.special?.test(part.toUpperCase())) return cronPartProblem(part, f);
+  const day = /^(\d{1,2})W$/.exec(part.toUpperCase());
+  return day && (Number(day[1]) < 1 || Number(day[1]) > 31) ? `${f.name} '${part}': ${day[1]} is outside 1-31` : undefined;
 }
 
 function cronProblems(body: string): string[] {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) return [`six fields in cron(minutes hours day-of-month month day-of-week year), got ${fields.length}`];
-  const out: string[] = [];
-  fields.forEach((text, i) => {
-    for (const part of text.split(',')) {
-      const p = partProblem(part, FIELDS[i]);
-      if (p) out.push(p);
-    }
-  });
+  const out = cronFieldProblems(fields, FIELDS, (part, f) => partProblem(part, f as Field));
   const [, , dom, , dow] = fields;
   if ((dom === '?') === (dow === '?')) out.push(`exactly one of day-of-month ('${dom}') and day-of-week ('${dow}') must be '?'`);
   return out;

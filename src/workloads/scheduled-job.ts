@@ -1,11 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { Duration } from '../core/duration';
-import { nameSchema } from '../core/names';
 import type { ScheduledJobModel } from '../model';
 import type { ServiceEnvVar } from '../service/service';
-import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from '../service/fargate';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import { fargateSizeIssues, workloadFields } from './common';
 import { scheduleProblems } from './schedule';
 
 /** Props of a {@link ScheduledJob}. */
@@ -76,8 +75,7 @@ function isTimeZone(zone: string): boolean {
 }
 
 const schema = z.strictObject({
-  // The name is also the ECR repository name, which needs at least 2 characters.
-  name: nameSchema.min(2, { message: 'at least 2 characters long (it also names the image repository)' }),
+  name: workloadFields.name,
   schedule: z.string({ message: "a schedule expression such as 'cron(0 3 * * ? *)' or 'rate(6 hours)'" }).superRefine((v, ctx) => {
     for (const message of scheduleProblems(v)) ctx.addIssue({ code: 'custom', message });
   }),
@@ -88,17 +86,10 @@ const schema = z.strictObject({
     .refine((d) => d.toSeconds() >= 60 && d.toSeconds() <= MAX_TIMEOUT_SECONDS, { message: 'a Duration from 1 minute to 1 day' })
     .default(Duration.hours(1)),
   timezone: z.string().refine(isTimeZone, { message: "an IANA time zone name, such as 'UTC' or 'Europe/Paris'" }).default('UTC'),
-  cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().default(256),
-  memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().default(512),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
-    z.strictObject({ value: z.string() }),
-    z.strictObject({ secret: z.string().min(1) }),
-  ], { message: 'either { value } or { secret }, not both' })).default({}),
-}).superRefine((v, ctx) => {
-  // Fargate runs only certain CPU and memory pairs.
-  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
-  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
-}) satisfies z.ZodType<unknown, ScheduledJobProps>;
+  cpu: workloadFields.cpu,
+  memoryMiB: workloadFields.memoryMiB,
+  env: workloadFields.env,
+}).superRefine(fargateSizeIssues) satisfies z.ZodType<unknown, ScheduledJobProps>;
 
 /**
  * A containerized job that runs on a schedule, modelled on AWS Copilot's Scheduled Job: EventBridge Scheduler starts

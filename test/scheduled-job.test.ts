@@ -1,0 +1,261 @@
+/**
+ * ScheduledJob: its props (bad input names the path, property and value), and the job's resources built by
+ * buildScheduledJob in a harness stack (Vpc + Cluster + HttpNamespace + topics): cfn-lint, AWS's CloudFormation
+ * validator and cdk-nag pass; the schedule, the state machine's retry and timeout, the roles and the alarms are
+ * what the job declares; no load balancer, port or health path anywhere.
+ */
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Template, harness, jobModel, nightly, templateOf } from './scheduled-job-harness';
+import { bareProject, expectRejected } from './util';
+import { Duration, Environment, ScheduledJob, Service } from '../src';
+import { NON_ZERO_EXIT_ERROR } from '../src/cloudformation/scheduled-job';
+import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
+import { CloudFormationValidator } from '../src/validators/cloudformation';
+
+jest.setTimeout(120_000);
+
+describe('bad input', () => {
+  const rejected = (props: Record<string, unknown>) => expectRejected((outdir) => {
+    const p = bareProject(outdir, 'shop');
+    new ScheduledJob(p, 'report', props as never);
+    return p;
+  });
+
+  test.each([
+    ['cron(0 3 * * *)', 'six fields in cron(minutes hours day-of-month month day-of-week year), got 5'],
+    ['cron(0 3 * * * *)', "exactly one of day-of-month ('*') and day-of-week ('*') must be '?'"],
+    ['cron(61 3 * * ? *)', "minutes '61': 61 is outside 0-59"],
+    ['cron(0 3 ? * FUN *)', "day-of-week 'FUN': 'FUN' is not a number or a name"],
+    ['rate(1 hours)', "'hour' (singular) with the value 1, got 'hours'"],
+    ['rate(5 minute)', "'minutes' (plural) with the value 5, got 'minute'"],
+    ['rate(2 weeks)', "a rate unit of minute(s), hour(s) or day(s), got 'weeks'"],
+    ['at(2026-12-01T03:00:00)', 'a recurring schedule (cron or rate): at(...) runs once'],
+    ['0 3 * * *', 'a recurring EventBridge Scheduler expression'],
+  ])('schedule %p', (schedule, expected) => {
+    const err = rejected({ schedule });
+    const p = err.problems.find((x) => x.property === 'schedule')!;
+    expect(p).toBeDefined();
+    expect(p.path).toBe('shop/report');
+    expect(p.got).toBe(`'${schedule}'`);
+    expect(p.expected).toContain(expected);
+    expect(p.code).toBe('SS-JOB-SCHEDULE');
+  });
+
+  test('good schedules pass: L, W, #, named months and weekdays, ranges and steps', () => {
+    for (const schedule of ['cron(0 3 ? * MON-FRI *)', 'cron(0/15 8-18 L * ? *)', 'cron(0 0 15W JAN,JUL ? 2030-2040)', 'cron(0 9 ? * 2#1 *)', 'rate(1 day)', 'rate(30 minutes)']) {
+      expect(() => jobModel((p) => { new ScheduledJob(p, 'report', { schedule }); })).not.toThrow();
+    }
+  });
+
+  test('a timeout outside 1 minute to 1 day, retries above 10, an unknown time zone and an unknown key, all at once', () => {
+    const err = rejected({ schedule: 'rate(1 day)', timeout: Duration.seconds(30), retries: 11, timezone: 'Mars/Olympus', every: 'day' });
+    const by = (property: string) => err.problems.find((x) => x.property === property);
+    expect(by('timeout')).toMatchObject({ path: 'shop/report', got: expect.stringContaining('30s'), expected: expect.stringContaining('a Duration from 1 minute to 1 day') });
+    expect(by('retries')).toMatchObject({ path: 'shop/report', got: '11' });
+    expect(by('timezone')).toMatchObject({ path: 'shop/report', got: "'Mars/Olympus'", expected: expect.stringContaining('IANA time zone') });
+    expect(by('every')).toMatchObject({ path: 'shop/report' });
+    expect(err.problems.length).toBe(4);
+  });
+
+  test('a job and a service cannot share a name', () => {
+    const err = expectRejected((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      new Service(p, 'api');
+      new ScheduledJob(p, 'nightly', { name: 'api', schedule: 'rate(1 day)' });
+      new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+      return p;
+    });
+    expect(err.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'shop/nightly', property: 'name', got: "'api'" })]));
+  });
+
+  test('names that make a schedule group name over 64 characters', () => {
+    const err = expectRejected((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      new ScheduledJob(p, 'long', { name: `r${'e'.repeat(27)}port`, schedule: 'rate(1 day)' });
+      new Environment(p, 'prod', { name: `p${'r'.repeat(30)}d`, account: '123456789012', region: 'eu-west-1' });
+      return p;
+    });
+    expect(err.message).toContain('a valid EventBridge Scheduler schedule or schedule group name (at most 64 characters');
+  });
+});
+
+describe('the job in a harness stack', () => {
+  const model = jobModel(nightly);
+  const { app, stack } = harness(model);
+  const template = templateOf(app, stack);
+  const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+  const one = (type: string) => {
+    const found = resources(type);
+    expect(found.length).toBe(1);
+    return found[0][1];
+  };
+  const text = JSON.stringify(template);
+  /** The state machine's definition, with the tokens of the Fn::Join left as placeholders. */
+  const definition = () => {
+    const join = one('AWS::StepFunctions::StateMachine').Properties.DefinitionString['Fn::Join'][1] as unknown[];
+    return JSON.parse(join.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+  };
+
+  test('cfn-lint and AWS\'s CloudFormation validator accept the template', () => {
+    const content = JSON.stringify(template, null, 1);
+    // The harness's own Vpc pins its availability zones (W3010): scaffolding, not the job's resources.
+    const scaffolding = (m: string) => /hardcoding availability zones '[^']*' \(at Resources\/Vpc/.test(m);
+    const validator = new CloudFormationValidator();
+    try {
+      expect(validator.validate(content, 'report-prod.template.json').filter((f) => f.severity !== 'info' && !scaffolding(f.message))).toEqual([]);
+    } finally {
+      validator.free();
+    }
+    if (!cfnLintVersion()) {
+      console.warn(`cfn-lint is not on PATH: ${CFN_LINT_INSTALL}`);
+      return;
+    }
+    expect(cfnLint([{ name: 'report-prod.template.json', content }]).filter((f) => f.severity !== 'info' && !scaffolding(f.message))).toEqual([]);
+  });
+
+  test('cdk-nag AwsSolutions reports nothing outside the harness\'s own Vpc and topics without an acknowledgement', () => {
+    const nagApp = harness(model).app;
+    const report = new AwsSolutionsChecks(nagApp).validateScope(nagApp) as unknown as { violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }> };
+    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+    // The harness's Vpc (no flow log) and plain topics (no SSL policy) stand in for the environment stack's.
+    const own = findings.filter((f) => !/ at report-prod\/(Vpc|Critical|Warning)(\/|$)/.test(f));
+    expect(own).toEqual([]);
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  test('the schedule: the expression, the time zone, no flexible window, started through the state machine, in its own group', () => {
+    const schedule = one('AWS::Scheduler::Schedule').Properties;
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: { RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 } },
+    });
+    const machine = resources('AWS::StepFunctions::StateMachine')[0][0];
+    expect(schedule.Target.Arn).toEqual({ Ref: machine });
+    expect(one('AWS::Scheduler::ScheduleGroup').Properties.Name).toBe('report-prod');
+  });
+
+  test('the state machine: a retried Parallel (2 retries) around RunTask .sync and an exit-code check; the execution times out after 1 h', () => {
+    const d = definition();
+    expect(d.TimeoutSeconds).toBe(3600);
+    const run = d.States[d.StartAt];
+    expect(run.Type).toBe('Parallel');
+    expect(run.Retry).toEqual([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 1.5 }]);
+    const branch = run.Branches[0];
+    const task = branch.States[branch.StartAt];
+    expect(task.Resource).toBe('arn:TOKEN:states:::ecs:runTask.sync');
+    expect(task.Parameters).toMatchObject({
+      LaunchType: 'FARGATE',
+      TaskDefinition: 'TOKEN',
+      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['TOKEN', 'TOKEN'], SecurityGroups: ['TOKEN'], AssignPublicIp: 'DISABLED' } },
+    });
+    const check = branch.States[task.Next];
+    expect(check.Choices[0].And).toEqual([
+      { Variable: '$.Containers[0].ExitCode', IsPresent: true },
+      { Variable: '$.Containers[0].ExitCode', NumericEquals: 0 },
+    ]);
+    expect(branch.States[check.Choices[0].Next].Type).toBe('Succeed');
+    expect(branch.States[check.Default]).toMatchObject({ Type: 'Fail', Error: NON_ZERO_EXIT_ERROR });
+    // The task runs in the private subnets of the shared VPC.
+    const subnets = JSON.stringify(one('AWS::StepFunctions::StateMachine').Properties.DefinitionString);
+    expect(subnets).toContain('VpcPrivateSubnet1');
+    expect(subnets).not.toContain('VpcPublicSubnet');
+  });
+
+  test('retries 0 leaves no retrier; the timeout and schedule follow the props', () => {
+    const m = jobModel((p) => {
+      new ScheduledJob(p, 'sync', { schedule: 'rate(6 hours)', retries: 0, timeout: Duration.minutes(20) });
+      new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+    });
+    const h = harness(m);
+    const t = templateOf(h.app, h.stack);
+    const sm = Object.values(t.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    const d = JSON.parse((sm.Properties.DefinitionString['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'T')).join(''));
+    expect(d.TimeoutSeconds).toBe(1200);
+    expect(d.States[d.StartAt].Retry).toBeUndefined();
+    const schedule = Object.values(t.Resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!;
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(6 hours)');
+    expect(schedule.Properties.ScheduleExpressionTimezone).toBe('UTC');
+  });
+
+  test('roles: the scheduler may start this state machine only; the state machine may run this task family, pass the two task roles only, and manage the .sync rule', () => {
+    const policies = resources('AWS::IAM::Policy').map(([, r]) => r.Properties);
+    const of = (role: string) => policies.find((p) => p.Roles.some((r: { Ref: string }) => r.Ref.startsWith(role)))!.PolicyDocument.Statement;
+    const machine = resources('AWS::StepFunctions::StateMachine')[0][0];
+    expect(of('SchedulerRole')).toEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machine } }]);
+    const schedulerTrust = resources('AWS::IAM::Role').find(([id]) => id.startsWith('SchedulerRole'))![1].Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(schedulerTrust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(schedulerTrust.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+
+    const sm = of('StateMachineRole');
+    const statement = (action: string) => sm.find((s: { Action: string | string[] }) => [s.Action].flat().includes(action));
+    const taskDefinition = resources('AWS::ECS::TaskDefinition')[0][0];
+    const cluster = { 'Fn::GetAtt': [resources('AWS::ECS::Cluster')[0][0], 'Arn'] };
+    // This revision only (the Ref of a task definition is its revision's ARN), on the environment's cluster only.
+    expect(statement('ecs:RunTask')).toMatchObject({ Resource: { Ref: taskDefinition }, Condition: { ArnEquals: { 'ecs:cluster': cluster } } });
+    expect(statement('ecs:StopTask')).toMatchObject({ Action: ['ecs:StopTask', 'ecs:DescribeTasks'], Condition: { ArnEquals: { 'ecs:cluster': cluster } } });
+    const passed = statement('iam:PassRole');
+    expect(passed.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect((passed.Resource as Array<{ 'Fn::GetAtt': [string, string] }>).map((r) => r['Fn::GetAtt'][0]).sort())
+      .toEqual(resources('AWS::IAM::Role').map(([id]) => id).filter((id) => id.startsWith('TaskDefinition')).sort());
+    expect(JSON.stringify(statement('events:PutRule').Resource)).toContain(':rule/StepFunctionsGetEventsForECSTaskRule');
+    expect(statement('events:PutRule').Action).toEqual(['events:PutTargets', 'events:PutRule', 'events:DescribeRule']);
+    // Nothing broad: no '*' action, no service:* action.
+    for (const p of policies) for (const s of p.PolicyDocument.Statement) for (const a of [s.Action].flat()) expect(a).not.toMatch(/(^|:)\*$/);
+  });
+
+  test('the task: the image by tag from the registry, the command, the variables and the secret reference, logs; no port, no health check, no public IP', () => {
+    const container = one('AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    expect(container.Command).toEqual(['node', 'dist/report.js']);
+    expect(container.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'info' }]);
+    expect(container.Secrets[0].Name).toBe('API_TOKEN');
+    expect(JSON.stringify(container.Image)).toContain('/report:');
+    expect(JSON.stringify(container.Image)).toContain('"Ref":"ImageTag"');
+    expect(container.PortMappings).toBeUndefined();
+    expect(container.HealthCheck).toBeUndefined();
+    expect(container.LogConfiguration.LogDriver).toBe('awslogs');
+    expect(template.Parameters!.ImageTag.AllowedPattern).toBeDefined();
+    const sg = one('AWS::EC2::SecurityGroup');
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+  });
+
+  test('no load balancer, no port 8080, no /healthz anywhere', () => {
+    expect(text).not.toContain('ElasticLoadBalancing');
+    expect(text).not.toContain('8080');
+    expect(text).not.toContain('/healthz');
+  });
+
+  test('alarms: failed runs (ExecutionsFailed + ExecutionsTimedOut) and missed runs (TargetErrorCount + InvocationDroppedCount), both to the WARNING topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(['report-prod-failed-runs', 'report-prod-missed-runs']);
+    const warning = resources('AWS::SNS::Topic').find(([id]) => id.startsWith('Warning'))![0];
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: warning }]);
+      expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', EvaluationPeriods: 1 });
+    }
+    const metrics = (name: string) => alarms.find((a) => a.AlarmName === name)!.Metrics.filter((m: any) => m.MetricStat)
+      .map((m: any) => `${m.MetricStat.Metric.Namespace} ${m.MetricStat.Metric.MetricName} ${m.MetricStat.Metric.Dimensions[0].Name}`);
+    expect(metrics('report-prod-failed-runs')).toEqual(['AWS/States ExecutionsFailed StateMachineArn', 'AWS/States ExecutionsTimedOut StateMachineArn']);
+    expect(metrics('report-prod-missed-runs')).toEqual(['AWS/Scheduler TargetErrorCount ScheduleGroup', 'AWS/Scheduler InvocationDroppedCount ScheduleGroup']);
+  });
+
+  test('outputs the pipeline and the runbooks read', () => {
+    expect(Object.keys(template.Outputs!).sort()).toEqual(['JobScheduleName', 'JobStateMachineArn', 'JobTaskDefinitionArn', 'LogGroupName']);
+    expect(one('AWS::StepFunctions::StateMachine').Properties.StateMachineName).toBe('report-prod');
+    expect(one('AWS::ECS::TaskDefinition').Properties.Family).toBe('report-prod');
+  });
+});
+
+test('the template written beside the harness is one a workload stack can hold alone (shared pieces imported)', () => {
+  const model = jobModel(nightly);
+  const { app, stack } = harness(model, { imported: true });
+  const t: Template = templateOf(app, stack);
+  const types = [...new Set(Object.values(t.Resources).map((r) => r.Type))].sort();
+  expect(types).toEqual([
+    'AWS::CloudWatch::Alarm', 'AWS::EC2::SecurityGroup', 'AWS::ECS::TaskDefinition', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::Logs::LogGroup',
+    'AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup', 'AWS::StepFunctions::StateMachine',
+  ]);
+});
