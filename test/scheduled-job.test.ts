@@ -6,9 +6,13 @@
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Template, harness, jobModel, nightly, templateOf } from './scheduled-job-harness';
+import { newProject } from './docker-helpers';
 import { bareProject, expectRejected } from './util';
-import { Duration, Environment, ScheduledJob, Service } from '../src';
+import { DockerImage, DockerPreset, Duration, Environment, HealthCommand, ScheduledJob, Service, Shipshape } from '../src';
 import { NON_ZERO_EXIT_ERROR } from '../src/cloudformation/scheduled-job';
+import { DOCKER_RULES } from '../src/policy/docker-rules';
+import { evaluatePolicy } from '../src/policy/policy';
+import { synthSnapshot } from '../src/testing/synth';
 import { CFN_LINT_INSTALL, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
 import { CloudFormationValidator } from '../src/validators/cloudformation';
 
@@ -258,4 +262,55 @@ test('the template written beside the harness is one a workload stack can hold a
     'AWS::CloudWatch::Alarm', 'AWS::EC2::SecurityGroup', 'AWS::ECS::TaskDefinition', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::Logs::LogGroup',
     'AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup', 'AWS::StepFunctions::StateMachine',
   ]);
+});
+
+describe('the job\'s image', () => {
+  test.each([
+    ['node', DockerPreset.node()],
+    ['python', DockerPreset.python({ command: ['python', '-m', 'report', '--port', '9999'] })],
+    ['go', DockerPreset.go()],
+  ])('DockerImage({ service: job, preset: %s }): no PORT, no EXPOSE, no HEALTHCHECK; non-root, an ENTRYPOINT; the policy is clean', (_name, preset) => {
+    const files = synthSnapshot((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      new DockerImage(p, 'image', { service: new ScheduledJob(p, 'report', { schedule: 'rate(1 day)' }), preset });
+      return p;
+    });
+    const dockerfile = files.Dockerfile;
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).not.toMatch(/^(EXPOSE|HEALTHCHECK)\b/m);
+    expect(runtime).not.toMatch(/^ENV PORT=/m);
+    expect(runtime).toMatch(/^USER [1-9]\d*:\d+$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \[/m);
+    expect(dockerfile).not.toContain('8080');
+    expect(dockerfile).not.toContain('/healthz');
+  });
+
+  test('SS-DOCKER-HEALTHCHECK is not asked of a job\'s image, and still is of a service\'s', () => {
+    const project = newProject();
+    const preset = DockerPreset.custom({
+      stages: (df, ctx) => ctx.finishRuntime(df.addStage('runtime', { from: { image: 'alpine', tag: '3.20' } }), {
+        uid: 10001, healthcheck: HealthCommand.wget(ctx.healthUrl), entrypoint: ['/app'],
+      }),
+    });
+    new DockerImage(project, 'job-image', { service: new ScheduledJob(project, 'report', { schedule: 'rate(1 day)' }), preset });
+    const api = new DockerImage(project, 'api-image', { service: new Service(project, 'api'), preset });
+    // The service's image loses its HEALTHCHECK: the rule must still see that.
+    const model = Shipshape.of(project).model();
+    const stripped = model.images.map((i) => (i.path !== api.constructPath ? i : {
+      ...i,
+      dockerfile: { ...i.dockerfile, stages: i.dockerfile.stages.map((st) => ({ ...st, instructions: st.instructions.filter((x) => x.kind !== 'healthcheck') })) },
+    }));
+    const found = evaluatePolicy(DOCKER_RULES, { model: { ...model, images: stripped }, files: [] }, []).filter((f) => f.rule.id === 'SS-DOCKER-HEALTHCHECK');
+    expect(found.map((f) => f.violation.path)).toEqual(['demo/api-image/runtime']);
+  });
+
+  test('an EXPOSE in a job\'s image is a problem: the job has no port', () => {
+    const err = expectRejected((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      const image = new DockerImage(p, 'image', { service: new ScheduledJob(p, 'report', { schedule: 'rate(1 day)' }), preset: DockerPreset.node() });
+      image.targetStage.expose(8081);
+      return p;
+    });
+    expect(err.problems).toEqual([expect.objectContaining({ code: 'SS-DOCKER-EXPOSE', path: 'shop/image/runtime', property: 'expose', got: '8081' })]);
+  });
 });

@@ -135,15 +135,16 @@ export class LocalDev extends ShipshapeConstruct {
     const local = database ? PostgresDependency._forDatabase(database.settings) : undefined;
     // The same DATABASE_* names as in ECS, pointing at the local PostgreSQL (plaintext: PGSSLMODE=disable).
     if (database && local) Object.assign(environment, localDatabaseEnv(database.settings, local.host));
-    // The container is told its port, as the image and the task definition tell it.
-    environment.PORT = String(service.port);
+    // The container is told its port, as the image and the task definition tell it (a scheduled job has none).
+    const port = 'port' in service ? service.port : undefined;
+    if (port !== undefined) environment.PORT = String(port);
     const deps = [...(local ? [local] : []), ...this.props.dependencies].map((d) => d._toModel());
     const context = image.contextPath;
     const app: ComposeServiceModel = {
       name: service.name,
       build: { context, dockerfile: path.posix.relative(context, image.dockerfilePath), target: final.name },
       init: true,
-      ports: [{ target: service.port, published: this.props.hostPort ?? service.port }],
+      ports: port === undefined ? [] : [{ target: port, published: this.props.hostPort ?? port }],
       environment,
       ...(check ? { healthcheck: check } : {}),
       dependsOn: deps.map((d) => d.name),

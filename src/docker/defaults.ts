@@ -1,6 +1,6 @@
 import type { Problem } from '../core/errors';
 import type { ProjectFacts } from '../core/project-facts';
-import type { ServiceModel } from '../model';
+import type { ScheduledJobModel, ServiceModel } from '../model';
 import type { BaseImages } from './base-images';
 import type { Stage } from './dockerfile';
 import type { Duration } from '../core/duration';
@@ -70,9 +70,12 @@ export interface RuntimeDefaults {
 
 /** What a preset knows when it writes stages. */
 export interface PresetContext {
-  /** The service the image packages: its name, port and health path. */
-  readonly service: ServiceModel;
-  /** `http://127.0.0.1:<port><healthPath>`, as seen from inside the container. */
+  /** The workload the image packages: a service (name, port, health path) or a scheduled job (name; no port). */
+  readonly service: ServiceModel | ScheduledJobModel;
+  /**
+   * `http://127.0.0.1:<port><healthPath>`, as seen from inside the container; `''` for a scheduled job, whose image
+   * gets no HEALTHCHECK (finishRuntime leaves it out, whatever the preset passes).
+   */
   readonly healthUrl: string;
   /** The base image table (tags, and the digests you pinned). */
   readonly baseImages: BaseImages;
@@ -83,7 +86,8 @@ export interface PresetContext {
   /**
    * Append the secure runtime tail to the final stage: `ENV PORT` and EXPOSE of the service port,
    * a numeric non-root USER, HEALTHCHECK, OCI labels (source and revision from build args), STOPSIGNAL
-   * and an exec-form ENTRYPOINT. Call it last, after the COPY lines.
+   * and an exec-form ENTRYPOINT. Call it last, after the COPY lines. A scheduled job's image gets no PORT, EXPOSE
+   * or HEALTHCHECK: it listens on nothing, and its exit code is its health.
    */
   finishRuntime(stage: Stage, defaults: RuntimeDefaults): void;
 }
@@ -97,10 +101,11 @@ export const OCI = {
 
 /** Build the context handed to a preset. `sourceUrl` undefined means: from the SOURCE_URL build arg. */
 export function presetContext(
-  service: ServiceModel, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl: string | undefined,
+  service: ServiceModel | ScheduledJobModel, baseImages: BaseImages, timing: HealthcheckTiming, sourceUrl: string | undefined,
   facts: ProjectFacts, report: (problem: Problem) => void,
 ): PresetContext {
-  const healthUrl = `http://127.0.0.1:${service.port}${service.healthPath}`;
+  const http = 'port' in service ? service : undefined;
+  const healthUrl = http ? `http://127.0.0.1:${http.port}${http.healthPath}` : '';
   return {
     service,
     healthUrl,
@@ -109,12 +114,16 @@ export function presetContext(
     report,
     finishRuntime(stage, d) {
       const gid = d.gid ?? d.uid;
-      stage
-        // The process is told its port, as the task definition and compose tell it.
-        .env({ PORT: String(service.port) })
-        .user(`${d.uid}:${gid}`)
-        .expose(service.port)
-        .healthcheck({ command: d.healthcheck, ...timing });
+      if (http) {
+        stage
+          // The process is told its port, as the task definition and compose tell it.
+          .env({ PORT: String(http.port) })
+          .user(`${d.uid}:${gid}`)
+          .expose(http.port)
+          .healthcheck({ command: d.healthcheck, ...timing });
+      } else {
+        stage.user(`${d.uid}:${gid}`);
+      }
       // Build args last: a new revision must not invalidate the cached layers above.
       if (sourceUrl === undefined) stage.arg('SOURCE_URL', 'unknown');
       stage

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
-import type { ImageModel, ServiceModel } from '../model';
+import type { ImageModel, ScheduledJobModel, ServiceModel } from '../model';
 import type { Service } from '../service/service';
+import type { ScheduledJob } from '../workloads/scheduled-job';
 import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { BaseImages } from './base-images';
 import { HealthcheckTiming, presetContext } from './defaults';
@@ -14,10 +15,13 @@ import { DockerPreset } from './preset';
 
 export { DockerPreset } from './preset';
 
+/** What a DockerImage packages: a Service (its port and health path feed the Dockerfile) or a ScheduledJob (no port, no health check). */
+export type ImageWorkload = Service | ScheduledJob;
+
 /** Props of a {@link DockerImage}. */
 export interface DockerImageProps {
-  /** The service this image packages: its port and health path feed the Dockerfile. */
-  readonly service: Service;
+  /** The workload this image packages: a Service's port and health path feed the Dockerfile; a ScheduledJob has neither. */
+  readonly service: ImageWorkload;
   /** How to build it. */
   readonly preset: DockerPreset;
   /**
@@ -49,7 +53,7 @@ export interface DockerImageProps {
 
 const duration = z.union([z.custom<Duration>(Duration.isDuration), z.string()]).optional();
 const schema = z.strictObject({
-  service: z.custom<Service>((v) => typeof v === 'object' && v !== null && 'healthPath' in v, { message: 'a Service construct' }),
+  service: z.custom<ImageWorkload>((v) => typeof v === 'object' && v !== null && ('healthPath' in v || 'schedule' in v), { message: 'a Service or ScheduledJob construct' }),
   preset: z.custom<DockerPreset>((v) => v instanceof DockerPreset, { message: 'a DockerPreset, for example DockerPreset.node()' }),
   dockerfilePath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]*Dockerfile[\w.-]*$/, { message: "a relative path to a file named like 'Dockerfile'" }).default('Dockerfile'),
   contextPath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, { message: 'a relative path inside the project' }).default('.'),
@@ -81,7 +85,7 @@ function afterUserProblems(final: StageModel, path: string): Problem[] {
  * more stages or instructions until synthesis.
  */
 export class DockerImage extends ShipshapeConstruct {
-  public readonly service: Service;
+  public readonly service: ImageWorkload;
   public readonly preset: DockerPreset;
   public readonly dockerfilePath: string;
   public readonly contextPath: string;
@@ -100,7 +104,7 @@ export class DockerImage extends ShipshapeConstruct {
     // Check the timing once here, so a unit-less interval points at the DockerImage props.
     healthcheckModel({ command: ['true'], ...p.healthcheck }, this.constructPath);
     this.dockerfile = new Dockerfile(this.constructPath);
-    const service = this.service._contribute().model as ServiceModel;
+    const service = this.service._contribute().model as ServiceModel | ScheduledJobModel;
     const facts = projectFacts(this.project);
     const ctx = presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl, facts, (x) => this.presetProblems.push(x));
     this.preset._stages(this.dockerfile, ctx);
@@ -130,13 +134,21 @@ export class DockerImage extends ShipshapeConstruct {
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
+    const exposed = instructionsOf(final, 'expose');
+    if (!('port' in this.service)) {
+      // A job listens on nothing: an EXPOSE would promise a port no task definition maps.
+      for (const e of exposed) {
+        problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `no EXPOSE: ${this.service.constructPath} is a job, with no port`,
+          'Remove the EXPOSE (ctx.finishRuntime writes none for a job).'));
+      }
+      return problems;
+    }
     const port = this.service.port;
     const declared = this.service.env.PORT;
     if (declared !== undefined && declared.value !== String(port)) {
       problems.push(problem('SS-SERVICE-PORT-ENV', this.service.constructPath, 'env.PORT', declared.value ?? `secret ${declared.secret}`, `unset, or '${port}' (the service's port)`,
         'The image, the task definition and compose set PORT from the Service\'s port; change the port there instead.'));
     }
-    const exposed = instructionsOf(final, 'expose');
     for (const e of exposed) {
       if (e.port !== port) {
         problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `the service's port ${port} (from ${this.service.constructPath})`,

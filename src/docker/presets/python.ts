@@ -124,7 +124,8 @@ export function pythonStages(df: Dockerfile, ctx: PresetContext, options: Python
   wheels.run('pip wheel --wheel-dir /wheels -r requirements.txt', { mounts: [pipCache] });
 
   const command = options.command ?? ['python', '-m', 'app'];
-  commandBindProblems(command, ctx.service.port, path).forEach((p) => ctx.report(p));
+  // Where the process listens: a service's port; a scheduled job listens on nothing.
+  if ('port' in ctx.service) commandBindProblems(command, ctx.service.port, path).forEach((p) => ctx.report(p));
   const runtime = df.addStage('runtime', { from: python })
     .env({ PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' })
     .workdir('/app');
