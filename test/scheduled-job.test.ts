@@ -7,6 +7,7 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Template, harness, jobModel, nightly, templateOf } from './scheduled-job-harness';
 import { newProject } from './docker-helpers';
+import { awsProblems, shBlocks, simpleCommands } from './runbook-checker';
 import { bareProject, expectRejected } from './util';
 import { DockerImage, DockerPreset, Duration, Environment, HealthCommand, ScheduledJob, Service, Shipshape } from '../src';
 import { NON_ZERO_EXIT_ERROR } from '../src/cloudformation/scheduled-job';
@@ -312,5 +313,56 @@ describe('the job\'s image', () => {
       return p;
     });
     expect(err.problems).toEqual([expect.objectContaining({ code: 'SS-DOCKER-EXPOSE', path: 'shop/image/runtime', property: 'expose', got: '8081' })]);
+  });
+});
+
+describe('the job\'s runbooks', () => {
+  const model = jobModel(nightly);
+  const files = synthSnapshot((outdir) => {
+    const p = bareProject(outdir, 'shop');
+    nightly(p);
+    return p;
+  });
+  const h = harness(model);
+  const template = templateOf(h.app, h.stack);
+  const env = model.environments[0];
+  /** Every problem of every command of a runbook, checked against the job's template in its environment. */
+  const problemsOf = (file: string, text: string) => {
+    const problems: string[] = [];
+    let commands = 0;
+    for (const b of shBlocks(file, text)) {
+      expect(b.heading).toBe('prod');
+      for (const line of b.lines) {
+        if (/<[a-z][a-z -]*>/.test(line)) problems.push(`a placeholder in ${line}`);
+        for (const words of simpleCommands(line)) {
+          if (words[0] !== 'aws') continue;
+          commands++;
+          problems.push(...awsProblems(words, 'report-prod', env, template));
+        }
+      }
+    }
+    return { problems, commands };
+  };
+
+  test.each(['failed-runs', 'missed-runs'])('docs/runbooks/report-%s.md: real AWS CLI commands and options, names from the job\'s template, and how to run the job by hand', (alarm) => {
+    const text = files[`docs/runbooks/report-${alarm}.md`];
+    expect(text).toBeDefined();
+    const { problems, commands } = problemsOf(`docs/runbooks/report-${alarm}.md`, text);
+    expect(problems).toEqual([]);
+    expect(commands).toBeGreaterThanOrEqual(alarm === 'failed-runs' ? 10 : 5);
+    expect(text).toContain('aws stepfunctions start-execution --region eu-west-1 --state-machine-arn arn:aws:states:eu-west-1:123456789012:stateMachine:report-prod');
+    expect(text).toContain('[`report-prod-' + alarm + '`](https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/report-prod-' + alarm + ')');
+    expect(text).toContain('| Severity | **WARNING** |');
+    expect(text).toContain('`cron(0 3 * * ? *)` (Europe/Paris), 2 retries, timeout 1 h');
+    // The alarm it documents is one the job's template creates.
+    expect(template.Resources[Object.keys(template.Resources).find((id) => template.Resources[id].Properties?.AlarmName === `report-prod-${alarm}`)!]).toBeDefined();
+  });
+
+  test('the checker can fail: a state machine, a family or a schedule group the template does not have', () => {
+    const text = files['docs/runbooks/report-failed-runs.md'].replace(/stateMachine:report-prod/g, 'stateMachine:report-dev').replace(/--family report-prod/, '--family report');
+    const { problems } = problemsOf('x.md', text);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('is no state machine of report-prod'), expect.stringContaining('--family report is no task definition family')]));
+    const missed = files['docs/runbooks/report-missed-runs.md'].replace('--group-name report-prod', '--group-name default');
+    expect(problemsOf('y.md', missed).problems).toEqual([expect.stringContaining('--group-name default is no schedule group')]);
   });
 });

@@ -21,6 +21,7 @@ import {
   JOB_STACK_OUTPUTS, alarmName, jobScheduleGroupName, jobStateMachineName, jobTaskFamily, serviceLogGroupName,
 } from '../core/naming';
 import type { EnvironmentModel, ScheduledJobModel } from '../model';
+import { JOB_ALARMS } from '../workloads/job-alarms';
 import type { NagAcknowledgement } from './nag';
 import { ImageRegistry, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues } from './service';
 
@@ -53,24 +54,6 @@ export interface ScheduledJobResources {
   readonly logGroup: logs.LogGroup;
   readonly alarms: readonly cloudwatch.Alarm[];
 }
-
-/** The alarms of every job: name suffix, severity, and what they watch (the runbooks read the same table). */
-export const JOB_ALARMS = {
-  failedRuns: {
-    suffix: 'failed-runs',
-    severity: 'warning',
-    periodSeconds: 300,
-    summary: 'runs of the job that failed (the task exited non-zero or could not start, after every retry) or timed out',
-    impact: 'The work the job does did not happen this time: reports, clean-ups or syncs are late until it runs again.',
-  },
-  missedRuns: {
-    suffix: 'missed-runs',
-    severity: 'warning',
-    periodSeconds: 300,
-    summary: 'scheduled runs EventBridge Scheduler could not start (target errors) or gave up on (dropped invocations)',
-    impact: 'The job did not run at its scheduled time; nothing retries it until the next scheduled time.',
-  },
-} as const;
 
 /** How long EventBridge Scheduler keeps trying to start one run before it drops it (and the missed-runs alarm fires). */
 export const JOB_START_RETRY = { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 } as const;

@@ -468,3 +468,14 @@ export const JOB_STACK_OUTPUTS = {
   /** The job's container log group. */
   logGroupName: 'LogGroupName',
 } as const;
+
+/** The ARN of a job's state machine in an environment (the partition derived from the region). */
+export function jobStateMachineArn(account: string, region: string, job: string, env: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${jobStateMachineName(job, env)}`;
+}
+
+/** Where the runbook of a job's alarm is generated: always `<job>-<alarm>`, so it cannot clash with a service's. */
+export function jobRunbookPath(job: string, alarm: string): string {
+  return `docs/runbooks/${job}-${alarm}.md`;
+}
