@@ -6,7 +6,7 @@
  * `buildScheduledJob(stack, shared, props)` adds everything to the job's own stack; the shared pieces (VPC, cluster,
  * alarm topics) come from the environment stack through {@link SharedEnvironment}.
  */
-import { CfnOutput, Duration, RemovalPolicy, Validations, type Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -22,7 +22,7 @@ import {
 } from '../core/naming';
 import type { EnvironmentModel, ScheduledJobModel } from '../model';
 import { JOB_ALARMS } from '../workloads/job-alarms';
-import type { NagAcknowledgement } from './nag';
+import { acknowledgeScheduledJob } from './nag';
 import { ImageRegistry, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues } from './service';
 
 /**
@@ -60,30 +60,6 @@ export const JOB_START_RETRY = { maximumEventAgeSeconds: 3600, maximumRetryAttem
 
 /** The name of the Fail state's error for a run whose container exited with a code other than 0. */
 export const NON_ZERO_EXIT_ERROR = 'Job.NonZeroExit';
-
-/** cdk-nag (AwsSolutions) findings a job's stack accepts by design, with the reason (construct paths in the stack). */
-export const SCHEDULED_JOB_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
-  {
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    constructs: ['TaskDefinition/ExecutionRole'],
-    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Image pulls themselves are limited to the job\'s repository.',
-  },
-  {
-    id: 'AwsSolutions-ECS2',
-    constructs: ['TaskDefinition'],
-    reason: 'Only non-secret configuration is passed as plain environment variables; secrets are references to Secrets Manager (a literal secret value is rejected).',
-  },
-  {
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    constructs: ['StateMachine/Role'],
-    reason: 'The ECS .sync integration as AWS documents it ("IAM policies for Amazon ECS/Fargate"): ecs:StopTask and ecs:DescribeTasks name task ids that exist only at run time, and the CloudWatch Logs delivery actions of execution logging (logs:CreateLogDelivery …) have no resource-level permissions.',
-  },
-  {
-    id: 'AwsSolutions-SF2',
-    constructs: ['StateMachine'],
-    reason: 'The state machine has one task (run the job\'s ECS task and wait); its execution history and ALL-level logs show every attempt, so X-Ray traces (and their xray:* grants on "*") would add nothing.',
-  },
-];
 
 /** Add the job's task definition, state machine, schedule, logs and alarms to its stack. */
 export function buildScheduledJob(stack: Stack, shared: SharedEnvironment, props: ScheduledJobStackProps): ScheduledJobResources {
@@ -134,12 +110,7 @@ export function buildScheduledJob(stack: Stack, shared: SharedEnvironment, props
   new CfnOutput(stack, JOB_STACK_OUTPUTS.scheduleName, { value: `${jobScheduleGroupName(job.name, environment.name)}/${schedule.name}` });
   new CfnOutput(stack, JOB_STACK_OUTPUTS.logGroupName, { value: logGroup.logGroupName });
 
-  for (const ack of SCHEDULED_JOB_ACKNOWLEDGEMENTS) {
-    for (const path of ack.constructs) {
-      const target = path.split('/').reduce<import('constructs').IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), stack);
-      if (target) Validations.of(target).acknowledge({ id: ack.id, reason: ack.reason });
-    }
-  }
+  acknowledgeScheduledJob(stack);
   return { taskDefinition, stateMachine, schedule, logGroup, alarms };
 }
 
