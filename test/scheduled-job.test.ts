@@ -9,7 +9,7 @@ import { Template, harness, jobModel, nightly, templateOf } from './scheduled-jo
 import { newProject } from './docker-helpers';
 import { awsProblems, shBlocks, simpleCommands } from './runbook-checker';
 import { bareProject, expectRejected } from './util';
-import { DockerImage, DockerPreset, Duration, Environment, HealthCommand, ScheduledJob, Service, Shipshape } from '../src';
+import { DockerImage, DockerPreset, Duration, Environment, HealthCommand, Pipeline, ScheduledJob, Service, Shipshape } from '../src';
 import { NON_ZERO_EXIT_ERROR } from '../src/cloudformation/scheduled-job';
 import { DOCKER_RULES } from '../src/policy/docker-rules';
 import { evaluatePolicy } from '../src/policy/policy';
@@ -364,5 +364,34 @@ describe('the job\'s runbooks', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('is no state machine of report-prod'), expect.stringContaining('--family report is no task definition family')]));
     const missed = files['docs/runbooks/report-missed-runs.md'].replace('--group-name report-prod', '--group-name default');
     expect(problemsOf('y.md', missed).problems).toEqual([expect.stringContaining('--group-name default is no schedule group')]);
+  });
+});
+
+describe('a project with a service and a job', () => {
+  test('synthesizes: the job\'s image and runbooks beside the service\'s outputs, which do not mention the job', () => {
+    const files = synthSnapshot((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      const web = new Service(p, 'web');
+      const report = new ScheduledJob(p, 'report', { schedule: 'rate(1 day)' });
+      new DockerImage(p, 'web-image', { service: web, preset: DockerPreset.node() });
+      new DockerImage(p, 'report-image', { service: report, preset: DockerPreset.node(), dockerfilePath: 'report/Dockerfile', contextPath: 'report' });
+      new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1' });
+      new Pipeline(p, 'ci', { checks: { lint: false } });
+      return p;
+    });
+    expect(files['report/Dockerfile']).not.toMatch(/^(EXPOSE|HEALTHCHECK)/m);
+    expect(files.Dockerfile).toMatch(/^EXPOSE 8080$/m);
+    expect(Object.keys(files).filter((f) => f.startsWith('docs/runbooks/report-')).sort()).toEqual(['docs/runbooks/report-failed-runs.md', 'docs/runbooks/report-missed-runs.md']);
+    expect(files['infra/prod.template.json']).toBeDefined();
+    expect(files['infra/prod.template.json']).not.toContain('report');
+  });
+
+  test('a secret-looking plain value in a job\'s env is SS-SECRET-PLAIN, as in a service\'s', () => {
+    const err = expectRejected((outdir) => {
+      const p = bareProject(outdir, 'shop');
+      new ScheduledJob(p, 'report', { schedule: 'rate(1 day)', env: { AWS_KEY: { value: 'AKIAIOSFODNN7EXAMPLE' } } });
+      return p;
+    });
+    expect(err.problems.map((x) => x.code)).toContain('SS-SECRET-PLAIN');
   });
 });
