@@ -36,7 +36,9 @@ export async function simulate(role: RoleData, roleArn: string, need: RequiredPe
  * exclusion explains, and the excluded actions still asked for (iam:PassRole is derived from the roles a resource
  * references, not from the list).
  */
-export function templateGaps(file: string, template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, ctx: TemplateContext): string[] {
+export function templateGaps(
+  file: string, template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, ctx: TemplateContext,
+): string[] {
   const out: string[] = [];
   const needs = templateNeeds(file, template, ctx);
   const asked = new Map<string, Set<string>>();

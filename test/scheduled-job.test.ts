@@ -5,9 +5,9 @@
  * what the job declares; no load balancer, port or health path anywhere.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Template, harness, jobModel, nightly, templateOf } from './scheduled-job-harness';
 import { newProject } from './docker-helpers';
 import { awsProblems, shBlocks, simpleCommands } from './runbook-checker';
+import { Template, harness, jobModel, nightly, templateOf } from './scheduled-job-harness';
 import { bareProject, expectRejected } from './util';
 import { DockerImage, DockerPreset, Duration, Environment, HealthCommand, Pipeline, ScheduledJob, Service, Shipshape } from '../src';
 import { NON_ZERO_EXIT_ERROR } from '../src/cloudformation/scheduled-job';
@@ -120,7 +120,8 @@ describe('the job in a harness stack', () => {
 
   test('cdk-nag AwsSolutions reports nothing outside the harness\'s own Vpc and topics without an acknowledgement', () => {
     const nagApp = harness(model).app;
-    const report = new AwsSolutionsChecks(nagApp).validateScope(nagApp) as unknown as { violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }> };
+    type Report = { violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }> };
+    const report = new AwsSolutionsChecks(nagApp).validateScope(nagApp) as unknown as Report;
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
     // The harness's Vpc (no flow log) and plain topics (no SSL policy) stand in for the environment stack's.
     const own = findings.filter((f) => !/ at report-prod\/(Vpc|Critical|Warning)(\/|$)/.test(f));

@@ -21,9 +21,9 @@ import {
   JOB_STACK_OUTPUTS, alarmName, jobScheduleGroupName, jobStateMachineName, jobTaskFamily, serviceLogGroupName,
 } from '../core/naming';
 import type { EnvironmentModel, ScheduledJobModel } from '../model';
-import { JOB_ALARMS } from '../workloads/job-alarms';
 import { acknowledgeScheduledJob } from './nag';
 import { ImageRegistry, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues } from './service';
+import { JOB_ALARMS } from '../workloads/job-alarms';
 
 /**
  * The environment's shared infrastructure, as I15-DESIGN.md fixes it. Declared here until the coordinator's
@@ -134,14 +134,14 @@ function jobStateMachine(
       Type: 'Task',
       Resource: `arn:${stack.partition}:states:::ecs:runTask.sync`,
       Parameters: {
-        LaunchType: 'FARGATE',
-        PlatformVersion: 'LATEST',
-        Cluster: shared.cluster.clusterArn,
-        TaskDefinition: taskDefinition.taskDefinitionArn,
-        PropagateTags: 'TASK_DEFINITION',
+        'LaunchType': 'FARGATE',
+        'PlatformVersion': 'LATEST',
+        'Cluster': shared.cluster.clusterArn,
+        'TaskDefinition': taskDefinition.taskDefinitionArn,
+        'PropagateTags': 'TASK_DEFINITION',
         // Tasks of one execution share a group, so `list-tasks` can find them (as AWS Copilot does).
         'Group.$': '$$.Execution.Name',
-        NetworkConfiguration: { AwsvpcConfiguration: { Subnets: subnets, SecurityGroups: [securityGroup.securityGroupId], AssignPublicIp: 'DISABLED' } },
+        'NetworkConfiguration': { AwsvpcConfiguration: { Subnets: subnets, SecurityGroups: [securityGroup.securityGroupId], AssignPublicIp: 'DISABLED' } },
       },
     },
   });

@@ -222,7 +222,9 @@ function requestsAcrossTargetGroups(
  * repository by ARN (in the registry account, which may be another account; its repository policy lets this
  * account pull) and `ecr:GetAuthorizationToken`, which has no resource-level permissions.
  */
-export function registryImage(stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string): ecs.ContainerImage {
+export function registryImage(
+  stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string,
+): ecs.ContainerImage {
   const name = imageRepositoryName(service);
   const repositoryArn = stack.formatArn({ service: 'ecr', account: registry.account, region: registry.region, resource: 'repository', resourceName: name });
   taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({

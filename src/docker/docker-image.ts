@@ -1,17 +1,17 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { Duration } from '../core/duration';
-import { Problem, problem } from '../core/errors';
-import { projectFacts } from '../core/project-facts';
-import type { ImageModel, ScheduledJobModel, ServiceModel } from '../model';
-import type { Service } from '../service/service';
-import type { ScheduledJob } from '../workloads/scheduled-job';
-import { ModelContribution, ShipshapeConstruct } from '../shipshape';
 import { BaseImages } from './base-images';
 import { HealthcheckTiming, presetContext } from './defaults';
 import { Dockerfile, Stage, healthcheckModel } from './dockerfile';
 import { StageModel, instructionsOf } from './model';
 import { DockerPreset } from './preset';
+import { Duration } from '../core/duration';
+import { Problem, problem } from '../core/errors';
+import { projectFacts } from '../core/project-facts';
+import type { ImageModel, ScheduledJobModel, ServiceModel } from '../model';
+import type { Service } from '../service/service';
+import { ModelContribution, ShipshapeConstruct } from '../shipshape';
+import type { ScheduledJob } from '../workloads/scheduled-job';
 
 export { DockerPreset } from './preset';
 
