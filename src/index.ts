@@ -13,6 +13,8 @@ export { Service } from './service/service';
 export type { ServiceProps, ServiceEnvVar, ServiceMigrate } from './service/service';
 export { Worker } from './workloads/worker';
 export type { WorkerProps, WorkerQueueOptions, WorkerScalingOptions } from './workloads/worker';
+export { ScheduledJob } from './workloads/scheduled-job';
+export type { ScheduledJobProps } from './workloads/scheduled-job';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';
@@ -68,7 +70,7 @@ export { ActionPins } from './github/pins';
 export type { ActionPin } from './github/pins';
 export type { StepModel as Step, Permissions, JobModel as Job } from './github/workflow';
 
-export type { ProjectModel, RenderedFile } from './model';
+export type { ProjectModel, RenderedFile, ScheduledJobModel } from './model';
 
 export { Monitoring } from './monitoring/monitoring';
 export type { MonitoringProps, PresetOptions, PresetAlarms, CanaryOptions, Journey, LogOptions } from './monitoring/monitoring';

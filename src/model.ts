@@ -78,6 +78,29 @@ export type ServiceExposure =
   | { readonly kind: 'public'; readonly host?: string; readonly path?: string }
   | { readonly kind: 'internal' };
 
+/**
+ * A scheduled job (src/workloads/scheduled-job.ts): an ECS task that EventBridge Scheduler starts through a Step
+ * Functions state machine, which retries a failed run and stops one that outlives its timeout.
+ */
+export interface ScheduledJobModel {
+  readonly path: string;
+  readonly name: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** Environment variables by name: a plain value or a secret reference (never a secret's value). */
+  readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /** EventBridge Scheduler expression: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
+  readonly schedule: string;
+  /** The container command (overrides the image's CMD); undefined: the image's own. */
+  readonly command?: readonly string[];
+  /** How many times a failed run is tried again. */
+  readonly retries: number;
+  /** How long one run (all its attempts) may take before it is stopped and counted as timed out. */
+  readonly timeoutSeconds: number;
+  /** The IANA time zone the cron expression is read in. */
+  readonly timezone: string;
+}
+
 export interface EnvironmentModel {
   readonly path: string;
   readonly name: string;
@@ -142,6 +165,8 @@ export interface ProjectModel {
   readonly services: readonly ServiceModel[];
   /** Queue workers (src/workloads/worker.ts). */
   readonly workers: readonly WorkerModel[];
+  /** Scheduled jobs (src/workloads/scheduled-job.ts). */
+  readonly jobs: readonly ScheduledJobModel[];
   readonly environments: readonly EnvironmentModel[];
   readonly images: readonly ImageModel[];
   readonly pipelines: readonly PipelineModel[];

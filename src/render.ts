@@ -7,6 +7,7 @@ import { renderDiagrams } from './diagrams/render';
 import { renderDockerfile, renderDockerignore } from './docker/render';
 import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
+import { renderJobRunbooks } from './monitoring/docs/job-runbook';
 import { renderMonitoringDocs } from './monitoring/docs/render';
 import { withTemplateCache } from './template-cache';
 
@@ -61,6 +62,7 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
     files.push({ path: target.filePath, source: target.source, content: templates.get(target.filePath)! });
   }
   files.push(...renderMonitoringDocs(model));
+  files.push(...renderJobRunbooks(model));
   files.push(...renderDiagrams(model));
   return files;
 }

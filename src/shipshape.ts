@@ -22,6 +22,7 @@ import { BUILTIN_RULES } from './policy/rules';
 import { renderProject } from './render';
 import { Service } from './service/service';
 import { OutputEntry, outputsKey } from './template-cache';
+import { ScheduledJob } from './workloads/scheduled-job';
 import { Worker } from './workloads/worker';
 
 /** Options that apply to every shipshape output of a project. */
@@ -196,7 +197,7 @@ export class Shipshape extends Component implements ShipshapeRoot {
    */
   private buildModel(partial: boolean): ProjectModel {
     const parts: Record<string, unknown[]> = {
-      services: [], workers: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
+      services: [], workers: [], jobs: [], environments: [], images: [], pipelines: [], composes: [], databases: [], flags: [], monitoring: [],
     };
     for (const m of this.members) {
       let contribution: ModelContribution | undefined;
@@ -210,7 +211,7 @@ export class Shipshape extends Component implements ShipshapeRoot {
     return {
       name: this.project.name,
       header: [`${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen".`],
-      ...(parts as unknown as Pick<ProjectModel, 'services' | 'workers' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
+      ...(parts as unknown as Pick<ProjectModel, 'services' | 'workers' | 'jobs' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring'>),
       ...withRegistry(registryLocation(parts.environments as ProjectModel['environments'], this.options.registry)),
       ...(this.options.repository
         ? {
@@ -243,7 +244,10 @@ export class Shipshape extends Component implements ShipshapeRoot {
     for (const m of this.members) if (!this.broken.has(m.constructPath)) problems.push(...m._validate());
     const named = (kind: string) => (c: { readonly constructPath: string; readonly name: string }) => ({ kind, path: c.constructPath, property: 'name', name: c.name });
     // Workloads share one namespace: a worker's image repository, stack and log group are named like a service's.
-    const workloads = [...this.membersOf(Service).map(named('service')), ...this.membersOf(Worker).map(named('worker'))];
+    // Workloads share one namespace: two of the same name would share a stack and an image repository.
+    const workloads = [
+      ...this.membersOf(Service).map(named('service')), ...this.membersOf(Worker).map(named('worker')), ...this.membersOf(ScheduledJob).map(named('job')),
+    ];
     problems.push(...namingProblems({
       project: this.project.name, services: workloads, environments: this.membersOf(Environment).map(named('environment')),
     }));

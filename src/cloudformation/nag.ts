@@ -128,6 +128,30 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   },
 ];
 
+/** Acknowledgements on a scheduled job's stack (src/cloudformation/scheduled-job.ts), construct paths in that stack. */
+export const SCHEDULED_JOB_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
+  {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    constructs: ['TaskDefinition/ExecutionRole'],
+    reason: 'ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*". Image pulls themselves are limited to the job\'s repository.',
+  },
+  {
+    id: 'AwsSolutions-ECS2',
+    constructs: ['TaskDefinition'],
+    reason: 'Only non-secret configuration is passed as plain environment variables; secrets are references to Secrets Manager (a literal secret value is rejected).',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    constructs: ['StateMachine/Role'],
+    reason: 'The ECS .sync integration as AWS documents it ("IAM policies for Amazon ECS/Fargate"): ecs:StopTask and ecs:DescribeTasks name task ids that exist only at run time, and the CloudWatch Logs delivery actions of execution logging (logs:CreateLogDelivery …) have no resource-level permissions.',
+  },
+  {
+    id: 'AwsSolutions-SF2',
+    constructs: ['StateMachine'],
+    reason: 'The state machine has one task (run the job\'s ECS task and wait); its execution history and ALL-level logs show every attempt, so X-Ray traces (and their xray:* grants on "*") would add nothing.',
+  },
+];
+
 /** What a bootstrap acknowledgement needs to name its exact findings. */
 export interface BootstrapNagContext {
   readonly account: string;
@@ -246,6 +270,11 @@ function resolvePath(scope: IConstruct, path: string): IConstruct | undefined {
   return path.split('/').reduce<IConstruct | undefined>((c, id) => c?.node.tryFindChild(id), scope);
 }
 
+/** Record the acknowledgements on a scheduled job's resources (buildScheduledJob adds them at the stack's root). */
+export function acknowledgeScheduledJob(stack: Stack): void {
+  for (const ack of SCHEDULED_JOB_ACKNOWLEDGEMENTS) for (const path of ack.constructs) acknowledgeAt(stack, path, ack);
+}
+
 /** Record the acknowledgements on the roles of one environment in a bootstrap stack. */
 export function acknowledgeBootstrapRoles(stack: Stack, envId: string, ctx: BootstrapNagContext): void {
   for (const ack of BOOTSTRAP_ACKNOWLEDGEMENTS) {
@@ -276,6 +305,12 @@ export function renderNagAcknowledgementsDoc(): string {
     '| rule | construct | applies to | reason |',
     '|---|---|---|---|',
     ...ENVIRONMENT_ACKNOWLEDGEMENTS.map(row),
+    '',
+    '## Scheduled job stacks (`infra/<job>-<env>.template.json`)',
+    '',
+    '| rule | construct | applies to | reason |',
+    '|---|---|---|---|',
+    ...SCHEDULED_JOB_ACKNOWLEDGEMENTS.map(row),
     '',
     '## Bootstrap stacks (`infra/bootstrap*.template.json`)',
     '',

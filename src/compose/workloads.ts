@@ -1,5 +1,6 @@
-import type { ServiceModel, WorkerModel } from '../model';
+import type { ScheduledJobModel, ServiceModel, WorkerModel } from '../model';
 import { Service } from '../service/service';
+import { ScheduledJob } from '../workloads/scheduled-job';
 import { Worker } from '../workloads/worker';
 import type { ShipshapeRoot } from '../core/construct';
 
@@ -48,6 +49,7 @@ export function composeWorkloads(root: ShipshapeRoot): ReadonlyMap<string, Compo
   const all: ComposeWorkload[] = [
     ...root.membersOf(Service).map((s) => serviceWorkload(s._contribute().model as ServiceModel)),
     ...root.membersOf(Worker).map((w) => portlessWorkload('worker', w._contribute().model as WorkerModel)),
+    ...root.membersOf(ScheduledJob).map((j) => portlessWorkload('job', j._contribute().model as ScheduledJobModel)),
   ];
   return new Map(all.map((w) => [w.name, w]));
 }

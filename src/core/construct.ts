@@ -41,7 +41,7 @@ function rootOf(project: Project): ShipshapeRoot {
 
 /** What a construct adds to the model. */
 export interface ModelContribution {
-  readonly kind: 'services' | 'workers' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
+  readonly kind: 'services' | 'workers' | 'jobs' | 'environments' | 'images' | 'pipelines' | 'composes' | 'databases' | 'flags' | 'monitoring';
   readonly model: unknown;
 }
 

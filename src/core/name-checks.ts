@@ -12,7 +12,7 @@ import {
   CANARY_NAME, DASHBOARD_NAME, ECR_REPOSITORY_NAME, ECS_NAME, IAM_MANAGED_POLICY_NAME, IAM_ROLE_NAME, LOG_GROUP_NAME, NameLimit, TRAIL_NAME,
   auditTrailName, SNS_TOPIC_NAME, STACK_NAME, bootstrapStackName, canaryName, cloudFormationExecutionRoleName, clusterName, dashboardName,
   deployRoleName, driftRoleName, ecsServiceName, eventsLogGroupName, imageRepositoryName, managedPolicyName, publishRoleName, serviceLogGroupName,
-  severityTopicName, stackName, environmentStackName,
+  severityTopicName, stackName, environmentStackName, STATE_MACHINE_NAME, SCHEDULE_NAME, jobStateMachineName, jobScheduleGroupName,
 } from './naming';
 
 /** A construct whose name feeds the outputs. */
@@ -107,6 +107,10 @@ function generatedNames(inputs: NamingInputs): GeneratedName[] {
       add(LOG_GROUP_NAME, serviceLogGroupName(s.name, e.name), pair, shorten);
       add(LOG_GROUP_NAME, eventsLogGroupName(s.name, e.name), pair, shorten);
       for (const severity of ['critical', 'warning', 'info']) add(SNS_TOPIC_NAME, severityTopicName(s.name, e.name, severity), pair, shorten);
+      if (s.kind === 'job') {
+        add(STATE_MACHINE_NAME, jobStateMachineName(s.name, e.name), pair, shorten);
+        add(SCHEDULE_NAME, jobScheduleGroupName(s.name, e.name), pair, shorten);
+      }
     }
   }
   return out;

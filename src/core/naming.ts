@@ -559,3 +559,66 @@ export function queueArn(account: string, region: string, name: string): string 
 export function environmentClusterName(project: string, env: string): string {
   return `${project}-${env}`;
 }
+
+// ---------------------------------------------------------------------------
+// Scheduled jobs (src/workloads/scheduled-job.ts, src/cloudformation/scheduled-job.ts)
+// ---------------------------------------------------------------------------
+
+/** Step Functions state machine names: 1-80 letters, digits, dashes and underscores. */
+export const STATE_MACHINE_NAME: NameLimit = {
+  resource: 'Step Functions state machine name',
+  maxLength: 80,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  rule: 'letters, digits, dashes and underscores',
+  source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html',
+};
+
+/** EventBridge Scheduler schedule and schedule group names: 1-64 letters, digits and `-_.`. */
+export const SCHEDULE_NAME: NameLimit = {
+  resource: 'EventBridge Scheduler schedule or schedule group name',
+  maxLength: 64,
+  pattern: /^[0-9a-zA-Z-_.]+$/,
+  rule: 'letters, digits and -_.',
+  source: 'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html',
+};
+
+/** The state machine that runs a job in an environment (retries, timeout). */
+export function jobStateMachineName(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/**
+ * The schedule group of a job in an environment, holding its one schedule (of the same name): EventBridge Scheduler
+ * publishes its invocation metrics per schedule group, so a group per job gives the job's own missed-run alarm.
+ */
+export function jobScheduleGroupName(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/** The task definition family of a job in an environment (ECS family names: up to 255 letters, digits, `-` and `_`). */
+export function jobTaskFamily(job: string, env: string): string {
+  return `${job}-${env}`;
+}
+
+/** Stack outputs of a job's stack, for the pipeline and the runbooks. */
+export const JOB_STACK_OUTPUTS = {
+  /** The ARN of the state machine that runs the job (`aws stepfunctions start-execution` runs it once). */
+  stateMachineArn: 'JobStateMachineArn',
+  /** The ARN of the job's task definition revision the stack deployed. */
+  taskDefinitionArn: 'JobTaskDefinitionArn',
+  /** The job's schedule group and schedule name. */
+  scheduleName: 'JobScheduleName',
+  /** The job's container log group. */
+  logGroupName: 'LogGroupName',
+} as const;
+
+/** The ARN of a job's state machine in an environment (the partition derived from the region). */
+export function jobStateMachineArn(account: string, region: string, job: string, env: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${jobStateMachineName(job, env)}`;
+}
+
+/** Where the runbook of a job's alarm is generated: always `<job>-<alarm>`, so it cannot clash with a service's. */
+export function jobRunbookPath(job: string, alarm: string): string {
+  return `docs/runbooks/${job}-${alarm}.md`;
+}

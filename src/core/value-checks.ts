@@ -10,7 +10,7 @@ import { Problem, ShipshapeError, problem } from './errors';
  * The model parts walked for secrets. Images and compose files are left out: the Dockerfile's ENV/ARG are the
  * policy rule SS-DOCKER-SECRET's (acknowledgeable), compose values SS-COMPOSE-SECRET's (src/compose/local-dev.ts).
  */
-const WALKED = ['services', 'environments', 'pipelines', 'databases', 'flags', 'monitoring', 'bootstrap'] as const;
+const WALKED = ['services', 'jobs', 'environments', 'pipelines', 'databases', 'flags', 'monitoring', 'bootstrap'] as const;
 
 /** A value shown without its secret: the first 4 characters and the length, never more. */
 export function redact(value: string): string {

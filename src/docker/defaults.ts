@@ -80,6 +80,8 @@ export interface ImageWorkload {
   readonly healthPath?: string;
   /** The workload's own health command (a Worker's), exec form: the HEALTHCHECK instead of the preset's HTTP probe. */
   readonly healthCommand?: readonly string[];
+  /** A scheduled job's schedule: its image gets no HEALTHCHECK (it runs to completion; its exit code is its health). */
+  readonly schedule?: string;
   readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
 }
 
@@ -101,8 +103,8 @@ export interface PresetContext {
   /**
    * Append the secure runtime tail to the final stage: `ENV PORT` and EXPOSE of the service port (none for a
    * workload without a port), a numeric non-root USER, HEALTHCHECK (the workload's own health command when it has
-   * one, else `defaults.healthcheck`), OCI labels (source and revision from build args), STOPSIGNAL and an
-   * exec-form ENTRYPOINT. Call it last, after the COPY lines.
+   * one, else `defaults.healthcheck`; none for a scheduled job, whose exit code is its health), OCI labels (source
+   * and revision from build args), STOPSIGNAL and an exec-form ENTRYPOINT. Call it last, after the COPY lines.
    */
   finishRuntime(stage: Stage, defaults: RuntimeDefaults): void;
 }
@@ -129,11 +131,12 @@ export function presetContext(
     report,
     finishRuntime(stage, d) {
       const gid = d.gid ?? d.uid;
-      // The process is told its port, as the task definition and compose tell it; a worker has none.
+      // The process is told its port, as the task definition and compose tell it; a worker or a job has none.
       if (port !== undefined) stage.env({ PORT: String(port) });
       stage.user(`${d.uid}:${gid}`);
       if (port !== undefined) stage.expose(port);
-      stage.healthcheck({ command: service.healthCommand ?? d.healthcheck, ...timing });
+      // A scheduled job runs to completion: no HEALTHCHECK.
+      if (service.schedule === undefined) stage.healthcheck({ command: service.healthCommand ?? d.healthcheck, ...timing });
       // Build args last: a new revision must not invalidate the cached layers above.
       if (sourceUrl === undefined) stage.arg('SOURCE_URL', 'unknown');
       stage

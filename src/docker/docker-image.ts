@@ -11,17 +11,22 @@ import { Problem, problem } from '../core/errors';
 import { projectFacts } from '../core/project-facts';
 import type { ImageModel } from '../model';
 import type { Service } from '../service/service';
+import type { ScheduledJob } from '../workloads/scheduled-job';
 import type { Worker } from '../workloads/worker';
 
 export { DockerPreset } from './preset';
+
+/** What a DockerImage packages: a Service (its port and health path feed the Dockerfile) or a ScheduledJob (no port, no health check). */
+/** The constructs an image can package. */
+export type ImageWorkloadConstruct = Service | Worker | ScheduledJob;
 
 /** Props of a {@link DockerImage}. */
 export interface DockerImageProps {
   /**
    * The workload this image packages: a Service's port and health path, or a Worker's health command, feed the
-   * Dockerfile (a Worker's image exposes no port).
+   * Dockerfile (a Worker's or a ScheduledJob's image exposes no port; a ScheduledJob's has no HEALTHCHECK).
    */
-  readonly service: Service | Worker;
+  readonly service: ImageWorkloadConstruct;
   /** How to build it. */
   readonly preset: DockerPreset;
   /**
@@ -53,7 +58,7 @@ export interface DockerImageProps {
 
 const duration = z.union([z.custom<Duration>(Duration.isDuration), z.string()]).optional();
 const schema = z.strictObject({
-  service: z.custom<Service | Worker>((v) => typeof v === 'object' && v !== null && ('healthPath' in v || 'healthCommand' in v), { message: 'a Service or Worker construct' }),
+  service: z.custom<ImageWorkloadConstruct>((v) => typeof v === 'object' && v !== null && ('healthPath' in v || 'healthCommand' in v || 'schedule' in v), { message: 'a Service, Worker or ScheduledJob construct' }),
   preset: z.custom<DockerPreset>((v) => v instanceof DockerPreset, { message: 'a DockerPreset, for example DockerPreset.node()' }),
   dockerfilePath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]*Dockerfile[\w.-]*$/, { message: "a relative path to a file named like 'Dockerfile'" }).default('Dockerfile'),
   contextPath: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, { message: 'a relative path inside the project' }).default('.'),
@@ -85,7 +90,7 @@ function afterUserProblems(final: StageModel, path: string): Problem[] {
  * more stages or instructions until synthesis.
  */
 export class DockerImage extends ShipshapeConstruct {
-  public readonly service: Service | Worker;
+  public readonly service: ImageWorkloadConstruct;
   public readonly preset: DockerPreset;
   public readonly dockerfilePath: string;
   public readonly contextPath: string;
@@ -134,11 +139,13 @@ export class DockerImage extends ShipshapeConstruct {
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
+    const exposed = instructionsOf(final, 'expose');
     if (!('port' in this.service)) {
-      // A worker listens on nothing: an EXPOSE would promise a port no one can reach.
-      for (const e of instructionsOf(final, 'expose')) {
-        problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `no EXPOSE: ${this.service.constructPath} is a worker and has no port`,
-          'Remove the EXPOSE (ctx.finishRuntime adds none for a worker).'));
+      const kind = 'schedule' in this.service ? 'job' : 'worker';
+      // A worker or a job listens on nothing: an EXPOSE would promise a port no one can reach.
+      for (const e of exposed) {
+        problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `no EXPOSE: ${this.service.constructPath} is a ${kind} and has no port`,
+          `Remove the EXPOSE (ctx.finishRuntime adds none for a ${kind}).`));
       }
       return problems;
     }
@@ -148,7 +155,6 @@ export class DockerImage extends ShipshapeConstruct {
       problems.push(problem('SS-SERVICE-PORT-ENV', this.service.constructPath, 'env.PORT', declared.value ?? `secret ${declared.secret}`, `unset, or '${port}' (the service's port)`,
         'The image, the task definition and compose set PORT from the Service\'s port; change the port there instead.'));
     }
-    const exposed = instructionsOf(final, 'expose');
     for (const e of exposed) {
       if (e.port !== port) {
         problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', e.port, `the service's port ${port} (from ${this.service.constructPath})`,

@@ -4,14 +4,15 @@
  * named (`JAN`, `MON`).
  */
 
-interface Field {
+/** One field of a cron expression: its range and, for months and weekdays, the names it accepts. */
+export interface CronField {
   readonly name: string;
   readonly min: number;
   readonly max: number;
   readonly names?: readonly string[];
 }
 
-const FIELDS: readonly Field[] = [
+const FIELDS: readonly CronField[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of the month', min: 1, max: 31 },
@@ -19,13 +20,14 @@ const FIELDS: readonly Field[] = [
   { name: 'day of the week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
-function value(text: string, f: Field): number | undefined {
+function value(text: string, f: CronField): number | undefined {
   if (/^\d+$/.test(text)) return Number(text);
   const i = f.names?.indexOf(text.toUpperCase()) ?? -1;
   return i >= 0 ? f.min + i : undefined;
 }
 
-function partProblem(part: string, f: Field): string | undefined {
+/** What is wrong with one comma-separated part of a field (a value, a range, a step or `*`); undefined when nothing. */
+export function cronPartProblem(part: string, f: CronField): string | undefined {
   const [range, step, extra] = part.split('/');
   const where = `${f.name} '${part}'`;
   if (extra !== undefined || range === '') return `${where} is not a value, a range or a step`;
@@ -47,10 +49,17 @@ function partProblem(part: string, f: Field): string | undefined {
 export function cronProblems(expression: string): string[] {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return [`five fields (minute hour day-of-month month day-of-week), got ${fields.length}`];
+  return cronFieldProblems(fields, FIELDS);
+}
+
+/** The problems of every comma-separated part of every field, checked by `check` (by default {@link cronPartProblem}). */
+export function cronFieldProblems(
+  fields: readonly string[], spec: readonly CronField[], check: (part: string, f: CronField) => string | undefined = cronPartProblem,
+): string[] {
   const out: string[] = [];
   fields.forEach((text, i) => {
     for (const part of text.split(',')) {
-      const p = partProblem(part, FIELDS[i]);
+      const p = check(part, spec[i]);
       if (p) out.push(p);
     }
   });

@@ -260,6 +260,20 @@ export const EXCLUDED_HANDLER_ACTIONS: readonly HandlerExclusion[] = [
     applies: (p) => p.ManageMasterUserPassword !== true,
   },
   {
+    type: 'AWS::StepFunctions::StateMachine',
+    actions: ['s3:GetObject'],
+    when: 'the state machine has no DefinitionS3Location',
+    reason: 'it reads a definition stored in S3; an inline Definition or DefinitionString is in the template itself',
+    applies: (p) => !has(p, 'DefinitionS3Location'),
+  },
+  {
+    type: 'AWS::StepFunctions::StateMachine',
+    actions: ['kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt'],
+    when: 'the state machine has no EncryptionConfiguration',
+    reason: 'they use the customer managed key of an EncryptionConfiguration; without one Step Functions encrypts with its own key',
+    applies: (p) => !has(p, 'EncryptionConfiguration'),
+  },
+  {
     type: 'AWS::S3::Bucket',
     actions: ['s3:PutReplicationConfiguration'],
     when: 'the bucket has no ReplicationConfiguration',
@@ -496,6 +510,24 @@ class TemplateReader {
       }
       case 'AWS::SQS::Queue':
         return [{ resourceType: 'sqs:queue', arns: [this.arn('sqs', named('QueueName') ?? generatedNamePattern(stack, logicalId, 80))] }];
+      case 'AWS::StepFunctions::StateMachine': {
+        const name = named('StateMachineName');
+        return name ? [{ resourceType: 'states:statemachine', arns: [this.arn('states', `stateMachine:${name}`)] }] : [];
+      }
+      case 'AWS::Scheduler::ScheduleGroup': {
+        const name = named('Name');
+        // Deleting a group deletes its schedules (scheduler:DeleteSchedule on the schedules of the group).
+        return name ? [
+          { resourceType: 'scheduler:schedule-group', arns: [this.arn('scheduler', `schedule-group/${name}`)] },
+          { resourceType: 'scheduler:schedule', arns: [this.arn('scheduler', `schedule/${name}/*`)] },
+        ] : [];
+      }
+      case 'AWS::Scheduler::Schedule': {
+        const groupId = this.target(p.GroupName);
+        const group = groupId ? this.resolve(this.resources[groupId].Properties?.Name) : (p.GroupName === undefined ? 'default' : named('GroupName'));
+        const name = named('Name');
+        return group && name ? [{ resourceType: 'scheduler:schedule', arns: [this.arn('scheduler', `schedule/${group}/${name}`)] }] : [];
+      }
       case 'AWS::Events::Rule': {
         const name = named('Name') ?? generatedNamePattern(stack, logicalId, 64);
         return [{ resourceType: 'events:rule-on-default-event-bus', arns: [this.arn('events', `rule/${name}`)] }];

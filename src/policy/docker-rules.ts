@@ -45,9 +45,11 @@ export const DOCKER_RULES: PolicyRule[] = [
   {
     id: 'SS-DOCKER-HEALTHCHECK',
     severity: 'error',
-    description: 'the final stage has a HEALTHCHECK',
+    description: 'the final stage has a HEALTHCHECK (not required of a scheduled job\'s image)',
     fix: 'Add a healthcheck that uses a tool present in the runtime image (see HealthCommand).',
-    check: (ctx) => eachStage(ctx, (stage) => (instructionsOf(stage, 'healthcheck').length > 0 ? []
+    // Not for a scheduled job's image: it runs to completion and its exit code is its health (the state machine reads
+    // it); a HEALTHCHECK would only probe a process that is about to exit, and ECS gets none for a job's task.
+    check: (ctx) => eachStage(ctx, (stage, image) => (instructionsOf(stage, 'healthcheck').length > 0 || ctx.model.jobs.some((j) => j.name === image.service) ? []
       : [{ property: 'healthcheck', got: 'none', expected: 'a HEALTHCHECK in the final stage' }]), true),
   },
   {

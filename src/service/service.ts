@@ -1,13 +1,14 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from './fargate';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
-import { nameSchema } from '../core/names';
 import { serviceUrlVariable } from '../core/naming';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
 import type { ServiceModel } from '../model';
+import { envSchema, fargateSizeIssues, workloadFields } from '../workloads/common';
+
+export { envSchema, fargateSizeIssues };
 
 /** An environment variable of the running service: a plain value, or a reference to a secret (never its value). */
 export interface ServiceEnvVar {
@@ -103,22 +104,8 @@ export interface ServiceMigrate {
   readonly command: readonly string[];
 }
 
-/** Environment variables of a workload's container, by upper-case name: `{ value }` or `{ secret }`. */
-export const envSchema = z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name' }), z.union([
-  z.strictObject({ value: z.string() }),
-  z.strictObject({ secret: z.string().min(1) }),
-], { message: 'either { value } or { secret }, not both' }));
-
-/** A task size Fargate runs: the CPU, then the memory with it (zod issues on `cpu` or `memoryMiB`). */
-export function fargateSizeIssues(v: { readonly cpu: number; readonly memoryMiB: number }, ctx: z.RefinementCtx): void {
-  // Fargate runs only certain CPU and memory pairs.
-  if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
-  else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
-}
-
 const schema = z.strictObject({
-  // The name is also the ECR repository name, which needs at least 2 characters.
-  name: nameSchema.min(2, { message: 'at least 2 characters long (it also names the image repository)' }),
+  name: workloadFields.name,
   port: z.number().int({ message: 'an integer from 1 to 65535' }).min(1).max(65535).default(8080),
   healthPath: z.string()
     .regex(/^\//, { message: "a path starting with '/'" })
