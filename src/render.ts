@@ -9,6 +9,7 @@ import { renderPipeline } from './github/render-pipeline';
 import type { ProjectModel, RenderedFile } from './model';
 import { renderJobRunbooks } from './monitoring/docs/job-runbook';
 import { renderMonitoringDocs } from './monitoring/docs/render';
+import { renderWorkerRunbooks } from './monitoring/docs/worker-runbook';
 import { withTemplateCache } from './template-cache';
 
 export interface RenderOptions {
@@ -63,6 +64,7 @@ export function renderProject(model: ProjectModel, options: RenderOptions): Rend
   }
   files.push(...renderMonitoringDocs(model));
   files.push(...renderJobRunbooks(model));
+  files.push(...renderWorkerRunbooks(model));
   files.push(...renderDiagrams(model));
   return files;
 }

@@ -5,7 +5,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Project } from 'projen';
 import { parse } from 'yaml';
-import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, ScalingTarget, Service, Shipshape, ShipshapeError } from '../src';
+import {
+  DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, ScalingTarget, ScheduledJob, Service, Shipshape, ShipshapeError, Worker,
+} from '../src';
 import { synthFailure } from './cloudformation-helpers';
 import { synthSnapshot } from '../src/testing/synth';
 import { cfnLint } from '../src/validators/cfnlint';
@@ -18,9 +20,9 @@ const ZONE = 'ZSHOPZONE';
 function shop(outdir: string): Project {
   const project = new Project({ name: 'shop', outdir });
   Shipshape.configure(project, { cloudFormationValidation: false, repository: 'example-org/shop' });
-  const web = new Service(project, 'web', { port: 3000, healthPath: '/health', host: 'www' });
-  const api = new Service(project, 'api', { port: 8080, healthPath: '/healthz', host: 'api' });
   const orders = new Service(project, 'orders', { port: 9000, healthPath: '/ready', internal: true, scaling: { min: 1, max: 3, target: ScalingTarget.cpu(50) } });
+  const api = new Service(project, 'api', { port: 8080, healthPath: '/healthz', host: 'api', calls: [orders] });
+  const web = new Service(project, 'web', { port: 3000, healthPath: '/health', host: 'www', calls: [api] });
   for (const [id, service] of [['web-image', web], ['api-image', api], ['orders-image', orders]] as const) {
     new DockerImage(project, id, { service, preset: DockerPreset.node({ entrypoint: 'dist/server.js' }), contextPath: `services/${service.name}`, dockerfilePath: `services/${service.name}/Dockerfile` });
   }
@@ -121,6 +123,22 @@ describe('GIVEN two public services on their own host and an internal service in
     }));
   });
 
+  test('THEN a caller gets <NAME>_URL of each service it calls, as Service Connect names it, and may reach only those ports', () => {
+    const env = (t: Json) => resourcesOf(t, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].Environment;
+    expect(env(web)).toEqual(expect.arrayContaining([{ Name: 'API_URL', Value: 'http://api:8080' }]));
+    expect(env(api)).toEqual(expect.arrayContaining([{ Name: 'ORDERS_URL', Value: 'http://orders:9000' }]));
+    expect(JSON.stringify(env(orders))).not.toContain('_URL');
+    const workloadSg = { 'Fn::ImportValue': 'shop-staging-environment:WorkloadSecurityGroupId' };
+    const egress = (t: Json) => resourcesOf(t, 'AWS::EC2::SecurityGroupEgress')
+      .filter((r: Json) => JSON.stringify(r.Properties.DestinationSecurityGroupId) === JSON.stringify(workloadSg)).map((r: Json) => r.Properties.FromPort);
+    expect(egress(web)).toEqual([8080]);
+    expect(egress(api)).toEqual([9000]);
+    const ingress = (t: Json) => resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')
+      .filter((r: Json) => JSON.stringify(r.Properties.SourceSecurityGroupId) === JSON.stringify(workloadSg)).map((r: Json) => r.Properties.FromPort);
+    expect(ingress(orders)).toEqual([9000]);
+    expect(ingress(web)).toEqual([]);
+  });
+
   test('THEN the templates pass cfn-lint', () => {
     const templates = Object.entries(files).filter(([f]) => /^infra\/(staging|web-staging|orders-staging)\.template\.json$/.test(f)).map(([name, content]) => ({ name, content }));
     expect(templates).toHaveLength(3);
@@ -196,5 +214,42 @@ describe('GIVEN a path-routed service beside a service on the whole host', () =>
     const [cert] = Object.values<Json>(Template.fromJSON(JSON.parse(out['infra/prod.template.json'])).findResources('AWS::CertificateManager::Certificate'));
     expect(cert.Properties.DomainName).toBe('paths.example');
     expect(cert.Properties.SubjectAlternativeNames).toBeUndefined();
+  });
+});
+
+describe('GIVEN a project with no HTTP anywhere: a queue worker fed by nothing and a nightly job', () => {
+  const out = synthSnapshot((outdir) => {
+    const project = new Project({ name: 'batch', outdir });
+    Shipshape.configure(project, { repository: 'example-org/batch' });
+    const worker = new Worker(project, 'mailer', { healthCommand: ['node', 'dist/health.js'] });
+    const job = new ScheduledJob(project, 'nightly', { schedule: 'cron(0 3 * * ? *)', command: ['node', 'dist/nightly.js'] });
+    for (const w of [worker, job]) {
+      new DockerImage(project, `${w.name}-image`, {
+        service: w, preset: DockerPreset.node({ entrypoint: 'dist/main.js' }), contextPath: `services/${w.name}`, dockerfilePath: `services/${w.name}/Dockerfile`,
+      });
+    }
+    new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1', domain: { name: 'batch.example', hostedZoneId: ZONE } });
+    new Pipeline(project, 'ci', {});
+    return project;
+  });
+
+  test('THEN no file has a port 8080, a /healthz or a load balancer, though the environment has a domain', () => {
+    const offenders = Object.entries(out).filter(([, text]) => /8080|\/healthz|AWS::ElasticLoadBalancingV2/.test(text)).map(([f]) => f);
+    expect(offenders).toEqual([]);
+    expect(Object.keys(out).filter((f) => f.startsWith('infra/')).sort()).toEqual([
+      'infra/bootstrap.template.json', 'infra/mailer-prod.template.json', 'infra/nightly-prod.template.json', 'infra/prod.template.json',
+    ]);
+  });
+
+  test('THEN the worker and the job get their stacks, repositories and deploy steps; the job is not waited for as an ECS service', () => {
+    const wf = parse(out['.github/workflows/ci.yml']);
+    const ids = wf.jobs['deploy-prod'].steps.map((s: Json) => s.id).filter(Boolean);
+    expect(ids).toEqual(expect.arrayContaining(['deploy-environment', 'deploy-mailer', 'wait-mailer', 'record-mailer', 'deploy-nightly', 'record-nightly']));
+    expect(ids).not.toContain('wait-nightly');
+    const bootstrap = JSON.parse(out['infra/bootstrap.template.json']);
+    const repos = Object.values<Json>(bootstrap.Resources).filter((r) => r.Type === 'AWS::ECR::Repository').map((r) => r.Properties.RepositoryName).sort();
+    expect(repos).toEqual(['mailer', 'nightly']);
+    expect(JSON.stringify(bootstrap)).toContain('stack/mailer-prod/*');
+    expect(JSON.stringify(bootstrap)).toContain('stack/nightly-prod/*');
   });
 });

@@ -29,6 +29,11 @@ export interface BootstrapStackProps {
   readonly region: string;
   readonly bootstrap: BootstrapModel;
   readonly services: readonly ServiceModel[];
+  /**
+   * Every workload that has an image and a stack per environment (services, queue workers, scheduled jobs), and
+   * whether it runs as an ECS service (the deploy job waits for its deployment; a scheduled job has none).
+   */
+  readonly workloads: ReadonlyArray<{ readonly name: string; readonly ecsService: boolean }>;
   /** The environments in this account. */
   readonly environments: readonly EnvironmentModel[];
   /** The account and region of the image registry (`ProjectModel.registry`). */
@@ -90,7 +95,7 @@ export class BootstrapStack extends Stack {
 
     for (const env of props.environments) {
       // The environment stack (shared infrastructure), then each workload's stack.
-      const stacks = [environmentStackName(props.project, env.name), ...props.services.map((s) => stackName(s.name, env.name))];
+      const stacks = [environmentStackName(props.project, env.name), ...props.workloads.map((w) => stackName(w.name, env.name))];
       const templateObjects = stacks.map((n) => this.formatArn({
         service: 's3', region: '', account: '', resource: bucket.bucketName, resourceName: `${templatePrefix(n)}/*`,
       }));
@@ -148,12 +153,12 @@ export class BootstrapStack extends Stack {
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'RecordTheLastGoodImageTag',
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-        resources: props.services.map((s) => arn('ssm', 'parameter', lastGoodImageTagParameter(s.name, env.name).replace(/^\//, ''))),
+        resources: props.workloads.map((w) => arn('ssm', 'parameter', lastGoodImageTagParameter(w.name, env.name).replace(/^\//, ''))),
       }));
       deploy.addToPolicy(new iam.PolicyStatement({
         sid: 'WaitForTheService',
         actions: ['ecs:DescribeServices', 'ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments'],
-        resources: props.services.flatMap((s) => [
+        resources: props.workloads.filter((w) => w.ecsService).flatMap((s) => [
           arn('ecs', 'service', `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
           arn('ecs', 'service-deployment', `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}/*`),
         ]),
@@ -169,7 +174,7 @@ export class BootstrapStack extends Stack {
         region: props.region,
         stacks,
         bucket: bucket.bucketName,
-        ecsServices: props.services.map((s) => `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
+        ecsServices: props.workloads.filter((w) => w.ecsService).map((s) => `${clusterName(props.project, env.name)}/${ecsServiceName(s.name)}`),
         executionWildcards: execution.wildcardResources,
         migrations: props.services.filter((s) => s.migrate).map((s) => ({
           family: migrationTaskFamily(s.name, env.name), cluster: clusterName(props.project, env.name), rolePath: migrationRolePath(s.name, env.name),
@@ -185,7 +190,7 @@ export class BootstrapStack extends Stack {
    */
   private registry(props: BootstrapStackProps, trust: iam.IPrincipal): void {
     const pullers = props.accounts.filter((a) => a !== props.account);
-    const repositories = props.services.map((s) => {
+    const repositories = props.workloads.map((s) => {
       const repository = new ecr.Repository(this, `${pascalCase(s.name)}Repository`, {
         repositoryName: imageRepositoryName(s.name),
         imageTagMutability: ecr.TagMutability.IMMUTABLE,

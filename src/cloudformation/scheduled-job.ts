@@ -6,6 +6,9 @@
  * `buildScheduledJob(stack, shared, props)` adds everything to the job's own stack; the shared pieces (VPC, cluster,
  * alarm topics) come from the environment stack through {@link SharedEnvironment}.
  */
+import type { WorkloadEnvironment as SharedEnvironment } from './shared';
+
+export type { WorkloadEnvironment as SharedEnvironment } from './shared';
 import { CfnOutput, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,8 +17,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   JOB_STACK_OUTPUTS, alarmName, jobScheduleGroupName, jobStateMachineName, jobTaskFamily, serviceLogGroupName,
@@ -25,18 +26,6 @@ import { acknowledgeScheduledJob } from './nag';
 import { ImageRegistry, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues } from './service';
 import { JOB_ALARMS } from '../workloads/job-alarms';
 
-/**
- * The environment's shared infrastructure, as I15-DESIGN.md fixes it. Declared here until the coordinator's
- * src/cloudformation/shared.ts lands; then this becomes `import type { SharedEnvironment } from './shared'`.
- */
-export interface SharedEnvironment {
-  readonly vpc: ec2.IVpc;
-  readonly cluster: ecs.ICluster;
-  /** The Service Connect namespace every ECS service of the environment joins (as client; servers also publish). */
-  readonly namespace: servicediscovery.INamespace;
-  /** The SNS topic of one severity's route ('critical' | 'warning' | 'info'); undefined: no route for it here. */
-  topicFor(severity: 'critical' | 'warning' | 'info'): sns.ITopic | undefined;
-}
 
 export interface ScheduledJobStackProps {
   readonly job: ScheduledJobModel;

@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { buildMigrationTask, migrationImageTag } from './migration';
 import { Duration as SsDuration } from '../core/duration';
 import { IMAGE_TAG_PARAMETER, ecrRegistry, ecsServiceName, imageRepositoryName, serviceUrl, serviceUrlVariable } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
@@ -23,7 +24,6 @@ export function calleesOf(service: ServiceModel, services: readonly ServiceModel
 export function workloadsCalling(service: ServiceModel, services: readonly ServiceModel[]): string[] {
   return services.filter((s) => s.calls.includes(service.name)).map((s) => s.name);
 }
-import { buildMigrationTask, migrationImageTag } from './migration';
 
 /** What other parts of the stack (database, feature flags) add to the service. */
 export interface ServiceWiring {

@@ -37,6 +37,9 @@ export interface SharedEnvironment {
   topicFor(severity: 'critical' | 'warning' | 'info'): sns.ITopic | undefined;
 }
 
+/** What a worker's or a job's resources need of the environment (they have no load balancer rule and call no service). */
+export type WorkloadEnvironment = Pick<SharedEnvironment, 'vpc' | 'cluster' | 'namespace' | 'topicFor'>;
+
 /** The environment's one Application Load Balancer, as a workload stack sees it. */
 export interface SharedLoadBalancer {
   readonly alb: elbv2.IApplicationLoadBalancer;

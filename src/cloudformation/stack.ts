@@ -6,7 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { applyOverrides } from './escape-hatches';
+import { buildFeatureFlags } from './flags';
+import { LoadBalancing, acrossTargetGroups, buildServiceRouting } from './load-balancer';
+import { acknowledgeEnvironmentStack } from './nag';
 import { ImageRegistry, ServiceWiring, buildFargateService } from './service';
+import { hasLoadBalancer, hasTestListener, importSharedEnvironment } from './shared';
 import { ShipshapeError, problem } from '../core/errors';
 import { pascalCase } from '../core/names';
 import { STACK_OUTPUTS, alarmName, monitoringNamespace, serviceLogGroupName } from '../core/naming';
@@ -17,11 +22,7 @@ import { publicUrl } from '../environment/urls';
 import type { FlagModel } from '../flags/model';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
-import { applyOverrides } from './escape-hatches';
-import { buildFeatureFlags } from './flags';
-import { LoadBalancing, acrossTargetGroups, buildServiceRouting } from './load-balancer';
-import { acknowledgeEnvironmentStack } from './nag';
-import { hasLoadBalancer, hasTestListener, importSharedEnvironment } from './shared';
+import { buildTopic } from './worker';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
 import { ServiceEvents, TASK_STOPS_METRIC } from './monitoring/events';
@@ -101,7 +102,9 @@ export class EnvironmentStack extends Stack {
     const flagsFirst = props.monitoring
       ? {}
       : buildFeatureFlags(this, { service: service.name, environment: environment.name }, props.flags, flagMonitors);
-    const parts: Array<Partial<ServiceWiring>> = [database, flagsFirst];
+    // A publishing service owns its events topic (workers subscribe to it by name, from their own stacks).
+    const events = service.publishes ? buildTopic(this, service, environment).wiring : {};
+    const parts: Array<Partial<ServiceWiring>> = [database, flagsFirst, events];
     const wiring: ServiceWiring = {
       variables: Object.assign({}, ...parts.map((p) => p.variables ?? {})),
       secrets: Object.assign({}, ...parts.map((p) => p.secrets ?? {})),

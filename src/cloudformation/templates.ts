@@ -10,7 +10,7 @@ import { environmentFor } from '../environment/urls';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
 import type { RequiredPermission } from '../iam/types';
-import type { EnvironmentModel, ProjectModel, ServiceModel } from '../model';
+import type { EnvironmentModel, ProjectModel, ScheduledJobModel, ServiceModel, WorkerModel } from '../model';
 
 /** Options of template synthesis. */
 export interface TemplateSynthOptions {
@@ -18,9 +18,12 @@ export interface TemplateSynthOptions {
   readonly validation: boolean;
 }
 
-/** One environment stack of one service. */
+/** One workload stack in one environment, as the deploy job sees it. */
 export interface StackTarget {
+  /** The service; for a worker or a job, what the deploy job reads of it in a service's shape ({@link deployTargetOf}). */
   readonly service: ServiceModel;
+  /** @default 'service' */
+  readonly kind?: 'service' | 'worker' | 'job';
   readonly environment: EnvironmentModel;
   readonly stackName: string;
   readonly filePath: string;
@@ -31,6 +34,14 @@ export interface BootstrapTarget {
   readonly account: string;
   readonly region: string;
   readonly environments: readonly EnvironmentModel[];
+  readonly stackName: string;
+  readonly filePath: string;
+}
+
+/** One stack of a workload without a port (a queue worker, a scheduled job) in one environment. */
+export interface PortlessTarget {
+  readonly workload: { readonly kind: 'worker'; readonly model: WorkerModel } | { readonly kind: 'job'; readonly model: ScheduledJobModel };
+  readonly environment: EnvironmentModel;
   readonly stackName: string;
   readonly filePath: string;
 }
@@ -64,9 +75,52 @@ export function stackTargets(model: Pick<ProjectModel, 'services' | 'environment
   return targets;
 }
 
+/** The stacks of the project's workers and scheduled jobs (one per workload and environment). */
+export function portlessTargets(model: Pick<ProjectModel, 'workers' | 'jobs' | 'environments'>): PortlessTarget[] {
+  const workloads: Array<PortlessTarget['workload']> = [
+    ...(model.workers ?? []).map((w) => ({ kind: 'worker' as const, model: w })),
+    ...(model.jobs ?? []).map((j) => ({ kind: 'job' as const, model: j })),
+  ];
+  return workloads.flatMap((workload) => model.environments.map((environment) => ({
+    workload,
+    environment,
+    stackName: stackName(workload.model.name, environment.name),
+    filePath: `infra/${workload.model.name}-${environment.name}.template.json`,
+  })));
+}
+
+/**
+ * A worker's or a job's stack as the deploy job reads it: the same deploy, record and rollback as a service's; no URL
+ * (internal), so no smoke test; a job has no ECS service to wait for (`kind`).
+ */
+export function deployTargetOf(t: PortlessTarget): StackTarget {
+  const m = t.workload.model;
+  return {
+    kind: t.workload.kind,
+    service: {
+      path: m.path,
+      name: m.name,
+      port: 0,
+      healthPath: '/',
+      cpu: m.cpu,
+      memoryMiB: m.memoryMiB,
+      env: m.env,
+      exposure: { kind: 'internal' },
+      calls: [],
+      internal: true,
+      publishes: false,
+    },
+    environment: t.environment,
+    stackName: t.stackName,
+    filePath: t.filePath,
+  };
+}
+
 /** The environment stacks of a project (one per environment, when it has workloads) and where their templates go. */
-export function environmentTargets(model: Pick<ProjectModel, 'name' | 'services' | 'environments'>): EnvironmentTarget[] {
-  if (model.services.length === 0) return [];
+export function environmentTargets(
+  model: Pick<ProjectModel, 'name' | 'services' | 'environments'> & Partial<Pick<ProjectModel, 'workers' | 'jobs'>>,
+): EnvironmentTarget[] {
+  if (model.services.length + (model.workers?.length ?? 0) + (model.jobs?.length ?? 0) === 0) return [];
   return model.environments.map((environment) => ({
     environment,
     stackName: environmentStackName(model.name, environment.name),
@@ -80,7 +134,7 @@ export function environmentTargets(model: Pick<ProjectModel, 'name' | 'services'
  * The environments of one account must share a region (the image repositories are regional).
  */
 export function bootstrapTargets(model: ProjectModel): BootstrapTarget[] {
-  if (!model.bootstrap || model.services.length === 0) return [];
+  if (!model.bootstrap || model.services.length + model.workers.length + model.jobs.length === 0) return [];
   const accounts = [...new Set(model.environments.map((e) => e.account))];
   return accounts.map((account) => {
     const environments = model.environments.filter((e) => e.account === account);
@@ -103,6 +157,7 @@ export function templateFiles(model: ProjectModel): TemplateFile[] {
     ...bootstrapTargets(model).map((t) => ({ filePath: t.filePath, source: `${model.name}/Shipshape` })),
     ...environmentTargets(model).map((t) => ({ filePath: t.filePath, source: t.environment.path })),
     ...stackTargets(model).map((t) => ({ filePath: t.filePath, source: t.environment.path })),
+    ...portlessTargets(model).map((t) => ({ filePath: t.filePath, source: t.workload.model.path })),
   ];
 }
 
@@ -164,7 +219,7 @@ export function buildApp(
   const registry = model.registry;
   const accounts = [...new Set(model.environments.map((e) => e.account))];
   // The environment stacks first: each bootstrap stack's execution roles are generated from what they contain.
-  const built: Array<{ target: StackTarget | EnvironmentTarget; stack: import('aws-cdk-lib').Stack }> = [];
+  const built: Array<{ target: StackTarget | EnvironmentTarget | PortlessTarget; stack: import('aws-cdk-lib').Stack }> = [];
   for (const t of environmentTargets(model)) {
     const stack = new EnvironmentSharedStack(app, t.stackName, { project: model.name, environment: t.environment, services: model.services });
     stacks.set(t.filePath, t.stackName);
@@ -185,6 +240,21 @@ export function buildApp(
     stacks.set(t.filePath, t.stackName);
     built.push({ target: t, stack });
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WorkloadStack } = require('./workload-stack') as typeof import('./workload-stack');
+  const escalation = model.monitoring[0]?.escalation;
+  for (const t of portlessTargets(model)) {
+    const stack = new WorkloadStack(app, t.stackName, {
+      project: model.name,
+      environment: t.environment,
+      workload: t.workload,
+      ...(escalation ? { escalation } : {}),
+      registry: registry ?? { account: t.environment.account, region: t.environment.region },
+      healthcheck: imageHealthcheck(model, t.workload.model.name),
+    });
+    stacks.set(t.filePath, t.stackName);
+    built.push({ target: t, stack });
+  }
   const bootstrap = bootstrapTargets(model);
   const needs = bootstrap.length > 0 ? environmentNeeds(model, built) : undefined;
   for (const t of bootstrap) {
@@ -196,6 +266,11 @@ export function buildApp(
       region: t.region,
       bootstrap: model.bootstrap!,
       services: model.services,
+      workloads: [
+        ...model.services.map((w) => ({ name: w.name, ecsService: true })),
+        ...model.workers.map((w) => ({ name: w.name, ecsService: true })),
+        ...model.jobs.map((w) => ({ name: w.name, ecsService: false })),
+      ],
       environments: t.environments,
       registry: registry!,
       accounts,
@@ -216,7 +291,7 @@ export function buildApp(
  * without handler data is reported at once (SS-IAM-UNKNOWN-TYPE).
  */
 function environmentNeeds(
-  model: ProjectModel, built: ReadonlyArray<{ target: StackTarget | EnvironmentTarget; stack: import('aws-cdk-lib').Stack }>,
+  model: ProjectModel, built: ReadonlyArray<{ target: StackTarget | EnvironmentTarget | PortlessTarget; stack: import('aws-cdk-lib').Stack }>,
 ): { permissions: Map<string, RequiredPermission[]>; ssmParameters: Map<string, string[]>; driftReads: Map<string, string[]> } {
   const permissions = new Map<string, RequiredPermission[]>();
   const ssmParameters = new Map<string, string[]>();

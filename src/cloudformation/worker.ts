@@ -4,7 +4,10 @@
  * the alarms of src/workloads/worker-alarms.ts. Also the publisher's side: the events topic of a Service with
  * `publishes: true` ({@link buildTopic}), in the publisher's own stack.
  */
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import type { WorkloadEnvironment as SharedEnvironment } from './shared';
+
+export type { WorkloadEnvironment as SharedEnvironment } from './shared';
+import { CfnOutput, Fn, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,7 +16,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
@@ -21,25 +23,13 @@ import {
 } from './service';
 import { pascalCase } from '../core/names';
 import {
-  QUEUE_URL_VARIABLE, STACK_OUTPUTS, alarmName, deadLetterQueueName, ecsServiceName, eventsTopicName, serviceLogGroupName, topicArnVariable,
+  QUEUE_URL_VARIABLE, STACK_OUTPUTS, alarmName, deadLetterQueueName, ecsServiceName, eventsTopicExportName, eventsTopicName, serviceLogGroupName, topicArnVariable,
   workerQueueName,
 } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
 import type { EnvironmentModel, ServiceModel, WorkerModel } from '../model';
 import { alarmQueueName, workerAlarms } from '../workloads/worker-alarms';
 
-/**
- * The shared pieces of an environment a workload stack builds on (declared here until src/cloudformation/shared.ts
- * lands; the same shape as I15's design).
- */
-export interface SharedEnvironment {
-  readonly vpc: ec2.IVpc;
-  readonly cluster: ecs.ICluster;
-  /** The Service Connect namespace every ECS service of the environment joins (as client; servers also publish). */
-  readonly namespace: servicediscovery.INamespace;
-  /** The SNS topic of one severity's route ('critical' | 'warning' | 'info'); undefined: no route for it here. */
-  topicFor(severity: 'critical' | 'warning' | 'info'): sns.ITopic | undefined;
-}
 
 /** What {@link buildWorker} needs beyond the shared environment. */
 export interface WorkerStackProps {
@@ -111,7 +101,9 @@ export function buildWorker(stack: Stack, shared: SharedEnvironment, props: Work
   // message body is what the service published. Only these topics may send to the queue.
   const topics = worker.subscribe.map((publisher) => ({
     publisher,
-    arn: stack.formatArn({ service: 'sns', resource: eventsTopicName(publisher, env), arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    // Exported by the publisher's stack (a literal ARN is what the validator's W9002 refuses): the import also makes
+    // CloudFormation refuse a worker stack whose publisher is not deployed yet, and keep the topic while it is read.
+    arn: Fn.importValue(eventsTopicExportName(publisher, env)),
   }));
   for (const t of topics) {
     new sns.CfnSubscription(stack, `Subscribe${pascalCase(t.publisher)}`, {
@@ -296,6 +288,7 @@ export function buildTopic(stack: Stack, service: ServiceModel, environment: Env
     masterKey: key,
     enforceSSL: true,
   });
+  new CfnOutput(stack, 'EventsTopicArn', { value: topic.topicArn, exportName: eventsTopicExportName(service.name, environment.name) });
   return {
     topic,
     wiring: {

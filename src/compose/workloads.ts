@@ -1,8 +1,8 @@
+import type { ShipshapeRoot } from '../core/construct';
 import type { ScheduledJobModel, ServiceModel, WorkerModel } from '../model';
 import { Service } from '../service/service';
 import { ScheduledJob } from '../workloads/scheduled-job';
 import { Worker } from '../workloads/worker';
-import type { ShipshapeRoot } from '../core/construct';
 
 /** An environment variable as every workload declares it: a plain value or a secret reference. */
 type EnvVar = { readonly value?: string; readonly secret?: string };

@@ -518,6 +518,11 @@ export function eventsTopicName(service: string, env: string): string {
   return `${service}-${env}-events`;
 }
 
+/** The export of a publisher's stack that carries its events topic's ARN: workers' stacks import it. */
+export function eventsTopicExportName(service: string, env: string): string {
+  return `${stackName(service, env)}:EventsTopicArn`;
+}
+
 /** `ORDERS_API` of `orders-api`: the prefix of the variables that name another workload. */
 function variablePrefix(workload: string): string {
   return workload.toUpperCase().replace(/-/g, '_');

@@ -2,11 +2,11 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { DatabaseModel } from './model';
 import { POSTGRES_MINOR_VERSION_LIST, POSTGRES_VERSIONS, resolvePostgresVersion } from './postgres-versions';
+import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, DEFAULT_RESTORE_TEST_SCHEDULE, DEFAULT_RESTORE_TEST_VALIDATION_HOURS, databaseSizeIn, type DatabaseSize } from './settings';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import { Service } from '../service/service';
-import { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, DEFAULT_RESTORE_TEST_SCHEDULE, DEFAULT_RESTORE_TEST_VALIDATION_HOURS, databaseSizeIn, type DatabaseSize } from './settings';
 
 export { DATABASE_PASSWORD_SECRET, DATABASE_VARIABLES, LOCAL_DATABASE_PASSWORD, type DatabaseIdentity, type DatabaseSize } from './settings';
 export { POSTGRES_MINOR_VERSIONS, POSTGRES_VERSIONS } from './postgres-versions';

@@ -207,21 +207,30 @@ export function deployJobs(
       if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
       steps.push(
         { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
-        {
+      );
+      // A scheduled job has no ECS service to wait for: its stack update is its deploy (its next run uses the new tag).
+      if (t.kind !== 'job') {
+        steps.push({
           name: `Wait for ${s} (${describeStrategy(strategy)})`,
           id: `wait-${s}`,
           env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
           run: waitScript(strategy),
           timeoutMinutes: boundMinutes(bounds.waitSeconds),
-        },
+        });
+      }
+      steps.push(
         url
           ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
           : {
             name: `Verify ${s}`,
             id: `verify-${s}`,
-            run: t.service.exposure.kind === 'internal'
-              ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
-              : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
+            run: t.kind === 'job'
+              ? `echo "::notice::${s} is a scheduled job: its next run uses the new image (run it by hand with its runbook's command to check it now)"`
+              : t.kind === 'worker'
+                ? `echo "::notice::${s} is a queue worker (no URL): the ECS deployment's health checks (its health command) verified it"`
+                : t.service.exposure.kind === 'internal'
+                  ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
+                  : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
             timeoutMinutes: STEP_MINUTES.verify,
           },
       );

@@ -1,7 +1,17 @@
 import * as nodePath from 'path';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { StackTarget, environmentTargets, stackTargets } from '../cloudformation/templates';
+import { CriticalPath, criticalPath, formatPath } from './budget';
+import { deployJobs, publishJob } from './cd';
+import { SHARED_PATHS, workloadChangesJob } from './changes';
+import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
+import { driftWorkflow } from './drift';
+import { BuildContext, JobSpec, checkout } from './job-spec';
+import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, WorkloadCiOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
+import { ProjenWorkflows } from './projen-workflows';
+import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
+import { auditJob, scanJobs } from './scans';
+import { StackTarget, deployTargetOf, environmentTargets, portlessTargets, stackTargets } from '../cloudformation/templates';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
@@ -13,19 +23,11 @@ import { Environment } from '../environment/environment';
 import { DependabotModel, GitHubEnvironmentModel, checkNames, githubEnvironmentOf } from '../github/guardrails';
 import { ActionPin, ActionPins, actionRepo } from '../github/pins';
 import type { JobModel, Permissions, StepModel, WorkflowModel, WorkflowOverride } from '../github/workflow';
-import type { EnvironmentModel, ImageModel, PipelineModel, ServiceModel } from '../model';
+import type { EnvironmentModel, ImageModel, PipelineModel, ScheduledJobModel, ServiceModel, WorkerModel } from '../model';
 import { Service } from '../service/service';
-import { CriticalPath, criticalPath, formatPath } from './budget';
-import { deployJobs, publishJob } from './cd';
-import { SHARED_PATHS, workloadChangesJob } from './changes';
-import { changesJob, checkJobs, imageJob, resolveChecks, synthCheckJob } from './checks';
-import { driftWorkflow } from './drift';
-import { BuildContext, JobSpec, checkout } from './job-spec';
-import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedPipelineProps, ScansOptions, WorkloadCiOptions, normalizeGroup, normalizeSwitch, pipelineSchema } from './options';
-import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
-import { auditJob, scanJobs } from './scans';
+import { ScheduledJob } from '../workloads/scheduled-job';
+import { Worker } from '../workloads/worker';
 import { Toolchain, ToolchainModel } from './toolchain';
-import { ProjenWorkflows } from './projen-workflows';
 import { updatesWorkflow } from './updates';
 import { validateJobs } from './validate';
 
@@ -504,8 +506,14 @@ export class Pipeline extends ShipshapeConstruct {
       expectedMinutes: p.expectedMinutes,
       ...(workloads ? { changeDetection: { workloads: workloads.map((w) => w.name) } } : {}),
     };
-    const templates = stackTargets({ services, environments: declared });
-    const environmentStacks = environmentTargets({ name: this.project.name, services, environments: declared });
+    const workers = this.shipshape.membersOf(Worker).map((w) => w._contribute().model as WorkerModel);
+    const jobs = this.shipshape.membersOf(ScheduledJob).map((j) => j._contribute().model as ScheduledJobModel);
+    // Services, then workers and jobs, which deploy as services do (a job without the wait for an ECS deployment).
+    const templates = [
+      ...stackTargets({ services, environments: declared }),
+      ...portlessTargets({ workers, jobs, environments: declared }).map(deployTargetOf),
+    ];
+    const environmentStacks = environmentTargets({ name: this.project.name, services, workers, jobs, environments: declared });
     const imageScan = { enabled: p.scans.image.enabled, severity: p.scans.image.severity, ignoreUnfixed: p.scans.image.ignoreUnfixed };
     const specs: JobSpec[] = [];
     const withImages = new Set(images.map((i) => i.service));

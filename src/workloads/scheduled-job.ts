@@ -1,11 +1,11 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import type { ScheduledJobModel } from '../model';
-import type { ServiceEnvVar } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { fargateSizeIssues, workloadFields } from './common';
 import { scheduleProblems } from './schedule';
+import type { ServiceEnvVar } from '../service/service';
 
 /** Props of a {@link ScheduledJob}. */
 export interface ScheduledJobProps {

@@ -1,12 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { QUEUE_URL_VARIABLE } from '../core/naming';
 import type { WorkerModel } from '../model';
 import { Service, ServiceEnvVar, envSchema, fargateSizeIssues } from '../service/service';
-import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 
 /** The queue of a {@link Worker}. */
 export interface WorkerQueueOptions {
