@@ -6,7 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Project } from 'projen';
 import { parse } from 'yaml';
 import {
-  DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, ScalingTarget, ScheduledJob, Service, Shipshape, ShipshapeError, Worker,
+  DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, ScalingTarget, ScheduledJob, Service, Shipshape,
+  ShipshapeError, Worker,
 } from '../src';
 import { synthFailure } from './cloudformation-helpers';
 import { synthSnapshot } from '../src/testing/synth';
@@ -124,13 +125,14 @@ describe('GIVEN two public services on their own host and an internal service in
   });
 
   test('THEN a caller gets <NAME>_URL of each service it calls, as Service Connect names it, and may reach only those ports', () => {
-    const env = (t: Json) => resourcesOf(t, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].Environment;
-    expect(env(web)).toEqual(expect.arrayContaining([{ Name: 'API_URL', Value: 'http://api:8080' }]));
-    expect(env(api)).toEqual(expect.arrayContaining([{ Name: 'ORDERS_URL', Value: 'http://orders:9000' }]));
-    expect(JSON.stringify(env(orders))).not.toContain('_URL');
+    const variables = (t: Json) => resourcesOf(t, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].Environment;
+    expect(variables(web)).toEqual(expect.arrayContaining([{ Name: 'API_URL', Value: 'http://api:8080' }]));
+    expect(variables(api)).toEqual(expect.arrayContaining([{ Name: 'ORDERS_URL', Value: 'http://orders:9000' }]));
+    expect(JSON.stringify(variables(orders))).not.toContain('_URL');
     const workloadSg = { 'Fn::ImportValue': 'shop-staging-environment:WorkloadSecurityGroupId' };
     const egress = (t: Json) => resourcesOf(t, 'AWS::EC2::SecurityGroupEgress')
-      .filter((r: Json) => JSON.stringify(r.Properties.DestinationSecurityGroupId) === JSON.stringify(workloadSg)).map((r: Json) => r.Properties.FromPort);
+      .filter((r: Json) => JSON.stringify(r.Properties.DestinationSecurityGroupId) === JSON.stringify(workloadSg))
+      .map((r: Json) => r.Properties.FromPort);
     expect(egress(web)).toEqual([8080]);
     expect(egress(api)).toEqual([9000]);
     const ingress = (t: Json) => resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')

@@ -179,7 +179,8 @@ describe('docs/architecture/<env>.md of the flagship example', () => {
     const environment = model.environments.find((e) => e.name === env)!;
     const drawn = [...chart.nodes].filter(([id]) => id.startsWith('alarm_') || id.startsWith('deployalarm_')).map(([, n]) => alarmName('api', env, n.lines[0])).sort();
     expect(drawn).toEqual(inTemplate);
-    expect(alarmsInStack(monitoring, environment, model).length + deploymentAlarmsInStack(environment, true, model.services[0]).length).toBe(inTemplate.length);
+    const deployment = deploymentAlarmsInStack(environment, true, model.services[0]);
+    expect(alarmsInStack(monitoring, environment, model).length + deployment.length).toBe(inTemplate.length);
 
     // Only production pages; elsewhere CRITICAL alarms notify the WARNING route.
     const routes: Record<string, RegExp> = {

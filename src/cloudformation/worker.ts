@@ -23,7 +23,8 @@ import {
 } from './service';
 import { pascalCase } from '../core/names';
 import {
-  QUEUE_URL_VARIABLE, STACK_OUTPUTS, alarmName, deadLetterQueueName, ecsServiceName, eventsTopicExportName, eventsTopicName, serviceLogGroupName, topicArnVariable,
+  QUEUE_URL_VARIABLE, STACK_OUTPUTS, alarmName, deadLetterQueueName, ecsServiceName, eventsTopicExportName, eventsTopicName, serviceLogGroupName,
+  topicArnVariable,
   workerQueueName,
 } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';

@@ -57,7 +57,11 @@ export class WorkloadStack extends Stack {
   private routes(name: string, environment: EnvironmentModel, escalation: EscalationModel | undefined): SharedEnvironment['topicFor'] {
     if (escalation) {
       const routes = new SeverityRoutes(this, 'Routes', {
-        service: name, environment: environment.name, escalation, logRetentionDays: environment.logRetentionDays, production: environment.infrastructure.production,
+        service: name,
+        environment: environment.name,
+        escalation,
+        logRetentionDays: environment.logRetentionDays,
+        production: environment.infrastructure.production,
       });
       return (severity) => routes.topicFor(severity);
     }
