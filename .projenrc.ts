@@ -99,6 +99,13 @@ project.addTask('example', {
   exec: 'tsx .projenrc.ts',
 });
 
+// The application example (several workloads in a monorepo): `npm run example:shop`.
+project.addTask('example:shop', {
+  description: 'Synthesize examples/shop from its .projenrc.ts',
+  cwd: 'examples/shop',
+  exec: 'tsx .projenrc.ts',
+});
+
 // `npx shipshape validate [dir]` for users' CI; `npm run shipshape -- validate [dir]` runs it from source here.
 project.addBins({ shipshape: 'lib/cli/main.js' });
 project.addTask('shipshape', {

@@ -69,13 +69,23 @@ describe('GIVEN a Monitoring with an availability (99.9 %) and a latency (300 ms
         expect(returned).toEqual([expect.objectContaining({ Id: 'ratio', Expression: sli === 'availability' ? AVAILABILITY_RATIO : LATENCY_RATIO })]);
         const stats = p.Metrics.filter((m: any) => m.MetricStat)
           .map((m: any) => [m.Id, m.MetricStat.Metric.Namespace, m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period]);
+        // What targets answer, per target group of the service (blue and green: the load balancer is shared by the
+        // environment's public services), and the load balancer's own 5xx.
         expect(stats).toEqual(sli === 'availability'
           ? [
-            ['requests', 'AWS/ApplicationELB', 'RequestCount', 'Sum', window[0]],
-            ['target5xx', 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'Sum', window[0]],
+            ['requests0', 'AWS/ApplicationELB', 'RequestCount', 'Sum', window[0]],
+            ['requests1', 'AWS/ApplicationELB', 'RequestCount', 'Sum', window[0]],
+            ['target5xx0', 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'Sum', window[0]],
+            ['target5xx1', 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'Sum', window[0]],
             ['elb5xx', 'AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'Sum', window[0]],
           ]
-          : [['fast', 'AWS/ApplicationELB', 'TargetResponseTime', 'PR(:0.3)', window[0]]]);
+          : [['fast0', 'AWS/ApplicationELB', 'TargetResponseTime', 'PR(:0.3)', window[0]], ['fast1', 'AWS/ApplicationELB', 'TargetResponseTime', 'PR(:0.3)', window[0]]]);
+        const dimensions = p.Metrics.filter((m: any) => /^(requests|target5xx|fast)\d$/.test(m.Id)).map((m: any) => m.MetricStat.Metric.Dimensions.map((d: any) => d.Name).sort());
+        for (const d of dimensions) expect(d).toEqual(['LoadBalancer', 'TargetGroup']);
+        const sums = p.Metrics.filter((m: any) => m.Expression && !m.ReturnData).map((m: any) => [m.Id, m.Expression]);
+        expect(sums).toEqual(sli === 'availability'
+          ? [['requests', 'FILL(requests0, 0) + FILL(requests1, 0)'], ['target5xx', 'FILL(target5xx0, 0) + FILL(target5xx1, 0)']]
+          : [['fast', 'MIN([FILL(fast0, 100), FILL(fast1, 100)])']]);
       }
     });
 
@@ -91,7 +101,7 @@ describe('GIVEN a Monitoring with an availability (99.9 %) and a latency (300 ms
       expect(guard.Properties.AlarmActions).toBeUndefined();
       expect(guard.Properties.Metrics.find((m: any) => m.ReturnData).Expression).toBe(TRAFFIC);
       expect(guard.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Period]))
-        .toEqual([['RequestCount', tier.long[0]], ['HTTPCode_ELB_5XX_Count', tier.long[0]]]);
+        .toEqual([['RequestCount', tier.long[0]], ['RequestCount', tier.long[0]], ['HTTPCode_ELB_5XX_Count', tier.long[0]]]);
     });
 
     test.each(['availability', 'latency'])('of %s: the composite ANDs long, short and guard, and alone notifies its severity route', (sli) => {
@@ -137,7 +147,11 @@ describe('GIVEN a Monitoring with an availability (99.9 %) and a latency (300 ms
     expect(budget.properties.metrics[0][0].expression).toBe(`100 * (1 - (${AVAILABILITY_RATIO}) / 0.001)`);
     const latency = widget(json, 'Error budget remaining (%): latency')!;
     expect(latency.properties.metrics[0][0].expression).toBe(`100 * (1 - (${LATENCY_RATIO}) / 0.01)`);
-    expect(latency.properties.metrics[1]).toEqual(['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', '<token>', { id: 'fast', visible: false, period: 3600, stat: 'PR(:0.3)' }]);
+    // The lowest percentile rank of the service's two target groups.
+    expect(latency.properties.metrics[1][0].expression).toBe('MIN([FILL(pr0, 100), FILL(pr1, 100)])');
+    expect(latency.properties.metrics.slice(2).map((m: any) => [m[1], [m[2], m[4]].sort()])).toEqual([
+      ['TargetResponseTime', ['LoadBalancer', 'TargetGroup']], ['TargetResponseTime', ['LoadBalancer', 'TargetGroup']],
+    ]);
     const burn = widget(json, 'Burn rate (× budget, hourly): availability')!;
     expect(burn.properties.annotations.horizontal.map((a: any) => a.value)).toEqual([14.4, 6, 1]);
   });
@@ -201,12 +215,19 @@ describe('dashboard', () => {
       'healthy, primary target group', 'unhealthy, primary target group', 'healthy, alternate target group', 'unhealthy, alternate target group',
     ]);
     const requests = widget(json, 'Requests')!;
-    expect(requests.properties.metrics.map((m: any[]) => m[m.length - 1].label)).toEqual(['requests / minute', 'primary target group', 'alternate target group']);
+    // The service's requests, per target group (the load balancer is shared: not its total).
+    expect(requests.properties.metrics.map((m: any[]) => m[m.length - 1].label)).toEqual(['primary target group', 'alternate target group']);
+    expect(requests.properties.metrics.map((m: any[]) => [m[2], m[4]].sort())).toEqual([['LoadBalancer', 'TargetGroup'], ['LoadBalancer', 'TargetGroup']]);
   });
 
   test('THEN 4xx from the service and from the load balancer are graphed', () => {
     const w = widget(json, '4xx (count)')!;
-    expect(w.properties.metrics.map((m: any[]) => m[1])).toEqual(['HTTPCode_Target_4XX_Count', 'HTTPCode_ELB_4XX_Count']);
+    const shown = w.properties.metrics.filter((m: any[]) => m[m.length - 1].visible !== false);
+    expect(shown.map((m: any[]) => m[m.length - 1].label)).toEqual(['from the service', 'from the load balancer (all its services)']);
+    // The service's own: target 4xx of its target groups; the load balancer's own 4xx exist only per load balancer.
+    expect(w.properties.metrics.filter((m: any[]) => m[m.length - 1].visible === false).map((m: any[]) => [m[1], m[2]]))
+      .toEqual([['HTTPCode_Target_4XX_Count', 'LoadBalancer'], ['HTTPCode_Target_4XX_Count', 'LoadBalancer']]);
+    expect(shown[1][1]).toBe('HTTPCode_ELB_4XX_Count');
   });
 
   test('THEN the database row graphs CPU, connections, storage, memory and latency of the instance', () => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
+import { createProject as createShop } from '../examples/shop/.projenrc';
 import { synthSnapshot } from '../src/testing/synth';
 import { actionlint } from '../src/validators/actionlint';
 import { CFN_LINT_INSTALL, CFN_LINT_VERSION, cfnLint, cfnLintVersion } from '../src/validators/cfnlint';
@@ -24,6 +25,7 @@ jest.setTimeout(120_000);
 
 const outputs: Array<[string, Record<string, string>]> = [
   ['examples/node-api', synthSnapshot((outdir) => createProject(outdir))],
+  ['examples/shop', synthSnapshot((outdir) => createShop(outdir))],
   ...fixtures.map(([name, build]) => [name, synthSnapshot(build)] as [string, Record<string, string>]),
 ];
 
@@ -152,6 +154,30 @@ describe('the flagship example', () => {
 
   test('has a docker-compose.yml for the compose checks', () => {
     expect(Object.keys(example)).toContain('docker-compose.yml');
+  });
+});
+
+describe('the application example (examples/shop)', () => {
+  const example = outputs[1][1];
+  const root = path.join(__dirname, '..', 'examples', 'shop');
+
+  test('its committed output is up to date (run `npm run example:shop` to refresh it)', () => {
+    const stale = Object.keys(example).filter((f) => {
+      const file = path.join(root, f);
+      return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== example[f];
+    });
+    expect(stale).toEqual([]);
+  });
+
+  test('one environment stack per environment and one stack per workload; a Dockerfile and a Dependabot entry per directory', () => {
+    const stacks = Object.keys(example).filter((f) => /^infra\/(?!bootstrap).*\.template\.json$/.test(f)).sort();
+    expect(stacks).toEqual(['api', 'billing', 'nightly', 'prod', 'staging', 'web'].flatMap((w) => (['prod', 'staging'].includes(w)
+      ? [`infra/${w}.template.json`] : [`infra/${w}-prod.template.json`, `infra/${w}-staging.template.json`])).sort());
+    for (const w of ['web', 'api', 'billing', 'nightly']) expect(Object.keys(example)).toContain(`services/${w}/Dockerfile`);
+    const directories = parse(example['.github/dependabot.yml']).updates.map((u: { directory: string }) => u.directory);
+    for (const w of ['web', 'api', 'billing', 'nightly']) expect(directories).toContain(`/services/${w}`);
+    // Every directory Dependabot is pointed at holds the manifest it updates.
+    for (const d of directories) expect([d, fs.existsSync(path.join(root, d, 'package.json'))]).toEqual([d, true]);
   });
 });
 

@@ -95,8 +95,10 @@ export function buildDashboard(scope: Construct, props: DashboardProps): cloudwa
     ], { leftYAxis: { min: 0 } }),
     graph('p99 latency (ms)', [resolveMetric({ kind: 'preset', preset: 'p99-latency' }, MINUTE, t)], { leftYAxis: { min: 0 } }),
     graph('Requests', [
-      traffic && labelled(traffic.requests(), 'requests / minute'),
-      ...(t.targetGroups.length > 1 ? t.targetGroups.map((g, i) => g.metrics.requestCount({ statistic: 'Sum', period: minute, label: groupLabel(i) })) : []),
+      // The service's requests (the load balancer is shared): one line per target group when blue and green both exist.
+      ...(t.targetGroups.length > 1
+        ? t.targetGroups.map((g, i) => g.metrics.requestCount({ statistic: 'Sum', period: minute, label: groupLabel(i) }))
+        : [traffic && labelled(traffic.requests(), 'requests / minute')]),
     ]),
   );
   row(graph('Synthetic checks (% success)', [resolveMetric({ kind: 'preset', preset: 'canary' }, 5 * MINUTE, t)], { leftYAxis: { min: 0, max: 100 } }));
