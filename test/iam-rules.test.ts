@@ -83,7 +83,8 @@ describe('SS-IAM-MISSING at synthesis', () => {
       new CfnResource(stack, 'Orders', { type: 'AWS::SQS::Queue', properties: { MessageRetentionPeriod: 1209600 } });
     })));
     const { roles, checks } = collectIamChecks(Object.entries(files).map(([name, content]) => ({ name, content })));
-    const exec = checks.find((c) => c.roleArn.endsWith('-cfn-exec'))!;
+    // One check per template the role deploys (the environment stack's, the service's): the customization is the service's.
+    const exec = checks.find((c) => c.roleArn.endsWith('-cfn-exec') && c.needs.some((n) => n.action === 'sqs:CreateQueue'))!;
     const createQueue = exec.needs.find((n) => n.action === 'sqs:CreateQueue')!;
     expect(createQueue.neededBy).toMatch(/Orders\w* \(AWS::SQS::Queue\) create/);
     expect(evaluate(roles.get(exec.roleArn)!.statements, createQueue).allowed).toBe(true);
@@ -123,7 +124,7 @@ describe('the IAM rules over the files on disk (shipshape validate)', () => {
     });
     const messages = crossFindings(edited).filter((f) => f.rule === 'SS-IAM-MISSING').map((f) => `${f.file}: ${f.message}`);
     expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^infra\/bootstrap.template.json: role 123456789012\/shipshape-shop-prod-deploy iam:PassRole: must be iam:PassRole on arn:aws:iam::123456789012:role\/shipshape-shop-prod-cfn-exec with \{"iam:PassedToService":"cloudformation.amazonaws.com"\} allowed, as needed by \.github\/workflows\/ci\.yml: deploy-prod \/ Deploy web: aws cloudformation deploy/),
+      expect.stringMatching(/^infra\/bootstrap.template.json: role 123456789012\/shipshape-shop-prod-deploy iam:PassRole: must be iam:PassRole on arn:aws:iam::123456789012:role\/shipshape-shop-prod-cfn-exec with \{"iam:PassedToService":"cloudformation.amazonaws.com"\} allowed, as needed by \.github\/workflows\/ci\.yml: deploy-prod \/ Deploy the prod environment: aws cloudformation deploy/),
     ]));
   });
 
