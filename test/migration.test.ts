@@ -32,7 +32,7 @@ const files = synthSnapshot((outdir) => {
   return p;
 });
 const workflow = parse(files['.github/workflows/ci.yml']);
-const dev = template(files, 'infra/dev.template.json');
+const dev = template(files, 'infra/api-dev.template.json');
 
 type Step = { id?: string; name?: string; if?: string; env?: Record<string, string> };
 const stepsOf = (wf: { jobs: Record<string, { steps: Step[] }> }, job: string) => wf.jobs[job].steps;
@@ -80,7 +80,7 @@ describe('the template', () => {
       new Service(p, 'api');
       new Environment(p, 'dev', { account: '111111111111', region: 'eu-west-1' });
       return p;
-    }), 'infra/dev.template.json').toJSON();
+    }), 'infra/api-dev.template.json').toJSON();
     expect(plain.Parameters.MigrationImageTag).toBeUndefined();
     expect(Object.keys(plain.Resources).filter((k) => k.startsWith('Migration'))).toEqual([]);
     expect(Object.keys(plain.Outputs).filter((k) => k.startsWith('Migration'))).toEqual([]);
@@ -111,11 +111,13 @@ describe('the deploy job', () => {
 // The scripts, executed
 
 const rule = (when: string, ...answers: Answer[]): Rule => ({ when, answers });
-const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv);
+/** The AWS calls of the service's steps (the environment stack's deploy, which comes first, is tested elsewhere). */
+const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv)
+  .filter((argv) => !argv.includes('migrating-dev-environment'));
 const TASK = 'arn:aws:ecs:eu-west-1:111111111111:task/api-dev/0a1b2c3d4e5f';
 const TARGET = {
   stack: 'api-dev',
-  template: 'infra/dev.template.json',
+  template: 'infra/api-dev.template.json',
   bucket: 'migrating-templates-111111111111-eu-west-1',
   role: 'arn:aws:iam::111111111111:role/shipshape-migrating-dev-cfn-exec',
 };
@@ -158,7 +160,9 @@ const ROLLBACK = [
   rule('^aws ssm get-parameter ', { stdout: OLD }),
   rule('^aws s3api get-object ', { stdout: OLD }),
 ];
-const run = (rules: Rule[]) => runJob(workflow, 'deploy-dev', { sha: SHA, needs: NEEDS, files, rules });
+/** The environment stack deploys first, unchanged. */
+const ENVIRONMENT = rule('^aws cloudformation deploy --stack-name migrating-dev-environment ', { stdout: '' });
+const run = (rules: Rule[]) => runJob(workflow, 'deploy-dev', { sha: SHA, needs: NEEDS, files, rules: [ENVIRONMENT, ...rules] });
 /** No step ran past its own timeout-minutes, and the job fits its timeout. */
 function expectWithinTimeouts(r: JobResult): void {
   for (const s of r.steps) expect({ step: s.name, within: s.elapsed < s.timeoutMinutes! * 60 }).toEqual({ step: s.name, within: true });
@@ -316,21 +320,21 @@ describe('the deploy role', () => {
     const of = (action: string) => needs.filter((n) => n.action === action).map((n) => ({ resource: n.resource, context: n.context }));
     expect(of('ecs:RunTask')).toEqual([{
       resource: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/api-dev-migrate:*',
-      context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/api-dev' },
+      context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/migrating-dev' },
     }]);
     expect(of('iam:PassRole').filter((n) => n.context?.['iam:PassedToService'] === 'ecs-tasks.amazonaws.com')).toEqual([
       { resource: 'arn:aws:iam::111111111111:role/shipshape/api-dev/migrate/*', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       { resource: 'arn:aws:iam::111111111111:role/shipshape/api-dev/migrate/*', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     ]);
-    expect(of('ecs:DescribeTasks').map((n) => n.resource)).toContain('arn:aws:ecs:eu-west-1:111111111111:task/api-dev/*');
-    expect(of('ecs:StopTask')).toEqual([{ resource: 'arn:aws:ecs:eu-west-1:111111111111:task/api-dev/*', context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/api-dev' } }]);
+    expect(of('ecs:DescribeTasks').map((n) => n.resource)).toContain('arn:aws:ecs:eu-west-1:111111111111:task/migrating-dev/*');
+    expect(of('ecs:StopTask')).toEqual([{ resource: 'arn:aws:ecs:eu-west-1:111111111111:task/migrating-dev/*', context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/migrating-dev' } }]);
     for (const n of needs) expect(`${n.action} ${n.resource}: ${evaluate(role.statements, n, role.boundary).allowed}`).toBe(`${n.action} ${n.resource}: true`);
   });
 
   test('and nothing broader: another family, another cluster, a role outside the path, another service are denied', () => {
     const allowed = (action: string, resource: string, context?: Record<string, string>) =>
       evaluate(role.statements, { action, resource, ...(context ? { context } : {}) }, role.boundary).allowed;
-    const cluster = { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/api-dev' };
+    const cluster = { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/migrating-dev' };
     expect(allowed('ecs:RunTask', 'arn:aws:ecs:eu-west-1:111111111111:task-definition/api-dev-migrate:4', cluster)).toBe(true);
     expect(allowed('ecs:RunTask', 'arn:aws:ecs:eu-west-1:111111111111:task-definition/other:1', cluster)).toBe(false);
     expect(allowed('ecs:RunTask', 'arn:aws:ecs:eu-west-1:111111111111:task-definition/api-dev-migrate:4', { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111111111111:cluster/other' })).toBe(false);

@@ -130,7 +130,12 @@ describe('a production shop with a database, a composite and custom metrics', ()
     expect(expr(four)).toContain('FILL(target4xx, 0) + FILL(elb4xx, 0)');
     expect([four.Threshold, four.EvaluationPeriods, four.DatapointsToAlarm]).toEqual([25, 5, 5]);
     const conn = alarm(json, 'api-prod-target-connection-errors');
-    expect([conn.MetricName, conn.Statistic, conn.Period, conn.Threshold]).toEqual(['TargetConnectionErrorCount', 'Sum', 60, 5]);
+    // Summed over the service's target groups (the load balancer is shared by the environment's public services).
+    expect(conn.Threshold).toBe(5);
+    expect(conn.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period,
+      m.MetricStat.Metric.Dimensions.map((d: any) => d.Name).sort()])).toEqual([
+      ['TargetConnectionErrorCount', 'Sum', 60, ['LoadBalancer', 'TargetGroup']], ['TargetConnectionErrorCount', 'Sum', 60, ['LoadBalancer', 'TargetGroup']],
+    ]);
   });
 });
 

@@ -36,7 +36,8 @@ function synthLogging(props: PipelineProps): { info: string[]; warn: string[] } 
 test('GIVEN the defaults THEN synthesis prints the PR and deploy critical paths and does not warn', () => {
   const { info, warn } = synthLogging({});
   expect(info).toContainEqual('shipshape pipeline app/ci: PR critical path codeql (8m) = 8m (budget 10m)');
-  expect(info).toContainEqual('shipshape pipeline app/ci: deploy critical path codeql (8m) → publish (6m) → deploy-prod (8m) = 22m');
+  // The deploy job deploys the environment stack (a minute when unchanged), then the service (8m).
+  expect(info).toContainEqual('shipshape pipeline app/ci: deploy critical path codeql (8m) → publish (6m) → deploy-prod (9m) = 23m');
   expect(warn).toEqual([]);
 });
 

@@ -267,7 +267,8 @@ describe('publish and deploy only what changed', () => {
     });
     expect(r.status).toBe('success');
     const deployed = r.calls.filter((c) => c.tool === 'aws' && c.argv[0] === 'cloudformation' && c.argv[1] === 'deploy');
-    expect(deployed.map((c) => c.argv[c.argv.indexOf('--stack-name') + 1])).toEqual(['web-dev']);
+    // The environment stack (shared, always, an empty change set when nothing changed in it), then web alone.
+    expect(deployed.map((c) => c.argv[c.argv.indexOf('--stack-name') + 1])).toEqual(['shop-dev-environment', 'web-dev']);
     expect(r.step('Record the last good version of web').outcome).toBe('success');
     for (const name of ['Deploy api', 'Wait for api (rolling)', 'Verify api', 'Record the last good version of api', 'Rollback api']) expect(r.step(name).outcome).toBe('skipped');
     expect(r.summary).toContain(`| api | api-dev | ${SHA} | rolling | skipped |`);

@@ -168,7 +168,8 @@ describe('GIVEN the worker built in a stack of a shared environment (harness)', 
   const logicalId = (construct: { node: { defaultChild?: unknown } }) => h.stack.getLogicalId(construct.node.defaultChild as never);
   const queueId = logicalId(h.built.queue);
   const dlqId = logicalId(h.built.deadLetterQueue);
-  const topicArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sns:${REGION}:${ACCOUNT}:orders-prod-events`]] };
+  // Imported from the publisher's stack (which exports it): the worker's stack cannot deploy before the topic exists.
+  const topicArn = { 'Fn::ImportValue': 'orders-prod:EventsTopicArn' };
 
   test('THEN the queue sends a message to its dead-letter queue after maxReceiveCount receives, both encrypted and named', () => {
     const queue = h.template.Resources[queueId].Properties;

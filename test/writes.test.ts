@@ -117,7 +117,7 @@ test('GIVEN .projen/files.json left with merge-conflict markers THEN generated J
   fs.chmodSync(manifest, 0o644);
   fs.writeFileSync(manifest, ['<<<<<<< HEAD', ...lines, '=======', ...lines.filter((l) => !l.includes('.gitignore')), '>>>>>>> feature', ''].join('\n'));
   expect(synth(build(dir, 9090))).toBeUndefined();
-  expect(fs.readFileSync(path.join(dir, 'infra', 'prod.template.json'), 'utf8')).toContain('9090');
+  expect(fs.readFileSync(path.join(dir, 'infra', 'api-prod.template.json'), 'utf8')).toContain('9090');
 });
 
 test('the printed error lists its problems once', () => {

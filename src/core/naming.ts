@@ -520,7 +520,18 @@ export function eventsTopicName(service: string, env: string): string {
 
 /** The export of a publisher's stack that carries its events topic's ARN: workers' stacks import it. */
 export function eventsTopicExportName(service: string, env: string): string {
-  return `${stackName(service, env)}:EventsTopicArn`;
+  return `${stackName(service, env)}:${EVENTS_TOPIC_EXPORT}`;
+}
+
+const EVENTS_TOPIC_EXPORT = 'EventsTopicArn';
+
+/**
+ * The topic name an {@link eventsTopicExportName} export carries (`<service>-<env>:EventsTopicArn` →
+ * `<service>-<env>-events`), so that what imports it can be scoped to the topic; undefined for any other export.
+ */
+export function eventsTopicOfExport(exportName: string): string | undefined {
+  const suffix = `:${EVENTS_TOPIC_EXPORT}`;
+  return exportName.endsWith(suffix) ? `${exportName.slice(0, -suffix.length)}-events` : undefined;
 }
 
 /** `ORDERS_API` of `orders-api`: the prefix of the variables that name another workload. */

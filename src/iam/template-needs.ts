@@ -1,3 +1,4 @@
+import { eventsTopicOfExport } from '../core/naming';
 import { Problem, ShipshapeError, problem } from '../core/errors';
 import actionData from './data/action-resources.json';
 import { HANDLER_OPS, HandlerOp, handlerPermissions } from './handler-permissions';
@@ -378,6 +379,9 @@ class TemplateReader {
       };
       return pseudo[v.Ref];
     }
+    // A publisher's events topic, imported by a worker's stack: its ARN follows from the export's name.
+    const topic = typeof v['Fn::ImportValue'] === 'string' ? eventsTopicOfExport(v['Fn::ImportValue']) : undefined;
+    if (topic) return `arn:${this.ctx.partition}:sns:${this.ctx.region}:${this.ctx.account}:${topic}`;
     if (Array.isArray(v['Fn::Join'])) {
       const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
       const resolved = (parts ?? []).map((p) => this.resolve(p));
