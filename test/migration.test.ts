@@ -65,7 +65,7 @@ describe('the template', () => {
       const role = json.Resources[definition.Properties[property]['Fn::GetAtt'][0]];
       expect(role).toMatchObject({ Type: 'AWS::IAM::Role', Properties: { Path: '/shipshape/api-dev/migrate/' } });
     }
-    expect(Object.keys(json.Outputs)).toEqual(expect.arrayContaining(['MigrationTaskDefinitionArn', 'MigrationSubnets', 'MigrationSecurityGroup', 'LogGroupName', 'EcsClusterName']));
+    expect(Object.keys(json.Outputs)).toEqual(expect.arrayContaining(['MigrationTaskDefinitionArn', 'MigrationSecurityGroup', 'LogGroupName', 'EcsClusterName']));
     expect(json.Outputs.MigrationTaskDefinitionArn.Value).toEqual({ Ref: expect.stringMatching(/^MigrationTaskDefinition/) });
     // The service's security group: the database admits it already.
     const [serviceSg] = Object.keys(dev.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^api tasks') } }));
@@ -141,7 +141,8 @@ const OUTPUTS = [
   rule("^aws cloudformation describe-stacks .*OutputKey=='EcsClusterName'", { stdout: 'api-dev' }),
   rule("^aws cloudformation describe-stacks .*OutputKey=='EcsServiceName'", { stdout: 'api' }),
   rule("^aws cloudformation describe-stacks .*OutputKey=='MigrationTaskDefinitionArn'", { stdout: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/api-dev-migrate:4' }),
-  rule("^aws cloudformation describe-stacks .*OutputKey=='MigrationSubnets'", { stdout: 'subnet-0aaa,subnet-0bbb' }),
+  // The service's subnets, tab-separated as the CLI prints a list (the script joins them with commas).
+  rule('^aws ecs describe-services .*networkConfiguration', { stdout: 'subnet-0aaa\tsubnet-0bbb' }),
   rule("^aws cloudformation describe-stacks .*OutputKey=='MigrationSecurityGroup'", { stdout: 'sg-0ccc' }),
   rule("^aws cloudformation describe-stacks .*OutputKey=='LogGroupName'", { stdout: '/shipshape/api/dev' }),
 ];
@@ -183,17 +184,19 @@ describe('the migration, executed with stub CLIs', () => {
     ]);
     expect(r.status).toBe('success');
     const calls = awsCalls(r);
-    expect(calls.slice(0, 13)).toEqual([
+    expect(calls.slice(0, 14)).toEqual([
       STATUS,
       RUNNING_TAG,
       cfnDeploy(TARGET.template, `ImageTag=${OLD}`, `MigrationImageTag=${SHA}`),
-      output('EcsClusterName'), output('MigrationTaskDefinitionArn'), output('MigrationSubnets'), output('MigrationSecurityGroup'), output('LogGroupName'),
+      output('EcsClusterName'), output('MigrationTaskDefinitionArn'), output('EcsServiceName'),
+      ['ecs', 'describe-services', '--cluster', 'api-dev', '--services', 'api', '--query', 'services[0].networkConfiguration.awsvpcConfiguration.subnets', '--output', 'text'],
+      output('MigrationSecurityGroup'), output('LogGroupName'),
       RUN_TASK,
       LAST_STATUS, LAST_STATUS, LAST_STATUS,
       RESULT,
     ]);
     // Only after the migration: the deploy of the new image (the step that moves traffic).
-    expect(calls[13]).toEqual(cfnDeploy(TARGET.template, `ImageTag=${SHA}`));
+    expect(calls[14]).toEqual(cfnDeploy(TARGET.template, `ImageTag=${SHA}`));
     expect(r.step('Prepare the migration of api').outputs).toEqual({ first: 'false' });
     expect(r.step('Migrate api').outputs).toEqual({ outcome: 'succeeded' });
     expect(r.summary).toContain(`### Migration of api (api-dev)\n\nTask \`0a1b2c3d4e5f\` with image tag ${SHA}: [logs (/shipshape/api/dev, migrate/api/0a1b2c3d4e5f)](${LOGS_LINK})\n`);

@@ -23,9 +23,25 @@ import { yamllint } from '../src/validators/yamllint';
 
 jest.setTimeout(120_000);
 
+/**
+ * The shop's hand-written files that synthesis reads (each workload's package manifest and lockfile: its toolchain
+ * and its Dependabot entry follow them), copied into `outdir`, as in the repository.
+ */
+function withShopSources(outdir: string): string {
+  const root = path.join(__dirname, '..', 'examples', 'shop');
+  const manifests = ['package.json', 'package-lock.json', 'pnpm-lock.yaml'];
+  for (const dir of ['.', ...fs.readdirSync(path.join(root, 'services')).map((w) => `services/${w}`)]) {
+    for (const f of manifests.filter((m) => fs.existsSync(path.join(root, dir, m)))) {
+      fs.mkdirSync(path.join(outdir, dir), { recursive: true });
+      fs.copyFileSync(path.join(root, dir, f), path.join(outdir, dir, f));
+    }
+  }
+  return outdir;
+}
+
 const outputs: Array<[string, Record<string, string>]> = [
   ['examples/node-api', synthSnapshot((outdir) => createProject(outdir))],
-  ['examples/shop', synthSnapshot((outdir) => createShop(outdir))],
+  ['examples/shop', synthSnapshot((outdir) => createShop(withShopSources(outdir)))],
   ...fixtures.map(([name, build]) => [name, synthSnapshot(build)] as [string, Record<string, string>]),
 ];
 

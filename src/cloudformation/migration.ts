@@ -1,4 +1,4 @@
-import { CfnOutput, CfnParameter, Fn, type Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -89,7 +89,6 @@ export function buildMigrationTask(stack: Stack, props: MigrationTaskProps): ecs
   });
 
   new CfnOutput(stack, STACK_OUTPUTS.migrationTaskDefinition, { value: taskDefinition.taskDefinitionArn });
-  new CfnOutput(stack, STACK_OUTPUTS.migrationSubnets, { value: Fn.join(',', props.subnets.map((s) => s.subnetId)) });
   new CfnOutput(stack, STACK_OUTPUTS.migrationSecurityGroup, { value: props.securityGroup.securityGroupId });
   return taskDefinition;
 }

@@ -183,8 +183,6 @@ export const STACK_OUTPUTS = {
   logGroupName: 'LogGroupName',
   /** The ARN of the migration task definition (a service with `migrate` only). */
   migrationTaskDefinition: 'MigrationTaskDefinitionArn',
-  /** The private subnets the migration task runs in, comma-separated. */
-  migrationSubnets: 'MigrationSubnets',
   /** The security group of the migration task. */
   migrationSecurityGroup: 'MigrationSecurityGroup',
 } as const;

@@ -135,8 +135,9 @@ export function presetContext(
       if (port !== undefined) stage.env({ PORT: String(port) });
       stage.user(`${d.uid}:${gid}`);
       if (port !== undefined) stage.expose(port);
-      // A scheduled job runs to completion: no HEALTHCHECK.
+      // A scheduled job runs to completion: its exit code is its health, and the image says so (HEALTHCHECK NONE).
       if (service.schedule === undefined) stage.healthcheck({ command: service.healthCommand ?? d.healthcheck, ...timing });
+      else stage.noHealthcheck();
       // Build args last: a new revision must not invalidate the cached layers above.
       if (sourceUrl === undefined) stage.arg('SOURCE_URL', 'unknown');
       stage

@@ -191,6 +191,11 @@ export class Stage {
     return this.push({ kind: 'expose', port, ...(protocol ? { protocol } : {}) });
   }
 
+  /** `HEALTHCHECK NONE`: declare that the image has no health check (a container that runs to completion). */
+  public noHealthcheck(): this {
+    return this.push({ kind: 'no-healthcheck' });
+  }
+
   /** `HEALTHCHECK` in exec form. Durations need a unit: `'30s'`, not `'30'`. */
   public healthcheck(options: HealthcheckOptions): this {
     const check = healthcheckModel(options, this.path);

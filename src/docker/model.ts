@@ -40,6 +40,8 @@ export type Instruction =
   | { readonly kind: 'user'; readonly user: string }
   | { readonly kind: 'expose'; readonly port: number; readonly protocol?: 'tcp' | 'udp' }
   | { readonly kind: 'healthcheck'; readonly check: HealthcheckModel }
+  /** `HEALTHCHECK NONE`: the image declares that it has no health check (a scheduled job: its exit code is its health). */
+  | { readonly kind: 'no-healthcheck' }
   | { readonly kind: 'label'; readonly labels: Readonly<Record<string, string>> }
   | { readonly kind: 'stopsignal'; readonly signal: string }
   | { readonly kind: 'shell'; readonly command: readonly string[] }

@@ -55,6 +55,8 @@ export function renderInstruction(ins: Instruction): string {
       const c = ins.check;
       return `HEALTHCHECK --interval=${c.interval} --timeout=${c.timeout} --start-period=${c.startPeriod} --retries=${c.retries} \\\n  CMD ${execForm(c.command)}`;
     }
+    case 'no-healthcheck':
+      return 'HEALTHCHECK NONE';
     case 'label':
       return `LABEL ${keyValues(ins.labels)}`;
     case 'stopsignal':

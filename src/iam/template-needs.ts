@@ -1,5 +1,5 @@
-import { eventsTopicOfExport } from '../core/naming';
 import { Problem, ShipshapeError, problem } from '../core/errors';
+import { eventsTopicOfExport } from '../core/naming';
 import actionData from './data/action-resources.json';
 import { HANDLER_OPS, HandlerOp, handlerPermissions } from './handler-permissions';
 import type { RequiredPermission } from './types';

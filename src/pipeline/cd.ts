@@ -251,7 +251,8 @@ export function deployJobs(
       if (changed) steps.splice(from, steps.length - from, ...steps.slice(from).map((st) => ({ ...st, if: andCondition(changed, st.if) })));
       Object.assign(summary, {
         [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
-        [`${key}_WAIT`]: `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
+        // A scheduled job has no ECS deployment to wait for.
+        [`${key}_WAIT`]: t.kind === 'job' ? 'none (a scheduled job)' : `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
         [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
         [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
       });
@@ -311,7 +312,11 @@ export function deployJobs(
         name: id,
         // `needs` gives access to direct dependencies only: publish (the image tag) and the previous environment.
         needs: previous === 'publish' ? ['publish'] : ['publish', previous],
-        if: anyChanged.length === stacks.length ? andCondition(onBranch(ctx.branch), anyChanged.join(' || ')) : onBranch(ctx.branch),
+        if: anyChanged.length === stacks.length
+          // With several workloads: any of publish's outputs is 'true' (they are the changed-<workload> flags and the
+          // image tag, a commit SHA), which stays one short line however many workloads there are.
+          ? andCondition(onBranch(ctx.branch), anyChanged.length === 1 ? anyChanged[0] : "contains(toJSON(needs.publish.outputs), '\"true\"')")
+          : onBranch(ctx.branch),
         runsOn: ctx.runsOn,
         environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
         permissions: { 'contents': 'read', 'id-token': 'write', ...(options.checkProtection ? PROTECTION_CHECK_PERMISSIONS : {}) },

@@ -11,6 +11,9 @@ import { BudgetOptions, ChecksOptions, DeployOptions, GuardrailsOptions, ParsedP
 import { ProjenWorkflows } from './projen-workflows';
 import { DEFAULT_PROJENRC, DEFAULT_SYNTH_COMMAND, ensureProjenrcRunner } from './projenrc';
 import { auditJob, scanJobs } from './scans';
+import { Toolchain, ToolchainModel } from './toolchain';
+import { updatesWorkflow } from './updates';
+import { validateJobs } from './validate';
 import { StackTarget, deployTargetOf, environmentTargets, portlessTargets, stackTargets } from '../cloudformation/templates';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Problem, ShipshapeError, problem } from '../core/errors';
@@ -27,9 +30,6 @@ import type { EnvironmentModel, ImageModel, PipelineModel, ScheduledJobModel, Se
 import { Service } from '../service/service';
 import { ScheduledJob } from '../workloads/scheduled-job';
 import { Worker } from '../workloads/worker';
-import { Toolchain, ToolchainModel } from './toolchain';
-import { updatesWorkflow } from './updates';
-import { validateJobs } from './validate';
 
 /** A job added to a pipeline. */
 export interface JobOptions {

@@ -426,8 +426,8 @@ const stackOutput = (variable: string, key: string) =>
   `${variable}="$(aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)"`;
 
 /**
- * Run the migration task and fail the step unless its container exited 0. The task definition, subnets and
- * security group come from the stack's outputs; `aws ecs run-task` (Fargate, awsvpc, no public IP) starts it;
+ * Run the migration task and fail the step unless its container exited 0. The task definition and security group
+ * come from the stack's outputs, the subnets from the service's network configuration (the environment stack's); `aws ecs run-task` (Fargate, awsvpc, no public IP) starts it;
  * `aws ecs describe-tasks` polls its `lastStatus` every POLL_SECONDS until `STOPPED`, for at most
  * `MIGRATE_SECONDS` (no `aws ecs wait tasks-stopped`: it gives up after 10 minutes and says little), then reads the
  * container's exit code, the task's stop code and reason. The job summary gets the CloudWatch Logs console link of
@@ -440,7 +440,9 @@ const stackOutput = (variable: string, key: string) =>
 export const MIGRATE_SCRIPT = lines(
   stackOutput('cluster', STACK_OUTPUTS.clusterName),
   stackOutput('task_definition', STACK_OUTPUTS.migrationTaskDefinition),
-  stackOutput('subnets', STACK_OUTPUTS.migrationSubnets),
+  stackOutput('service', STACK_OUTPUTS.serviceName),
+  // The service's own subnets (private, from the environment stack): the task runs where the service runs.
+  'subnets="$(aws ecs describe-services --cluster "$cluster" --services "$service" --query "services[0].networkConfiguration.awsvpcConfiguration.subnets" --output text | tr \'\\t\' \',\')"',
   stackOutput('security_group', STACK_OUTPUTS.migrationSecurityGroup),
   stackOutput('log_group', STACK_OUTPUTS.logGroupName),
   'echo "Running the migration of $CONTAINER ($task_definition) in $cluster, for at most $MIGRATE_SECONDS seconds"',
