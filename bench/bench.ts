@@ -6,15 +6,18 @@
  *  (b) warm   the same with nothing changed since the previous run; median ratio.
  *  (c) scale  in-process synthesis of 1, 10 and 50 services × 3 environments, CloudFormation validation off.
  *  (d) validation  the CloudFormation validator's start-up and its time per template.
+ *  (e) app    in-process synthesis of an application of 20 workloads (public and internal services calling each
+ *             other, queue workers subscribed to them, scheduled jobs, each with its image) × 3 environments with
+ *             domains, CloudFormation validation off; the bound is 10 s.
  *
- * The last line is machine-readable: `cold=1.08x warm=1.02x scale50=9.1s perstack=61ms`.
+ * The last line is machine-readable: `cold=1.08x warm=1.02x scale50=9.1s perstack=61ms app20=4.2s`.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
-import { Environment, Service, Shipshape } from '../src';
+import { DockerImage, DockerPreset, Environment, ScheduledJob, Service, Shipshape, Worker } from '../src';
 import { synthSnapshot } from '../src/testing/synth';
 import { CloudFormationValidator } from '../src/validators/cloudformation';
 
@@ -89,6 +92,30 @@ function scale(services: number): number {
   }));
 }
 
+/** 20 workloads (8 public services, 4 internal ones, 4 workers, 4 jobs), each with its image, × 3 environments. */
+function application(): number {
+  return timeMs(() => synthSnapshot((outdir) => {
+    const p = new Project({ name: 'app', outdir });
+    Shipshape.configure(p, { cloudFormationValidation: false, repository: 'acme/app' });
+    const internal = Array.from({ length: 4 }, (_, i) => new Service(p, `core-${i}`, { internal: true, publishes: true }));
+    const workloads = [
+      ...internal,
+      ...Array.from({ length: 8 }, (_, i) => new Service(p, `web-${i}`, { host: `web${i}`, calls: [internal[i % 4]] })),
+      ...internal.map((publisher, i) => new Worker(p, `worker-${i}`, { healthCommand: ['node', 'health.js'], subscribe: [publisher] })),
+      ...Array.from({ length: 4 }, (_, i) => new ScheduledJob(p, `job-${i}`, { schedule: `cron(0 ${i} * * ? *)`, command: ['node', 'job.js'] })),
+    ];
+    for (const w of workloads) {
+      new DockerImage(p, `${w.name}-image`, {
+        service: w, preset: DockerPreset.node({ entrypoint: 'main.js' }), contextPath: `services/${w.name}`, dockerfilePath: `services/${w.name}/Dockerfile`,
+      });
+    }
+    for (const [env, account] of [['dev', '111111111111'], ['staging', '222222222222'], ['prod', '333333333333']]) {
+      new Environment(p, env, { account, region: 'eu-west-1', domain: { name: `${env}.app.example.com`, hostedZoneId: 'ZAPPZONE' } });
+    }
+    return p;
+  }));
+}
+
 function main(): void {
   const rows: string[][] = [['part', 'shipshape', 'baseline', 'ratio / note']];
   execFileSync(PROJEN, ['compile'], { cwd: ROOT, stdio: 'ignore' }); // lib/ must match the source being measured
@@ -111,6 +138,9 @@ function main(): void {
   const per50 = scales[2].ms / 150;
   rows.push(['(c) linearity', '', '', `per-stack at 50 / at 10 = ${(per50 / per10).toFixed(2)}`]);
 
+  const app = application();
+  rows.push(['(e) app 20 workloads x 3 env', `${(app / 1000).toFixed(2)} s`, '10 s bound', app < 10_000 ? 'within' : 'OVER']);
+
   const templates = fs.readdirSync(path.join(EXAMPLE, 'infra')).filter((f) => f.endsWith('.template.json'));
   const v = new CloudFormationValidator();
   const startup = timeMs(() => v.validate('{"Resources":{}}', 'empty.template.json'));
@@ -123,7 +153,7 @@ function main(): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`shipshape bench: ${RUNS} alternated runs each, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
-  console.log(`cold=${coldRatio.toFixed(2)}x warm=${warmRatio.toFixed(2)}x scale50=${(scales[2].ms / 1000).toFixed(1)}s perstack=${per50.toFixed(0)}ms`);
+  console.log(`cold=${coldRatio.toFixed(2)}x warm=${warmRatio.toFixed(2)}x scale50=${(scales[2].ms / 1000).toFixed(1)}s perstack=${per50.toFixed(0)}ms app20=${(app / 1000).toFixed(1)}s`);
 }
 
 main();

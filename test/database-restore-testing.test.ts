@@ -17,8 +17,8 @@ describe('a Database tests its restores by default', () => {
     new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
     new Database(project, 'db', { service: api, environments: { prod: { instanceType: 'm7g.large' } } });
   });
-  const prod = template(files, 'infra/prod.template.json');
-  const json = JSON.parse(files['infra/prod.template.json']);
+  const prod = template(files, 'infra/api-prod.template.json');
+  const json = JSON.parse(files['infra/api-prod.template.json']);
   const idOf = (type: string) => Object.entries(json.Resources as Record<string, any>).filter(([, r]) => r.Type === type).map(([id]) => id);
 
   test('THEN a weekly plan restores the latest snapshot of the database\'s own vault from the last 7 days', () => {
@@ -56,7 +56,7 @@ describe('a Database tests its restores by default', () => {
       },
     });
     // staging restores its own size
-    template(files, 'infra/staging.template.json').hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
+    template(files, 'infra/api-staging.template.json').hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
       RestoreMetadataOverrides: Match.objectLike({ dbInstanceClass: 'db.t4g.micro' }),
     });
   });
@@ -79,7 +79,7 @@ describe('restoreTesting settings', () => {
       new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
       new Database(project, 'db', { service: api, restoreTesting: { schedule: 'cron(30 6 ? * MON *)', validationHours: 0 } });
     });
-    const prod = template(files, 'infra/prod.template.json');
+    const prod = template(files, 'infra/api-prod.template.json');
     prod.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { ScheduleExpression: 'cron(30 6 ? * MON *)' });
     prod.hasResourceProperties('AWS::Backup::RestoreTestingSelection', { ValidationWindowHours: 0 });
   });
@@ -89,10 +89,10 @@ describe('restoreTesting settings', () => {
       new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
       new Database(project, 'db', { service: api, restoreTesting: false });
     });
-    const prod = template(files, 'infra/prod.template.json');
+    const prod = template(files, 'infra/api-prod.template.json');
     prod.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
     prod.resourceCountIs('AWS::Backup::RestoreTestingSelection', 0);
-    expect(JSON.stringify(JSON.parse(files['infra/prod.template.json']))).not.toContain('AWSBackupServiceRolePolicyForRestores');
+    expect(JSON.stringify(JSON.parse(files['infra/api-prod.template.json']))).not.toContain('AWSBackupServiceRolePolicyForRestores');
   });
 
   test('a schedule that is no schedule expression, or a validation window beyond 7 days, is an error naming the property', () => {
@@ -112,7 +112,7 @@ describe('the restore-test-failed alarm', () => {
     extra: (m, p) => { new Database(p, 'db', { service: m.service, ...(restoreTesting === false ? { restoreTesting } : {}) }); },
   }));
   const files = build();
-  const json = JSON.parse(files['infra/prod.template.json']);
+  const json = JSON.parse(files['infra/api-prod.template.json']);
   const alarm = Object.values(json.Resources as Record<string, any>).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === 'api-prod-restore-test-failed')?.Properties;
   const warning = Object.entries(json.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties.TopicName === 'api-prod-warning')![0];
 
@@ -138,7 +138,7 @@ describe('the restore-test-failed alarm', () => {
 
   test('WHEN restoreTesting is false THEN there is neither the alarm nor its runbook', () => {
     const off = build(false);
-    expect(off['infra/prod.template.json']).not.toContain('api-prod-restore-test-failed');
+    expect(off['infra/api-prod.template.json']).not.toContain('api-prod-restore-test-failed');
     expect(off['docs/runbooks/restore-test-failed.md']).toBeUndefined();
     expect(off['docs/runbooks/backup-failures.md']).toBeDefined();
   });

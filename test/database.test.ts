@@ -106,7 +106,7 @@ describe('Database (RDS PostgreSQL)', () => {
         Secrets: [{ Name: 'DATABASE_PASSWORD', ValueFrom: { 'Fn::Join': ['', [secretArn, ':password::']] } }],
       })],
     });
-    const json = JSON.parse(files['infra/prod.template.json']);
+    const json = JSON.parse(files['infra/api-prod.template.json']);
     const statements = Object.values(json.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((r) => r.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('secretsmanager:')));
     expect(statements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Database/), 'MasterUserSecret.SecretArn'] } }]);
@@ -136,8 +136,8 @@ describe('Database({ managedPassword: false }): the stack keeps its own secret, 
     new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
     new Database(project, 'db', { service: api, managedPassword: false });
   });
-  const staging = template(files, 'infra/staging.template.json');
-  const prod = template(files, 'infra/prod.template.json');
+  const staging = template(files, 'infra/api-staging.template.json');
+  const prod = template(files, 'infra/api-prod.template.json');
 
   test('no ManageMasterUserPassword; the secret <service>/<env>/database is retained with the data in production, deleted with the stack elsewhere', () => {
     prod.hasResourceProperties('AWS::RDS::DBInstance', { ManageMasterUserPassword: Match.absent() });

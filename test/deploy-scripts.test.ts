@@ -27,7 +27,9 @@ const flagship = parse(flagshipFiles['.github/workflows/ci.yml']);
 const fixtureFiles = synthSnapshot((outdir) => {
   const p = bareProject(outdir, 'pair');
   for (const name of ['alpha', 'beta']) {
-    new DockerImage(p, `${name}-image`, { service: new Service(p, name, { healthPath: '/health' }), preset: DockerPreset.node(), contextPath: name, dockerfilePath: `${name}/Dockerfile` });
+    // Each on its own host of the shared load balancer.
+    const service = new Service(p, name, { healthPath: '/health', host: name });
+    new DockerImage(p, `${name}-image`, { service, preset: DockerPreset.node(), contextPath: name, dockerfilePath: `${name}/Dockerfile` });
   }
   new Environment(p, 'live', {
     account: '444444444444',
@@ -73,10 +75,14 @@ function protectedAsDeclared(workflow: Workflow, jobId: string, change: { waitTi
   ];
 }
 
+/** The environment stack's deploy (the job's first deploy, of shared infrastructure): unchanged. */
+const ENVIRONMENT_DEPLOYED = rule('^aws cloudformation deploy --stack-name [a-z-]+-environment ', { stdout: '' });
+
 /** Run a deploy job whose GitHub environment is protected as declared (the job's first step checks it). */
 const runDeploy = (workflow: Workflow, jobId: string, options: RunOptions): JobResult =>
-  runJob(workflow as never, jobId, { ...options, rules: [...protectedAsDeclared(workflow, jobId), ...options.rules] });
-const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv);
+  runJob(workflow as never, jobId, { ...options, rules: [...protectedAsDeclared(workflow, jobId), ENVIRONMENT_DEPLOYED, ...options.rules] });
+/** The AWS calls of the workloads' steps: the environment stack's deploy, which comes first, is asserted on its own. */
+const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv).filter((argv) => !argv.some((a) => a.endsWith('-environment')));
 const toolCalls = (r: JobResult, tool: string) => r.calls.filter((c) => c.tool === tool).map((c) => c.argv);
 const outcomes = (r: JobResult) => Object.fromEntries(r.steps.map((s) => [s.name, s.outcome]));
 
@@ -237,12 +243,14 @@ describe('deploy, flagship', () => {
       putTemplate(DEV, SHA),
       putTag(DEV, SHA),
     ]);
-    expect(toolCalls(r, 'timeout')).toEqual([[String(25 * 60)]]);
+    // The environment stack's deploy and the service's, each under its bound.
+    expect(toolCalls(r, 'timeout')).toEqual([[String(25 * 60)], [String(25 * 60)]]);
     expect(toolCalls(r, 'sleep')).toEqual([['15']]);
     expect(outcomes(r)).toEqual({
       'Check the environment protection': 'success',
       'Check out': 'success',
       'Configure AWS credentials (OIDC)': 'success',
+      'Deploy the dev environment': 'success',
       'Deploy api': 'success',
       'Wait for api (rolling)': 'success',
       'Verify api': 'success',
@@ -555,7 +563,8 @@ describe('time budget: every wait gives up well before the job timeout, so the r
   const budgetProject = (outdir: string, stacks: number, strategy: DeploymentStrategy) => {
     const p = bareProject(outdir, 'budget');
     for (let i = 0; i < stacks; i++) {
-      new DockerImage(p, `s${i}-image`, { service: new Service(p, `s${i}`), preset: DockerPreset.node(), contextPath: `s${i}`, dockerfilePath: `s${i}/Dockerfile` });
+      const service = new Service(p, `s${i}`, { host: `s${i}` });
+      new DockerImage(p, `s${i}-image`, { service, preset: DockerPreset.node(), contextPath: `s${i}`, dockerfilePath: `s${i}/Dockerfile` });
     }
     new Environment(p, 'prod', { account: '123456789012', region: 'eu-west-1', domain: { name: 'example.com', hostedZoneId: 'Z1' }, strategy });
     new Pipeline(p, 'ci', { deploy: { smokeTest: 'npm run smoke' } });
@@ -589,7 +598,7 @@ describe('time budget: every wait gives up well before the job timeout, so the r
   test('GIVEN a worst case beyond GitHub\'s 6-hour job limit THEN synthesis fails and says what to shorten', () => {
     const err = expectRejected((outdir) => budgetProject(outdir, 3, DeploymentStrategy.canary({ bake: Duration.minutes(30) })));
     expect(err.problems.map((p) => [p.code, p.property, p.got])).toEqual([
-      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod)', "'a worst case of 501 minutes for 3 stack(s) with canary 10%, bake 30m'"],
+      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod)', "'a worst case of 529 minutes for 3 stack(s) with canary 10%, bake 30m'"],
     ]);
     expect(err.problems[0].hint).toBe("Shorten the bake or step interval of prod's strategy, or deploy fewer services to it.");
   });
