@@ -284,6 +284,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   ],
   'names: a project name a CloudFormation stack name refuses': [
     "[shop_2] name: must be a name that gives a valid CloudFormation stack name (at most 128 characters of a letter, then letters, digits and dashes; https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html): 'shop_2-bootstrap' has characters outside a letter, then letters, digits and dashes (got 'shop_2') [SS-NAME-LIMIT] Hint: Change the project name 'shop_2' (new Project({ name })).",
+    "[shop_2/prod] name: must be a name that gives a valid CloudFormation stack name (at most 128 characters of a letter, then letters, digits and dashes; https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html): 'shop_2-prod-environment' has characters outside a letter, then letters, digits and dashes (got 'prod') [SS-NAME-LIMIT] Hint: Change the project name 'shop_2' (new Project({ name })) or the environment name 'prod'.",
   ],
   'project: a Dockerfile written by hand': [
     "[shop/image] path: must be a file that does not exist yet or that projen generated before (got 'Dockerfile') [SS-FILE-HANDWRITTEN] Hint: 'Dockerfile' was written by hand and shipshape will not overwrite it. To adopt it, add it to Shipshape.configure(project, { adopt: ['Dockerfile'] }) (its content will be replaced), move it away, or write shipshape's file elsewhere. Give the DockerImage another dockerfilePath (for example 'docker/Dockerfile').",

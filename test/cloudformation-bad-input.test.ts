@@ -89,13 +89,16 @@ describe('template size', () => {
         stack.templateOptions.metadata = { Notes: 'x'.repeat(1_000_000) };
       });
     });
-    expect(error.message).toMatch(/\[shop\/prod\] template: must be at most 1000000 bytes \(the largest template CloudFormation reads from S3\) \(got 'infra\/prod\.template\.json: 10\d{5} bytes'\)/);
+    expect(error.message).toMatch(/\[shop\/prod\] template: must be at most 1000000 bytes \(the largest template CloudFormation reads from S3\) \(got 'infra\/api-prod\.template\.json: 10\d{5} bytes'\)/);
     expect(error.message).toContain('[SS-TEMPLATE-SIZE]');
     expect(files).toEqual([]);
   });
 
   test('GIVEN templates up to the limit THEN no problem; one byte more THEN a problem naming the file', () => {
-    const model = { name: 'shop', services: [{ name: 'api' }], environments: [{ name: 'prod', path: 'shop/prod' }] } as unknown as ProjectModel;
+    const model = {
+      name: 'shop', services: [{ name: 'api', exposure: { kind: 'public' } }], workers: [], jobs: [],
+      environments: [{ name: 'prod', path: 'shop/prod', strategy: { kind: 'rolling' }, infrastructure: {} }],
+    } as unknown as ProjectModel;
     expect(templateSizeProblems(model, new Map([['infra/api-prod.template.json', 'é'.repeat(50)]]), 100)).toEqual([]);
     const [p] = templateSizeProblems(model, new Map([['infra/api-prod.template.json', `${'é'.repeat(50)}x`]]), 100);
     expect(p).toMatchObject({ code: 'SS-TEMPLATE-SIZE', path: 'shop/prod', property: 'template' });

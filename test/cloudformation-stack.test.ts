@@ -80,8 +80,14 @@ describe('environment stack: variants', () => {
     t.resourceCountIs('AWS::EC2::VPC', 0);
     t.hasParameter('VpcId', { Type: 'AWS::EC2::VPC::Id' });
     t.hasParameter('PrivateSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>' });
+    // The environment stack exports the given subnets; the service runs in them, imported.
+    t.hasOutput('ExportPrivateSubnet1', { Value: { 'Fn::Select': [0, { Ref: 'PrivateSubnetIds' }] } });
     t.hasResourceProperties('AWS::ECS::Service', {
-      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: [{ 'Fn::Select': [0, { Ref: 'PrivateSubnetIds' }] }, { 'Fn::Select': [1, { Ref: 'PrivateSubnetIds' }] }] }) },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({
+          Subnets: [{ 'Fn::ImportValue': 'shop-prod-environment:PrivateSubnet1' }, { 'Fn::ImportValue': 'shop-prod-environment:PrivateSubnet2' }],
+        }),
+      },
     });
   });
 

@@ -279,7 +279,9 @@ describe('the job\'s image', () => {
     });
     const dockerfile = files.Dockerfile;
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(runtime).not.toMatch(/^(EXPOSE|HEALTHCHECK)\b/m);
+    // No port, and no health check: the image says so (HEALTHCHECK NONE), its exit code is its health.
+    expect(runtime).not.toMatch(/^EXPOSE\b/m);
+    expect(runtime.match(/^HEALTHCHECK.*$/gm)).toEqual(['HEALTHCHECK NONE']);
     expect(runtime).not.toMatch(/^ENV PORT=/m);
     expect(runtime).toMatch(/^USER [1-9]\d*:\d+$/m);
     expect(runtime).toMatch(/^ENTRYPOINT \[/m);
@@ -380,7 +382,8 @@ describe('a project with a service and a job', () => {
       new Pipeline(p, 'ci', { checks: { lint: false } });
       return p;
     });
-    expect(files['report/Dockerfile']).not.toMatch(/^(EXPOSE|HEALTHCHECK)/m);
+    expect(files['report/Dockerfile']).not.toMatch(/^EXPOSE/m);
+    expect(files['report/Dockerfile'].match(/^HEALTHCHECK.*$/gm)).toEqual(['HEALTHCHECK NONE']);
     expect(files.Dockerfile).toMatch(/^EXPOSE 8080$/m);
     expect(Object.keys(files).filter((f) => f.startsWith('docs/runbooks/report-')).sort()).toEqual(['docs/runbooks/report-failed-runs.md', 'docs/runbooks/report-missed-runs.md']);
     expect(files['infra/prod.template.json']).toBeDefined();
