@@ -83,7 +83,7 @@ test('a template edited by hand into something CloudFormation rejects is named b
     fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace('"PropagateTags"', '"PropagateTagz"'));
     const { code, out } = await run(['validate', dir]);
     expect(code).toBe(1);
-    expect(out).toMatch(/infra\/prod\.template\.json:\d+ \[cloudformation\/[EF]\d+\] error: .*PropagateTagz/);
+    expect(out).toMatch(/infra\/api-prod\.template\.json:\d+ \[cloudformation\/[EF]\d+\] error: .*PropagateTagz/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

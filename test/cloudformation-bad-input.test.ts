@@ -96,7 +96,10 @@ describe('template size', () => {
 
   test('GIVEN templates up to the limit THEN no problem; one byte more THEN a problem naming the file', () => {
     const model = {
-      name: 'shop', services: [{ name: 'api', exposure: { kind: 'public' } }], workers: [], jobs: [],
+      name: 'shop',
+      services: [{ name: 'api', exposure: { kind: 'public' } }],
+      workers: [],
+      jobs: [],
       environments: [{ name: 'prod', path: 'shop/prod', strategy: { kind: 'rolling' }, infrastructure: {} }],
     } as unknown as ProjectModel;
     expect(templateSizeProblems(model, new Map([['infra/api-prod.template.json', 'é'.repeat(50)]]), 100)).toEqual([]);

@@ -11,6 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Project } from 'projen';
 import { fixtures } from './fixtures';
 import { createProject } from '../examples/node-api/.projenrc';
+import { createProject as createShop } from '../examples/shop/.projenrc';
 import { Environment } from '../src';
 import { renderNagAcknowledgementsDoc } from '../src/cloudformation/nag';
 import { buildApp } from '../src/cloudformation/templates';
@@ -30,7 +31,9 @@ function nag(build: (outdir: string) => Project): string[] {
   }
 }
 
-const projects: Array<[string, (outdir: string) => Project]> = [['examples/node-api', (outdir) => createProject(outdir)], ...fixtures];
+const projects: Array<[string, (outdir: string) => Project]> = [
+  ['examples/node-api', (outdir) => createProject(outdir)], ['examples/shop', (outdir) => createShop(outdir)], ...fixtures,
+];
 
 test.each(projects)('%s: cdk-nag AwsSolutions reports no finding without an acknowledgement', (_name, build) => {
   expect(nag(build)).toEqual([]);
@@ -41,7 +44,8 @@ test('cdk-nag can fail: an open security group is reported', () => {
     const project = createProject(outdir);
     const staging = Shipshape.of(project).membersOf(Environment).find((e) => e.name === 'staging')!;
     staging.addStackCustomization((stack) => {
-      const vpc = stack.node.findChild('Vpc') as ec2.IVpc;
+      // The workload stack's VPC is the environment stack's, imported (EnvironmentVpc).
+      const vpc = stack.node.findChild('EnvironmentVpc') as ec2.IVpc;
       new ec2.SecurityGroup(stack, 'Open', { vpc }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
     });
     return project;
