@@ -275,7 +275,10 @@ describe('publish and deploy only what changed', () => {
   });
 
   test('THEN a deploy job runs only when one of its workloads changed (no approval is asked for nothing)', () => {
-    expect(wf.jobs['deploy-prod'].if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main' && (needs.publish.outputs.changed-web == 'true' || needs.publish.outputs.changed-api == 'true')");
+    // Any of publish's outputs is 'true': they are the changed-<workload> flags and the image tag (a commit SHA).
+    expect(wf.jobs['deploy-prod'].if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main' && contains(toJSON(needs.publish.outputs), '\"true\"')");
+    expect(Object.keys(wf.jobs.publish.outputs).sort()).toEqual(['changed-api', 'changed-web', 'image-tag']);
+    expect(wf.jobs.publish.outputs['image-tag']).toBe('${{ github.sha }}');
     expect(step(wf.jobs['deploy-prod'], 'Deploy web').if).toBe("needs.publish.outputs.changed-web == 'true'");
     expect(step(wf.jobs['deploy-prod'], 'Verify api').if).toBe("needs.publish.outputs.changed-api == 'true'");
   });

@@ -97,7 +97,7 @@ describe('the README\'s TypeScript snippets', () => {
       // Every file the README says the example writes.
       const written = ['Dockerfile', '.dockerignore', '.github/workflows/ci.yml', '.github/workflows/ci-drift.yml', '.github/workflows/ci-updates.yml', '.github/rulesets/main.json',
         '.github/dependabot.yml', '.github/environments.json', '.github/oidc-subject.json', 'scripts/apply-github-settings.sh',
-        'infra/staging.template.json', 'infra/prod.template.json'];
+        'infra/staging.template.json', 'infra/prod.template.json', 'infra/api-staging.template.json', 'infra/api-prod.template.json'];
       for (const f of written) expect([f, fs.existsSync(path.join(dir, f))]).toEqual([f, true]);
       // `npx projen` runs projen's default task: it must run this very file (what synth-check re-runs in CI).
       const task = JSON.parse(fs.readFileSync(path.join(dir, '.projen', 'tasks.json'), 'utf8')).tasks.default;
