@@ -43,6 +43,9 @@ const project = new typescript.TypeScriptProject({
       testPathIgnorePatterns: ['/node_modules/', '/examples/'],
       moduleNameMapper: { '^shipshape$': '<rootDir>/src/index.ts' },
       collectCoverage: false,
+      // Jest's default is one worker fewer than the cores: one on CI's 2 cores. Many suites wait on child processes
+      // (cfn-lint, the validators), so two workers keep .ci/run well inside its 10 minutes.
+      maxWorkers: 2,
     },
   },
   tsconfig: {
