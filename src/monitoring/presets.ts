@@ -75,19 +75,15 @@ const FIVE_A_MINUTE_IN_3_OF_5 = {
   missingData: COUNT_ZERO,
 } as const;
 
+/** A WARNING on any one counted in an hour (a count: no datapoint means none happened). */
+const ANY_IN_AN_HOUR = { ...ANY_EVENT_IN_5_MINUTES, periodSeconds: 3600 } as const;
+
 /**
  * A WARNING on one failed restore job in an hour. AWS Backup publishes its job counts to CloudWatch
  * (`AWS/Backup`, "Monitoring AWS Backup metrics with CloudWatch"); with no restore job there is no datapoint.
  */
 const RESTORE_TEST_EVALUATION = {
-  severity: 'warning',
-  threshold: 1,
-  comparison: '>=',
-  unit: 'count',
-  periodSeconds: 3600,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  treatMissingData: 'notBreaching',
+  ...ANY_IN_AN_HOUR,
   missingData: 'not breaching: AWS Backup publishes the count only while restore jobs run; none means none failed',
 } as const;
 
@@ -512,15 +508,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'backup-failures',
     key: 'backupFailures',
-    severity: 'warning',
-    threshold: 1,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 3600,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...ANY_IN_AN_HOUR,
     needs: ['backup'],
     summary: (t) => `At least ${t} AWS Backup job of the database's vault failed, was aborted or expired (AWS Backup events → log group → metric filter).`,
     impact: 'No new restore point: a restore would lose more data than planned.',
@@ -564,15 +552,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     kind: 'digest-errors',
     key: 'digestErrors',
-    severity: 'warning',
-    threshold: 1,
-    comparison: '>=',
-    unit: 'count',
-    periodSeconds: 3600,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: 'notBreaching',
-    missingData: COUNT_ZERO,
+    ...ANY_IN_AN_HOUR,
     needs: ['digest'],
     summary: (t) => `The INFO digest function failed at least ${t} time(s) in an hour: INFO alarms are not being reported.`,
     impact: 'No user impact; INFO alarm changes are not reaching the team.',
