@@ -70,6 +70,15 @@ describe('GIVEN a pnpm workload in services/web and an npm workload in services/
     expect(wf.jobs.audit).toBeUndefined();
   });
 
+  test('THEN each image is built with its own directory\'s package manager, the same one its checks use', () => {
+    // A pnpm directory has no package-lock.json: an npm Dockerfile there would fail at its first COPY.
+    expect(files['services/web/Dockerfile']).toContain('COPY package.json pnpm-lock.yaml ./');
+    expect(files['services/web/Dockerfile']).toContain('pnpm install --frozen-lockfile');
+    expect(files['services/web/Dockerfile']).not.toContain('npm ci');
+    expect(files['services/api/Dockerfile']).toContain('COPY package.json package-lock.json ./');
+    expect(files['services/api/Dockerfile']).not.toContain('pnpm');
+  });
+
   test('THEN pnpm is set up from the workload\'s own package.json (its packageManager field), npm needs no set-up', () => {
     expect(step(wf.jobs['web-lint'], 'Set up pnpm').with).toEqual({ package_json_file: 'services/web/package.json' });
     expect(step(wf.jobs['api-lint'], 'Set up pnpm')).toBeUndefined();

@@ -8,7 +8,7 @@ import { DockerPreset } from './preset';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
-import { projectFacts } from '../core/project-facts';
+import { directoryFacts, projectFacts } from '../core/project-facts';
 import type { ImageModel } from '../model';
 import type { Service } from '../service/service';
 import type { ScheduledJob } from '../workloads/scheduled-job';
@@ -110,7 +110,8 @@ export class DockerImage extends ShipshapeConstruct {
     healthcheckModel({ command: ['true'], ...p.healthcheck }, this.constructPath);
     this.dockerfile = new Dockerfile(this.constructPath);
     const service = this.service._contribute().model as ImageWorkload;
-    const facts = projectFacts(this.project);
+    // The image's own directory says which package manager and versions it uses, as it does for its CI checks.
+    const facts = this.contextPath === '.' ? projectFacts(this.project) : directoryFacts(this.project.outdir, this.contextPath);
     const ctx = presetContext(service, p.baseImages ?? BaseImages.defaults(), p.healthcheck, p.sourceUrl, facts, (x) => this.presetProblems.push(x));
     this.preset._stages(this.dockerfile, ctx);
     const base = this.dockerfilePath.split('/').pop()!;
