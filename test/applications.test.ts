@@ -147,15 +147,18 @@ describe('GIVEN two public services on their own host and an internal service in
     expect(cfnLint(templates).filter((x) => x.severity !== 'info').map((x) => `${x.file}:${x.line} [${x.rule}] ${x.message}`)).toEqual([]);
   });
 
-  test('THEN the deploy job deploys the environment stack first, then each service; an internal service is verified by its ECS health checks, not a URL', () => {
+  test('THEN each service\'s deploy job deploys the environment stack first, then the service; an internal service is verified by its ECS health checks, not a URL', () => {
     const wf = parse(files['.github/workflows/ci.yml']);
-    const ids = wf.jobs['deploy-staging'].steps.map((s: Json) => s.id).filter(Boolean);
-    expect(ids.indexOf('deploy-environment')).toBeGreaterThan(-1);
-    for (const s of ['web', 'api', 'orders']) expect(ids.indexOf('deploy-environment')).toBeLessThan(ids.indexOf(`deploy-${s}`));
-    const env0 = wf.jobs['deploy-staging'].steps.find((s: Json) => s.id === 'deploy-environment');
-    expect(env0.env).toEqual(expect.objectContaining({ STACK: 'shop-staging-environment', TEMPLATE: 'infra/staging.template.json' }));
-    expect(env0.run).not.toContain('ImageTag');
-    const verify = (s: string) => wf.jobs['deploy-staging'].steps.find((x: Json) => x.id === `verify-${s}`);
+    const job = (s: string) => wf.jobs[`deploy-staging-${s}`];
+    for (const s of ['web', 'api', 'orders']) {
+      const ids = job(s).steps.map((x: Json) => x.id).filter(Boolean);
+      expect(ids.indexOf('deploy-environment')).toBeGreaterThan(-1);
+      expect(ids.indexOf('deploy-environment')).toBeLessThan(ids.indexOf(`deploy-${s}`));
+      const env0 = job(s).steps.find((x: Json) => x.id === 'deploy-environment');
+      expect(env0.env).toEqual(expect.objectContaining({ STACK: 'shop-staging-environment', TEMPLATE: 'infra/staging.template.json' }));
+      expect(env0.run).not.toContain('ImageTag');
+    }
+    const verify = (s: string) => job(s).steps.find((x: Json) => x.id === `verify-${s}`);
     expect(verify('web').env.BASE_URL).toBe('https://www.staging.shop.example');
     expect(verify('api').env.BASE_URL).toBe('https://api.staging.shop.example');
     expect(verify('orders').env).toBeUndefined();
@@ -245,9 +248,10 @@ describe('GIVEN a project with no HTTP anywhere: a queue worker fed by nothing a
 
   test('THEN the worker and the job get their stacks, repositories and deploy steps; the job is not waited for as an ECS service', () => {
     const wf = parse(out['.github/workflows/ci.yml']);
-    const ids = wf.jobs['deploy-prod'].steps.map((s: Json) => s.id).filter(Boolean);
-    expect(ids).toEqual(expect.arrayContaining(['deploy-environment', 'deploy-mailer', 'wait-mailer', 'record-mailer', 'deploy-nightly', 'record-nightly']));
-    expect(ids).not.toContain('wait-nightly');
+    const ids = (job: string) => wf.jobs[job].steps.map((s: Json) => s.id).filter(Boolean);
+    expect(ids('deploy-prod-mailer')).toEqual(expect.arrayContaining(['deploy-environment', 'deploy-mailer', 'wait-mailer', 'record-mailer']));
+    expect(ids('deploy-prod-nightly')).toEqual(expect.arrayContaining(['deploy-environment', 'deploy-nightly', 'record-nightly']));
+    expect(ids('deploy-prod-nightly')).not.toContain('wait-nightly');
     const bootstrap = JSON.parse(out['infra/bootstrap.template.json']);
     const repos = Object.values<Json>(bootstrap.Resources).filter((r) => r.Type === 'AWS::ECR::Repository').map((r) => r.Properties.RepositoryName).sort();
     expect(repos).toEqual(['mailer', 'nightly']);

@@ -7,7 +7,7 @@
 import * as os from 'os';
 import { parse } from 'yaml';
 import { bareProject, expectRejected } from './util';
-import { Answer, Context, JobResult, RUNNER_ACTOR, RUNNER_REPOSITORY, RUNNER_RUN_ID, Rule, RunOptions, awsError, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
+import { Answer, Context, JobResult, RUNNER_ACTOR, RUNNER_REPOSITORY, RUNNER_RUN_ID, Rule, RunOptions, awsError, environmentStackRules, evaluate, interpolate, parseOutputs, runJob } from './workflow-runner';
 import { createProject } from '../examples/node-api/.projenrc';
 import { DeploymentStrategy, DockerImage, DockerPreset, Duration, Environment, Pipeline, Service, Shipshape } from '../src';
 import { rollbackCommand } from '../src/monitoring/docs/common';
@@ -75,14 +75,12 @@ function protectedAsDeclared(workflow: Workflow, jobId: string, change: { waitTi
   ];
 }
 
-/** The environment stack's deploy (the job's first deploy, of shared infrastructure): unchanged. */
-const ENVIRONMENT_DEPLOYED = rule('^aws cloudformation deploy --stack-name [a-z-]+-environment ', { stdout: '' });
 
 /** Run a deploy job whose GitHub environment is protected as declared (the job's first step checks it). */
 const runDeploy = (workflow: Workflow, jobId: string, options: RunOptions): JobResult =>
-  runJob(workflow as never, jobId, { ...options, rules: [...protectedAsDeclared(workflow, jobId), ENVIRONMENT_DEPLOYED, ...options.rules] });
+  runJob(workflow as never, jobId, { ...options, rules: [...protectedAsDeclared(workflow, jobId), ...environmentStackRules(), ...options.rules] });
 /** The AWS calls of the workloads' steps: the environment stack's deploy, which comes first, is asserted on its own. */
-const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv).filter((argv) => !argv.some((a) => a.endsWith('-environment')));
+const awsCalls = (r: JobResult) => r.calls.filter((c) => c.tool === 'aws').map((c) => c.argv).filter((argv) => !argv.some((a) => a.includes('-environment')));
 const toolCalls = (r: JobResult, tool: string) => r.calls.filter((c) => c.tool === tool).map((c) => c.argv);
 const outcomes = (r: JobResult) => Object.fromEntries(r.steps.map((s) => [s.name, s.outcome]));
 
@@ -104,7 +102,6 @@ const fixtureTarget = (service: string): Target => ({
   role: 'arn:aws:iam::444444444444:role/shipshape-pair-live-cfn-exec',
   parameter: `/shipshape/${service}/live/last-good-image-tag`,
 });
-const ALPHA = fixtureTarget('alpha');
 const BETA = fixtureTarget('beta');
 
 const cfnDeploy = (t: Target, template: string, tag: string) => [
@@ -409,7 +406,7 @@ describe('deploy, flagship', () => {
   });
 });
 
-describe('deploy, blue/green fixture with two stacks', () => {
+describe('deploy, blue/green fixture with two stacks (one job each)', () => {
   const ARN = 'arn:aws:ecs:us-east-1:444444444444:service-deployment/c/beta/d2';
   const alphaSucceeds = [
     rule('^aws cloudformation deploy --stack-name alpha-live ', DEPLOYED),
@@ -424,14 +421,14 @@ describe('deploy, blue/green fixture with two stacks', () => {
   ];
 
   test('THEN the deploy is bounded by the stack update plus the bake, the wait and the rollback by their own bounds', () => {
-    const step = (id: string) => fixture.jobs['deploy-live'].steps.find((s: any) => s.id === id);
+    const step = (id: string) => fixture.jobs['deploy-live-beta'].steps.find((s: any) => s.id === id);
     expect(step('deploy-beta').env.DEPLOY_SECONDS).toBe(String(25 * 60 + 7 * 60));
     expect(step('wait-beta').env).toEqual({ STACK: 'beta-live', STRATEGY: 'blue-green', WAIT_SECONDS: String(10 * 60) });
     expect(step('rollback-beta').env.ROLLBACK_SECONDS).toBe(String(25 * 60 + 7 * 60 + 10 * 60));
   });
 
   test('GIVEN the wait times out THEN the rollback step still runs: it cancels the update still in progress, waits for it, and redeploys (current template when none was recorded)', () => {
-    const r = runDeploy(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live-beta', {
       sha: SHA,
       needs: FIXTURE_NEEDS,
       files: fixtureFiles,
@@ -452,12 +449,6 @@ describe('deploy, blue/green fixture with two stacks', () => {
     expect(r.status).toBe('failure');
     const polls = (10 * 60) / 15 + 1;
     expect(awsCalls(r)).toEqual([
-      cfnDeploy(ALPHA, ALPHA.template, SHA),
-      ...readService(ALPHA),
-      listDeployments('alpha-cluster', 'alpha'),
-      deploymentStatus('arn:alpha'),
-      putTemplate(ALPHA, SHA),
-      putTag(ALPHA, SHA),
       cfnDeploy(BETA, BETA.template, SHA),
       ...readService(BETA),
       listDeployments('beta-cluster', 'beta'),
@@ -473,18 +464,19 @@ describe('deploy, blue/green fixture with two stacks', () => {
     ]);
     expect(r.step('wait-beta').outputs).toEqual({ outcome: 'TIMED_OUT' });
     expect(r.step('wait-beta').output).toContain('::error::The blue-green deployment of beta did not finish in 600 seconds (last status IN_PROGRESS)');
-    // Only the stack that failed rolls back: alpha passed and was recorded.
-    expect(outcomes(r)).toMatchObject({ 'Rollback alpha': 'skipped', 'Rollback beta': 'success', 'Verify beta': 'skipped' });
+    // Each workload has its own job: beta's holds no step of alpha's.
+    expect(outcomes(r)).toMatchObject({ 'Rollback beta': 'success', 'Verify beta': 'skipped' });
+    expect(Object.keys(outcomes(r)).filter((name) => name.includes('alpha'))).toEqual([]);
     expect(r.step('rollback-beta').outputs).toEqual({ outcome: `rolled-back-to-${OLD}` });
     expect(r.summary).toContain('### Rollback of beta-live: no last good template');
     expect(r.summary).toContain(`so the rollback redeploys image tag ${OLD} with the current template, infra/beta-live.template.json.`);
     expect(r.summary).toContain(`git show ${OLD}:infra/beta-live.template.json`);
     expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 7m | success | TIMED_OUT | skipped | rolled-back-to-${OLD} |`);
-    expectWithinTimeouts(r, fixture, 'deploy-live');
+    expectWithinTimeouts(r, fixture, 'deploy-live-beta');
   });
 
   test('GIVEN aws cloudformation deploy hangs THEN it gives up at its bound, the rollback cancels the update and redeploys the last good version, all inside the timeouts', () => {
-    const r = runDeploy(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live-beta', {
       sha: SHA,
       needs: FIXTURE_NEEDS,
       files: fixtureFiles,
@@ -502,7 +494,7 @@ describe('deploy, blue/green fixture with two stacks', () => {
     });
     expect(r.step('deploy-beta')).toMatchObject({ outcome: 'failure', outputs: { outcome: 'TIMED_OUT' }, elapsed: 32 * 60 });
     expect(r.step('deploy-beta').output).toContain('::error::aws cloudformation deploy of beta-live did not finish in 1920 seconds');
-    expect(awsCalls(r).slice(8)).toEqual([
+    expect(awsCalls(r).slice(1)).toEqual([
       stackStatus(BETA),
       ['cloudformation', 'cancel-update-stack', '--stack-name', 'beta-live'],
       stackStatus(BETA),
@@ -513,11 +505,11 @@ describe('deploy, blue/green fixture with two stacks', () => {
     ]);
     expect(r.step('rollback-beta').outputs).toEqual({ outcome: `rolled-back-to-${OLD}` });
     expect(r.summary).toContain(`| beta | beta-live | ${SHA} | blue-green, bake 7m | TIMED_OUT | skipped | skipped | rolled-back-to-${OLD} |`);
-    expectWithinTimeouts(r, fixture, 'deploy-live');
+    expectWithinTimeouts(r, fixture, 'deploy-live-beta');
   });
 
   test('GIVEN the stack stays busy past the settle bound THEN the rollback gives up inside its own timeout and says so', () => {
-    const r = runDeploy(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live-alpha', {
       sha: SHA,
       needs: FIXTURE_NEEDS,
       files: fixtureFiles,
@@ -532,12 +524,12 @@ describe('deploy, blue/green fixture with two stacks', () => {
     expect(rollback.output).toContain('::warning::Could not cancel the update of alpha-live: waiting for it to end');
     expect(rollback.output).toContain('::error::alpha-live is still UPDATE_ROLLBACK_IN_PROGRESS after 2520 seconds');
     expect(awsCalls(r).filter((a) => a[1] === 'deploy')).toHaveLength(1);
-    expect(outcomes(r)).toMatchObject({ 'Deploy beta': 'skipped', 'Rollback beta': 'skipped' });
-    expectWithinTimeouts(r, fixture, 'deploy-live');
+    expect(outcomes(r)).toMatchObject({ 'Deploy alpha': 'failure', 'Record the last good version of alpha': 'skipped', 'Rollback alpha': 'failure' });
+    expectWithinTimeouts(r, fixture, 'deploy-live-alpha');
   });
 
   test('GIVEN a stack whose rollback failed (UPDATE_ROLLBACK_FAILED) THEN the rollback step fails with what to do', () => {
-    const r = runDeploy(fixture, 'deploy-live', {
+    const r = runDeploy(fixture, 'deploy-live-alpha', {
       sha: SHA,
       needs: FIXTURE_NEEDS,
       files: fixtureFiles,
@@ -572,35 +564,57 @@ describe('time budget: every wait gives up well before the job timeout, so the r
   };
   const cases = ['rolling', 'blue-green', 'canary', 'linear'].flatMap((kind) => [1, 2, 3].map((stacks) => [kind, stacks] as const));
 
-  test.each(cases)('GIVEN %s with %i stacks THEN the steps\' bounds add up to less than the job timeout', (kind, stacks) => {
+  test.each(cases)('GIVEN %s with %i stacks THEN each job\'s steps\' bounds add up to less than its timeout', (kind, stacks) => {
     const files = synthSnapshot((outdir) => budgetProject(outdir, stacks, make(kind)));
-    const job = parse(files['.github/workflows/ci.yml']).jobs['deploy-prod'];
-    const steps: any[] = job.steps;
-    // Every step is bounded.
-    for (const s of steps) expect({ step: s.name, timeout: typeof s['timeout-minutes'] }).toEqual({ step: s.name, timeout: 'number' });
-    // Each in-script bound gives up before its step's timeout (with room for a last poll and the commands around it).
-    for (const s of steps.filter((x) => x.id?.startsWith('deploy-'))) {
-      expect(Number(s.env.DEPLOY_SECONDS) + 60).toBeLessThan(s['timeout-minutes'] * 60);
+    const wf = parse(files['.github/workflows/ci.yml']);
+    // One workload: one job per environment; several: one job per workload, in parallel.
+    const ids = stacks === 1 ? ['deploy-prod'] : Array.from({ length: stacks }, (_x, i) => `deploy-prod-s${i}`);
+    expect(Object.keys(wf.jobs).filter((j) => j.startsWith('deploy-'))).toEqual(ids);
+    for (const [i, id] of ids.entries()) {
+      const job = wf.jobs[id];
+      const steps: any[] = job.steps;
+      // Every step is bounded.
+      for (const s of steps) expect({ step: s.name, timeout: typeof s['timeout-minutes'] }).toEqual({ step: s.name, timeout: 'number' });
+      // Each in-script bound gives up before its step's timeout (with room for a last poll and the commands around it).
+      for (const s of steps.filter((x) => x.id?.startsWith('deploy-'))) {
+        expect(Number(s.env.DEPLOY_SECONDS) + 60).toBeLessThan(s['timeout-minutes'] * 60);
+      }
+      for (const s of steps.filter((x) => x.env?.ROLLBACK_SECONDS)) expect(Number(s.env.ROLLBACK_SECONDS) + 15 + 60).toBeLessThan(s['timeout-minutes'] * 60);
+      for (const s of steps.filter((x) => x.env?.WAIT_SECONDS)) expect(Number(s.env.WAIT_SECONDS) + 15 + 60).toBeLessThan(s['timeout-minutes'] * 60);
+      // Worst case: every step up to the record runs to its timeout, then the rollback, then the summary.
+      const rollbacks = steps.filter((s) => String(s.if).startsWith('failure()'));
+      expect(rollbacks.map((s) => s.if)).toEqual([`failure() && steps.deploy-s${i}.outcome != 'skipped' && steps.record-s${i}.outcome != 'success'`]);
+      const worst = steps.filter((s) => !rollbacks.includes(s)).reduce((sum, s) => sum + s['timeout-minutes'], 0)
+        + Math.max(...rollbacks.map((s) => s['timeout-minutes']));
+      expect(worst + 10).toBeLessThanOrEqual(job['timeout-minutes']);
+      // GitHub-hosted runners end any job after 6 hours, whatever timeout-minutes says.
+      expect(job['timeout-minutes']).toBeLessThanOrEqual(360);
     }
-    for (const s of steps.filter((x) => x.env?.ROLLBACK_SECONDS)) expect(Number(s.env.ROLLBACK_SECONDS) + 15 + 60).toBeLessThan(s['timeout-minutes'] * 60);
-    for (const s of steps.filter((x) => x.env?.WAIT_SECONDS)) expect(Number(s.env.WAIT_SECONDS) + 15 + 60).toBeLessThan(s['timeout-minutes'] * 60);
-    // Worst case: every step up to the last record runs to its timeout, then one rollback (the one stack that failed), then the summary.
-    const rollbacks = steps.filter((s) => String(s.if).startsWith('failure()'));
-    expect(rollbacks).toHaveLength(stacks);
-    for (const [i, s] of rollbacks.entries()) expect(s.if).toBe(`failure() && steps.deploy-s${i}.outcome != 'skipped' && steps.record-s${i}.outcome != 'success'`);
-    const worst = steps.filter((s) => !rollbacks.includes(s)).reduce((sum, s) => sum + s['timeout-minutes'], 0)
-      + Math.max(...rollbacks.map((s) => s['timeout-minutes']));
-    expect(worst + 10).toBeLessThanOrEqual(job['timeout-minutes']);
-    // GitHub-hosted runners end any job after 6 hours, whatever timeout-minutes says.
-    expect(job['timeout-minutes']).toBeLessThanOrEqual(360);
+  });
+
+  test('GIVEN three workloads with a 30-minute canary bake THEN they deploy in three parallel jobs, each inside GitHub\'s 6-hour limit', () => {
+    // One job for the three took a worst case of 529 minutes: synthesis refused it (SS-PIPELINE-DEPLOY-TIME).
+    const wf = parse(synthSnapshot((outdir) => budgetProject(outdir, 3, DeploymentStrategy.canary({ bake: Duration.minutes(30) })))['.github/workflows/ci.yml']);
+    const jobs = ['deploy-prod-s0', 'deploy-prod-s1', 'deploy-prod-s2'].map((id) => wf.jobs[id]);
+    for (const job of jobs) {
+      expect(job['timeout-minutes']).toBeLessThanOrEqual(360);
+      // Same needs: they start, and wait for prod's approval, together.
+      expect(job.needs).toEqual(['publish']);
+      expect(job.environment.name).toBe('prod');
+    }
+    // One concurrency group per job: in one group, a third pending job would cancel the second.
+    expect(new Set(jobs.map((j) => j.concurrency.group)).size).toBe(3);
   });
 
   test('GIVEN a worst case beyond GitHub\'s 6-hour job limit THEN synthesis fails and says what to shorten', () => {
-    const err = expectRejected((outdir) => budgetProject(outdir, 3, DeploymentStrategy.canary({ bake: Duration.minutes(30) })));
-    expect(err.problems.map((p) => [p.code, p.property, p.got])).toEqual([
-      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod)', "'a worst case of 529 minutes for 3 stack(s) with canary 10%, bake 30m'"],
+    const slow = DeploymentStrategy.linear({ stepPercent: 10, interval: Duration.minutes(30), bake: Duration.minutes(30) });
+    const err = expectRejected((outdir) => budgetProject(outdir, 2, slow));
+    expect(err.problems.map((p) => [p.code, p.property])).toEqual([
+      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod, workload s0)'],
+      ['SS-PIPELINE-DEPLOY-TIME', 'deploy (environment prod, workload s1)'],
     ]);
-    expect(err.problems[0].hint).toBe("Shorten the bake or step interval of prod's strategy, or deploy fewer services to it.");
+    expect(err.problems[0].got).toMatch(/^'a worst case of \d+ minutes for s0-prod with linear 10% every 30m, bake 30m'$/);
+    expect(err.problems[0].hint).toBe("Shorten the bake or step interval of prod's strategy.");
   });
 });
 
@@ -652,7 +666,8 @@ describe('the runner itself', () => {
 
   test('an expression it does not know fails instead of being guessed', () => {
     expect(() => evaluate('github.event.pull_request.title', ctx('success', {}))).toThrow('unsupported context github.event.pull_request.title');
-    expect(() => evaluate("contains('a', 'b')", ctx('success', {}))).toThrow('unsupported');
+    expect(() => evaluate("startsWith('a', 'b')", ctx('success', {}))).toThrow('unsupported');
+    expect(() => evaluate("contains(github.event.commits, 'b')", ctx('success', {}))).toThrow('not supported');
   });
 
   test('GITHUB_OUTPUT lines and heredocs', () => {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Project } from 'projen';
 import { parse } from 'yaml';
 import { bareProject } from './util';
-import { awsError, runJob } from './workflow-runner';
+import { Rule, awsError, environmentStackRules, jobRuns, runJob } from './workflow-runner';
 import { Database, DockerImage, DockerPreset, Environment, Pipeline, PipelineProps, Service, ShipshapeError, Toolchain } from '../src';
 import { checkNames } from '../src/github/guardrails';
 import { globToEre } from '../src/pipeline/changes';
@@ -259,13 +259,18 @@ describe('publish and deploy only what changed', () => {
     expect(wf.jobs.publish.outputs).toMatchObject({ 'changed-web': '${{ needs.changes.outputs.changed-web }}', 'changed-api': '${{ needs.changes.outputs.changed-api }}' });
   });
 
-  test('GIVEN only web changed THEN a deploy job deploys web and skips api, which keeps its last good tag', () => {
+  test('GIVEN only web changed THEN deploy-dev-web deploys the environment stack and web; deploy-dev-api does not start', () => {
     const unprotected = monorepo({ guardrails: { checkProtection: false } });
-    const r = runJob(parse(unprotected['.github/workflows/ci.yml']), 'deploy-dev', {
+    const flow = parse(unprotected['.github/workflows/ci.yml']);
+    const publish = { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'false' };
+    expect(jobRuns(flow, 'deploy-dev-web', { publish: 'success' }, { publish })).toBe(true);
+    expect(jobRuns(flow, 'deploy-dev-api', { publish: 'success' }, { publish })).toBe(false);
+    const r = runJob(flow, 'deploy-dev-web', {
       sha: SHA,
-      needs: { publish: { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'false' } },
+      needs: { publish },
       files: unprotected,
       rules: [
+        ...environmentStackRules(),
         { when: '^aws cloudformation deploy ', answers: [{ stdout: 'Successfully created/updated stack' }] },
         { when: '^aws cloudformation describe-stacks --stack-name web-dev .*EcsClusterName', answers: [{ stdout: 'shop-dev' }] },
         { when: '^aws cloudformation describe-stacks --stack-name web-dev .*EcsServiceName', answers: [{ stdout: 'web' }] },
@@ -279,17 +284,110 @@ describe('publish and deploy only what changed', () => {
     // The environment stack (shared, always, an empty change set when nothing changed in it), then web alone.
     expect(deployed.map((c) => c.argv[c.argv.indexOf('--stack-name') + 1])).toEqual(['shop-dev-environment', 'web-dev']);
     expect(r.step('Record the last good version of web').outcome).toBe('success');
-    for (const name of ['Deploy api', 'Wait for api (rolling)', 'Verify api', 'Record the last good version of api', 'Rollback api']) expect(r.step(name).outcome).toBe('skipped');
-    expect(r.summary).toContain(`| api | api-dev | ${SHA} | rolling | skipped |`);
+    expect(r.summary).toContain(`| web | web-dev | ${SHA} | rolling | success |`);
+    expect(r.summary).not.toContain('| api |');
   });
 
-  test('THEN a deploy job runs only when one of its workloads changed (no approval is asked for nothing)', () => {
-    // Any of publish's outputs is 'true': they are the changed-<workload> flags and the image tag (a commit SHA).
-    expect(wf.jobs['deploy-prod'].if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main' && contains(toJSON(needs.publish.outputs), '\"true\"')");
-    expect(Object.keys(wf.jobs.publish.outputs).sort()).toEqual(['changed-api', 'changed-web', 'image-tag']);
+  test('THEN each workload deploys in its own job, in parallel per environment, and the next environment waits for all of them', () => {
+    const deploys = Object.keys(wf.jobs).filter((j) => j.startsWith('deploy-'));
+    expect(deploys).toEqual(['deploy-dev-web', 'deploy-dev-api', 'deploy-prod-web', 'deploy-prod-api']);
+    expect(wf.jobs['deploy-dev-web'].needs).toEqual(['publish']);
+    expect(wf.jobs['deploy-prod-api'].needs).toEqual(['publish', 'deploy-dev-web', 'deploy-dev-api']);
     expect(wf.jobs.publish.outputs['image-tag']).toBe('${{ github.sha }}');
-    expect(step(wf.jobs['deploy-prod'], 'Deploy web').if).toBe("needs.publish.outputs.changed-web == 'true'");
-    expect(step(wf.jobs['deploy-prod'], 'Verify api').if).toBe("needs.publish.outputs.changed-api == 'true'");
+  });
+
+  // The results of publish and dev's jobs, and what prod-web (which changed) does.
+  test.each([
+    ['web changed, dev-web deployed, dev-api skipped (unchanged)', { 'deploy-dev-web': 'success', 'deploy-dev-api': 'skipped' }, true],
+    ['dev-api failed', { 'deploy-dev-web': 'success', 'deploy-dev-api': 'failure' }, false],
+    ['dev-web was cancelled', { 'deploy-dev-web': 'cancelled', 'deploy-dev-api': 'skipped' }, false],
+    ['nothing in dev ran (publish skipped: a check failed)', { 'deploy-dev-web': 'skipped', 'deploy-dev-api': 'skipped' }, false],
+  ] as const)('GIVEN %s THEN deploy-prod-web runs: %s', (_name, dev, runs) => {
+    const publishResult = _name.startsWith('nothing') ? 'skipped' : 'success';
+    const outputs: Record<string, Record<string, string>> = publishResult === 'skipped' ? { publish: {} } : { publish: { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'false' } };
+    expect(jobRuns(wf, 'deploy-prod-web', { publish: publishResult, ...dev }, outputs)).toBe(runs);
+  });
+});
+
+describe('the environment stack, deployed first by each workload\'s job (several jobs, several runs)', () => {
+  const unprotected = monorepo({ guardrails: { checkProtection: false } });
+  const flow = parse(unprotected['.github/workflows/ci.yml']);
+  const NEWER = 'fade0000fade0000fade0000fade0000fade0000';
+  const ENV = 'shop-dev-environment';
+  const KEY = `last-good/${ENV}.template.json`;
+  const web = [
+    { when: '^aws cloudformation deploy --stack-name web-dev ', answers: [{ stdout: 'Successfully created/updated stack' }] },
+    { when: '^aws cloudformation describe-stacks --stack-name web-dev .*EcsClusterName', answers: [{ stdout: 'shop-dev' }] },
+    { when: '^aws cloudformation describe-stacks --stack-name web-dev .*EcsServiceName', answers: [{ stdout: 'web' }] },
+    { when: '^aws ecs describe-services ', answers: [{ stdout: 'COMPLETED' }] },
+    { when: '^aws s3api put-object --bucket \\S+ --key last-good/web-dev', answers: [{ stdout: '"9b2cf535f27731c974343645a3985328"' }] },
+    { when: '^aws ssm put-parameter ', answers: [{ stdout: '{"Version": 7}' }] },
+  ];
+  const run = (environment: Rule[]) => runJob(flow, 'deploy-dev-web', {
+    sha: SHA, needs: { publish: { 'image-tag': SHA, 'changed-web': 'true', 'changed-api': 'true' } }, files: unprotected, rules: [...environment, ...web],
+  });
+  const envCalls = (r: ReturnType<typeof run>) => r.calls.filter((c) => c.argv.some((a) => a.includes(ENV))).map((c) => `${c.tool} ${c.argv.slice(0, 2).join(' ')}`);
+
+  test('GIVEN a later commit already deployed it (another workload\'s job of a later run) THEN it is left as it is, and the workload deploys', () => {
+    const r = run([
+      { when: `^aws s3api head-object --bucket \\S+ --key ${KEY} `, answers: [{ stdout: NEWER }] },
+      { when: `^gh api repos/example-org/node-api/compare/${NEWER}\\.\\.\\.${SHA} --jq \\.status$`, answers: [{ stdout: 'behind' }] },
+    ]);
+    expect(r.status).toBe('success');
+    expect(envCalls(r)).toEqual(['aws s3api head-object']);
+    expect(r.step('Deploy the dev environment').output).toContain(`::notice::${ENV} was last deployed from ${NEWER}, a later commit than ${SHA}: it is left as it is`);
+    expect(r.step('Record the last good version of web').outcome).toBe('success');
+  });
+
+  test('GIVEN an earlier commit deployed it THEN this commit deploys it and is recorded', () => {
+    const r = run([
+      { when: `^aws s3api head-object --bucket \\S+ --key ${KEY} `, answers: [{ stdout: NEWER }] },
+      { when: '^gh api repos/example-org/node-api/compare/', answers: [{ stdout: 'ahead' }] },
+      ...environmentStackRules().slice(1),
+    ]);
+    expect(r.status).toBe('success');
+    expect(envCalls(r)).toEqual(['aws s3api head-object', 'aws cloudformation describe-stacks', 'aws cloudformation deploy', 'aws s3api put-object']);
+    const put = r.calls.find((c) => c.argv.includes(KEY) && c.argv[1] === 'put-object')!;
+    expect(put.argv[put.argv.indexOf('--metadata') + 1]).toBe(`commit=${SHA}`);
+  });
+
+  test('GIVEN another job is updating it THEN the job waits, then deploys (an empty change set once the other is done)', () => {
+    const r = run([
+      { when: `^aws s3api head-object --bucket \\S+ --key ${KEY} `, answers: [awsError('404', 'HeadObject', 'Not Found')] },
+      { when: `^aws cloudformation describe-stacks --stack-name ${ENV} `, answers: [{ stdout: 'UPDATE_IN_PROGRESS' }, { stdout: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' }, { stdout: 'UPDATE_COMPLETE' }] },
+      ...environmentStackRules().slice(2),
+    ]);
+    expect(r.status).toBe('success');
+    expect(envCalls(r)).toEqual(['aws s3api head-object', 'aws cloudformation describe-stacks', 'aws cloudformation describe-stacks', 'aws cloudformation describe-stacks', 'aws cloudformation deploy', 'aws s3api put-object']);
+    expect(r.step('Deploy the dev environment').output).toContain(`${ENV} is UPDATE_IN_PROGRESS (another job is deploying it): waiting`);
+  });
+
+  test('GIVEN CloudFormation refuses the deploy because another job\'s update just started THEN it waits and tries again', () => {
+    const r = run([
+      { when: `^aws s3api head-object --bucket \\S+ --key ${KEY} `, answers: [awsError('404', 'HeadObject', 'Not Found')] },
+      { when: `^aws cloudformation describe-stacks --stack-name ${ENV} `, answers: [{ stdout: 'UPDATE_COMPLETE' }, { stdout: 'UPDATE_IN_PROGRESS' }, { stdout: 'UPDATE_COMPLETE' }] },
+      { when: `^aws cloudformation deploy --stack-name ${ENV} `, answers: [awsError('ValidationError', 'CreateChangeSet', `Stack:arn:aws:cloudformation:eu-west-1:111111111111:stack/${ENV}/1 is in UPDATE_IN_PROGRESS state and can not be updated.`), { stdout: 'No changes to deploy.' }] },
+      ...environmentStackRules().slice(3),
+    ]);
+    expect(r.status).toBe('success');
+    expect(envCalls(r).filter((c) => c === 'aws cloudformation deploy')).toHaveLength(2);
+    expect(r.step('Deploy the dev environment').output).toContain('started changing under another job: trying again');
+  });
+
+  test('GIVEN a deploy that fails for another reason THEN it is not retried: the job stops before the workload', () => {
+    const r = run([
+      ...environmentStackRules().slice(0, 2),
+      { when: `^aws cloudformation deploy --stack-name ${ENV} `, answers: [{ exit: 255, stderr: 'Waiter ChangeSetCreateComplete failed: Template error' }] },
+    ]);
+    expect(r.status).toBe('failure');
+    expect(envCalls(r).filter((c) => c === 'aws cloudformation deploy')).toHaveLength(1);
+    expect(r.step('Deploy web').outcome).toBe('skipped');
+  });
+
+  test('GIVEN the recorded commit cannot be read (not a missing object) THEN the job stops, deploying nothing', () => {
+    const r = run([{ when: `^aws s3api head-object --bucket \\S+ --key ${KEY} `, answers: [awsError('403', 'HeadObject', 'Forbidden')] }]);
+    expect(r.status).toBe('failure');
+    expect(r.calls.filter((c) => c.argv[1] === 'deploy')).toEqual([]);
   });
 });
 

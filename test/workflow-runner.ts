@@ -172,6 +172,47 @@ export function awsError(code: string, operation: string, message: string): Answ
   return { exit: 254, stderr: `\nAn error occurred (${code}) when calling the ${operation} operation: ${message}` };
 }
 
+/**
+ * The AWS answers for an environment stack (`<project>-<env>-environment`) deployed before a workload: no commit
+ * recorded yet (its last good template is missing), a settled stack, an empty change set, then the commit recorded.
+ */
+export function environmentStackRules(): Rule[] {
+  const env = '[a-z0-9-]+-environment';
+  return [
+    { when: `^aws s3api head-object --bucket \\S+ --key last-good/${env}\\.template\\.json `, answers: [{ exit: 254, stderr: '\nAn error occurred (404) when calling the HeadObject operation: Not Found' }] },
+    { when: `^aws cloudformation describe-stacks --stack-name ${env} --query Stacks\\[0\\]\\.StackStatus `, answers: [{ stdout: 'UPDATE_COMPLETE' }] },
+    { when: `^aws cloudformation deploy --stack-name ${env} `, answers: [{ stdout: '' }] },
+    { when: `^aws s3api put-object --bucket \\S+ --key last-good/${env}\\.template\\.json `, answers: [{ stdout: '"3f2a9c0e5b7d41a8b6c2d9e0f1a2b3c4"' }] },
+  ];
+}
+
+/**
+ * Whether GitHub starts `jobId`, given the results (and outputs) of the jobs it needs, on a push to main: its `if:`
+ * (none means `success()`), where a condition without a status function is `success() && (...)`, and `success()`
+ * means every need succeeded. `cancelled()` is false (the run was not cancelled).
+ */
+export function jobRuns(
+  workflow: { jobs: Record<string, Job> }, jobId: string,
+  results: Readonly<Record<string, 'success' | 'failure' | 'cancelled' | 'skipped'>>,
+  outputs: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): boolean {
+  const job = workflow.jobs[jobId] as Job & { needs?: string[] | string; if?: string };
+  if (!job) throw new Error(`runner: no job ${jobId}`);
+  const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+  for (const n of needs) if (!results[n]) throw new Error(`runner: the result of ${n} (needed by ${jobId}) is not given`);
+  const own = Object.fromEntries(needs.map((n) => [n, results[n]]));
+  const allSucceeded = needs.every((n) => results[n] === 'success');
+  const condition = job.if === undefined ? 'success()' : stripBraces(String(job.if));
+  const expr = /\b(success|failure|always|cancelled)\(\)/.test(condition) ? condition : `success() && (${condition})`;
+  return truthy(evaluate(expr, {
+    sha: 'job-level',
+    needs: outputs,
+    results: own,
+    status: () => (allSucceeded ? 'success' : 'failure'),
+    step: () => { throw new Error('runner: steps are not a job-level context'); },
+  }));
+}
+
 /** Run one job of a parsed workflow. */
 export function runJob(workflow: { jobs: Record<string, Job> }, jobId: string, options: RunOptions): JobResult {
   const job = workflow.jobs[jobId];
@@ -354,6 +395,8 @@ export interface Context {
   readonly needs: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly status: () => 'success' | 'failure';
   readonly step: (id: string) => StepResult | undefined;
+  /** Job level: `needs.<job>.result` of each job the evaluated job needs. */
+  readonly results?: Readonly<Record<string, 'success' | 'failure' | 'cancelled' | 'skipped'>>;
 }
 
 type Value = string | boolean | null;
@@ -386,6 +429,13 @@ function resolve(pathExpr: string, ctx: Context): Value {
     if (parts[2] === 'outcome' || parts[2] === 'conclusion') return step ? step.outcome : null;
     if (parts[2] === 'outputs' && parts.length === 4) return step?.outputs[parts[3]] ?? null;
   }
+  if (parts[0] === 'needs' && parts[2] === 'result' && parts.length === 3) {
+    const result = ctx.results?.[parts[1]];
+    if (!result) throw new Error(`runner: the result of needs.${parts[1]} is not given`);
+    return result;
+  }
+  if (pathExpr === 'github.event_name') return 'push';
+  if (pathExpr === 'github.ref') return 'refs/heads/main';
   if (parts[0] === 'needs' && parts[2] === 'outputs' && parts.length === 4) {
     const job = ctx.needs[parts[1]];
     if (!job) throw new Error(`runner: needs.${parts[1]} is not given`);
@@ -404,7 +454,8 @@ function resolve(pathExpr: string, ctx: Context): Value {
 
 /** Evaluate one expression (without `${{ }}`). */
 export function evaluate(expr: string, ctx: Context): Value {
-  const tokens = expr.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][A-Za-z0-9_.-]*|\S/g) ?? [];
+  // The two collections the generated job conditions read, as single tokens: the needs' results and publish's outputs.
+  const tokens = expr.replace(/needs\.\*\.result/g, '__needs_results__').replace(/toJSON\(needs\.publish\.outputs\)/g, '__publish_outputs__').match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][A-Za-z0-9_.-]*|\S/g) ?? [];
   let i = 0;
   const peek = () => tokens[i];
   const next = () => tokens[i++];
@@ -440,6 +491,19 @@ export function evaluate(expr: string, ctx: Context): Value {
     if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
     if (t === 'true' || t === 'false') return t === 'true';
     if (t === 'null') return null;
+    if (t === 'contains' && peek() === '(') {
+      next();
+      const collection = next();
+      if (next() !== ',') throw new Error(`runner: contains(collection, value) expected in ${expr}`);
+      const needle = String(or());
+      if (next() !== ')') throw new Error(`runner: ) expected in ${expr}`);
+      if (collection === '__needs_results__') {
+        if (!ctx.results) throw new Error('runner: needs.*.result outside a job condition');
+        return Object.values(ctx.results).some((r) => r.toLowerCase() === needle.toLowerCase());
+      }
+      if (collection === '__publish_outputs__') return JSON.stringify(ctx.needs.publish ?? {}).includes(needle);
+      throw new Error(`runner: contains() of ${collection} is not supported`);
+    }
     if (/^(success|failure|always|cancelled)$/.test(t) && peek() === '(') {
       next();
       if (next() !== ')') throw new Error(`runner: ${t}() takes no arguments here`);

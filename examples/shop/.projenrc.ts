@@ -59,15 +59,16 @@ export function createProject(outdir?: string): Project {
   // docker compose up: every workload, named as Service Connect names them, with the API's PostgreSQL.
   new LocalDev(project, 'local');
 
-  // Rolling updates with the circuit breaker and the rollback alarms. One deploy job per environment deploys every
-  // changed workload in order, and a traffic-shifting strategy's bake would be waited out once per workload: with
-  // four workloads its worst case passes GitHub's 6-hour job limit (SS-PIPELINE-DEPLOY-TIME).
+  // Staging rolls; prod moves the public web service's traffic by canary (internal services, workers and jobs always
+  // roll). Each workload deploys in its own job, in parallel, after the environment's shared stack: one canary bake
+  // is waited out once, not once per workload, and prod's reviewers approve the jobs together.
   const rolling = DeploymentStrategy.rolling();
+  const canary = DeploymentStrategy.canary({ percent: 10, bake: Duration.minutes(15) });
   new Environment(project, 'staging', {
     account: '222222222222', region: 'eu-west-1', logRetentionDays: 90, domain: SETTINGS.stagingDomain, strategy: rolling,
   });
   new Environment(project, 'prod', {
-    account: '333333333333', region: 'eu-west-1', logRetentionDays: 90, domain: SETTINGS.prodDomain, strategy: rolling,
+    account: '333333333333', region: 'eu-west-1', logRetentionDays: 90, domain: SETTINGS.prodDomain, strategy: canary,
     approval: { reviewers: ['example-org/releasers'], waitMinutes: 5 },
     scaling: { min: 2, max: 6, target: ScalingTarget.requests(500) },
   });

@@ -142,198 +142,225 @@ export function deployJobTimeoutMinutes(steps: readonly StepModel[]): number {
 }
 
 /**
- * `deploy-<env>`: one job per environment, in order, each after the previous one. Inside:
- * deploy (CloudFormation, ImageTag) → wait (the strategy) → verify (health path, optional
- * command) → record the last good template and tag → rollback on failure → summary.
- * Every wait is bounded (`deployBounds`) well inside the job's timeout, so the rollback step runs.
- * One job per environment keeps one approval per gated environment.
+ * The deploy jobs, environment by environment; each environment's jobs start after every job of the environments
+ * before it. Inside a job: the environment stack (shared infrastructure) → per workload: deploy (CloudFormation,
+ * ImageTag) → wait (the strategy) → verify (health path, optional command) → record the last good template and tag
+ * → rollback on failure → summary. Every wait is bounded (`deployBounds`) well inside the job's timeout, so the
+ * rollback step runs.
+ *
+ * An environment with one workload has one job, `deploy-<env>`. With several, each workload gets its own job,
+ * `deploy-<env>-<workload>`, and they run in parallel: the worst case of a job is one workload's deploy and bake,
+ * not the sum of them (GitHub ends a job after 6 hours). They wait for an environment's approval together, so a
+ * reviewer approves them at once (GitHub asks again only for jobs that start waiting later). Each deploys the
+ * environment stack first, idempotently (ENVIRONMENT_DEPLOY_SCRIPT), and has its own concurrency group, so runs
+ * stay in order per workload.
  */
 export function deployJobs(
   ctx: BuildContext, targets: readonly StackTarget[], options: ResolvedDeploy, problems: Problem[] = [],
   environmentStacks: readonly EnvironmentTarget[] = [],
 ): JobSpec[] {
   const jobs: JobSpec[] = [];
-  let previous = 'publish';
-  for (const env of ctx.environments) {
-    const stacks = targets.filter((t) => t.environment.name === env.name);
-    if (stacks.length === 0) continue;
-    const id = `deploy-${env.name}`;
-    const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
-    const protection = options.checkProtection ? [{
-      ...protectionCheckStep(githubEnvironmentOf(env, ctx.branch)),
-      timeoutMinutes: STEP_MINUTES.protection,
-    }] : [];
-    const steps: StepModel[] = [
-      ...protection, action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name))),
-    ];
-    // The user's smoke test may need the project's dependencies.
-    if (options.smokeCommand && env.url) {
-      steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
-    }
-    const summary: Record<string, string> = {};
-    const rows: string[] = [];
-    // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
-    const cfnEnv = (t: Pick<StackTarget, 'stackName' | 'filePath'>) => ({
-      STACK: t.stackName,
-      TEMPLATE: t.filePath,
-      TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
-      TEMPLATE_PREFIX: templatePrefix(t.stackName),
-      EXECUTION_ROLE_ARN: roleArn(env.account, env.region, cloudFormationExecutionRoleName(ctx.project, env.name)),
-    });
-    const lastGood = (t: StackTarget) => ({
-      TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
-      LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(t.stackName),
-      PARAMETER: lastGoodImageTagParameter(t.service.name, env.name),
-    });
-    // The environment's shared infrastructure first: every workload stack imports its exports.
+  const perEnvironment = ctx.environments.map((env) => ({ env, stacks: targets.filter((t) => t.environment.name === env.name) }))
+    .filter((e) => e.stacks.length > 0);
+  // With parallel jobs, a skipped job (its workload did not change) must not skip the next environment: those jobs
+  // decide from every earlier job's result (a failure anywhere before stops them) and need all of them.
+  const parallel = perEnvironment.some((e) => e.stacks.length > 1);
+  let before: string[] = [];
+  for (const { env, stacks } of perEnvironment) {
     const shared = environmentStacks.find((t) => t.environment.name === env.name);
-    if (shared) {
+    const units = stacks.map((t) => ({ id: stacks.length === 1 ? `deploy-${env.name}` : `deploy-${env.name}-${t.service.name}`, t }));
+    for (const { id, t } of units) {
+      // Skipped when its workload did not change: no approval is asked for nothing.
+      const changed = changedCondition(ctx, t.service.name);
+      const needs = parallel ? ['publish', ...before] : ['publish', ...before.slice(-1)];
+      // `changed-<workload>` is 'true' only when publish ran; without change detection, publish must have succeeded.
+      const status = "!cancelled() && !contains(needs.*.result, 'failure') && !contains(needs.*.result, 'cancelled')";
+      const condition = parallel
+        ? andCondition(andCondition(status, onBranch(ctx.branch)), changed ?? "needs.publish.result == 'success'")!
+        : andCondition(onBranch(ctx.branch), changed)!;
+      jobs.push(deployJob(ctx, env, id, t, shared, options, problems, needs, condition, units.length > 1));
+    }
+    before = [...before, ...units.map((u) => u.id)];
+  }
+  return jobs;
+}
+
+/** One deploy job: the environment stack, then the workload's stack, its rollback and the summary. */
+function deployJob(
+  ctx: BuildContext, env: EnvironmentModel, id: string, target: StackTarget, shared: EnvironmentTarget | undefined,
+  options: ResolvedDeploy, problems: Problem[], needs: readonly string[], condition: string, perWorkload: boolean,
+): JobSpec {
+  const stacks = [target];
+  const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
+  const protection = options.checkProtection ? [{
+    ...protectionCheckStep(githubEnvironmentOf(env, ctx.branch)),
+    timeoutMinutes: STEP_MINUTES.protection,
+  }] : [];
+  const steps: StepModel[] = [
+    ...protection, action(checkout()), action(assumeRole(env.account, env.region, deployRoleName(ctx.project, env.name))),
+  ];
+  // The user's smoke test may need the project's dependencies.
+  if (options.smokeCommand && env.url) {
+    steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
+  }
+  const summary: Record<string, string> = {};
+  const rows: string[] = [];
+  // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
+  const cfnEnv = (t: Pick<StackTarget, 'stackName' | 'filePath'>) => ({
+    STACK: t.stackName,
+    TEMPLATE: t.filePath,
+    TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
+    TEMPLATE_PREFIX: templatePrefix(t.stackName),
+    EXECUTION_ROLE_ARN: roleArn(env.account, env.region, cloudFormationExecutionRoleName(ctx.project, env.name)),
+  });
+  const lastGood = (t: StackTarget) => ({
+    TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
+    LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(t.stackName),
+    PARAMETER: lastGoodImageTagParameter(t.service.name, env.name),
+  });
+  // The environment's shared infrastructure first: every workload stack imports its exports.
+  if (shared) {
+    steps.push({
+      name: `Deploy the ${env.name} environment`,
+      id: 'deploy-environment',
+      env: {
+        ...cfnEnv(shared),
+        LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(shared.stackName),
+        DEPLOY_SECONDS: String(ENVIRONMENT_DEPLOY_SECONDS),
+        COMMIT: '${{ github.sha }}',
+        REPOSITORY: '${{ github.repository }}',
+        GH_TOKEN: '${{ github.token }}',
+      },
+      run: ENVIRONMENT_DEPLOY_SCRIPT,
+      timeoutMinutes: boundMinutes(ENVIRONMENT_DEPLOY_SECONDS),
+    });
+  }
+  for (const t of stacks) {
+    const s = t.service.name;
+    const key = pascal(s).toUpperCase();
+    const url = publicUrl(t.service, env);
+    // The service's own view of the environment: an internal service deploys with a rolling update.
+    const strategy = t.environment.strategy;
+    const bounds = deployBounds(strategy);
+    if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
+    steps.push(
+      { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
+    );
+    // A scheduled job has no ECS service to wait for: its stack update is its deploy (its next run uses the new tag).
+    if (t.kind !== 'job') {
       steps.push({
-        name: `Deploy the ${env.name} environment`,
-        id: 'deploy-environment',
-        env: { ...cfnEnv(shared), DEPLOY_SECONDS: String(ENVIRONMENT_DEPLOY_SECONDS) },
-        run: ENVIRONMENT_DEPLOY_SCRIPT,
-        timeoutMinutes: boundMinutes(ENVIRONMENT_DEPLOY_SECONDS),
+        name: `Wait for ${s} (${describeStrategy(strategy)})`,
+        id: `wait-${s}`,
+        env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
+        run: waitScript(strategy),
+        timeoutMinutes: boundMinutes(bounds.waitSeconds),
       });
     }
-    for (const t of stacks) {
-      const s = t.service.name;
-      const key = pascal(s).toUpperCase();
-      const url = publicUrl(t.service, env);
-      // The service's own view of the environment: an internal service deploys with a rolling update.
-      const strategy = t.environment.strategy;
-      const bounds = deployBounds(strategy);
-      const from = steps.length;
-      if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
-      steps.push(
-        { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
-      );
-      // A scheduled job has no ECS service to wait for: its stack update is its deploy (its next run uses the new tag).
-      if (t.kind !== 'job') {
-        steps.push({
-          name: `Wait for ${s} (${describeStrategy(strategy)})`,
-          id: `wait-${s}`,
-          env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
-          run: waitScript(strategy),
-          timeoutMinutes: boundMinutes(bounds.waitSeconds),
-        });
-      }
-      steps.push(
-        url
-          ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
-          : {
-            name: `Verify ${s}`,
-            id: `verify-${s}`,
-            run: t.kind === 'job'
-              ? `echo "::notice::${s} is a scheduled job: its next run uses the new image (run it by hand with its runbook's command to check it now)"`
-              : t.kind === 'worker'
-                ? `echo "::notice::${s} is a queue worker (no URL): the ECS deployment's health checks (its health command) verified it"`
-                : t.service.exposure.kind === 'internal'
-                  ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
-                  : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
-            timeoutMinutes: STEP_MINUTES.verify,
-          },
-      );
-      if (options.smokeCommand && url) {
-        steps.push({
-          name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
-        });
-      }
+    steps.push(
+      url
+        ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
+        : {
+          name: `Verify ${s}`,
+          id: `verify-${s}`,
+          run: t.kind === 'job'
+            ? `echo "::notice::${s} is a scheduled job: its next run uses the new image (run it by hand with its runbook's command to check it now)"`
+            : t.kind === 'worker'
+              ? `echo "::notice::${s} is a queue worker (no URL): the ECS deployment's health checks (its health command) verified it"`
+              : t.service.exposure.kind === 'internal'
+                ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
+                : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
+          timeoutMinutes: STEP_MINUTES.verify,
+        },
+    );
+    if (options.smokeCommand && url) {
       steps.push({
-        name: `Record the last good version of ${s}`,
-        id: `record-${s}`,
-        env: { STACK: t.stackName, TEMPLATE: t.filePath, ...lastGood(t) },
-        run: RECORD_SCRIPT,
-        timeoutMinutes: STEP_MINUTES.record,
-      });
-      // An unchanged workload is not deployed (its image was not built for this commit): it keeps its last good tag.
-      const changed = changedCondition(ctx, s);
-      if (changed) steps.splice(from, steps.length - from, ...steps.slice(from).map((st) => ({ ...st, if: andCondition(changed, st.if) })));
-      Object.assign(summary, {
-        [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
-        // A scheduled job has no ECS deployment to wait for.
-        [`${key}_WAIT`]: t.kind === 'job' ? 'none (a scheduled job)' : `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
-        [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
-        [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
-      });
-      rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
-    }
-    for (const t of stacks) {
-      const s = t.service.name;
-      // A migration's first change set is the first step that changes the stack.
-      const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
-      steps.push({
-        name: `Rollback ${s}`,
-        id: `rollback-${s}`,
-        // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
-        if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
-        env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
-        run: ROLLBACK_SCRIPT,
-        timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
+        name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
       });
     }
     steps.push({
-      name: 'Summary',
-      if: 'always()',
-      // The record of the deploy a person finds later ("what changed?"): who, which commit, which image, the outcome.
-      env: {
-        ...summary,
-        JOB_STATUS: '${{ job.status }}',
-        TRIGGERED_BY: '${{ github.triggering_actor }}',
-        COMMIT: '${{ github.sha }}',
-        RUN_URL: '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}',
-      },
-      run: [
-        '{',
-        `  echo "### Deploy to ${env.name}: $JOB_STATUS"`,
-        '  echo ""',
-        '  echo "Triggered by @$TRIGGERED_BY, commit $COMMIT, image tag $IMAGE_TAG ([run]($RUN_URL))."',
-        '  echo ""',
-        '  echo "| service | stack | image tag | strategy | deploy | wait | verify | rollback |"',
-        '  echo "|---|---|---|---|---|---|---|---|"',
-        ...rows.map((r) => `  ${r}`),
-        '} >> "$GITHUB_STEP_SUMMARY"',
-      ].join('\n'),
-      timeoutMinutes: STEP_MINUTES.summary,
+      name: `Record the last good version of ${s}`,
+      id: `record-${s}`,
+      env: { STACK: t.stackName, TEMPLATE: t.filePath, ...lastGood(t) },
+      run: RECORD_SCRIPT,
+      timeoutMinutes: STEP_MINUTES.record,
     });
-    const expected = ctx.expectedMinutes[id] ?? deployMinutes(stacks) + (shared ? 1 : 0);
-    const timeoutMinutes = deployJobTimeoutMinutes(steps);
-    if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
-      problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name})`,
-        `a worst case of ${timeoutMinutes} minutes for ${stacks.length} stack(s) with ${describeStrategy(env.strategy)}`,
-        `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
-        `Shorten the bake or step interval of ${env.name}'s strategy, or deploy fewer services to it.`));
-    }
-    // Skipped when none of its workloads changed: no approval is asked for nothing (and the next environment skips too).
-    const anyChanged = stacks.map((t) => changedCondition(ctx, t.service.name)).filter((c): c is string => c !== undefined);
-    jobs.push({
-      job: {
-        id,
-        name: id,
-        // `needs` gives access to direct dependencies only: publish (the image tag) and the previous environment.
-        needs: previous === 'publish' ? ['publish'] : ['publish', previous],
-        if: anyChanged.length === stacks.length
-          // With several workloads: any of publish's outputs is 'true' (they are the changed-<workload> flags and the
-          // image tag, a commit SHA), which stays one short line however many workloads there are.
-          ? andCondition(onBranch(ctx.branch), anyChanged.length === 1 ? anyChanged[0] : "contains(toJSON(needs.publish.outputs), '\"true\"')")
-          : onBranch(ctx.branch),
-        runsOn: ctx.runsOn,
-        environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
-        permissions: { 'contents': 'read', 'id-token': 'write', ...(options.checkProtection ? PROTECTION_CHECK_PERMISSIONS : {}) },
-        concurrency: { group: `deploy-${env.name}`, cancelInProgress: false },
-        timeoutMinutes,
-        env: { IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' },
-        steps,
-        expectedMinutes: expected,
-      },
-      stage: 'deploy',
-      required: false,
-      prOnly: false,
-      path: `${ctx.constructPath}/jobs/${id}`,
+    Object.assign(summary, {
+      [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
+      // A scheduled job has no ECS deployment to wait for.
+      [`${key}_WAIT`]: t.kind === 'job' ? 'none (a scheduled job)' : `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
+      [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
+      [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
     });
-    previous = id;
+    rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
   }
-  return jobs;
+  for (const t of stacks) {
+    const s = t.service.name;
+    // A migration's first change set is the first step that changes the stack.
+    const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
+    steps.push({
+      name: `Rollback ${s}`,
+      id: `rollback-${s}`,
+      // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
+      if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
+      env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
+      run: ROLLBACK_SCRIPT,
+      timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
+    });
+  }
+  steps.push({
+    name: 'Summary',
+    if: 'always()',
+    // The record of the deploy a person finds later ("what changed?"): who, which commit, which image, the outcome.
+    env: {
+      ...summary,
+      JOB_STATUS: '${{ job.status }}',
+      TRIGGERED_BY: '${{ github.triggering_actor }}',
+      COMMIT: '${{ github.sha }}',
+      RUN_URL: '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}',
+    },
+    run: [
+      '{',
+      `  echo "### Deploy ${perWorkload ? `${target.service.name} ` : ''}to ${env.name}: $JOB_STATUS"`,
+      '  echo ""',
+      '  echo "Triggered by @$TRIGGERED_BY, commit $COMMIT, image tag $IMAGE_TAG ([run]($RUN_URL))."',
+      '  echo ""',
+      '  echo "| service | stack | image tag | strategy | deploy | wait | verify | rollback |"',
+      '  echo "|---|---|---|---|---|---|---|---|"',
+      ...rows.map((r) => `  ${r}`),
+      '} >> "$GITHUB_STEP_SUMMARY"',
+    ].join('\n'),
+    timeoutMinutes: STEP_MINUTES.summary,
+  });
+  const expected = ctx.expectedMinutes[id] ?? deployMinutes(stacks) + (shared ? 1 : 0);
+  const timeoutMinutes = deployJobTimeoutMinutes(steps);
+  if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
+    problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name}${perWorkload ? `, workload ${target.service.name}` : ''})`,
+      `a worst case of ${timeoutMinutes} minutes for ${target.stackName} with ${describeStrategy(target.environment.strategy)}`,
+      `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
+      `Shorten the bake or step interval of ${env.name}'s strategy.`));
+  }
+  return {
+    job: {
+      id,
+      name: id,
+      // `needs` gives access to direct dependencies only: publish (the image tag) and the earlier environments.
+      needs: [...needs],
+      if: condition,
+      runsOn: ctx.runsOn,
+      environment: { name: env.name, ...(env.url ? { url: env.url } : {}) },
+      permissions: { 'contents': 'read', 'id-token': 'write', ...(options.checkProtection ? PROTECTION_CHECK_PERMISSIONS : {}) },
+      // One group per job: parallel jobs in one group would cancel each other (a group holds one pending job).
+      concurrency: { group: id, cancelInProgress: false },
+      timeoutMinutes,
+      env: { IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}' },
+      steps,
+      expectedMinutes: expected,
+    },
+    stage: 'deploy',
+    required: false,
+    prOnly: false,
+    path: `${ctx.constructPath}/jobs/${id}`,
+  };
 }
 
 /**

@@ -377,7 +377,7 @@ export class Pipeline extends ShipshapeConstruct {
       permissions: {},
       // A pull request's runs share one group and cancel each other; every push gets its own group (its run id),
       // so a deploy waiting for approval never holds back the checks of later commits. Deploys queue per
-      // environment through their job-level groups (`deploy-<env>`).
+      // job through their job-level groups (`deploy-<env>`, or `deploy-<env>-<workload>`).
       concurrency: {
         group: WORKFLOW_CONCURRENCY_GROUP,
         cancelInProgress: "${{ github.event_name == 'pull_request' }}",

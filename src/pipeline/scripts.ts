@@ -86,18 +86,82 @@ const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string, mi
 /** The seconds an environment stack's deploy may take (its first creation makes a VPC, NAT gateways and a load balancer). */
 export const ENVIRONMENT_DEPLOY_SECONDS = STACK_UPDATE_SECONDS;
 
+/** `stack_status`: the stack's status, `NONE` when it does not exist; any other error fails. */
+const STACK_STATUS = lines(
+  'stack_status() {',
+  '  if aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].StackStatus" --output text 2>"$errors"; then return 0; fi',
+  '  if grep -q "does not exist" "$errors"; then echo NONE; return 0; fi',
+  '  cat "$errors" >&2',
+  '  return 1',
+  '}',
+);
+
 /**
- * Deploy the environment stack (shared infrastructure: no image, no parameters from the pipeline). CloudFormation
- * rolls a failed update back on its own; the job then stops before any workload deploys.
+ * Deploy the environment stack (shared infrastructure: no image, no parameters from the pipeline). With several
+ * workloads, each workload's deploy job runs this first, in parallel, and later runs' jobs may overtake earlier
+ * ones (their concurrency groups are per workload), so the script:
+ * 1. never takes the stack back to an older commit: the commit of its last deploy is kept as the metadata of its
+ *    last good template (`LAST_GOOD_TEMPLATE_KEY`), and GitHub's compare API says whether this run's commit is
+ *    behind it (then the stack is left as it is);
+ * 2. waits while another job updates the stack, and retries a deploy that CloudFormation refused because an update
+ *    started meanwhile: the second job then finds no changes;
+ * 3. records this commit once the stack is deployed.
+ * CloudFormation rolls a failed update back on its own; the job then stops before its workload deploys.
+ * One deadline, `DEPLOY_SECONDS`, bounds the waits and the deploy.
  */
 export const ENVIRONMENT_DEPLOY_SCRIPT = lines(
   'echo "Deploying $STACK from $TEMPLATE, for at most $DEPLOY_SECONDS seconds"',
-  'code=0',
-  CFN_DEPLOY('$TEMPLATE', undefined, '$DEPLOY_SECONDS'),
-  'if [ "$code" -eq 124 ]; then',
-  '  echo "::error::aws cloudformation deploy of $STACK did not finish in $DEPLOY_SECONDS seconds; CloudFormation may still be updating the stack"',
+  'errors="$(mktemp)"',
+  'deadline=$(( $(date +%s) + DEPLOY_SECONDS ))',
+  STACK_STATUS,
+  'last=""',
+  'if last="$(aws s3api head-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --query Metadata.commit --output text 2>"$errors")"; then',
+  '  :',
+  'elif grep -q -e "(404)" -e "Not Found" "$errors"; then',
+  '  last=""',
+  'else',
+  '  cat "$errors" >&2',
+  '  exit 1',
   'fi',
-  'exit "$code"',
+  'if [ -n "$last" ] && [ "$last" != None ] && [ "$last" != "$COMMIT" ]; then',
+  '  relation="$(gh api "repos/$REPOSITORY/compare/$last...$COMMIT" --jq .status)"',
+  '  if [ "$relation" = behind ]; then',
+  '    echo "::notice::$STACK was last deployed from $last, a later commit than $COMMIT: it is left as it is"',
+  '    exit 0',
+  '  fi',
+  'fi',
+  'while :; do',
+  '  status="$(stack_status)"',
+  '  if [[ "$status" == *_IN_PROGRESS && "$status" != REVIEW_IN_PROGRESS ]]; then',
+  '    if [ "$(date +%s)" -ge "$deadline" ]; then',
+  '      echo "::error::$STACK stayed $status (another deploy) until the deadline of $DEPLOY_SECONDS seconds"',
+  '      exit 1',
+  '    fi',
+  '    echo "$STACK is $status (another job is deploying it): waiting"',
+  `    sleep ${POLL_SECONDS}`,
+  '    continue',
+  '  fi',
+  '  left=$(( deadline - $(date +%s) ))',
+  '  if [ "$left" -le 0 ]; then',
+  '    echo "::error::no time left to deploy $STACK within $DEPLOY_SECONDS seconds"',
+  '    exit 1',
+  '  fi',
+  '  code=0',
+  CFN_DEPLOY('$TEMPLATE', undefined, '$left').replace('|| code=$?', '2>"$errors" || code=$?').split('\n').map((l) => `  ${l}`).join('\n'),
+  '  cat "$errors" >&2',
+  '  if [ "$code" -eq 0 ]; then break; fi',
+  '  if [ "$code" -ne 124 ] && grep -q -e "_IN_PROGRESS state" -e AlreadyExistsException "$errors"; then',
+  '    echo "$STACK started changing under another job: trying again"',
+  `    sleep ${POLL_SECONDS}`,
+  '    continue',
+  '  fi',
+  '  if [ "$code" -eq 124 ]; then',
+  '    echo "::error::aws cloudformation deploy of $STACK did not finish within $DEPLOY_SECONDS seconds; CloudFormation may still be updating the stack"',
+  '  fi',
+  '  exit "$code"',
+  'done',
+  'aws s3api put-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --body "$TEMPLATE" --content-type application/json --metadata "commit=$COMMIT" --query ETag --output text',
+  'echo "Recorded $COMMIT as the commit $STACK was last deployed from"',
 );
 
 /**
@@ -212,16 +276,6 @@ export const RECORD_SCRIPT = lines(
   'aws s3api put-object --bucket "$TEMPLATE_BUCKET" --key "$LAST_GOOD_TEMPLATE_KEY" --body "$TEMPLATE" --content-type application/json --metadata "image-tag=$IMAGE_TAG" --query ETag --output text',
   'aws ssm put-parameter --name "$PARAMETER" --value "$IMAGE_TAG" --type String --overwrite',
   'echo "Recorded $IMAGE_TAG and $TEMPLATE as the last good version of $STACK (s3://$TEMPLATE_BUCKET/$LAST_GOOD_TEMPLATE_KEY, $PARAMETER)"',
-);
-
-/** `stack_status`: the stack's status, `NONE` when it does not exist; any other error fails. */
-const STACK_STATUS = lines(
-  'stack_status() {',
-  '  if aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].StackStatus" --output text 2>"$errors"; then return 0; fi',
-  '  if grep -q "does not exist" "$errors"; then echo NONE; return 0; fi',
-  '  cat "$errors" >&2',
-  '  return 1',
-  '}',
 );
 
 /**
