@@ -166,6 +166,42 @@ describe('GIVEN two public services on their own host and an internal service in
   });
 });
 
+describe('GIVEN commands the image cannot run', () => {
+  const env = (project: Project) => new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1' });
+  const image = (project: Project, workload: Service | Worker | ScheduledJob, runtime: 'slim' | 'distroless') =>
+    new DockerImage(project, `${workload.name}-image`, { service: workload, preset: DockerPreset.node({ runtime }), contextPath: workload.name, dockerfilePath: `${workload.name}/Dockerfile` });
+
+  test('a bare node in a distroless image (health command, migration, job command) is reported for each, and nothing is written', () => {
+    const { error, files: written } = synthFailure((project) => {
+      env(project);
+      image(project, new Worker(project, 'billing', { healthCommand: ['node', 'dist/health.js'] }), 'distroless');
+      image(project, new Service(project, 'api', { internal: true, migrate: { command: ['npm', 'run', 'migrate'] } }), 'distroless');
+      image(project, new ScheduledJob(project, 'nightly', { schedule: 'rate(1 day)', command: ['node', 'dist/nightly.js'] }), 'distroless');
+    });
+    expect(error).toBeInstanceOf(ShipshapeError);
+    const problems = (error as ShipshapeError).problems.filter((p) => p.code === 'SS-IMAGE-COMMAND');
+    expect(problems.map((p) => [p.path, p.property])).toEqual([
+      ['shop/billing', 'healthCommand'], ['shop/api', 'migrate.command'], ['shop/nightly', 'command'],
+    ]);
+    expect(problems[0].hint).toBe("Start it with /nodejs/bin/node, for example ['/nodejs/bin/node', 'dist/health.js'].");
+    expect(written).toEqual([]);
+  });
+
+  test('the same commands in the slim image (node and npm on PATH), or with /nodejs/bin/node on distroless, are fine', () => {
+    for (const [runtime, node] of [['slim', 'node'], ['distroless', '/nodejs/bin/node']] as const) {
+      const files = synthSnapshot((outdir) => {
+        const project = new Project({ name: 'shop', outdir });
+        Shipshape.configure(project, { cloudFormationValidation: false });
+        env(project);
+        image(project, new Worker(project, 'billing', { healthCommand: [node, 'dist/health.js'] }), runtime);
+        image(project, new ScheduledJob(project, 'nightly', { schedule: 'rate(1 day)', command: [node, 'dist/nightly.js'] }), runtime);
+        return project;
+      });
+      expect(files['billing/Dockerfile']).toContain(`CMD ["${node}","dist/health.js"]`);
+    }
+  });
+});
+
 describe('GIVEN mistakes in how services are reached', () => {
   const base = (project: Project) => {
     new Environment(project, 'prod', { account: '123456789012', region: 'eu-west-1', domain: { name: 'shop.example', hostedZoneId: ZONE } });

@@ -173,9 +173,10 @@ describe('workers and jobs (plugged into the workload lookup by their own helper
     expect(compose.services.mailer.profiles).toBeUndefined();
   });
 
-  test("THEN a job runs only when asked (profile 'jobs'), with its command, literally", () => {
+  test("THEN a job runs only when asked (profile 'jobs'), with its whole command as the entrypoint, literally", () => {
     expect(compose.services.nightly.profiles).toEqual([JOBS_PROFILE]);
-    expect(compose.services.nightly.command).toEqual(['node', 'dist/report.js', '--since=$$YESTERDAY']);
+    expect(compose.services.nightly.entrypoint).toEqual(['node', 'dist/report.js', '--since=$$YESTERDAY']);
+    expect(compose.services.nightly.command).toBeUndefined();
     expect(compose.services.nightly.healthcheck).toBeUndefined();
     expect(compose.services.nightly.ports).toBeUndefined();
     expect(compose.services.nightly.depends_on).toEqual({ redis: { condition: 'service_healthy' } });

@@ -44,7 +44,9 @@ describe('the template', () => {
     const definitions = dev.findResources('AWS::ECS::TaskDefinition', { Properties: { Family: 'api-dev-migrate' } });
     expect(Object.keys(definitions)).toHaveLength(1);
     const [container] = (Object.values(definitions)[0] as any).Properties.ContainerDefinitions;
-    expect(container.Command).toEqual(['npm', 'run', 'migrate']);
+    // The whole command as the entry point: a Command would be appended to the image's ENTRYPOINT, which starts the service.
+    expect(container.EntryPoint).toEqual(['npm', 'run', 'migrate']);
+    expect(container.Command).toBeUndefined();
     expect(JSON.stringify(container.Image)).toContain('{"Ref":"MigrationImageTag"}');
     expect(JSON.stringify(container.Image)).not.toContain('{"Ref":"ImageTag"}');
     expect(container.LogConfiguration.Options['awslogs-stream-prefix']).toBe('migrate');

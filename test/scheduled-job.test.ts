@@ -214,7 +214,9 @@ describe('the job in a harness stack', () => {
 
   test('the task: the image by tag from the registry, the command, the variables and the secret reference, logs; no port, no health check, no public IP', () => {
     const container = one('AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
-    expect(container.Command).toEqual(['node', 'dist/report.js']);
+    // The job's whole command replaces the image's ENTRYPOINT: as a Command it would be appended to it.
+    expect(container.EntryPoint).toEqual(['node', 'dist/report.js']);
+    expect(container.Command).toBeUndefined();
     expect(container.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'info' }]);
     expect(container.Secrets[0].Name).toBe('API_TOKEN');
     expect(JSON.stringify(container.Image)).toContain('/report:');

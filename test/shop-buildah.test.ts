@@ -136,9 +136,10 @@ maybe(`the shop's committed Dockerfiles build and run under buildah${reason ? ` 
   });
 
   /** Starts the image's ENTRYPOINT (buildah itself is the child: killing it stops the entrypoint). */
-  function start(name: Name, extra: string[] = []): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  /** Start the image's ENTRYPOINT (or `entrypoint`, as a task definition's EntryPoint replaces it) with `extra` appended. */
+  function start(name: Name, extra: string[] = [], entrypoint?: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
     let out = '';
-    const proc = spawn('buildah', [...S, 'run', '--isolation', 'chroot', image(name).container!, '--', ...image(name).config!.Entrypoint, ...extra]);
+    const proc = spawn('buildah', [...S, 'run', '--isolation', 'chroot', image(name).container!, '--', ...(entrypoint ?? image(name).config!.Entrypoint), ...extra]);
     servers.push(proc);
     proc.stdout!.on('data', (d) => { out += d; });
     proc.stderr!.on('data', (d) => { out += d; });
@@ -206,16 +207,14 @@ maybe(`the shop's committed Dockerfiles build and run under buildah${reason ? ` 
     expect(JSON.parse(r.stdout)).toEqual({ level: 'info', msg: 'migrations applied' });
   });
 
-  // KNOWN BUG (reported, not fixed here): the migration task definition (infra/api-*.template.json) gives
-  // Command ["node","dist/migrate.js"] and no EntryPoint, so ECS appends it to the image's ENTRYPOINT
-  // ["/nodejs/bin/node","dist/server.js"]: the task starts the API server, which never exits, instead of migrating.
-  // `.failing` passes while the bug is there; once it is fixed, jest reports this test: remove `.failing` then.
-  (PORT_REASON.api ? test.skip : test.failing)('api: the migration task as ECS runs it (ENTRYPOINT + Command) applies the migrations and exits', async () => {
+  // The migration task as ECS starts it: the container's EntryPoint (when set, it replaces the image's ENTRYPOINT),
+  // then its Command. Before the fix the task had only a Command, appended to the image's ENTRYPOINT
+  // (/nodejs/bin/node dist/server.js): the task started the API server, which never exits.
+  (PORT_REASON.api ? test.skip : test)('api: the migration task as ECS runs it (its EntryPoint, then its Command) applies the migrations and exits', async () => {
     const template = JSON.parse(fs.readFileSync(path.join(SHOP, 'infra', 'api-prod.template.json'), 'utf8'));
     const task = Object.entries<any>(template.Resources).find(([id]) => id.startsWith('MigrationTaskDefinition'))![1];
     const container = task.Properties.ContainerDefinitions[0];
-    expect(container.EntryPoint).toBeUndefined();
-    const migration = start('api', container.Command);
+    const migration = start('api', container.Command ?? [], container.EntryPoint);
     const code = await Promise.race([migration.exited, sleep(4_000).then(() => 'still running after 4 s')]);
     await stop(migration.proc);
     expect({ code, out: migration.out() }).toEqual({ code: 0, out: expect.stringContaining('migrations applied') });
@@ -235,24 +234,24 @@ maybe(`the shop's committed Dockerfiles build and run under buildah${reason ? ` 
     expect(run('billing', ['/nodejs/bin/node', 'dist/health.js']).status).toBe(0);
   });
 
-  // KNOWN BUG (reported, not fixed here): the worker's HEALTHCHECK (and its ECS health check and compose
-  // healthcheck) is CMD ["node","dist/health.js"] from the example's `healthCommand`; the distroless runtime has
-  // node only at /nodejs/bin/node, not on PATH: exec: "node": executable file not found in $PATH.
-  (reason ? test.skip : test.failing)('billing: the image\'s own HEALTHCHECK command exits 0', () => {
-    expect(image('billing').config!.Healthcheck!.Test).toEqual(['CMD', 'node', 'dist/health.js']);
+  // The worker's HEALTHCHECK (the same command as its ECS health check and compose healthcheck) runs in the image.
+  // A bare `node` there failed: the distroless runtime has node only at /nodejs/bin/node (SS-IMAGE-COMMAND now).
+  (reason ? test.skip : test)('billing: the image\'s own HEALTHCHECK command exits 0', () => {
+    expect(image('billing').config!.Healthcheck!.Test).toEqual(['CMD', '/nodejs/bin/node', 'dist/health.js']);
     const r = run('billing', image('billing').config!.Healthcheck!.Test.slice(1));
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
-  test('nightly: no healthcheck; the job runs to completion, also as ECS runs it (ENTRYPOINT + the Command)', async () => {
+  test('nightly: no healthcheck; the job runs to completion, also as ECS runs it (the task definition\'s EntryPoint)', async () => {
     expect(image('nightly').config!.Healthcheck?.Test).toEqual(['NONE']);
     const job = start('nightly');
     expect(await job.exited).toBe(0);
     expect(job.out()).toContain('"msg":"day closed"');
-    // the task definition's Command ["node","dist/nightly.js"] becomes extra arguments the script ignores
+    // As ECS starts it: the task definition's EntryPoint (the job's whole command) replaces the image's ENTRYPOINT.
     const template = JSON.parse(fs.readFileSync(path.join(SHOP, 'infra', 'nightly-prod.template.json'), 'utf8'));
-    const command = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Command;
-    const ecs = start('nightly', command);
+    const container = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    expect(container.EntryPoint).toEqual(['/nodejs/bin/node', 'dist/nightly.js']);
+    const ecs = start('nightly', container.Command ?? [], container.EntryPoint);
     expect(await ecs.exited).toBe(0);
     expect(ecs.out()).toContain('"msg":"day closed"');
   });

@@ -111,24 +111,28 @@ describe('GIVEN a valid Worker', () => {
 });
 
 describe('GIVEN DockerImage({ service: worker })', () => {
-  const dockerfileOf = (preset: DockerPreset) => {
+  const dockerfileOf = (preset: DockerPreset, healthCommand: readonly string[]) => {
     const files = synthSnapshot((outdir) => {
       const p = bareProject(outdir, 'jobs');
-      const worker = new Worker(p, 'billing', { healthCommand: ['node', 'dist/health.js'] });
+      const worker = new Worker(p, 'billing', { healthCommand });
       new DockerImage(p, 'image', { service: worker, preset });
       return p;
     });
     return files.Dockerfile;
   };
 
-  test.each([['node', DockerPreset.node()], ['python', DockerPreset.python({ command: ['python', '-m', 'worker'] })], ['go', DockerPreset.go()]])(
-    'THEN the %s image exposes no port, sets no PORT, and its HEALTHCHECK is the worker\'s command (exec form)', (_name, preset) => {
-      const dockerfile = dockerfileOf(preset);
-      expect(dockerfile).not.toMatch(/^EXPOSE/m);
-      expect(dockerfile).not.toMatch(/PORT|8080|healthz|127\.0\.0\.1/);
-      expect(dockerfile).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n  CMD ["node","dist/health.js"]\n');
-      expect(dockerfile.match(/HEALTHCHECK/g)).toHaveLength(1);
-    });
+  // The go image is distroless static: its command is the binary, by its absolute path (SS-IMAGE-COMMAND).
+  test.each([
+    ['node', DockerPreset.node(), ['node', 'dist/health.js']],
+    ['python', DockerPreset.python({ command: ['python', '-m', 'worker'] }), ['python', '-m', 'worker.health']],
+    ['go', DockerPreset.go(), ['/app', '-health']],
+  ])('THEN the %s image exposes no port, sets no PORT, and its HEALTHCHECK is the worker\'s command (exec form)', (_name, preset, command) => {
+    const dockerfile = dockerfileOf(preset, command);
+    expect(dockerfile).not.toMatch(/^EXPOSE/m);
+    expect(dockerfile).not.toMatch(/PORT|8080|healthz|127\.0\.0\.1/);
+    expect(dockerfile).toContain(`HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n  CMD ${JSON.stringify(command)}\n`);
+    expect(dockerfile.match(/HEALTHCHECK/g)).toHaveLength(1);
+  });
 
   test('THEN an EXPOSE added by a custom preset is a problem: a worker has no port', () => {
     const { error } = synthError((p) => {

@@ -27,20 +27,20 @@ export function createProject(outdir?: string): Project {
   // Internal: reachable only as http://api:8080 (Service Connect in AWS, the compose network locally).
   const api = new Service(project, 'api', {
     port: 8080, healthPath: '/healthz', internal: true, publishes: true,
-    migrate: { command: ['node', 'dist/migrate.js'] },
+    migrate: { command: ['/nodejs/bin/node', 'dist/migrate.js'] },
     scaling: { min: 1, max: 4, target: ScalingTarget.cpu(60) },
   });
   // Public on www.<environment domain>; it gets API_URL=http://api:8080.
   const web = new Service(project, 'web', { port: 3000, healthPath: '/health', host: 'www', calls: [api] });
   // Reads the API's order events from its own queue (with a dead-letter queue); scales on backlog per task.
   const billing = new Worker(project, 'billing', {
-    healthCommand: ['node', 'dist/health.js'],
+    healthCommand: ['/nodejs/bin/node', 'dist/health.js'],
     subscribe: [api],
     queue: { visibilityTimeout: Duration.minutes(2), maxReceiveCount: 5 },
     scaling: { min: 1, max: 4, messagesPerTask: 50 },
   });
   const nightly = new ScheduledJob(project, 'nightly', {
-    schedule: 'cron(0 3 * * ? *)', command: ['node', 'dist/nightly.js'], retries: 2, timeout: Duration.minutes(30),
+    schedule: 'cron(0 3 * * ? *)', command: ['/nodejs/bin/node', 'dist/nightly.js'], retries: 2, timeout: Duration.minutes(30),
   });
 
   const entrypoints: Record<string, string> = { web: 'dist/server.js', api: 'dist/server.js', billing: 'dist/worker.js', nightly: 'dist/nightly.js' };

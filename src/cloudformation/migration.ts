@@ -82,7 +82,8 @@ export function buildMigrationTask(stack: Stack, props: MigrationTaskProps): ecs
     image: props.image(taskDefinition, props.imageTag),
     essential: true,
     readonlyRootFilesystem: false,
-    command: [...props.migrate.command],
+    // The whole command: ECS would append a `command` to the image's ENTRYPOINT (which starts the service).
+    entryPoint: [...props.migrate.command],
     environment: { ...props.variables },
     secrets: { ...props.secrets },
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: MIGRATION_LOG_STREAM_PREFIX }),

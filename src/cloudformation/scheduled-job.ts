@@ -75,8 +75,8 @@ export function buildScheduledJob(stack: Stack, shared: SharedEnvironment, props
     image: registryImage(stack, taskDefinition, props.registry, job.name, imageTag.valueAsString),
     essential: true,
     readonlyRootFilesystem: false,
-    // The image's CMD, replaced when the job declares a command (its ENTRYPOINT stays).
-    command: job.command ? [...job.command] : undefined,
+    // The job's whole command, when it declares one: it replaces the image's ENTRYPOINT (and so its CMD).
+    entryPoint: job.command ? [...job.command] : undefined,
     // No port and no health check: a job runs to completion, and its exit code is its health.
     environment: { ...serviceValues(job), ...infra.variables },
     secrets: secretsOf(stack, serviceSecrets(job, { ...infra.secrets }, {})),

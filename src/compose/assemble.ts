@@ -53,7 +53,7 @@ export function composeServices(entries: readonly ComposeEntry[], dependencies: 
       build: { context, dockerfile: path.posix.relative(e.image.contextPath, e.image.dockerfilePath), target: final.name },
       init: true,
       ...(w.kind === 'job' ? { profiles: [JOBS_PROFILE] } : {}),
-      ...(w.command && w.command.length > 0 ? { command: w.command } : {}),
+      ...(w.command && w.command.length > 0 ? { entrypoint: w.command } : {}),
       ports: w.port !== undefined && e.hostPort !== undefined ? [{ target: w.port, published: e.hostPort }] : [],
       environment,
       ...(check ? { healthcheck: check } : {}),

@@ -18,8 +18,8 @@ export interface ComposeServiceModel {
   readonly init?: boolean;
   /** Compose profiles: a service in one starts only when asked (`docker compose run`, `--profile`): a job. */
   readonly profiles?: readonly string[];
-  /** The command that replaces the image's, exec form (a job's). */
-  readonly command?: readonly string[];
+  /** The whole command, exec form, replacing the image's ENTRYPOINT and CMD (a job's). */
+  readonly entrypoint?: readonly string[];
   /** Published ports, bound to 127.0.0.1 only. */
   readonly ports: readonly { readonly target: number; readonly published: number }[];
   readonly environment: Readonly<Record<string, string>>;

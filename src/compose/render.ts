@@ -1,7 +1,7 @@
 import type { ComposeModel, ComposeServiceModel } from './model';
 import { toYaml } from '../core/serialize';
 
-const SERVICE_HEAD = ['image', 'build', 'init', 'profiles', 'command', 'ports', 'environment', 'volumes', 'depends_on', 'healthcheck'];
+const SERVICE_HEAD = ['image', 'build', 'init', 'profiles', 'entrypoint', 'ports', 'environment', 'volumes', 'depends_on', 'healthcheck'];
 
 /** Render docker-compose.yml. Pure: the same model always gives the same text. */
 export function renderCompose(model: ComposeModel, header: readonly string[] = []): string {
@@ -43,7 +43,7 @@ function composeService(s: ComposeServiceModel, healthy: ReadonlySet<string>): R
     build: s.build,
     init: s.init,
     profiles: s.profiles && s.profiles.length > 0 ? [...s.profiles] : undefined,
-    command: s.command && s.command.length > 0 ? s.command.map((c) => c.replace(/\$/g, '$$$$')) : undefined,
+    entrypoint: s.entrypoint && s.entrypoint.length > 0 ? s.entrypoint.map((c) => c.replace(/\$/g, '$$$$')) : undefined,
     ports: s.ports.length > 0 ? s.ports.map((p) => ({ target: p.target, published: String(p.published), host_ip: '127.0.0.1', protocol: 'tcp' })) : undefined,
     environment: Object.keys(s.environment).length > 0 ? literal(s.environment) : undefined,
     volumes: s.volumes.length > 0 ? s.volumes.map((v) => `${v.name}:${v.target}`) : undefined,

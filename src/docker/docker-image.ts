@@ -140,6 +140,7 @@ export class DockerImage extends ShipshapeConstruct {
     const final = this.dockerfile.toModel().stages.at(-1);
     if (!final) return problems;
     problems.push(...afterUserProblems(final, `${this.constructPath}/${final.name}`));
+    problems.push(...this.commandProblems(final));
     const exposed = instructionsOf(final, 'expose');
     if (!('port' in this.service)) {
       const kind = 'schedule' in this.service ? 'job' : 'worker';
@@ -166,6 +167,25 @@ export class DockerImage extends ShipshapeConstruct {
       problems.push(problem('SS-DOCKER-EXPOSE', `${this.constructPath}/${final.name}`, 'expose', 'nothing', `EXPOSE ${port}, the service's port`, 'Call ctx.finishRuntime(stage, …) in the preset, or stage.expose(port).'));
     }
     return problems;
+  }
+
+  /**
+   * The commands the workload runs in this image (a worker's health command, a service's migration, a job's command)
+   * must exist in it. A distroless runtime has no shell and no package manager, and its node is /nodejs/bin/node, off
+   * PATH: a command there starts with an absolute path.
+   */
+  private commandProblems(final: StageModel): Problem[] {
+    const from = final.from;
+    if (!('image' in from) || !from.image.includes('/distroless/')) return [];
+    const w = this.service as Partial<{ healthCommand: readonly string[]; migrate: { command: readonly string[] }; command: readonly string[] }>;
+    const commands: Array<[string, readonly string[] | undefined]> = [
+      ['healthCommand', w.healthCommand], ['migrate.command', w.migrate?.command], ['command', w.command],
+    ];
+    return commands.filter(([, c]) => c !== undefined && !c[0].startsWith('/')).map(([property, c]) => problem(
+      'SS-IMAGE-COMMAND', this.service.constructPath, property, c,
+      `a command that starts with an absolute path: ${this.constructPath} runs on ${from.image}, which has no shell, no package manager and no ${c![0]} on PATH`,
+      from.image.includes('/nodejs') ? `Start it with /nodejs/bin/node, for example ['/nodejs/bin/node', ${c!.slice(1).map((a) => `'${a}'`).join(', ') || "'dist/task.js'"}].` : 'Start it with the binary\'s absolute path in the image.',
+    ));
   }
 
   /** @internal */

@@ -22,8 +22,9 @@ export interface ScheduledJobProps {
    */
   readonly schedule: string;
   /**
-   * The container command, exec form: replaces the image's CMD (the arguments of its ENTRYPOINT).
-   * @default - the image's own CMD
+   * The whole command the job runs, exec form: it replaces the image's ENTRYPOINT (and CMD), in ECS and in compose.
+   * In a distroless image it starts with an absolute path (`['/nodejs/bin/node', 'dist/report.js']`).
+   * @default - the image's own ENTRYPOINT and CMD
    */
   readonly command?: readonly string[];
   /**
