@@ -189,7 +189,7 @@ describe('GIVEN commands the image cannot run', () => {
 
   test('the same commands in the slim image (node and npm on PATH), or with /nodejs/bin/node on distroless, are fine', () => {
     for (const [runtime, node] of [['slim', 'node'], ['distroless', '/nodejs/bin/node']] as const) {
-      const files = synthSnapshot((outdir) => {
+      const out = synthSnapshot((outdir) => {
         const project = new Project({ name: 'shop', outdir });
         Shipshape.configure(project, { cloudFormationValidation: false });
         env(project);
@@ -197,7 +197,7 @@ describe('GIVEN commands the image cannot run', () => {
         image(project, new ScheduledJob(project, 'nightly', { schedule: 'rate(1 day)', command: [node, 'dist/nightly.js'] }), runtime);
         return project;
       });
-      expect(files['billing/Dockerfile']).toContain(`CMD ["${node}","dist/health.js"]`);
+      expect(out['billing/Dockerfile']).toContain(`CMD ["${node}","dist/health.js"]`);
     }
   });
 });
