@@ -15,6 +15,15 @@ import type { WorkflowModel } from './github/workflow';
 import type { ExecutionRoleOptions } from './iam/options';
 import type { MonitoringModel } from './monitoring/model';
 
+/** What a workload changes in one environment (its `environments` prop), merged over its own settings there. */
+export interface WorkloadOverridesModel<S = never> {
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  /** Merged over the workload's variables (the same name wins). */
+  readonly env?: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  readonly scaling?: S;
+}
+
 export interface ServiceModel {
   readonly path: string;
   readonly name: string;
@@ -39,6 +48,10 @@ export interface ServiceModel {
   readonly publishes: boolean;
   /** A one-off task the deploy job runs with the new image before traffic moves (database migrations). */
   readonly migrate?: MigrateModel;
+  /** Per-environment overrides, by Environment name (`inEnvironment` applies them). */
+  readonly environments?: Readonly<Record<string, WorkloadOverridesModel<InfrastructureModel['scaling']>>>;
+  /** ECS Exec (`aws ecs execute-command`) into its tasks. */
+  readonly exec?: boolean;
 }
 
 /** A service's migration: the exec-form command run in a copy of the service's container, with its wiring. */
@@ -72,6 +85,10 @@ export interface WorkerModel {
     /** The backlog per task target tracking keeps: visible messages divided by running tasks. */
     readonly messagesPerTask: number;
   };
+  /** Per-environment overrides, by Environment name (`inEnvironment` applies them). */
+  readonly environments?: Readonly<Record<string, WorkloadOverridesModel<WorkerModel['scaling']>>>;
+  /** ECS Exec (`aws ecs execute-command`) into its tasks. */
+  readonly exec?: boolean;
 }
 
 export type ServiceExposure =
@@ -91,7 +108,7 @@ export interface ScheduledJobModel {
   readonly env: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
   /** EventBridge Scheduler expression: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
   readonly schedule: string;
-  /** The container command (overrides the image's CMD); undefined: the image's own. */
+  /** The whole command (the task's entry point, replacing the image's ENTRYPOINT); undefined: the image's own. */
   readonly command?: readonly string[];
   /** How many times a failed run is tried again. */
   readonly retries: number;
@@ -99,6 +116,8 @@ export interface ScheduledJobModel {
   readonly timeoutSeconds: number;
   /** The IANA time zone the cron expression is read in. */
   readonly timezone: string;
+  /** Per-environment overrides, by Environment name (`inEnvironment` applies them). */
+  readonly environments?: Readonly<Record<string, WorkloadOverridesModel>>;
 }
 
 export interface EnvironmentModel {

@@ -37,7 +37,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
     '[shop/api] env.DB: must be either { value } or { secret }, not both (got {"value":"x","secret":"y"}) [SS-SERVICE-ENV]',
   ],
   'service: unknown prop': [
-    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, publishes, migrate, internal, calls, scaling, host, path): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
+    "[shop/api] prot: must be a known property (name, port, healthPath, cpu, memoryMiB, env, publishes, migrate, internal, calls, scaling, host, path, environments, exec): did you mean 'port'? (got 8080) [SS-SERVICE-PROT]",
   ],
   'service: a migrate command that is empty': [
     "[shop/api] migrate.command: must be an exec-form command such as ['npm', 'run', 'migrate'] (got []) [SS-SERVICE-MIGRATE]",

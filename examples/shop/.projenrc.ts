@@ -25,13 +25,18 @@ export function createProject(outdir?: string): Project {
   Shipshape.configure(project, { repository: SETTINGS.repository });
 
   // Internal: reachable only as http://api:8080 (Service Connect in AWS, the compose network locally).
+  // exec: `aws ecs execute-command` into its tasks for debugging (the task role gets the Session Manager channels).
   const api = new Service(project, 'api', {
-    port: 8080, healthPath: '/healthz', internal: true, publishes: true,
+    port: 8080, healthPath: '/healthz', internal: true, publishes: true, exec: true,
     migrate: { command: ['/nodejs/bin/node', 'dist/migrate.js'] },
     scaling: { min: 1, max: 4, target: ScalingTarget.cpu(60) },
   });
   // Public on www.<environment domain>; it gets API_URL=http://api:8080.
-  const web = new Service(project, 'web', { port: 3000, healthPath: '/health', host: 'www', calls: [api] });
+  // In prod each task gets twice the CPU and memory (an override for one environment; staging keeps the defaults).
+  const web = new Service(project, 'web', {
+    port: 3000, healthPath: '/health', host: 'www', calls: [api],
+    environments: { prod: { cpu: 512, memoryMiB: 1024 } },
+  });
   // Reads the API's order events from its own queue (with a dead-letter queue); scales on backlog per task.
   const billing = new Worker(project, 'billing', {
     healthCommand: ['/nodejs/bin/node', 'dist/health.js'],

@@ -117,8 +117,8 @@ export const ENVIRONMENT_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-IAM5[Resource::*]',
     constructs: ['TaskDefinition/TaskRole'],
-    reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the custom namespaces the service\'s alarms read.',
-    when: 'services with a Monitoring that alarms on a custom metric',
+    reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the custom namespaces the service\'s alarms read. With `exec: true`, ECS Exec\'s four ssmmessages channel actions and logs:DescribeLogGroups have no resource-level permissions either (AWS requires "*"); the session log writes are limited to the service\'s own log group.',
+    when: 'services with a Monitoring that alarms on a custom metric, or with exec: true',
   },
   {
     id: 'AwsSolutions-S1',

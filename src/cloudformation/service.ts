@@ -232,6 +232,7 @@ export function buildFargateService(stack: Stack, props: FargateServiceProps): e
     if (lb!.targetGroups.length > 1) requestsAcrossTargetGroups(stack, scaling, lb!, infra.scaling.target, cooldowns);
     else scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: infra.scaling.target, targetGroup: lb!.blue, ...cooldowns });
   }
+  if (service.exec) enableExec(fargate, taskDefinition, props.logGroup);
   return fargate;
 }
 
@@ -301,6 +302,28 @@ function requestsAcrossTargetGroups(
  * repository by ARN (in the registry account, which may be another account; its repository policy lets this
  * account pull) and `ecr:GetAuthorizationToken`, which has no resource-level permissions.
  */
+/**
+ * ECS Exec (`aws ecs execute-command`) into a service's tasks: the service allows it, and the task role gets what the
+ * SSM agent in the task needs: the four Session Manager channel actions (no resource-level permissions: `*`), and,
+ * because the environment's cluster logs sessions the DEFAULT way (through the container's awslogs configuration),
+ * writes to the workload's own log group only, plus logs:DescribeLogGroups (a list action, `*` only). aws-cdk-lib's
+ * `enableExecuteCommand` would give the log writes on every log group.
+ */
+export function enableExec(fargate: ecs.FargateService, taskDefinition: ecs.TaskDefinition, logGroup: logs.ILogGroup): void {
+  (fargate.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
+  taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+    sid: 'EcsExecSessionChannels',
+    actions: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    resources: ['*'],
+  }));
+  taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+    sid: 'EcsExecSessionLogs',
+    actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+  taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ sid: 'EcsExecFindTheLogGroup', actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
+}
+
 export function registryImage(
   stack: Stack, taskDefinition: ecs.TaskDefinition, registry: ImageRegistry, service: string, tag: string,
 ): ecs.ContainerImage {

@@ -6,6 +6,7 @@ import type { CloudFormationTemplate } from './stack';
 import { Problem, ShipshapeError, problem, throwIfAny } from '../core/errors';
 import { bootstrapStackName, environmentStackName, stackName } from '../core/naming';
 import type { HealthcheckModel } from '../docker/model';
+import { inEnvironment } from '../environment/overrides';
 import { environmentFor } from '../environment/urls';
 import { driftReadActions } from '../iam/cli-permissions';
 import { partitionOf, ssmParameterNames, templateNeeds } from '../iam/template-needs';
@@ -62,8 +63,9 @@ export interface TemplateFile {
 /** The workload stacks of a project (one per service and environment) and where their templates go. */
 export function stackTargets(model: Pick<ProjectModel, 'services' | 'environments'>): StackTarget[] {
   const targets: StackTarget[] = [];
-  for (const service of model.services) {
+  for (const declared of model.services) {
     for (const environment of model.environments) {
+      const service = inEnvironment(declared, environment.name);
       targets.push({
         service,
         environment: environmentFor(service, environment),
@@ -82,7 +84,9 @@ export function portlessTargets(model: Pick<ProjectModel, 'workers' | 'jobs' | '
     ...(model.jobs ?? []).map((j) => ({ kind: 'job' as const, model: j })),
   ];
   return workloads.flatMap((workload) => model.environments.map((environment) => ({
-    workload,
+    workload: workload.kind === 'worker'
+      ? { kind: 'worker' as const, model: inEnvironment(workload.model, environment.name) }
+      : { kind: 'job' as const, model: inEnvironment(workload.model, environment.name) },
     environment,
     stackName: stackName(workload.model.name, environment.name),
     filePath: `infra/${workload.model.name}-${environment.name}.template.json`,

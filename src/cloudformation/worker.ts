@@ -19,6 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
+  enableExec,
   ImageRegistry, PRIVATE_FLEET, ServiceWiring, execHealthCheck, imageTagParameter, registryImage, secretsOf, serviceSecrets, serviceValues,
 } from './service';
 import { pascalCase } from '../core/names';
@@ -167,6 +168,7 @@ export function buildWorker(stack: Stack, shared: SharedEnvironment, props: Work
     serviceConnectConfiguration: { namespace: shared.namespace.namespaceArn },
   });
 
+  if (worker.exec) enableExec(service, taskDefinition, logGroup);
   backlogScaling(stack, service, queue, worker);
   const alarms = workerAlarmResources(stack, shared, worker, env, { queue, deadLetterQueue });
 

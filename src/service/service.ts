@@ -6,7 +6,7 @@ import { serviceUrlVariable } from '../core/naming';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
 import type { ServiceModel } from '../model';
-import { envSchema, fargateSizeIssues, workloadFields } from '../workloads/common';
+import { envSchema, fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesSchema, workloadFields } from '../workloads/common';
 
 export { envSchema, fargateSizeIssues };
 
@@ -96,6 +96,38 @@ export interface ServiceProps {
    * @default - no migration
    */
   readonly migrate?: ServiceMigrate;
+  /**
+   * What changes in some environments, by Environment name: CPU, memory, variables (merged over `env`; the same name
+   * wins) and scaling, for example `{ prod: { cpu: 1024, memoryMiB: 2048, scaling: { min: 3, max: 10 } } }`.
+   * @default {}
+   */
+  readonly environments?: Readonly<Record<string, ServiceEnvironmentOverrides>>;
+  /**
+   * ECS Exec: `aws ecs execute-command` into the service's tasks (a shell for debugging), with the SSM Session
+   * Manager channels it needs in the task role.
+   * @default false
+   */
+  readonly exec?: boolean;
+}
+
+/** What a service changes in one environment. */
+export interface ServiceEnvironmentOverrides {
+  /** CPU units for one task there. @default - the service's */
+  readonly cpu?: number;
+  /** Memory for one task there, in MiB. @default - the service's */
+  readonly memoryMiB?: number;
+  /** Variables there, merged over the service's (the same name wins). @default {} */
+  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /** Scaling there. @default - the service's own, else the environment's */
+  readonly scaling?: ScalingOptions;
+}
+
+/** A service's override for one environment, after the schema's defaults. */
+interface ParsedOverrides {
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  readonly scaling?: Required<ScalingOptions>;
 }
 
 /** A service's migration task. */
@@ -129,8 +161,11 @@ const schema = z.strictObject({
   // One DNS label: it is put in front of each environment's domain.
   host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
   path: z.string().regex(/^\/[A-Za-z0-9._~%:@+,=/-]*[A-Za-z0-9._~%:@+,=-]$/, { message: "a path prefix such as '/api' (no trailing '/', no wildcards)" }).optional(),
+  environments: overridesSchema(infrastructureSchema.scaling),
+  exec: z.boolean().default(false),
 }).superRefine((v, ctx) => {
   fargateSizeIssues(v, ctx);
+  overrideSizeIssues(v, ctx);
   for (const key of ['host', 'path'] as const) {
     if (v.internal && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'no host or path on an internal service (it has no load balancer rule): remove it, or internal' });
   }
@@ -162,6 +197,9 @@ export class Service extends ShipshapeConstruct {
   public readonly publishes: boolean;
   /** The migration the deploy job runs before traffic moves, if any. */
   public readonly migrate?: ServiceMigrate;
+  /** ECS Exec into its tasks. */
+  public readonly exec: boolean;
+  private readonly environments: Readonly<Record<string, ParsedOverrides>>;
 
   constructor(scope: IConstruct, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -180,6 +218,8 @@ export class Service extends ShipshapeConstruct {
     this.calls = p.calls;
     // The schema's default applies only when the key is given: without it, the environment's scaling applies.
     this.scaling = props.scaling === undefined ? undefined : p.scaling;
+    this.environments = p.environments;
+    this.exec = p.exec;
   }
 
   /** @internal Problems that need the environments and the other services. */
@@ -192,9 +232,17 @@ export class Service extends ShipshapeConstruct {
         `a health path under the service's path '${this.path}' (the load balancer forwards '${this.path}/…' unchanged), for example '${this.path}/healthz'`));
     }
     const environments = this.shipshape.membersOf(Environment);
+    problems.push(...overrideEnvironmentProblems(this.constructPath, this.environments, environments.map((e) => e.name)));
     if (this.scaling?.target.metric === 'requests' && (this.internal || environments.some((e) => !e.hasLoadBalancer))) {
       problems.push(problem('SS-SERVICE-SCALING', this.constructPath, 'scaling.target', 'requests',
         'ScalingTarget.cpu() or .memory(): request-count scaling needs load balancer rules (a public service, in environments with a domain)'));
+    }
+    for (const [name, o] of Object.entries(this.environments)) {
+      const e = environments.find((x) => x.name === name);
+      if (o.scaling?.target.metric === 'requests' && e && (this.internal || !e.hasLoadBalancer)) {
+        problems.push(problem('SS-SERVICE-SCALING', this.constructPath, `environments.${name}.scaling.target`, 'requests',
+          'ScalingTarget.cpu() or .memory(): request-count scaling needs load balancer rules (a public service, in an environment with a domain)'));
+      }
     }
     if (this.internal) {
       for (const e of environments.filter((x) => x.scaling.target.metric === 'requests' && this.scaling === undefined)) {
@@ -250,6 +298,17 @@ export class Service extends ShipshapeConstruct {
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
       publishes: this.publishes,
       ...(this.migrate ? { migrate: { command: this.migrate.command } } : {}),
+      ...(Object.keys(this.environments).length > 0 ? {
+        environments: Object.fromEntries(Object.entries(this.environments).map(([name, o]) => [name, {
+          ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
+          ...(o.memoryMiB !== undefined ? { memoryMiB: o.memoryMiB } : {}),
+          ...(o.env !== undefined ? { env: o.env } : {}),
+          ...(o.scaling !== undefined
+            ? { scaling: { min: o.scaling.min, max: o.scaling.max, metric: o.scaling.target.metric, target: o.scaling.target.value } }
+            : {}),
+        }])),
+      } : {}),
+      ...(this.exec ? { exec: true } : {}),
     };
     return { kind: 'services', model };
   }

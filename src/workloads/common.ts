@@ -3,6 +3,7 @@
  * environment variables, with the same checks, so the same mistake reads the same whatever the kind.
  */
 import { z } from 'zod';
+import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { FARGATE_SIZES, describeFargateSizes, isFargateSize } from '../service/fargate';
 
@@ -28,4 +29,47 @@ export const envSchema = envSchemaOf();
 export function fargateSizeIssues(v: { readonly cpu: number; readonly memoryMiB: number }, ctx: z.RefinementCtx): void {
   if (!FARGATE_SIZES[v.cpu]) ctx.addIssue({ code: 'custom', path: ['cpu'], message: describeFargateSizes(v.cpu) });
   else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
+}
+
+const overrideFields = {
+  cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().optional(),
+  memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().optional(),
+  env: envSchema.optional(),
+};
+
+/**
+ * `environments`: what a workload changes in some environments, by Environment name: its CPU, memory, variables
+ * (merged over its own; the same name wins) and, with `scaling`, its scaling there.
+ */
+export function overridesSchema<S extends z.ZodType>(scaling: S) {
+  return z.record(z.string(), z.strictObject({ ...overrideFields, scaling: scaling.optional() })).default({});
+}
+
+/** `environments` of a workload without scaling (a scheduled job). */
+export const overridesWithoutScalingSchema = z.record(z.string(), z.strictObject(overrideFields)).default({});
+
+interface FargateSize {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
+
+/** The Fargate size of each environment's override, with the workload's own CPU or memory where it gives one only. */
+export function overrideSizeIssues(
+  v: { readonly cpu: number; readonly memoryMiB: number; readonly environments: Readonly<Record<string, Partial<FargateSize>>> },
+  ctx: z.RefinementCtx,
+): void {
+  for (const [name, o] of Object.entries(v.environments)) {
+    if (o.cpu === undefined && o.memoryMiB === undefined) continue;
+    const size = { cpu: o.cpu ?? v.cpu, memoryMiB: o.memoryMiB ?? v.memoryMiB };
+    const at = FARGATE_SIZES[size.cpu] ? 'memoryMiB' : 'cpu';
+    if (!isFargateSize(size.cpu, size.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['environments', name, at], message: describeFargateSizes(size.cpu) });
+  }
+}
+
+/** An override for an environment the project does not declare would never apply: SS-WORKLOAD-ENVIRONMENTS. */
+export function overrideEnvironmentProblems(path: string, overrides: Readonly<Record<string, unknown>>, declared: readonly string[]): Problem[] {
+  return Object.keys(overrides).filter((name) => !declared.includes(name)).map((name) => problem(
+    'SS-WORKLOAD-ENVIRONMENTS', path, `environments.${name}`, name,
+    `the name of an Environment of this project (${declared.length > 0 ? declared.map((d) => `'${d}'`).join(', ') : 'none declared'})`,
+  ));
 }

@@ -2,12 +2,24 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
+import type { Problem } from '../core/errors';
+import { Environment } from '../environment/environment';
 import type { ScheduledJobModel } from '../model';
-import { fargateSizeIssues, workloadFields } from './common';
+import { fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesWithoutScalingSchema, workloadFields } from './common';
 import { scheduleProblems } from './schedule';
 import type { ServiceEnvVar } from '../service/service';
 
 /** Props of a {@link ScheduledJob}. */
+/** What a scheduled job changes in one environment. */
+export interface ScheduledJobEnvironmentOverrides {
+  /** CPU units for one task there. @default - the job's */
+  readonly cpu?: number;
+  /** Memory for one task there, in MiB. @default - the job's */
+  readonly memoryMiB?: number;
+  /** Variables there, merged over the job's (the same name wins). @default {} */
+  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+}
+
 export interface ScheduledJobProps {
   /**
    * The job's name: its image repository, stack, state machine and schedule are named after it. Workloads share
@@ -58,6 +70,12 @@ export interface ScheduledJobProps {
    * @default {}
    */
   readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /**
+   * What changes in some environments, by Environment name: CPU, memory and variables (merged over `env`; the same
+   * name wins).
+   * @default {}
+   */
+  readonly environments?: Readonly<Record<string, ScheduledJobEnvironmentOverrides>>;
 }
 
 /** One day is enough for any run shipshape pages about; longer work belongs in a service or a queue worker. */
@@ -90,7 +108,11 @@ const schema = z.strictObject({
   cpu: workloadFields.cpu,
   memoryMiB: workloadFields.memoryMiB,
   env: workloadFields.env,
-}).superRefine(fargateSizeIssues) satisfies z.ZodType<unknown, ScheduledJobProps>;
+  environments: overridesWithoutScalingSchema,
+}).superRefine((v, ctx) => {
+  fargateSizeIssues(v, ctx);
+  overrideSizeIssues(v, ctx);
+}) satisfies z.ZodType<unknown, ScheduledJobProps>;
 
 /**
  * A containerized job that runs on a schedule, modelled on AWS Copilot's Scheduled Job: EventBridge Scheduler starts
@@ -108,6 +130,7 @@ export class ScheduledJob extends ShipshapeConstruct {
   public readonly memoryMiB: number;
   /** Environment variables by name: a plain value or a secret reference. */
   public readonly env: Readonly<Record<string, ServiceEnvVar>>;
+  private readonly environments: NonNullable<ScheduledJobModel['environments']>;
 
   constructor(scope: IConstruct, id: string, props: ScheduledJobProps) {
     super(scope, id);
@@ -121,6 +144,12 @@ export class ScheduledJob extends ShipshapeConstruct {
     this.cpu = p.cpu;
     this.memoryMiB = p.memoryMiB;
     this.env = p.env;
+    this.environments = p.environments;
+  }
+
+  /** @internal */
+  public _validate(): Problem[] {
+    return overrideEnvironmentProblems(this.constructPath, this.environments, this.shipshape.membersOf(Environment).map((e) => e.name));
   }
 
   /** @internal */
@@ -136,6 +165,7 @@ export class ScheduledJob extends ShipshapeConstruct {
       retries: this.retries,
       timeoutSeconds: this.timeout.toSeconds(),
       timezone: this.timezone,
+      ...(Object.keys(this.environments).length > 0 ? { environments: this.environments } : {}),
     };
     return { kind: 'jobs', model };
   }

@@ -1,10 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { overrideEnvironmentProblems, overrideSizeIssues, overridesSchema } from './common';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
 import { nameSchema } from '../core/names';
 import { QUEUE_URL_VARIABLE } from '../core/naming';
+import { Environment } from '../environment/environment';
 import type { WorkerModel } from '../model';
 import { Service, ServiceEnvVar, envSchema, fargateSizeIssues } from '../service/service';
 
@@ -86,12 +88,44 @@ export interface WorkerProps {
   readonly queue?: WorkerQueueOptions;
   /** Scaling on backlog per task. @default - 1 to 4 tasks, 100 messages per task */
   readonly scaling?: WorkerScalingOptions;
+  /**
+   * What changes in some environments, by Environment name: CPU, memory, variables (merged over `env`; the same name
+   * wins) and scaling.
+   * @default {}
+   */
+  readonly environments?: Readonly<Record<string, WorkerEnvironmentOverrides>>;
+  /**
+   * ECS Exec: `aws ecs execute-command` into the worker's tasks, with the SSM Session Manager channels it needs in the
+   * task role.
+   * @default false
+   */
+  readonly exec?: boolean;
+}
+
+/** What a worker changes in one environment. */
+export interface WorkerEnvironmentOverrides {
+  /** CPU units for one task there. @default - the worker's */
+  readonly cpu?: number;
+  /** Memory for one task there, in MiB. @default - the worker's */
+  readonly memoryMiB?: number;
+  /** Variables there, merged over the worker's (the same name wins). @default {} */
+  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
+  /** Scaling there. @default - the worker's */
+  readonly scaling?: WorkerScalingOptions;
 }
 
 const seconds = (what: string, min: number, max: number) => z.custom<Duration>(
   (v) => Duration.isDuration(v) && v.toSeconds() >= min && v.toSeconds() <= max,
   { message: `a Duration ${what}` },
 );
+
+const scalingSchema = z.strictObject({
+  min: z.number().int({ message: 'an integer of at least 1' }).min(1).default(1),
+  max: z.number().int({ message: 'an integer of at least 1' }).min(1).default(4),
+  messagesPerTask: z.number().positive({ message: 'a positive number of messages' }).default(100),
+}).superRefine((v, ctx) => {
+  if (v.max < v.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `at least scaling.min (${v.min})` });
+});
 
 const schema = z.strictObject({
   // The name is also the ECR repository name, which needs at least 2 characters.
@@ -117,15 +151,12 @@ const schema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['retention'], message: `a retention longer than the visibility timeout (${q.visibilityTimeout.toString()})` });
     }
   }).default({ visibilityTimeout: Duration.seconds(30), maxReceiveCount: 5, retention: Duration.days(4) }),
-  scaling: z.strictObject({
-    min: z.number().int({ message: 'an integer of at least 1' }).min(1).default(1),
-    max: z.number().int({ message: 'an integer of at least 1' }).min(1).default(4),
-    messagesPerTask: z.number().positive({ message: 'a positive number of messages' }).default(100),
-  }).superRefine((v, ctx) => {
-    if (v.max < v.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `at least scaling.min (${v.min})` });
-  }).default({ min: 1, max: 4, messagesPerTask: 100 }),
+  scaling: scalingSchema.default({ min: 1, max: 4, messagesPerTask: 100 }),
+  environments: overridesSchema(scalingSchema),
+  exec: z.boolean().default(false),
 }).superRefine((v, ctx) => {
   fargateSizeIssues(v, ctx);
+  overrideSizeIssues(v, ctx);
 }) satisfies z.ZodType<unknown, WorkerProps>;
 
 /**
@@ -143,6 +174,9 @@ export class Worker extends ShipshapeConstruct {
   public readonly subscribe: readonly Service[];
   private readonly queue: WorkerModel['queue'];
   private readonly scaling: WorkerModel['scaling'];
+  private readonly environments: NonNullable<WorkerModel['environments']>;
+  /** ECS Exec into its tasks. */
+  public readonly exec: boolean;
 
   constructor(scope: IConstruct, id: string, props: WorkerProps) {
     super(scope, id);
@@ -159,11 +193,14 @@ export class Worker extends ShipshapeConstruct {
       retentionSeconds: p.queue.retention.toSeconds(),
     };
     this.scaling = { ...p.scaling };
+    this.environments = p.environments;
+    this.exec = p.exec;
   }
 
   /** @internal */
   public _validate(): Problem[] {
-    const problems: Problem[] = [];
+    const declared = this.shipshape.membersOf(Environment).map((e) => e.name);
+    const problems: Problem[] = [...overrideEnvironmentProblems(this.constructPath, this.environments, declared)];
     const seen = new Set<Service>();
     this.subscribe.forEach((s, i) => {
       if (seen.has(s)) problems.push(problem('SS-WORKER-SUBSCRIBE', this.constructPath, `subscribe[${i}]`, s.name, 'each service once'));
@@ -188,6 +225,8 @@ export class Worker extends ShipshapeConstruct {
       subscribe: this.subscribe.map((s) => s.name),
       queue: this.queue,
       scaling: this.scaling,
+      ...(Object.keys(this.environments).length > 0 ? { environments: this.environments } : {}),
+      ...(this.exec ? { exec: true } : {}),
     };
     return { kind: 'workers', model };
   }
