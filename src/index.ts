@@ -10,11 +10,12 @@ export type { AuditTrailOptions } from './environment/audit-trail';
 export type { ExtraTypePermissions } from './iam/template-needs';
 
 export { Service } from './service/service';
-export type { ServiceProps, ServiceEnvVar, ServiceMigrate } from './service/service';
+export type { ServiceProps, ServiceEnvVar, ServiceMigrate, ServiceEnvironmentOverrides } from './service/service';
 export { Worker } from './workloads/worker';
-export type { WorkerProps, WorkerQueueOptions, WorkerScalingOptions } from './workloads/worker';
+export type { WorkerProps, WorkerQueueOptions, WorkerScalingOptions, WorkerEnvironmentOverrides } from './workloads/worker';
 export { ScheduledJob } from './workloads/scheduled-job';
-export type { ScheduledJobProps } from './workloads/scheduled-job';
+export type { ScheduledJobProps, ScheduledJobEnvironmentOverrides } from './workloads/scheduled-job';
+export type { EnvironmentOverrides } from './workloads/common';
 
 export { Environment } from './environment/environment';
 export type { EnvironmentProps, EnvironmentApproval } from './environment/environment';

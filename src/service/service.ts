@@ -6,7 +6,7 @@ import { serviceUrlVariable } from '../core/naming';
 import { Environment } from '../environment/environment';
 import { ScalingOptions, infrastructureSchema } from '../environment/infrastructure';
 import type { ServiceModel } from '../model';
-import { envSchema, fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesSchema, workloadFields } from '../workloads/common';
+import { EnvironmentOverrides, envSchema, fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesSchema, workloadFields } from '../workloads/common';
 
 export { envSchema, fargateSizeIssues };
 
@@ -111,16 +111,7 @@ export interface ServiceProps {
 }
 
 /** What a service changes in one environment. */
-export interface ServiceEnvironmentOverrides {
-  /** CPU units for one task there. @default - the service's */
-  readonly cpu?: number;
-  /** Memory for one task there, in MiB. @default - the service's */
-  readonly memoryMiB?: number;
-  /** Variables there, merged over the service's (the same name wins). @default {} */
-  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
-  /** Scaling there. @default - the service's own, else the environment's */
-  readonly scaling?: ScalingOptions;
-}
+export type ServiceEnvironmentOverrides = EnvironmentOverrides<ScalingOptions>;
 
 /** A service's override for one environment, after the schema's defaults. */
 interface ParsedOverrides {

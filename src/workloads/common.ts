@@ -31,6 +31,18 @@ export function fargateSizeIssues(v: { readonly cpu: number; readonly memoryMiB:
   else if (!isFargateSize(v.cpu, v.memoryMiB)) ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: describeFargateSizes(v.cpu) });
 }
 
+/** What a workload changes in one environment (`environments.<name>`). */
+export interface EnvironmentOverrides<S = never> {
+  /** CPU units for one task there. @default - the workload's */
+  readonly cpu?: number;
+  /** Memory for one task there, in MiB. @default - the workload's */
+  readonly memoryMiB?: number;
+  /** Variables there, merged over the workload's (the same name wins): each a plain value or a secret reference. @default {} */
+  readonly env?: Readonly<Record<string, { readonly value?: string; readonly secret?: string }>>;
+  /** Scaling there. @default - the workload's own (for a service without any, the environment's) */
+  readonly scaling?: S;
+}
+
 const overrideFields = {
   cpu: z.number().int({ message: 'an integer number of CPU units' }).positive().optional(),
   memoryMiB: z.number().int({ message: 'an integer number of MiB' }).positive().optional(),

@@ -5,20 +5,13 @@ import { Duration } from '../core/duration';
 import type { Problem } from '../core/errors';
 import { Environment } from '../environment/environment';
 import type { ScheduledJobModel } from '../model';
-import { fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesWithoutScalingSchema, workloadFields } from './common';
+import { EnvironmentOverrides, fargateSizeIssues, overrideEnvironmentProblems, overrideSizeIssues, overridesWithoutScalingSchema, workloadFields } from './common';
 import { scheduleProblems } from './schedule';
 import type { ServiceEnvVar } from '../service/service';
 
 /** Props of a {@link ScheduledJob}. */
-/** What a scheduled job changes in one environment. */
-export interface ScheduledJobEnvironmentOverrides {
-  /** CPU units for one task there. @default - the job's */
-  readonly cpu?: number;
-  /** Memory for one task there, in MiB. @default - the job's */
-  readonly memoryMiB?: number;
-  /** Variables there, merged over the job's (the same name wins). @default {} */
-  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
-}
+/** What a scheduled job changes in one environment: CPU, memory and variables. */
+export type ScheduledJobEnvironmentOverrides = EnvironmentOverrides;
 
 export interface ScheduledJobProps {
   /**

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { overrideEnvironmentProblems, overrideSizeIssues, overridesSchema } from './common';
+import { EnvironmentOverrides, overrideEnvironmentProblems, overrideSizeIssues, overridesSchema } from './common';
 import { ModelContribution, ShipshapeConstruct } from '../core/construct';
 import { Duration } from '../core/duration';
 import { Problem, problem } from '../core/errors';
@@ -103,16 +103,7 @@ export interface WorkerProps {
 }
 
 /** What a worker changes in one environment. */
-export interface WorkerEnvironmentOverrides {
-  /** CPU units for one task there. @default - the worker's */
-  readonly cpu?: number;
-  /** Memory for one task there, in MiB. @default - the worker's */
-  readonly memoryMiB?: number;
-  /** Variables there, merged over the worker's (the same name wins). @default {} */
-  readonly env?: Readonly<Record<string, ServiceEnvVar>>;
-  /** Scaling there. @default - the worker's */
-  readonly scaling?: WorkerScalingOptions;
-}
+export type WorkerEnvironmentOverrides = EnvironmentOverrides<WorkerScalingOptions>;
 
 const seconds = (what: string, min: number, max: number) => z.custom<Duration>(
   (v) => Duration.isDuration(v) && v.toSeconds() >= min && v.toSeconds() <= max,
