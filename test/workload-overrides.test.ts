@@ -25,6 +25,8 @@ const files = synthSnapshot((outdir) => {
     scaling: { min: 1, max: 2, target: ScalingTarget.cpu(70) },
     environments: { prod: { cpu: 1024, memoryMiB: 2048, env: { LOG_LEVEL: { value: 'info' } }, scaling: { min: 3, max: 9, target: ScalingTarget.memory(60) } } },
   });
+  // An override without scaling keeps the service's own scaling there.
+  new Service(p, 'web', { internal: true, scaling: { min: 2, max: 5, target: ScalingTarget.cpu(50) }, environments: { prod: { cpu: 512, memoryMiB: 1024 } } });
   const billing = new Worker(p, 'billing', { healthCommand: ['node', 'dist/health.js'], environments: { prod: { scaling: { min: 2, max: 20, messagesPerTask: 10 } } } });
   const nightly = new ScheduledJob(p, 'nightly', { schedule: 'rate(1 day)', environments: { staging: { env: { DRY_RUN: { value: 'true' } } } } });
   for (const w of [api, billing, nightly]) new DockerImage(p, `${w.name}-image`, { service: w, preset: DockerPreset.node(), contextPath: w.name, dockerfilePath: `${w.name}/Dockerfile` });
@@ -51,6 +53,9 @@ describe('GIVEN a service, a worker and a job with overrides for one environment
     expect(target(files['infra/billing-prod.template.json'])).toMatchObject({ MinCapacity: 2, MaxCapacity: 20 });
     expect(policy(files['infra/billing-prod.template.json']).TargetValue).toBe(10);
     expect(target(files['infra/billing-staging.template.json'])).toMatchObject({ MinCapacity: 1, MaxCapacity: 4 });
+    // An override that says nothing of scaling keeps the workload's own (not the environment's 1 to 2 tasks).
+    expect(target(files['infra/web-prod.template.json'])).toMatchObject({ MinCapacity: 2, MaxCapacity: 5 });
+    expect(container(files['infra/web-prod.template.json']).Properties).toMatchObject({ Cpu: '512', Memory: '1024' });
   });
 
 });

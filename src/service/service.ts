@@ -152,7 +152,8 @@ const schema = z.strictObject({
   // One DNS label: it is put in front of each environment's domain.
   host: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, { message: 'one lower-case DNS label (letters, digits, dashes; at most 63), for example \'www\'' }).optional(),
   path: z.string().regex(/^\/[A-Za-z0-9._~%:@+,=/-]*[A-Za-z0-9._~%:@+,=-]$/, { message: "a path prefix such as '/api' (no trailing '/', no wildcards)" }).optional(),
-  environments: overridesSchema(infrastructureSchema.scaling),
+  // Without its default: zod applies a default even under .optional(), and an override without scaling keeps the service's.
+  environments: overridesSchema(infrastructureSchema.scaling.unwrap()),
   exec: z.boolean().default(false),
 }).superRefine((v, ctx) => {
   fargateSizeIssues(v, ctx);
