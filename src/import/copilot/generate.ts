@@ -160,7 +160,9 @@ export function generateProjenrc(plan: ImportPlan): string {
     body.push(`  // from ${w.manifest} (${w.copilotType})`);
     for (const c of w.comments) body.push(comment(c, w.manifest, '  '));
     const props = obj(workloadProps(w, plan, used), '  ');
-    body.push(`  const ${w.variable} = new ${CONSTRUCT[w.kind]}(project, ${q(w.name)}, ${props});`);
+    // A variable only when something refers to it (its image, a caller, a subscriber): tsc refuses unused locals.
+    const referenced = !w.image.sharedWith || plan.workloads.some((o) => o.calls.includes(w.name) || o.subscribe.includes(w.name));
+    body.push(`  ${referenced ? `const ${w.variable} = ` : ''}new ${CONSTRUCT[w.kind]}(project, ${q(w.name)}, ${props});`);
   }
 
   // Images.
@@ -173,18 +175,30 @@ export function generateProjenrc(plan: ImportPlan): string {
     const i = w.image;
     const note = i.presetGuessed ? `  // TODO: no package.json, requirements.txt, pyproject.toml or go.mod in '${i.contextPath}': choose the preset of your language.` : undefined;
     if (note) body.push(note);
-    body.push(`  new DockerImage(project, ${q(`${w.name}-image`)}, ${obj([
+    const code = `new DockerImage(project, ${q(`${w.name}-image`)}, ${obj([
       ['service', w.variable],
       ['preset', `DockerPreset.${i.preset}()`],
       ['contextPath', q(i.contextPath)],
       ['dockerfilePath', q(i.dockerfilePath)],
-    ], '  ')});`);
+    ], '  ')});`;
+    if (i.sharedWith) {
+      body.push(`  // TODO: ${w.name} builds from '${i.contextPath}', as ${i.sharedWith} does; shipshape builds one image per directory.`);
+      body.push(`  // Give ${w.name} a directory of its own, then add its image:`);
+      body.push(...code.split('\n').map((l) => `  // ${l}`));
+    } else body.push(`  ${code}`);
   }
 
   // Environments, in the pipeline's order.
   body.push('');
   body.push('  // docker compose up: every workload, named as Service Connect names them.');
-  body.push("  new LocalDev(project, 'local');");
+  const localSecrets: [string, Code][] = [];
+  for (const w of workloads) {
+    const names = new Set<string>();
+    for (const env of [w.env, ...Object.values(w.overrides).map((o) => o.env ?? {})]) for (const [k, v] of Object.entries(env)) if ('secret' in v) names.add(k);
+    if (names.size > 0) localSecrets.push([w.name, [...names].sort().map((k) => [k, q(`local-fake-${k.toLowerCase().replace(/_/g, '-')}`)] as const)]);
+  }
+  if (localSecrets.length > 0) body.push('  // Compose never reads real secrets: each secret gets a clearly fake local value.');
+  body.push(`  new LocalDev(project, 'local'${localSecrets.length > 0 ? `, ${obj([['env', localSecrets]], '  ')}` : ''});`);
   body.push('');
   body.push("  // Copilot's rolling deployment: new tasks start before the old ones stop.");
   body.push('  const rolling = DeploymentStrategy.rolling();');

@@ -66,6 +66,8 @@ export interface PlanImage {
   readonly preset: 'node' | 'python' | 'go';
   /** True when no package.json, requirements.txt/pyproject.toml or go.mod said which. */
   readonly presetGuessed: boolean;
+  /** The workload that already builds from this context: then this one has no DockerImage (one per directory). */
+  readonly sharedWith?: string;
 }
 
 export interface PlanWorkload {
@@ -330,10 +332,10 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
   }
 
   // Plan each workload.
-  const contexts = new Map<string, number>();
+  const contexts = new Map<string, string[]>();
   for (const w of supported) {
     const c = contextOf(w);
-    contexts.set(c, (contexts.get(c) ?? 0) + 1);
+    contexts.set(c, [...(contexts.get(c) ?? []), w.data.name]);
   }
   const planned: PlanWorkload[] = [];
   for (const w of supported) {
@@ -514,8 +516,8 @@ interface Context {
   readonly input: ImportInput;
   readonly features: ImportFeatures;
   readonly variable: string;
-  /** How many workloads build from each context directory. */
-  readonly contexts: ReadonlyMap<string, number>;
+  /** The workloads that build from each context directory, in manifest order. */
+  readonly contexts: ReadonlyMap<string, readonly string[]>;
 }
 
 function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Context): PlanWorkload {
@@ -854,15 +856,19 @@ function planImage(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Contex
     : inContext('requirements.txt') || inContext('pyproject.toml') ? 'python'
       : inContext('go.mod') ? 'go' : 'node';
   const presetGuessed = !['package.json', 'requirements.txt', 'pyproject.toml', 'go.mod'].some(inContext);
-  // Workloads built from one context each get their own generated Dockerfile.
-  const shared = ctx.contexts.get(context)! > 1;
-  const file = shared ? `Dockerfile.${w.data.name}.shipshape` : 'Dockerfile.shipshape';
-  const generated = context === '.' ? file : `${context}/${file}`;
-  r.add(presetGuessed ? 'fill-in' : 'mapped', ['image'],
+  // shipshape builds one image per directory (each DockerImage writes its context's .dockerignore): the first
+  // workload of a shared context gets it; the others are reported, with the DockerImage to add commented out.
+  const owner = ctx.contexts.get(context)?.[0];
+  const sharedWith = owner !== undefined && owner !== w.data.name ? owner : undefined;
+  const generated = context === '.' ? 'Dockerfile.shipshape' : `${context}/Dockerfile.shipshape`;
+  if (sharedWith) {
+    r.add('fill-in', ['image', 'build'], `the build context '${context}' is ${sharedWith}'s too: shipshape builds one image per directory, so ${w.data.name} has no DockerImage yet; move its source (or a Dockerfile context) to a directory of its own and add the DockerImage the generated code shows commented out`);
+  }
+  if (!sharedWith) r.add(presetGuessed ? 'fill-in' : 'mapped', ['image'],
     `DockerImage writes ${generated} with DockerPreset.${preset}()${presetGuessed ? ' (no package.json, requirements.txt, pyproject.toml or go.mod in the context: a guess; choose the preset of your language)' : ''}`
     + `${dockerfile ? `; your ${dockerfile} is kept as it is: compare the two, then switch dockerfilePath to it if you prefer yours` : ''}`);
   if (inContext('.dockerignore')) r.add('fill-in', ['image'], `${context === '.' ? '' : `${context}/`}.dockerignore exists: shipshape generates it and will refuse to overwrite yours at synthesis (SS-FILE-HANDWRITTEN); move it away or list it in Shipshape.configure adopt`);
-  return { contextPath: context, dockerfilePath: generated, ...(dockerfile ? { userDockerfile: dockerfile } : {}), preset, presetGuessed };
+  return { contextPath: context, dockerfilePath: generated, ...(dockerfile ? { userDockerfile: dockerfile } : {}), preset, presetGuessed, ...(sharedWith ? { sharedWith } : {}) };
 }
 
 /** `count` → scaling: a fixed count, or a range with one target (the first of cpu, memory, requests). */
