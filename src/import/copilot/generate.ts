@@ -237,10 +237,11 @@ export function generateProjenrc(plan: ImportPlan): string {
       ? `  // from ${plan.pipeline.manifest} (Pipeline '${plan.pipeline.name}'): build, check and deploy on GitHub Actions.`
       : '  // Build, check and deploy on GitHub Actions (the application had no Copilot pipeline).');
     const p = plan.pipeline;
-    body.push(`  new Pipeline(project, 'ci', ${obj([
+    const props = obj([
       ['branch', p?.branch !== undefined ? q(p.branch) : undefined],
       ['deploy', p?.smokeTest !== undefined ? [['smokeTest', q(p.smokeTest)]] : undefined],
-    ], '  ')});`);
+    ], '  ');
+    body.push(`  new Pipeline(project, 'ci'${props === '{}' ? '' : `, ${props}`});`);
   }
 
   const needsReviewers = plan.environments.some((e) => e.approval);

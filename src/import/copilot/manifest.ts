@@ -17,15 +17,18 @@ export const WORKLOAD_TYPES = [
 ] as const;
 export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
 
-/** A Go duration as Copilot parses it (`time.ParseDuration`): `30s`, `1h30m`, `500ms`. */
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+/**
+ * A Go duration as Copilot parses it (`time.ParseDuration`): `30s`, `1h30m`, `500ms`; and `d` for days, which
+ * Copilot's documentation uses in its examples (`retention: 5d`).
+ */
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+$/;
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Seconds of a Go duration string (`1h30m` → 5400); undefined when it is not one. */
 export function goDurationSeconds(text: string): number | undefined {
   if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
   return Math.round(total * 1000) / 1000;
 }
 
@@ -245,14 +248,25 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/**
+ * A union's failure at its most precise: when the value had the type of exactly one branch (a map where a string
+ * or a map is allowed), that branch's own issues (`http.healthcheck.path`), not "the union failed" at `http`.
+ */
+function precise(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): { issue: z.core.$ZodIssue; at: readonly PropertyKey[] }[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ issue, at }];
+  const matched = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+  if (matched.length !== 1) return [{ issue, at }];
+  return matched[0].flatMap((i) => precise(i, [...at, ...issue.path]));
+}
+
 /** Parse and check one manifest: the loaded manifest, or every problem of it (each with file:line and field). */
 export function loadManifest<T>(file: string, text: string, schema: z.ZodType<T>): { ok: true; manifest: LoadedManifest<T> } | { ok: false; problems: Problem[] } {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return parsed;
   const result = schema.safeParse(parsed.data);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+    const problems = result.error.issues.flatMap((i) => precise(i, [])).map(({ issue, at }) => {
+      const path = [...at, ...issue.path].filter((k): k is string | number => typeof k !== 'symbol');
       // A missing key is named by its own path, on its parent's line.
       const got = valueAt(parsed.data, path);
       return problem(MANIFEST_CODE, `${file}:${parsed.line(path)}`, path.join('.') || '(document)', got === undefined ? 'nothing' : got, issue.message);

@@ -553,7 +553,10 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
     } else if (lbws) {
       healthPath = '/';
       r.add('mapped', ['http'], "Service.healthPath '/' (Copilot's default health check path)");
-    } else r.add('fill-in', ['image'], "no http.healthcheck: the Service's health check probes '/healthz' by default; set healthPath to a path that answers 200");
+    } else {
+      healthPath = '/';
+      r.add('fill-in', ['image'], "no http.healthcheck: the Service's container health check probes healthPath, '/' here (Copilot's default path): set a path that answers 200");
+    }
     if (typeof hc === 'object') {
       for (const k of Object.keys(hc).filter((x) => x !== 'path')) {
         r.comment(comments, ['http', 'healthcheck', k], `health check ${k.replace(/_/g, ' ')}: shipshape sets the target group's timings itself`);
@@ -728,10 +731,11 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
         r.add('fill-in', ['on', 'schedule'], "'none' (the job never runs on its own): shipshape's jobs always have a schedule; the placeholder is rate(1 day): remove the job or set the schedule you want");
       } else r.fail(['on', 'schedule'], raw, `a schedule EventBridge Scheduler can run: ${t.error}`);
     }
+    retries = Math.min(d.retries ?? 0, 10);
     if (d.retries !== undefined) {
-      retries = Math.min(d.retries, 10);
       r.add(d.retries > 10 ? 'fill-in' : 'mapped', ['retries'], `ScheduledJob.retries ${retries}${d.retries > 10 ? ` (Copilot had ${d.retries}; shipshape allows at most 10)` : ''}`);
-    }
+    } else r.add('mapped', ['name'], "ScheduledJob.retries 0 (no retries: Copilot's default)");
+    if (d.timeout === undefined) r.add('fill-in', ['name'], 'no timeout: Copilot let a run go on; shipshape stops it after ScheduledJob.timeout, 1 hour by default: set the longest a run may take');
     if (d.timeout !== undefined) {
       const s = goDurationSeconds(d.timeout)!;
       timeoutSeconds = Math.min(Math.max(Math.ceil(s / 60) * 60, 60), 86400);
@@ -874,8 +878,13 @@ function planImage(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Contex
 /** `count` → scaling: a fixed count, or a range with one target (the first of cpu, memory, requests). */
 function planCount(d: WorkloadFields, at: readonly (string | number)[], r: Reporter, comments: PlanComment[], kind: 'service' | 'worker' | 'job', lbws: boolean): PlanScaling | undefined {
   const c = d.count;
-  if (c === undefined) return undefined;
   const path = [...at, 'count'];
+  if (c === undefined) {
+    if (at.length > 0) return undefined;
+    // Copilot runs one task when count is absent; shipshape's default would autoscale.
+    r.add('mapped', ['name'], "scaling { min: 1, max: 1 } (no count: Copilot's one task)");
+    return { min: 1, max: 1 };
+  }
   if (typeof c === 'number') {
     const n = Math.min(Math.max(c, 1), 100);
     if (n !== c) r.add('fill-in', path, `count ${c}: shipshape runs 1 to 100 tasks; ${n}`);
