@@ -251,6 +251,10 @@ describe('mapping rules', () => {
     expect(workload(r.plan, 'aa').env.DB).toEqual({ secret: '/shop/db/password' });
     expect(r.plan.report.find((e) => e.field === 'secrets.DB')).toMatchObject({ kind: 'fill-in', line: 4 });
     expect(r.projenrc).toContain('// Copilot: secrets.TOKEN (copilot/a/manifest.yml:5) has no equivalent: from_cfn (TokenExport)');
+    // Names shipshape would refuse are reported, not generated: a lower-case one, and a worker's own QUEUE_URL.
+    const w = importCopilot(app({ ...ENV_TEST, 'copilot/w/manifest.yml': 'name: ww\ntype: Worker Service\nvariables:\n  node_env: production\n  QUEUE_URL: x\n' }));
+    expect(workload(w.plan, 'ww').env).toEqual({ COPILOT_APPLICATION_NAME: { value: 'shop' }, COPILOT_SERVICE_NAME: { value: 'ww' } });
+    expect(w.projenrc).toContain("// Copilot: variables.node_env (copilot/w/manifest.yml:4) has no equivalent: 'node_env' is not an upper-case name");
   });
 
   test('injected variables: the names the code must change are reported', () => {

@@ -532,20 +532,25 @@ function valueLine(w: LoadedManifest<WorkloadManifest>, key: string): { line: nu
   return { line: 1, field: key };
 }
 
+/** A variable the workload keeps: upper-case (shipshape's rule), not one Copilot injected, not a worker's QUEUE_URL. */
+function importable(w: LoadedManifest<WorkloadManifest>, name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && !COPILOT_INJECTED[name] && !(w.data.type === 'Worker Service' && name === 'QUEUE_URL');
+}
+
 /** A workload's variables and secrets in one environment, Copilot's substitutions done. */
 function effectiveEnv(w: LoadedManifest<WorkloadManifest>, env: string, app: string): Map<string, EnvValue> {
   const out = new Map<string, EnvValue>();
   const o = w.data.environments?.[env] ?? undefined;
   const vars = { ...w.data.variables, ...o?.variables };
   for (const [k, v] of Object.entries(vars)) {
-    if (typeof v === 'object' || COPILOT_INJECTED[k]) continue;
+    if (typeof v === 'object' || !importable(w, k)) continue;
     // <name>.<env>.<app>.local → <name>: the Service Connect alias, on the same port, in every environment.
     out.set(k, { value: substitute(String(v), app, env).replace(discoveryPattern(app, [env]), '$1') });
   }
   const secrets = { ...w.data.secrets, ...o?.secrets };
   for (const [k, v] of Object.entries(secrets)) {
     const ref = secretRef(v);
-    if ('error' in ref) continue;
+    if ('error' in ref || !importable(w, k)) continue;
     const name = substitute(ref.name, app, env);
     out.set(k, ref.field ? { secretField: { name, field: ref.field } } : { secret: name });
   }
@@ -690,7 +695,11 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
         continue;
       }
       if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) {
-        r.fail(at, k, 'an upper-case variable name (shipshape declares variables as UPPER_SNAKE_CASE)');
+        r.comment(comments, at, `'${k}' is not an upper-case name, which shipshape requires of a variable: give it as ${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and read that name`);
+        continue;
+      }
+      if (kind === 'worker' && k === 'QUEUE_URL') {
+        r.add('mapped', at, "QUEUE_URL is set by shipshape to the worker's own queue");
         continue;
       }
       if (section === 'variables') {
