@@ -321,7 +321,11 @@ describe('mapping rules', () => {
     const dir = app({
       ...ENV_TEST,
       'copilot/environments/prod/manifest.yml': 'name: prod\ntype: Environment\n',
-      'copilot/a/manifest.yml': 'name: aa\ntype: Backend Service\nvariables:\n  LOG_LEVEL: info\n  BUCKET: aa-${COPILOT_ENVIRONMENT_NAME}\nenvironments:\n  prod:\n    variables:\n      LOG_LEVEL: warn\n',
+      'copilot/a/manifest.yml': [
+        'name: aa', 'type: Backend Service', 'variables:', '  LOG_LEVEL: info', '  BUCKET: aa-${COPILOT_ENVIRONMENT_NAME}',
+        'secrets:', '  DB: /copilot/${COPILOT_APPLICATION_NAME}/${COPILOT_ENVIRONMENT_NAME}/secrets/db',
+        'environments:', '  prod:', '    variables:', '      LOG_LEVEL: warn', '',
+      ].join('\n'),
       'copilot/b/manifest.yml': 'name: bb\ntype: Backend Service\nvariables:\n  LOG_LEVEL: debug\n',
     });
     const { plan } = importCopilot(dir);
@@ -332,6 +336,11 @@ describe('mapping rules', () => {
     expect(workload(plan, 'aa').env.LOG_LEVEL).toEqual({ value: 'info' });
     expect(workload(plan, 'bb').env.LOG_LEVEL).toEqual({ value: 'debug' });
     expect(plan.report.find((e) => e.manifest === 'copilot/a/manifest.yml' && e.field === 'variables.LOG_LEVEL')).toMatchObject({ kind: 'fill-in' });
+    // A secret is never environment-wide (every workload there could read it): without overrides it is reported, not set.
+    expect(plan.environments.map((e) => e.secrets)).toEqual([{}, {}]);
+    expect(workload(plan, 'aa').env.DB).toBeUndefined();
+    expect(plan.report.filter((e) => e.field === 'secrets.DB').map((e) => e.note).join('\n')).toContain('prod: /copilot/shop/prod/secrets/db; test: /copilot/shop/test/secrets/db');
+    expect(workload(plan, 'aa').comments.map((c) => [c.field, c.line])).toContainEqual(['secrets.DB', 7]);
   });
 
   test('per-environment overrides are reported field by field while shipshape lacks them', () => {
