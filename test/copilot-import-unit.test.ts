@@ -11,6 +11,16 @@ import { readGenerated } from '../src/testing/synth';
 jest.setTimeout(120_000);
 const REPO = path.join(__dirname, '..');
 
+// Every test runs with the features off unless it turns them on: the expectations do not depend on the switch's
+// setting in generate.ts.
+const features = FEATURES as { overrides: boolean; exec: boolean };
+const switched = { ...features };
+beforeEach(() => {
+  features.overrides = false;
+  features.exec = false;
+});
+afterAll(() => Object.assign(features, switched));
+
 /** An application directory holding `files` (path → content), in the system temp dir. */
 function app(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'copilot-app-'));
@@ -354,12 +364,6 @@ describe('mapping rules', () => {
 });
 
 describe('behind the FEATURES switch (the coordinator turns it on once shipshape has the features)', () => {
-  const features = FEATURES as { overrides: boolean; exec: boolean };
-  afterEach(() => {
-    features.overrides = false;
-    features.exec = false;
-  });
-
   test('on: per-environment values, CPU, memory and counts become the workload\'s environments; exec: true', () => {
     features.overrides = true;
     features.exec = true;
@@ -376,11 +380,12 @@ describe('behind the FEATURES switch (the coordinator turns it on once shipshape
       prod: { cpu: 512, memoryMiB: 1024, scaling: { min: 3, max: 3 }, env: { BUCKET: { value: 'aa-prod' } } },
       test: { env: { BUCKET: { value: 'aa-test' } } },
     });
+    // An override repeats the workload's own scaling where the manifest gives none (test), so it never falls back.
     expect(plan.environments.map((e) => e.variables.BUCKET)).toEqual([undefined, undefined]);
     expect(projenrc).toContain('    exec: true,\n');
     expect(projenrc).toContain([
       '    environments: {', '      prod: {', "        env: { BUCKET: { value: 'aa-prod' } },", '        cpu: 512,', '        memoryMiB: 1024,',
-      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } } },", '    },',
+      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } }, scaling: { min: 1, max: 1 } },", '    },',
     ].join('\n'));
     expect(plan.report.filter((e) => e.kind === 'not-carried')).toEqual([]);
   });
