@@ -48,7 +48,7 @@ function wrap(items: readonly string[], indent: string, width: number): string {
     if (line !== '' && indent.length + next.length + 1 > width) {
       lines.push(`${indent}${line},`);
       line = item;
-    } else line = next;
+    } else {line = next;}
   }
   lines.push(`${indent}${line}`);
   return lines.join('\n');
