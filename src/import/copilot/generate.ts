@@ -7,10 +7,11 @@ import { PLACEHOLDER_REVIEWERS } from './plan';
 import type { ImportFeatures, ImportPlan, PlanComment, PlanEnvValue, PlanEnvironment, PlanOverride, PlanScaling, PlanWorkload, ReportEntry } from './plan';
 
 /**
- * What the generated code may use. The coordinator switches a feature on once shipshape has it on main:
- * `overrides` (per-environment `environments:` on workloads) and `exec` (ECS Exec).
+ * What the generated code may use: `overrides` (per-environment `environments:` on workloads) and `exec` (ECS
+ * Exec). Both are shipshape features now; with one off, its fields are reported instead of generated (the tests
+ * cover both ways).
  */
-export const FEATURES: ImportFeatures = { overrides: false, exec: false };
+export const FEATURES: ImportFeatures = { overrides: true, exec: true };
 
 /** The report's file name, beside `.projenrc.ts`. */
 export const REPORT_FILE = 'COPILOT-IMPORT.md';
