@@ -60,6 +60,19 @@ describe('GIVEN a service, a worker and a job with overrides for one environment
 
 });
 
+test('GIVEN a service without its own scaling and an override without scaling THEN the environment\'s scaling applies there', () => {
+  const out = synthSnapshot((outdir) => {
+    const p = bareProject(outdir, 'shop');
+    new Environment(p, 'prod', { account: '222222222222', region: 'eu-west-1', scaling: { min: 2, max: 6, target: ScalingTarget.cpu(55) } });
+    const web = new Service(p, 'web', { internal: true, environments: { prod: { cpu: 512, memoryMiB: 1024 } } });
+    new DockerImage(p, 'web-image', { service: web, preset: DockerPreset.node() });
+    return p;
+  });
+  const t = out['infra/web-prod.template.json'];
+  expect(resources(t, 'AWS::ApplicationAutoScaling::ScalableTarget')[0].Properties).toMatchObject({ MinCapacity: 2, MaxCapacity: 6 });
+  expect(container(t).Properties).toMatchObject({ Cpu: '512', Memory: '1024' });
+});
+
 describe('GIVEN exec: true', () => {
   test('THEN the ECS service allows ECS Exec, and the task role gets the session channels and writes to its own log group only', () => {
     const t = files['infra/api-prod.template.json'];
