@@ -83,3 +83,5 @@ export type { EscalationPolicyProps, CriticalRoute, WarningRoute, SlackRoute, In
 export { Tracing } from './monitoring/tracing';
 export type { XRayTracingOptions } from './monitoring/tracing';
 export type { MonitoringModel, AlarmModel, SeverityLevel, PresetKind } from './monitoring/model';
+export { importCopilot, writeImport } from './import/copilot';
+export type { ImportResult, ImportOptions, ImportPlan, WriteImportOptions, ReportEntry } from './import/copilot';
