@@ -140,10 +140,23 @@ function workloadProps(w: PlanWorkload, plan: ImportPlan, used: Set<string>): En
   ];
 }
 
-/** Declaration order: services before the services that call them and the workers that subscribe to them. */
+/**
+ * Declaration order: each service after the services it calls (a constant is declared before it is read), then the
+ * workers, then the jobs; by manifest path otherwise. Calls cannot form a cycle here: a cycle's last call is dropped.
+ */
 function ordered(plan: ImportPlan): PlanWorkload[] {
-  const rank = (w: PlanWorkload) => (w.kind === 'service' ? (w.calls.length > 0 ? 1 : 0) : w.kind === 'worker' ? 2 : 3);
-  return [...plan.workloads].sort((a, b) => rank(a) - rank(b) || (a.manifest < b.manifest ? -1 : a.manifest > b.manifest ? 1 : 0));
+  const byPath = [...plan.workloads].sort((a, b) => (a.manifest < b.manifest ? -1 : a.manifest > b.manifest ? 1 : 0));
+  const out: PlanWorkload[] = [];
+  const visiting = new Set<string>();
+  const visit = (w: PlanWorkload) => {
+    if (out.includes(w) || visiting.has(w.name)) return;
+    visiting.add(w.name);
+    for (const c of w.calls) visit(byPath.find((x) => x.name === c)!);
+    visiting.delete(w.name);
+    out.push(w);
+  };
+  for (const w of byPath.filter((x) => x.kind === 'service')) visit(w);
+  return [...out, ...byPath.filter((x) => x.kind === 'worker'), ...byPath.filter((x) => x.kind === 'job')];
 }
 
 const CONSTRUCT = { service: 'Service', worker: 'Worker', job: 'ScheduledJob' } as const;

@@ -148,6 +148,8 @@ export interface ImportInput {
   readonly addons: readonly string[];
   /** True when the file exists, by path relative to the application directory. */
   readonly exists: (file: string) => boolean;
+  /** True when the file exists and was written by hand (it lacks projen's generated-file marker). */
+  readonly handWritten: (file: string) => boolean;
 }
 
 export interface ImportOptions {
@@ -369,60 +371,7 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
   }
 
   // Values that differ by environment: overrides when shipshape has them, else the environment's own variables.
-  const liftedEnvs = environments.map((e) => ({ ...e, variables: { ...e.variables }, secrets: { ...e.secrets } }));
-  for (let i = 0; i < planned.length; i++) {
-    const p = planned[i];
-    const w = byName.get(p.name)!;
-    const envValues = new Map<string, Map<string, PlanEnvValue | { secretField: { name: string; field: string } }>>();
-    for (const env of names) envValues.set(env, effectiveEnv(w, env, app, new Reporter(w)));
-    const base: Record<string, PlanEnvValue> = { ...p.env };
-    const overrides: Record<string, { env?: Record<string, PlanEnvValue> } & PlanOverride> = {};
-    const allNames = new Set<string>();
-    for (const m of envValues.values()) for (const k of m.keys()) allNames.add(k);
-    for (const key of [...allNames].sort()) {
-      const values = names.map((env) => envValues.get(env)!.get(key));
-      const same = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
-      const field = values.find((v) => v !== undefined && 'secretField' in v);
-      if (same && values[0] !== undefined && !field) {
-        base[key] = values[0] as PlanEnvValue;
-        continue;
-      }
-      const where = valueLine(w, key);
-      if (features.overrides && !field) {
-        names.forEach((env, j) => {
-          if (values[j] !== undefined) overrides[env] = { ...overrides[env], env: { ...overrides[env]?.env, [key]: values[j] as PlanEnvValue } };
-        });
-        report.push({ kind: 'mapped', manifest: w.file, line: where.line, field: where.field, note: `differs by environment: ${p.variable}'s environments.<env>.env.${key}` });
-        continue;
-      }
-      // Lift to each environment's variables or secrets: every workload of the environment then gets it.
-      let conflict = planned.some((o) => o !== p && o.env[key] !== undefined);
-      names.forEach((_env, j) => {
-        const v = values[j];
-        const e = liftedEnvs[j];
-        if (v === undefined) return;
-        if ('value' in v) {
-          if (e.variables[key] !== undefined && e.variables[key] !== v.value) conflict = true;
-          else e.variables[key] = v.value;
-        } else {
-          const ref = 'secretField' in v ? v.secretField : { name: v.secret };
-          if (e.secrets[key] !== undefined && JSON.stringify(e.secrets[key]) !== JSON.stringify(ref)) conflict = true;
-          else e.secrets[key] = ref;
-        }
-      });
-      const secret = values.some((v) => v !== undefined && !('value' in v));
-      report.push({
-        kind: conflict ? 'fill-in' : 'mapped',
-        manifest: w.file,
-        line: where.line,
-        field: where.field,
-        note: `${field ? 'a JSON key of a secret' : 'differs by environment'}: moved to each Environment's ${secret ? 'secrets' : 'variables'}.${key}, which every workload of the environment gets`
-          + (secret ? ' (so every workload there may read the secret: narrow it when per-environment overrides are available)' : '')
-          + (conflict ? `; another workload declares ${key} with another value: check which one it needs` : ''),
-      });
-    }
-    planned[i] = { ...p, env: base, overrides: mergeOverrides(p.overrides, overrides) };
-  }
+  const liftedEnvs = splitByEnvironment(planned, environments, byName, app, features, report);
 
   // Pipeline.
   let planPipeline: PlanPipeline | undefined;
@@ -470,6 +419,82 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
   };
 }
 
+type EnvValue = PlanEnvValue | { secretField: { name: string; field: string } };
+
+/**
+ * Each workload's variables and secrets, split: the ones with one value in every environment stay on the workload;
+ * the others become per-environment overrides (when shipshape has them), else each Environment's own variables or
+ * secrets (which every workload of the environment gets) when no other workload declares that name; else the
+ * workload keeps its manifest's own value and the per-environment ones are reported.
+ */
+function splitByEnvironment(planned: PlanWorkload[], environments: readonly PlanEnvironment[], byName: ReadonlyMap<string, LoadedManifest<WorkloadManifest>>,
+  app: string, features: ImportFeatures, report: ReportEntry[]): PlanEnvironment[] {
+  const names = environments.map((e) => e.name);
+  const lifted = environments.map((e) => ({ ...e, variables: { ...e.variables }, secrets: { ...e.secrets } }));
+  // Pass 1: every workload's values by name, in each environment.
+  const split = planned.map((p) => {
+    const w = byName.get(p.name)!;
+    const perEnv = names.map((env) => effectiveEnv(w, env, app));
+    const keys = [...new Set(perEnv.flatMap((m) => [...m.keys()]))].sort();
+    const base: Record<string, PlanEnvValue> = { ...p.env };
+    const varying: { key: string; values: (EnvValue | undefined)[] }[] = [];
+    const callVariables = new Map(p.calls.map((c) => [serviceUrlVariable(c), c]));
+    for (const key of keys) {
+      const values = perEnv.map((m) => m.get(key));
+      if (callVariables.has(key)) {
+        const where = valueLine(w, key);
+        report.push({ kind: 'mapped', manifest: w.file, line: where.line, field: where.field,
+          note: `set by Service.calls (${callVariables.get(key)}): ${key}=http://${callVariables.get(key)}:<port>, through Service Connect in AWS and the compose network locally` });
+        continue;
+      }
+      const same = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
+      if (same && values[0] !== undefined && !('secretField' in values[0])) base[key] = values[0];
+      else varying.push({ key, values });
+    }
+    return { w, base, varying };
+  });
+  // Pass 2: where each varying one goes.
+  split.forEach(({ w, base, varying }, i) => {
+    const overrides: Record<string, PlanOverride> = {};
+    for (const { key, values } of varying) {
+      const where = valueLine(w, key);
+      const entry = (kind: ReportEntry['kind'], note: string) => report.push({ kind, manifest: w.file, line: where.line, field: where.field, note });
+      const field = values.some((v) => v !== undefined && 'secretField' in v);
+      if (features.overrides && !field) {
+        names.forEach((env, j) => {
+          const v = values[j] as PlanEnvValue | undefined;
+          if (v !== undefined) overrides[env] = { ...overrides[env], env: { ...overrides[env]?.env, [key]: v } };
+        });
+        entry('mapped', `differs by environment: ${planned[i].variable}'s environments.<env>.env.${key}`);
+        continue;
+      }
+      const others = split.filter((o) => o.w !== w && (o.base[key] !== undefined || o.varying.some((v) => v.key === key && JSON.stringify(v.values) !== JSON.stringify(values))));
+      if (others.length === 0) {
+        const secret = values.some((v) => v !== undefined && !('value' in v));
+        names.forEach((_env, j) => {
+          const v = values[j];
+          if (v === undefined) return;
+          if ('value' in v) lifted[j].variables[key] = v.value;
+          else lifted[j].secrets[key] = 'secretField' in v ? v.secretField : { name: v.secret };
+        });
+        entry('mapped', `${field ? 'a JSON key of a secret' : 'differs by environment'}: each Environment's ${secret ? 'secrets' : 'variables'}.${key}, which every workload of the environment gets`
+          + (secret ? ' (so every workload there may read the secret: narrow it when per-environment overrides are available)' : ''));
+        continue;
+      }
+      // Another workload has its own value: an environment-wide one would replace it there.
+      const own = [w.data.variables?.[key], w.data.secrets?.[key]].find((v) => v !== undefined);
+      const ownValue = own === undefined ? undefined : effectiveEnv({ ...w, data: { ...w.data, environments: undefined } }, '${COPILOT_ENVIRONMENT_NAME}', app).get(key);
+      const keep = ownValue !== undefined && !('secretField' in ownValue) && !JSON.stringify(ownValue).includes('${') ? ownValue : undefined;
+      if (keep) base[key] = keep;
+      const shown = names.map((env, j) => `${env}: ${values[j] === undefined ? 'unset' : JSON.stringify(values[j])}`).join('; ');
+      entry('fill-in', `differs by environment (${shown}), and ${others.map((o) => o.w.data.name).join(', ')} declare(s) ${key} too, so it cannot be set environment-wide: `
+        + `${keep ? `the manifest's own value is used everywhere` : 'not set'}; give each environment its value with per-environment overrides`);
+    }
+    planned[i] = { ...planned[i], env: base, overrides: mergeOverrides(planned[i].overrides, overrides) };
+  });
+  return lifted;
+}
+
 function mergeOverrides(a: Readonly<Record<string, PlanOverride>>, b: Readonly<Record<string, PlanOverride>>): Record<string, PlanOverride> {
   const out: Record<string, PlanOverride> = { ...a };
   for (const [env, o] of Object.entries(b)) out[env] = { ...out[env], ...o, ...(o.env || out[env]?.env ? { env: { ...out[env]?.env, ...o.env } } : {}) };
@@ -486,13 +511,14 @@ function valueLine(w: LoadedManifest<WorkloadManifest>, key: string): { line: nu
 }
 
 /** A workload's variables and secrets in one environment, Copilot's substitutions done. */
-function effectiveEnv(w: LoadedManifest<WorkloadManifest>, env: string, app: string, r: Reporter): Map<string, PlanEnvValue | { secretField: { name: string; field: string } }> {
-  const out = new Map<string, PlanEnvValue | { secretField: { name: string; field: string } }>();
+function effectiveEnv(w: LoadedManifest<WorkloadManifest>, env: string, app: string): Map<string, EnvValue> {
+  const out = new Map<string, EnvValue>();
   const o = w.data.environments?.[env] ?? undefined;
   const vars = { ...w.data.variables, ...o?.variables };
   for (const [k, v] of Object.entries(vars)) {
     if (typeof v === 'object' || COPILOT_INJECTED[k]) continue;
-    out.set(k, { value: substitute(String(v), app, env) });
+    // <name>.<env>.<app>.local → <name>: the Service Connect alias, on the same port, in every environment.
+    out.set(k, { value: substitute(String(v), app, env).replace(discoveryPattern(app, [env]), '$1') });
   }
   const secrets = { ...w.data.secrets, ...o?.secrets };
   for (const [k, v] of Object.entries(secrets)) {
@@ -501,8 +527,30 @@ function effectiveEnv(w: LoadedManifest<WorkloadManifest>, env: string, app: str
     const name = substitute(ref.name, app, env);
     out.set(k, ref.field ? { secretField: { name, field: ref.field } } : { secret: name });
   }
-  void r;
   return out;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A service discovery name of Copilot, `<name>.<env>.<app>.local`, with the names or their `${...}` placeholders. */
+function discoveryPattern(app: string, envs: readonly string[]): RegExp {
+  const env = ['\\$\\{COPILOT_ENVIRONMENT_NAME\\}', ...envs.map(escapeRegExp)].join('|');
+  const application = ['\\$\\{COPILOT_APPLICATION_NAME\\}', escapeRegExp(app)].join('|');
+  return new RegExp(`\\b([a-z][a-z0-9-]*)\\.(?:${env})\\.(?:${application})\\.local\\b`, 'g');
+}
+
+/** The services of the application a workload's variables reach by their service discovery names. */
+function discoveredServices(d: WorkloadManifest, ctx: Context): string[] {
+  const out = new Set<string>();
+  const values = [d.variables, ...Object.values(d.environments ?? {}).map((o) => o?.variables)].flatMap((v) => Object.values(v ?? {}));
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    for (const m of v.matchAll(discoveryPattern(ctx.app, ctx.names))) {
+      const target = ctx.byName.get(m[1]);
+      if (target && KIND[target.data.type] === 'service') out.add(m[1]);
+    }
+  }
+  return [...out].sort();
 }
 
 interface Context {
@@ -644,15 +692,19 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
   }
   if ((d.publish?.topics ?? []).length > 0) r.add('code-change', ['publish'], `COPILOT_SNS_TOPIC_ARNS: read ${topicArnVariable(d.name)} instead (this service's events topic ARN)`);
 
-  // Service Connect calls.
+  // Service Connect calls: a public service calls every backend (as Copilot allowed); a service whose variables
+  // name another by its service discovery name (<name>.<env>.<app>.local) calls that one.
   const calls: string[] = [];
-  if (lbws) {
-    for (const b of ctx.backendNames) if (b !== d.name) calls.push(b);
+  if (kind === 'service') {
+    if (lbws) for (const b of ctx.backendNames) if (b !== d.name) calls.push(b);
+    for (const callee of discoveredServices(d, ctx)) if (callee !== d.name && !calls.includes(callee)) calls.push(callee);
+    calls.sort();
     if (calls.length > 0) {
-      r.add('mapped', d.network?.connect !== undefined ? ['network', 'connect'] : ['name'], `Service.calls: ${calls.join(', ')} (Copilot let every service call every other; each call sets ${calls.map(serviceUrlVariable).join(', ')}: remove the ones it does not need)`);
+      r.add('mapped', ['name'], `Service.calls: ${calls.join(', ')} (Copilot let every service call every other; each call sets ${calls.map(serviceUrlVariable).join(', ')}${lbws ? ': remove the ones it does not need' : ''})`);
       r.add('code-change', ['name'], `COPILOT_SERVICE_DISCOVERY_ENDPOINT: call ${calls.map((c) => `${serviceUrlVariable(c)} (http://${c}:<port>)`).join(', ')} instead of <name>.<env>.${ctx.app}.local`);
     }
-  } else if (d.network?.connect !== undefined) {
+  }
+  if (d.network?.connect !== undefined) {
     r.add('mapped', ['network', 'connect'], kind === 'service' ? 'every shipshape service is in the environment\'s Service Connect namespace' : `a ${d.type} is a Service Connect client only through a Service's calls`);
   }
   if (typeof d.network?.connect === 'object') r.comment(comments, ['network', 'connect', 'alias'], 'a Service Connect alias: shipshape names it after the service');
@@ -871,7 +923,7 @@ function planImage(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Contex
   if (!sharedWith) r.add(presetGuessed ? 'fill-in' : 'mapped', ['image'],
     `DockerImage writes ${generated} with DockerPreset.${preset}()${presetGuessed ? ' (no package.json, requirements.txt, pyproject.toml or go.mod in the context: a guess; choose the preset of your language)' : ''}`
     + `${dockerfile ? `; your ${dockerfile} is kept as it is: compare the two, then switch dockerfilePath to it if you prefer yours` : ''}`);
-  if (inContext('.dockerignore')) r.add('fill-in', ['image'], `${context === '.' ? '' : `${context}/`}.dockerignore exists: shipshape generates it and will refuse to overwrite yours at synthesis (SS-FILE-HANDWRITTEN); move it away or list it in Shipshape.configure adopt`);
+  if (ctx.input.handWritten(context === '.' ? '.dockerignore' : `${context}/.dockerignore`)) r.add('fill-in', ['image'], `${context === '.' ? '' : `${context}/`}.dockerignore exists: shipshape generates it and will refuse to overwrite yours at synthesis (SS-FILE-HANDWRITTEN); move it away or list it in Shipshape.configure adopt`);
   return { contextPath: context, dockerfilePath: generated, ...(dockerfile ? { userDockerfile: dockerfile } : {}), preset, presetGuessed, ...(sharedWith ? { sharedWith } : {}) };
 }
 
