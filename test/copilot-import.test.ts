@@ -310,6 +310,56 @@ test('there are at least four applications, together using every workload type',
   expect([...types].sort()).toEqual([...SUPPORTED, 'Request-Driven Web Service', 'Static Site'].sort());
 });
 
+/** Every field the issue lists, and where in the fixtures it is used: a fixture edit cannot drop one unnoticed. */
+test('the fixtures together use every Copilot field the import maps or reports', () => {
+  const apps = APPS.map((a) => ({ dir: path.join(FIXTURES, a), ...readApp(path.join(FIXTURES, a)) }));
+  const workloads = apps.flatMap((a) => a.workloads.map((w) => w.doc));
+  const some = (pred: (d: Yaml) => unknown) => workloads.some((d) => pred(d) || Object.values<Yaml>(d.environments ?? {}).some((o) => pred(o)));
+  const count = (pred: (c: Yaml) => unknown) => some((d) => isMap(d.count) && pred(d.count));
+  const sources = apps.flatMap((a) => fs.readdirSync(a.dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(a.dir, f), 'utf8'))).join('\n');
+  const covered: Record<string, boolean> = {
+    'image.build (a path)': some((d) => typeof d.image?.build === 'string'),
+    'image.build (dockerfile, context, args)': some((d) => d.image?.build?.dockerfile && d.image.build.context && d.image.build.args),
+    'image.location': some((d) => d.image?.location),
+    'image.port': some((d) => d.image?.port),
+    'http.path': some((d) => d.http?.path && d.http.path !== '/'),
+    'http.alias': some((d) => d.http?.alias),
+    'http.healthcheck (a path)': some((d) => typeof d.http?.healthcheck === 'string'),
+    'http.healthcheck (a map)': some((d) => isMap(d.http?.healthcheck)),
+    'cpu, memory': some((d) => d.cpu && d.memory),
+    'count (fixed)': some((d) => typeof d.count === 'number'),
+    'count.range (a string)': count((c) => typeof c.range === 'string'),
+    'count.range (min, max)': count((c) => isMap(c.range)),
+    'count.cpu_percentage': count((c) => c.cpu_percentage),
+    'count.memory_percentage': count((c) => c.memory_percentage),
+    'count.requests': count((c) => c.requests),
+    'count.queue_delay': count((c) => c.queue_delay),
+    'variables with ${COPILOT_ENVIRONMENT_NAME}': some((d) => Object.values(d.variables ?? {}).some((v) => String(v).includes('${COPILOT_ENVIRONMENT_NAME}'))),
+    'secrets (SSM)': some((d) => Object.values(d.secrets ?? {}).some((v) => typeof v === 'string')),
+    'secrets (secretsmanager)': some((d) => Object.values<Yaml>(d.secrets ?? {}).some((v) => v?.secretsmanager)),
+    'exec': some((d) => d.exec === true),
+    'network.connect': some((d) => d.network?.connect),
+    'deployment.rolling (default, recreate)': some((d) => d.deployment?.rolling === 'default') && some((d) => d.deployment?.rolling === 'recreate'),
+    'deployment.rollback_alarms (names, thresholds)': some((d) => Array.isArray(d.deployment?.rollback_alarms)) && some((d) => isMap(d.deployment?.rollback_alarms)),
+    'environments overrides': some((d) => d.environments),
+    'publish.topics': some((d) => d.publish?.topics),
+    'subscribe.topics, queue, dead_letter': some((d) => d.subscribe?.topics && d.subscribe.queue?.dead_letter),
+    'on.schedule, retries, timeout': some((d) => d.on?.schedule && d.retries !== undefined && d.timeout),
+    'storage.volumes (EFS)': some((d) => d.storage?.volumes),
+    'nlb': some((d) => d.nlb),
+    'sidecars': some((d) => d.sidecars),
+    'logging (FireLens)': some((d) => d.logging?.destination),
+    'addons': apps.some((a) => a.workloads.some((w) => fs.existsSync(path.join(a.dir, path.dirname(w.file), 'addons')))),
+    'environment: imported VPC and subnets': apps.some((a) => a.environments.some((e) => e.doc.network?.vpc?.id && e.doc.network.vpc.subnets?.public && e.doc.network.vpc.subnets?.private)),
+    'environment: certificates': apps.some((a) => a.environments.some((e) => e.doc.http?.public?.certificates)),
+    'pipeline: stages, test_commands, requires_approval': apps.some((a) => a.pipelines.some((p) => p.doc.stages?.some((s: Yaml) => s.test_commands) && p.doc.stages?.some((s: Yaml) => s.requires_approval))),
+    'code reads COPILOT_SERVICE_DISCOVERY_ENDPOINT': sources.includes('process.env.COPILOT_SERVICE_DISCOVERY_ENDPOINT'),
+    'code reads COPILOT_QUEUE_URI': sources.includes('process.env.COPILOT_QUEUE_URI'),
+    'code reads COPILOT_SNS_TOPIC_ARNS': sources.includes('process.env.COPILOT_SNS_TOPIC_ARNS'),
+  };
+  expect(Object.entries(covered).filter(([, yes]) => !yes).map(([field]) => field)).toEqual([]);
+});
+
 test('every generated .projenrc.ts type-checks against shipshape (one tsc run for all applications)', () => {
   const dir = path.join(scratch, 'tsc');
   fs.mkdirSync(dir, { recursive: true });
