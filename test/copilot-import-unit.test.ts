@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
 import { ShipshapeError } from '../src/core/errors';
-import { importCopilot, translateSchedule, writeImport } from '../src/import/copilot';
+import { FEATURES, importCopilot, translateSchedule, writeImport } from '../src/import/copilot';
 import type { ImportPlan, PlanWorkload } from '../src/import/copilot';
 import { readGenerated } from '../src/testing/synth';
 
@@ -337,6 +337,39 @@ describe('mapping rules', () => {
       ['not-carried', 'environments.test.cpu', 6], ['not-carried', 'environments.test.memory', 7],
     ]);
     expect(projenrc).not.toMatch(/^ {4}environments:/m);
+  });
+});
+
+describe('behind the FEATURES switch (the coordinator turns it on once shipshape has the features)', () => {
+  const features = FEATURES as { overrides: boolean; exec: boolean };
+  afterEach(() => {
+    features.overrides = false;
+    features.exec = false;
+  });
+
+  test('on: per-environment values, CPU, memory and counts become the workload\'s environments; exec: true', () => {
+    features.overrides = true;
+    features.exec = true;
+    const dir = app({
+      ...ENV_TEST,
+      'copilot/environments/prod/manifest.yml': 'name: prod\ntype: Environment\n',
+      'copilot/a/manifest.yml': [
+        'name: aa', 'type: Backend Service', 'exec: true', 'variables:', '  BUCKET: aa-${COPILOT_ENVIRONMENT_NAME}', 'environments:', '  prod:', '    cpu: 512',
+        '    memory: 1024', '    count: 3', '',
+      ].join('\n'),
+    });
+    const { plan, projenrc } = importCopilot(dir);
+    expect(workload(plan, 'aa').overrides).toEqual({
+      prod: { cpu: 512, memoryMiB: 1024, scaling: { min: 3, max: 3 }, env: { BUCKET: { value: 'aa-prod' } } },
+      test: { env: { BUCKET: { value: 'aa-test' } } },
+    });
+    expect(plan.environments.map((e) => e.variables.BUCKET)).toEqual([undefined, undefined]);
+    expect(projenrc).toContain('    exec: true,\n');
+    expect(projenrc).toContain([
+      '    environments: {', '      prod: {', "        env: { BUCKET: { value: 'aa-prod' } },", '        cpu: 512,', '        memoryMiB: 1024,',
+      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } } },", '    },',
+    ].join('\n'));
+    expect(plan.report.filter((e) => e.kind === 'not-carried')).toEqual([]);
   });
 });
 

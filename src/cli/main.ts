@@ -34,14 +34,11 @@ function parseImportArgs(args: readonly string[]): ImportArgs | undefined {
   const environments: Record<string, { account: string; region: string }> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--force') force = true;
-    else if (a === '--out' && args[i + 1] !== undefined && out === undefined) out = args[++i];
-    else if (a === '--env' && args[i + 1] !== undefined) {
+    if (a === '--force') {force = true;} else if (a === '--out' && args[i + 1] !== undefined && out === undefined) {out = args[++i];} else if (a === '--env' && args[i + 1] !== undefined) {
       const m = /^([a-z][a-z0-9-]*)=(\d{12})\/([a-z0-9-]+)$/.exec(args[++i]);
       if (!m) return undefined;
       environments[m[1]] = { account: m[2], region: m[3] };
-    } else if (!a.startsWith('-') && dir === undefined) dir = a;
-    else return undefined;
+    } else if (!a.startsWith('-') && dir === undefined) {dir = a;} else {return undefined;}
   }
   return { dir: dir ?? '.', ...(out !== undefined ? { out } : {}), force, environments };
 }
@@ -60,7 +57,7 @@ function runImport(args: ImportArgs, out: (line: string) => void): number {
     return 0;
   } catch (e) {
     if (!(e instanceof ShipshapeError)) throw e;
-    out(`shipshape import copilot: nothing written`);
+    out('shipshape import copilot: nothing written');
     for (const problem of e.problems) out(`  ✗ ${formatProblem(problem)}`);
     return 1;
   }

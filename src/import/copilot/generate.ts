@@ -198,7 +198,7 @@ export function generateProjenrc(plan: ImportPlan): string {
       body.push(`  // TODO: ${w.name} builds from '${i.contextPath}', as ${i.sharedWith} does; shipshape builds one image per directory.`);
       body.push(`  // Give ${w.name} a directory of its own, then add its image:`);
       body.push(...code.split('\n').map((l) => `  // ${l}`));
-    } else body.push(`  ${code}`);
+    } else {body.push(`  ${code}`);}
   }
 
   // Environments, in the pipeline's order.
@@ -317,7 +317,8 @@ export function generateReport(plan: ImportPlan): string {
       + `${plan.environments.length} environment(s) (${plan.environments.map((e) => e.name).join(', ') || 'none'})${plan.pipeline ? ' and a Pipeline' : ''}.`,
     'Run `npx projen` to synthesize it; nothing here is deployed yet.',
   ];
-  const sorted = [...plan.report].sort((a, b) => (a.manifest < b.manifest ? -1 : a.manifest > b.manifest ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)));
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const sorted = [...plan.report].sort((a, b) => cmp(a.manifest, b.manifest) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.field, b.field));
   for (const s of SECTIONS) {
     const entries = sorted.filter((e) => e.kind === s.kind);
     lines.push('', `## ${s.title} (${entries.length})`, '', s.intro);

@@ -6,14 +6,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Problem, ShipshapeError, problem } from '../../core/errors';
-import { NAME_PATTERN, NAME_RULE } from '../../core/names';
 import { FEATURES, REPORT_FILE, generateProjenrc, generateReport } from './generate';
 import {
   EnvironmentManifest, LoadedManifest, MANIFEST_CODE, PipelineManifest, WorkloadManifest, environmentSchema, loadManifest, parseYaml, pipelineSchema,
   workloadSchema, workspaceSchema,
 } from './manifest';
 import { ImportOptions, ImportPlan, planFromManifests } from './plan';
+import { Problem, ShipshapeError, problem } from '../../core/errors';
+import { NAME_PATTERN, NAME_RULE } from '../../core/names';
 
 export type { ImportPlan, ImportOptions, ReportEntry, PlanWorkload, PlanEnvironment, PlanPipeline, PlanEnvValue, PlanScaling } from './plan';
 export { FEATURES, REPORT_FILE } from './generate';

@@ -106,12 +106,12 @@ const count = z.union([
 ], { message: "a whole number of tasks, or a map with 'range' and a scaling target" });
 
 const fromCfn = looseObject({ from_cfn: str('a CloudFormation export name') }, "a map with 'from_cfn'");
-const variables = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), fromCfn], { message: "a string, a number, a boolean or { from_cfn: <export> }" }), { message: 'a map of variable names to values' });
+const variables = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), fromCfn], { message: 'a string, a number, a boolean or { from_cfn: <export> }' }), { message: 'a map of variable names to values' });
 const secrets = z.record(z.string(), z.union([
   z.string(),
   looseObject({ secretsmanager: str('a Secrets Manager secret name or ARN') }, "a map with 'secretsmanager'"),
   fromCfn,
-], { message: "an SSM parameter name, { secretsmanager: <name or ARN> } or { from_cfn: <export> }" }), { message: 'a map of variable names to secret references' });
+], { message: 'an SSM parameter name, { secretsmanager: <name or ARN> } or { from_cfn: <export> }' }), { message: 'a map of variable names to secret references' });
 
 const queue = looseObject({
   retention: duration.optional(),
@@ -205,7 +205,8 @@ export interface LoadedManifest<T> {
 }
 
 /** One manifest's YAML: the document and a line finder, or the problems of its syntax. */
-export function parseYaml(file: string, text: string): { ok: true; data: unknown; line: (path: readonly (string | number)[]) => number } | { ok: false; problems: Problem[] } {
+export function parseYaml(file: string, text: string):
+{ ok: true; data: unknown; line: (path: readonly (string | number)[]) => number } | { ok: false; problems: Problem[] } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -260,7 +261,8 @@ function precise(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): { issue: 
 }
 
 /** Parse and check one manifest: the loaded manifest, or every problem of it (each with file:line and field). */
-export function loadManifest<T>(file: string, text: string, schema: z.ZodType<T>): { ok: true; manifest: LoadedManifest<T> } | { ok: false; problems: Problem[] } {
+export function loadManifest<T>(file: string, text: string, schema: z.ZodType<T>):
+{ ok: true; manifest: LoadedManifest<T> } | { ok: false; problems: Problem[] } {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return parsed;
   const result = schema.safeParse(parsed.data);

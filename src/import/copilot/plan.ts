@@ -3,10 +3,10 @@
  * report of where each Copilot field went (or why it did not). No I/O: the caller reads the files.
  */
 import { posix } from 'path';
-import { problem, Problem } from '../../core/errors';
-import { serviceUrlVariable, topicArnVariable } from '../../core/naming';
 import { EnvironmentManifest, LoadedManifest, MANIFEST_CODE, PipelineManifest, WorkloadFields, WorkloadManifest, goDurationSeconds } from './manifest';
 import { translateSchedule } from './schedule';
+import { problem, Problem } from '../../core/errors';
+import { serviceUrlVariable, topicArnVariable } from '../../core/naming';
 
 /** Features shipshape may or may not have yet; the generator emits their code only when on. */
 export interface ImportFeatures {
@@ -342,7 +342,10 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
   const planned: PlanWorkload[] = [];
   for (const w of supported) {
     const r = new Reporter(w);
-    const plan = planWorkload(w, r, { app, names, domains, byName, backendNames, topicPublishers, aliasOf, input, features, variable: variableOf(w), contexts });
+    const context: Context = {
+      app, names, domains, byName, backendNames, topicPublishers, aliasOf, input, features, variable: variableOf(w), contexts,
+    };
+    const plan = planWorkload(w, r, context);
     planned.push(plan);
     report.push(...r.entries);
     problems.push(...r.problems);
@@ -357,11 +360,12 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
     if (routes.has(key)) {
       planned[i] = { ...p, host: p.name };
       report.push({ kind: 'fill-in', manifest: p.manifest, line: 1, field: 'http.alias', note: `served on host '${p.name}' (${routes.get(key)} already answers the same host and path); set Service.host to the name you want` });
-    } else routes.set(key, p.name);
+    } else {routes.set(key, p.name);}
   }
 
   // Environments.
-  const environments: PlanEnvironment[] = names.map((name) => planEnvironment(name, envManifests.get(name), domains.get(name), options, report, problems, pipeline));
+  const environments: PlanEnvironment[] = names.map((name) =>
+    planEnvironment(name, envManifests.get(name), domains.get(name), options, report, problems, pipeline));
   for (const w of supported) {
     if (w.data.deployment?.rolling === 'recreate') {
       report.push({ kind: 'not-carried', manifest: w.file, line: w.line(['deployment', 'rolling']), field: 'deployment.rolling', note: "'recreate' (stop every task, then start new ones) has no shipshape equivalent: the environments roll (DeploymentStrategy.rolling(), new tasks first)" });
@@ -386,7 +390,7 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
       repository = gh[1];
       repositoryPlaceholder = false;
       r.add('mapped', ['source', 'properties', 'repository'], `Shipshape.configure repository '${repository}'`);
-    } else if (repo) r.add('fill-in', ['source', 'properties', 'repository'], `not a GitHub repository (${src?.provider ?? 'unknown provider'}): shipshape's pipeline runs on GitHub Actions; set SETTINGS.repository`);
+    } else if (repo) {r.add('fill-in', ['source', 'properties', 'repository'], `not a GitHub repository (${src?.provider ?? 'unknown provider'}): shipshape's pipeline runs on GitHub Actions; set SETTINGS.repository`);}
     if (src?.provider && src.provider !== 'GitHub') r.add('not-carried', ['source', 'provider'], `${src.provider}: shipshape's pipeline runs on GitHub Actions`);
     const commands = new Map<string, string>();
     pipeline.data.stages.forEach((s, i) => {
@@ -409,12 +413,21 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
       if (!['name', 'version', 'source', 'stages'].includes(k)) r.add('not-carried', [k], `${k}: the pipeline's build runs on GitHub Actions (Pipeline checks)`);
     }
     report.push(...r.entries);
-    planPipeline = { manifest: pipeline.file, name: pipeline.data.name, ...(src?.properties?.branch ? { branch: src.properties.branch } : {}), ...(smokeTest ? { smokeTest } : {}) };
+    const branch = src?.properties?.branch;
+    planPipeline = { manifest: pipeline.file, name: pipeline.data.name, ...(branch ? { branch } : {}), ...(smokeTest ? { smokeTest } : {}) };
   }
   if (repositoryPlaceholder) report.push({ kind: 'fill-in', manifest: pipeline?.file ?? 'copilot/.workspace', field: 'repository', note: `SETTINGS.repository is a placeholder ('${repository}'): the GitHub repository, as owner/name, that deploys the application` });
 
   return {
-    plan: { app, repository, repositoryPlaceholder, environments: liftedEnvs, workloads: planned, ...(planPipeline ? { pipeline: planPipeline } : {}), report },
+    plan: {
+      app,
+      repository,
+      repositoryPlaceholder,
+      environments: liftedEnvs,
+      workloads: planned,
+      ...(planPipeline ? { pipeline: planPipeline } : {}),
+      report,
+    },
     problems,
   };
 }
@@ -427,7 +440,8 @@ type EnvValue = PlanEnvValue | { secretField: { name: string; field: string } };
  * secrets (which every workload of the environment gets) when no other workload declares that name; else the
  * workload keeps its manifest's own value and the per-environment ones are reported.
  */
-function splitByEnvironment(planned: PlanWorkload[], environments: readonly PlanEnvironment[], byName: ReadonlyMap<string, LoadedManifest<WorkloadManifest>>,
+function splitByEnvironment(planned: PlanWorkload[], environments: readonly PlanEnvironment[],
+  byName: ReadonlyMap<string, LoadedManifest<WorkloadManifest>>,
   app: string, features: ImportFeatures, report: ReportEntry[]): PlanEnvironment[] {
   const names = environments.map((e) => e.name);
   const lifted = environments.map((e) => ({ ...e, variables: { ...e.variables }, secrets: { ...e.secrets } }));
@@ -443,8 +457,13 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
       const values = perEnv.map((m) => m.get(key));
       if (callVariables.has(key)) {
         const where = valueLine(w, key);
-        report.push({ kind: 'mapped', manifest: w.file, line: where.line, field: where.field,
-          note: `set by Service.calls (${callVariables.get(key)}): ${key}=http://${callVariables.get(key)}:<port>, through Service Connect in AWS and the compose network locally` });
+        report.push({
+          kind: 'mapped',
+          manifest: w.file,
+          line: where.line,
+          field: where.field,
+          note: `set by Service.calls (${callVariables.get(key)}): ${key}=http://${callVariables.get(key)}:<port>, through Service Connect in AWS and the compose network locally`,
+        });
         continue;
       }
       const same = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
@@ -468,7 +487,8 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
         entry('mapped', `differs by environment: ${planned[i].variable}'s environments.<env>.env.${key}`);
         continue;
       }
-      const others = split.filter((o) => o.w !== w && (o.base[key] !== undefined || o.varying.some((v) => v.key === key && JSON.stringify(v.values) !== JSON.stringify(values))));
+      const differs = (v: { key: string; values: unknown }) => v.key === key && JSON.stringify(v.values) !== JSON.stringify(values);
+      const others = split.filter((o) => o.w !== w && (o.base[key] !== undefined || o.varying.some(differs)));
       if (others.length === 0) {
         const secret = values.some((v) => v !== undefined && !('value' in v));
         names.forEach((_env, j) => {
@@ -488,7 +508,7 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
       if (keep) base[key] = keep;
       const shown = names.map((env, j) => `${env}: ${values[j] === undefined ? 'unset' : JSON.stringify(values[j])}`).join('; ');
       entry('fill-in', `differs by environment (${shown}), and ${others.map((o) => o.w.data.name).join(', ')} declare(s) ${key} too, so it cannot be set environment-wide: `
-        + `${keep ? `the manifest's own value is used everywhere` : 'not set'}; give each environment its value with per-environment overrides`);
+        + `${keep ? 'the manifest\'s own value is used everywhere' : 'not set'}; give each environment its value with per-environment overrides`);
     }
     planned[i] = { ...planned[i], env: base, overrides: mergeOverrides(planned[i].overrides, overrides) };
   });
@@ -497,7 +517,9 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
 
 function mergeOverrides(a: Readonly<Record<string, PlanOverride>>, b: Readonly<Record<string, PlanOverride>>): Record<string, PlanOverride> {
   const out: Record<string, PlanOverride> = { ...a };
-  for (const [env, o] of Object.entries(b)) out[env] = { ...out[env], ...o, ...(o.env || out[env]?.env ? { env: { ...out[env]?.env, ...o.env } } : {}) };
+  for (const [env, o] of Object.entries(b)) {
+    out[env] = { ...out[env], ...o, ...(o.env || out[env]?.env ? { env: { ...out[env]?.env, ...o.env } } : {}) };
+  }
   return out;
 }
 
@@ -592,7 +614,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
   if (kind === 'service') {
     port = d.image?.port;
     if (port !== undefined) r.add('mapped', ['image', 'port'], `${d.name}: Service.port ${port}`);
-    else r.add('fill-in', ['image'], `no image.port: shipshape's Service listens on port 8080 by default; set port to the one the process listens on`);
+    else r.add('fill-in', ['image'], 'no image.port: shipshape\'s Service listens on port 8080 by default; set port to the one the process listens on');
     const hc = http?.healthcheck;
     const hcPath = typeof hc === 'string' ? hc : hc?.path;
     if (hcPath !== undefined) {
@@ -620,7 +642,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
           r.add('code-change', ['http', 'healthcheck'], `the load balancer checks health through the service's path: healthPath is '${moved}' (was '${healthPath}'); the service must answer there`);
           healthPath = moved;
         }
-      } else if (p !== undefined) r.add('mapped', ['http', 'path'], 'the whole host (no Service.path)');
+      } else if (p !== undefined) {r.add('mapped', ['http', 'path'], 'the whole host (no Service.path)');}
       const alias = ctx.names.map((env) => ({ env, alias: ctx.aliasOf(w, env) })).filter((a) => a.alias !== undefined);
       const labels = new Set<string>();
       for (const a of alias) {
@@ -641,7 +663,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
     for (const k of Object.keys(http ?? {}).filter((x) => !['path', 'alias', 'healthcheck'].includes(x))) {
       r.comment(comments, ['http', k], `http.${k} has no shipshape equivalent`);
     }
-  } else if (d.http !== undefined) r.comment(comments, ['http'], `a ${d.type} has no HTTP listener in shipshape`);
+  } else if (d.http !== undefined) {r.comment(comments, ['http'], `a ${d.type} has no HTTP listener in shipshape`);}
   if (kind !== 'service' && d.image?.port !== undefined) r.comment(comments, ['image', 'port'], `a ${d.type} has no port in shipshape`);
 
   // Size.
@@ -672,8 +694,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
         continue;
       }
       if (section === 'variables') {
-        if (typeof v === 'object') r.comment(comments, at, `from_cfn (${(v as { from_cfn: string }).from_cfn}): a CloudFormation export has no shipshape equivalent; give the value`);
-        else {
+        if (typeof v === 'object') {r.comment(comments, at, `from_cfn (${(v as { from_cfn: string }).from_cfn}): a CloudFormation export has no shipshape equivalent; give the value`);} else {
           if (/\$\{(?!COPILOT_APPLICATION_NAME\}|COPILOT_ENVIRONMENT_NAME\})[A-Za-z_]+\}/.test(String(v))) r.add('fill-in', at, `${String(v)}: Copilot substituted this shell variable at deploy time; shipshape keeps the text as it is`);
           const perEnv = String(v).includes('${COPILOT_ENVIRONMENT_NAME}') || Object.values(d.environments ?? {}).some((o) => o?.variables?.[k] !== undefined);
           if (!perEnv) r.add('mapped', at, `env.${k} (a plain value)`);
@@ -748,7 +769,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
       if (q.delay) r.comment(comments, ['subscribe', 'queue', 'delay'], 'a queue delivery delay has no shipshape equivalent');
       for (const k of Object.keys(q).filter((x) => !['timeout', 'retention', 'dead_letter', 'delay'].includes(x))) r.comment(comments, ['subscribe', 'queue', k], `queue ${k} has no shipshape equivalent`);
     }
-  } else if (d.subscribe !== undefined) r.comment(comments, ['subscribe'], `a ${d.type} does not subscribe in shipshape (only a Worker)`);
+  } else if (d.subscribe !== undefined) {r.comment(comments, ['subscribe'], `a ${d.type} does not subscribe in shipshape (only a Worker)`);}
 
   // Health command of a worker (the container health check of the others is the preset's).
   let healthCommand: string[] | undefined;
@@ -757,12 +778,11 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
     const c = ihc?.command;
     if (c && c[0] === 'CMD' && c.length > 1) healthCommand = c.slice(1);
     else if (c && c[0] === 'CMD-SHELL' && c.length > 1) healthCommand = ['/bin/sh', '-c', c.slice(1).join(' ')];
-    if (healthCommand) r.add('mapped', ['image', 'healthcheck', 'command'], 'Worker.healthCommand');
-    else {
+    if (healthCommand) {r.add('mapped', ['image', 'healthcheck', 'command'], 'Worker.healthCommand');} else {
       healthCommand = image.preset === 'python' ? ['python', '-c', 'pass'] : image.preset === 'go' ? ['/app', '-healthcheck'] : ['node', '-e', 'process.exit(0)'];
       r.add('fill-in', ['image'], `Worker.healthCommand is a placeholder that always passes (${JSON.stringify(healthCommand)}; Copilot ran no health check): give a command that exits 0 only when the worker is healthy`);
     }
-  } else if (ihc?.command) r.comment(comments, ['image', 'healthcheck', 'command'], "the container health check: the generated Dockerfile's HEALTHCHECK probes the health path");
+  } else if (ihc?.command) {r.comment(comments, ['image', 'healthcheck', 'command'], "the container health check: the generated Dockerfile's HEALTHCHECK probes the health path");}
   if (ihc) for (const k of Object.keys(ihc).filter((x) => x !== 'command')) r.comment(comments, ['image', 'healthcheck', k], `container health check ${k.replace(/_/g, ' ')}: the generated Dockerfile sets its own timings`);
 
   // Scheduled job.
@@ -772,8 +792,7 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
   let command: string[] | undefined;
   if (kind === 'job') {
     const raw = d.on?.schedule;
-    if (raw === undefined) r.fail(['on', 'schedule'], undefined, "a schedule ('@daily', '@every 1h', a cron expression or rate(...))");
-    else {
+    if (raw === undefined) {r.fail(['on', 'schedule'], undefined, "a schedule ('@daily', '@every 1h', a cron expression or rate(...))");} else {
       const t = translateSchedule(raw);
       if ('expression' in t) {
         schedule = t.expression;
@@ -781,12 +800,12 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
       } else if ('disabled' in t) {
         schedule = 'rate(1 day)';
         r.add('fill-in', ['on', 'schedule'], "'none' (the job never runs on its own): shipshape's jobs always have a schedule; the placeholder is rate(1 day): remove the job or set the schedule you want");
-      } else r.fail(['on', 'schedule'], raw, `a schedule EventBridge Scheduler can run: ${t.error}`);
+      } else {r.fail(['on', 'schedule'], raw, `a schedule EventBridge Scheduler can run: ${t.error}`);}
     }
     retries = Math.min(d.retries ?? 0, 10);
     if (d.retries !== undefined) {
       r.add(d.retries > 10 ? 'fill-in' : 'mapped', ['retries'], `ScheduledJob.retries ${retries}${d.retries > 10 ? ` (Copilot had ${d.retries}; shipshape allows at most 10)` : ''}`);
-    } else r.add('mapped', ['name'], "ScheduledJob.retries 0 (no retries: Copilot's default)");
+    } else {r.add('mapped', ['name'], "ScheduledJob.retries 0 (no retries: Copilot's default)");}
     if (d.timeout === undefined) r.add('fill-in', ['name'], 'no timeout: Copilot let a run go on; shipshape stops it after ScheduledJob.timeout, 1 hour by default: set the longest a run may take');
     if (d.timeout !== undefined) {
       const s = goDurationSeconds(d.timeout)!;
@@ -920,11 +939,20 @@ function planImage(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Contex
   if (sharedWith) {
     r.add('fill-in', ['image', 'build'], `the build context '${context}' is ${sharedWith}'s too: shipshape builds one image per directory, so ${w.data.name} has no DockerImage yet; move its source (or a Dockerfile context) to a directory of its own and add the DockerImage the generated code shows commented out`);
   }
-  if (!sharedWith) r.add(presetGuessed ? 'fill-in' : 'mapped', ['image'],
-    `DockerImage writes ${generated} with DockerPreset.${preset}()${presetGuessed ? ' (no package.json, requirements.txt, pyproject.toml or go.mod in the context: a guess; choose the preset of your language)' : ''}`
+  if (!sharedWith) {
+    r.add(presetGuessed ? 'fill-in' : 'mapped', ['image'],
+      `DockerImage writes ${generated} with DockerPreset.${preset}()${presetGuessed ? ' (no package.json, requirements.txt, pyproject.toml or go.mod in the context: a guess; choose the preset of your language)' : ''}`
     + `${dockerfile ? `; your ${dockerfile} is kept as it is: compare the two, then switch dockerfilePath to it if you prefer yours` : ''}`);
+  }
   if (ctx.input.handWritten(context === '.' ? '.dockerignore' : `${context}/.dockerignore`)) r.add('fill-in', ['image'], `${context === '.' ? '' : `${context}/`}.dockerignore exists: shipshape generates it and will refuse to overwrite yours at synthesis (SS-FILE-HANDWRITTEN); move it away or list it in Shipshape.configure adopt`);
-  return { contextPath: context, dockerfilePath: generated, ...(dockerfile ? { userDockerfile: dockerfile } : {}), preset, presetGuessed, ...(sharedWith ? { sharedWith } : {}) };
+  return {
+    contextPath: context,
+    dockerfilePath: generated,
+    ...(dockerfile ? { userDockerfile: dockerfile } : {}),
+    preset,
+    presetGuessed,
+    ...(sharedWith ? { sharedWith } : {}),
+  };
 }
 
 /** `count` → scaling: a fixed count, or a range with one target (the first of cpu, memory, requests). */
@@ -946,8 +974,7 @@ function planCount(d: WorkloadFields, at: readonly (string | number)[], r: Repor
   let min = 1;
   let max = 1;
   if (c.range !== undefined) {
-    if (typeof c.range === 'string') [min, max] = c.range.split('-').map(Number);
-    else {
+    if (typeof c.range === 'string') {[min, max] = c.range.split('-').map(Number);} else {
       min = c.range.min;
       max = c.range.max;
       if (c.range.spot_from !== undefined) r.comment(comments, [...path, 'range', 'spot_from'], 'Fargate Spot has no shipshape equivalent');
@@ -1034,7 +1061,10 @@ function planEnvironment(name: string, m: LoadedManifest<EnvironmentManifest> | 
     if (certificateArn) r!.add('mapped', ['http', 'public', 'certificates'], `Environment.domain.certificateArn (the first certificate)${m!.data.http!.public!.certificates!.length > 1 ? '; the others are not carried: one certificate per environment' : ''}`);
     envDomain = { name: domain.name, ...(certificateArn ? { certificateArn } : { hostedZoneId: PLACEHOLDER_ZONE }), placeholder: domain.placeholder };
     report.push({
-      kind: 'fill-in', manifest: m?.file ?? 'copilot/.workspace', ...(m ? { line: 1 } : {}), field: 'domain',
+      kind: 'fill-in',
+      manifest: m?.file ?? 'copilot/.workspace',
+      ...(m ? { line: 1 } : {}),
+      field: 'domain',
       note: `Environment '${name}': domain ${domain.name}${domain.placeholder ? ' is a placeholder (Copilot keeps the application\'s domain outside the manifests)' : ' (from the public services\' aliases)'}${certificateArn ? '' : `; hostedZoneId ${PLACEHOLDER_ZONE} is a placeholder: the Route 53 zone that holds it`}`,
     });
   } else if (cert && r) {

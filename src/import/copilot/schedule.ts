@@ -50,14 +50,13 @@ function dowPart(part: string): string | undefined {
   const [base, step] = part.split('/');
   const num = (n: string) => (/^\d$/.test(n) && Number(n) <= 7 ? String((Number(n) % 7) + 1) : /^[A-Za-z]{3}$/.test(n) ? n.toUpperCase() : undefined);
   let out: string | undefined;
-  if (base === '*') out = '*';
-  else if (base.includes('-')) {
+  if (base === '*') {out = '*';} else if (base.includes('-')) {
     const [a, b] = base.split('-');
     // 'x-7' ends on Sunday, which is 1 in AWS: the range would run backwards.
     if (b === '7' && a !== '0') return step === undefined ? `${num(a)}-7,1` : undefined;
     const [x, y] = [num(a), b === '7' ? '7' : num(b)];
     out = x && y ? `${x}-${y}` : undefined;
-  } else out = num(base);
+  } else {out = num(base);}
   if (out === undefined) return undefined;
   if (step !== undefined) return /^\d+$/.test(step) && !out.includes(',') ? `${out}/${step}` : undefined;
   return out;
@@ -71,8 +70,7 @@ function posixToAws(s: string): ScheduleTranslation {
   if (restricted(dom) && restricted(dow)) {
     return { error: `at most one of day-of-month ('${dom}') and day-of-week ('${dow}'): EventBridge cannot combine them (POSIX cron runs on either)` };
   }
-  if (restricted(dow)) dom = '?';
-  else {
+  if (restricted(dow)) {dom = '?';} else {
     dow = '?';
     if (dom === '?') dom = '*';
   }
