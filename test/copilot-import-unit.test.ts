@@ -11,6 +11,16 @@ import { readGenerated } from '../src/testing/synth';
 jest.setTimeout(120_000);
 const REPO = path.join(__dirname, '..');
 
+// Every test runs with the features off unless it turns them on: the expectations do not depend on the switch's
+// setting in generate.ts.
+const features = FEATURES as { overrides: boolean; exec: boolean };
+const switched = { ...features };
+beforeEach(() => {
+  features.overrides = false;
+  features.exec = false;
+});
+afterAll(() => Object.assign(features, switched));
+
 /** An application directory holding `files` (path → content), in the system temp dir. */
 function app(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'copilot-app-'));
@@ -251,6 +261,10 @@ describe('mapping rules', () => {
     expect(workload(r.plan, 'aa').env.DB).toEqual({ secret: '/shop/db/password' });
     expect(r.plan.report.find((e) => e.field === 'secrets.DB')).toMatchObject({ kind: 'fill-in', line: 4 });
     expect(r.projenrc).toContain('// Copilot: secrets.TOKEN (copilot/a/manifest.yml:5) has no equivalent: from_cfn (TokenExport)');
+    // Names shipshape would refuse are reported, not generated: a lower-case one, and a worker's own QUEUE_URL.
+    const w = importCopilot(app({ ...ENV_TEST, 'copilot/w/manifest.yml': 'name: ww\ntype: Worker Service\nvariables:\n  node_env: production\n  QUEUE_URL: x\n' }));
+    expect(workload(w.plan, 'ww').env).toEqual({ COPILOT_APPLICATION_NAME: { value: 'shop' }, COPILOT_SERVICE_NAME: { value: 'ww' } });
+    expect(w.projenrc).toContain("// Copilot: variables.node_env (copilot/w/manifest.yml:4) has no equivalent: 'node_env' is not an upper-case name");
   });
 
   test('injected variables: the names the code must change are reported', () => {
@@ -317,7 +331,11 @@ describe('mapping rules', () => {
     const dir = app({
       ...ENV_TEST,
       'copilot/environments/prod/manifest.yml': 'name: prod\ntype: Environment\n',
-      'copilot/a/manifest.yml': 'name: aa\ntype: Backend Service\nvariables:\n  LOG_LEVEL: info\n  BUCKET: aa-${COPILOT_ENVIRONMENT_NAME}\nenvironments:\n  prod:\n    variables:\n      LOG_LEVEL: warn\n',
+      'copilot/a/manifest.yml': [
+        'name: aa', 'type: Backend Service', 'variables:', '  LOG_LEVEL: info', '  BUCKET: aa-${COPILOT_ENVIRONMENT_NAME}',
+        'secrets:', '  DB: /copilot/${COPILOT_APPLICATION_NAME}/${COPILOT_ENVIRONMENT_NAME}/secrets/db',
+        'environments:', '  prod:', '    variables:', '      LOG_LEVEL: warn', '',
+      ].join('\n'),
       'copilot/b/manifest.yml': 'name: bb\ntype: Backend Service\nvariables:\n  LOG_LEVEL: debug\n',
     });
     const { plan } = importCopilot(dir);
@@ -328,6 +346,11 @@ describe('mapping rules', () => {
     expect(workload(plan, 'aa').env.LOG_LEVEL).toEqual({ value: 'info' });
     expect(workload(plan, 'bb').env.LOG_LEVEL).toEqual({ value: 'debug' });
     expect(plan.report.find((e) => e.manifest === 'copilot/a/manifest.yml' && e.field === 'variables.LOG_LEVEL')).toMatchObject({ kind: 'fill-in' });
+    // A secret is never environment-wide (every workload there could read it): without overrides it is reported, not set.
+    expect(plan.environments.map((e) => e.secrets)).toEqual([{}, {}]);
+    expect(workload(plan, 'aa').env.DB).toBeUndefined();
+    expect(plan.report.filter((e) => e.field === 'secrets.DB').map((e) => e.note).join('\n')).toContain('prod: /copilot/shop/prod/secrets/db; test: /copilot/shop/test/secrets/db');
+    expect(workload(plan, 'aa').comments.map((c) => [c.field, c.line])).toContainEqual(['secrets.DB', 7]);
   });
 
   test('per-environment overrides are reported field by field while shipshape lacks them', () => {
@@ -341,12 +364,6 @@ describe('mapping rules', () => {
 });
 
 describe('behind the FEATURES switch (the coordinator turns it on once shipshape has the features)', () => {
-  const features = FEATURES as { overrides: boolean; exec: boolean };
-  afterEach(() => {
-    features.overrides = false;
-    features.exec = false;
-  });
-
   test('on: per-environment values, CPU, memory and counts become the workload\'s environments; exec: true', () => {
     features.overrides = true;
     features.exec = true;
@@ -363,11 +380,12 @@ describe('behind the FEATURES switch (the coordinator turns it on once shipshape
       prod: { cpu: 512, memoryMiB: 1024, scaling: { min: 3, max: 3 }, env: { BUCKET: { value: 'aa-prod' } } },
       test: { env: { BUCKET: { value: 'aa-test' } } },
     });
+    // An override repeats the workload's own scaling where the manifest gives none (test), so it never falls back.
     expect(plan.environments.map((e) => e.variables.BUCKET)).toEqual([undefined, undefined]);
     expect(projenrc).toContain('    exec: true,\n');
     expect(projenrc).toContain([
       '    environments: {', '      prod: {', "        env: { BUCKET: { value: 'aa-prod' } },", '        cpu: 512,', '        memoryMiB: 1024,',
-      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } } },", '    },',
+      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } }, scaling: { min: 1, max: 1 } },", '    },',
     ].join('\n'));
     expect(plan.report.filter((e) => e.kind === 'not-carried')).toEqual([]);
   });

@@ -83,7 +83,9 @@ function overrideEntries(w: PlanWorkload, environments: readonly PlanEnvironment
       ['env', o.env ? envEntries(o.env) : undefined],
       ['cpu', o.cpu !== undefined ? String(o.cpu) : undefined],
       ['memoryMiB', o.memoryMiB !== undefined ? String(o.memoryMiB) : undefined],
-      ['scaling', o.scaling && w.kind !== 'job' ? scalingCode(o.scaling, used) : undefined],
+      // The workload's own scaling is repeated where the override has none: an override is the whole of that
+      // environment's scaling, so nothing depends on how an override without one is read.
+      ['scaling', w.kind !== 'job' && (o.scaling ?? w.scaling) ? scalingCode((o.scaling ?? w.scaling)!, used) : undefined],
     ];
     if (entries.some((x) => x[1] !== undefined)) out.push([e.name, entries]);
   }
@@ -207,7 +209,8 @@ export function generateProjenrc(plan: ImportPlan): string {
   const localSecrets: [string, Code][] = [];
   for (const w of workloads) {
     const names = new Set<string>();
-    for (const env of [w.env, ...Object.values(w.overrides).map((o) => o.env ?? {})]) for (const [k, v] of Object.entries(env)) if ('secret' in v) names.add(k);
+    // The workload's own names only: LocalDev gives values to the names a workload declares itself.
+    for (const [k, v] of Object.entries(w.env)) if ('secret' in v) names.add(k);
     if (names.size > 0) localSecrets.push([w.name, [...names].sort().map((k) => [k, q(`local-fake-${k.toLowerCase().replace(/_/g, '-')}`)] as const)]);
   }
   if (localSecrets.length > 0) body.push('  // Compose never reads real secrets: each secret gets a clearly fake local value.');

@@ -434,6 +434,12 @@ export function planFromManifests(input: ImportInput, options: ImportOptions, fe
 
 type EnvValue = PlanEnvValue | { secretField: { name: string; field: string } };
 
+function secretText(v: EnvValue | undefined): string {
+  if (v === undefined) return 'unset';
+  if ('secretField' in v) return `${v.secretField.name}, key ${v.secretField.field}`;
+  return 'secret' in v ? v.secret : '(a plain value)';
+}
+
 /**
  * Each workload's variables and secrets, split: the ones with one value in every environment stay on the workload;
  * the others become per-environment overrides (when shipshape has them), else each Environment's own variables or
@@ -475,6 +481,7 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
   // Pass 2: where each varying one goes.
   split.forEach(({ w, base, varying }, i) => {
     const overrides: Record<string, PlanOverride> = {};
+    const comments: PlanComment[] = [...planned[i].comments];
     for (const { key, values } of varying) {
       const where = valueLine(w, key);
       const entry = (kind: ReportEntry['kind'], note: string) => report.push({ kind, manifest: w.file, line: where.line, field: where.field, note });
@@ -487,18 +494,23 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
         entry('mapped', `differs by environment: ${planned[i].variable}'s environments.<env>.env.${key}`);
         continue;
       }
+      if (values.some((v) => v !== undefined && !('value' in v))) {
+        // A secret is never made environment-wide: every workload of the environment could then read it.
+        const shown = names.map((env, j) => `${env}: ${secretText(values[j])}`).join('; ');
+        const note = `${field ? 'a JSON key of a secret' : 'a secret that differs by environment'} (${shown}) is not referenced: `
+          + `${field ? 'shipshape references a whole secret; store that key as a secret of its own' : 'per-environment secrets need per-environment overrides'}, and an Environment's secrets would let every workload there read it`;
+        comments.push({ field: where.field, line: where.line, note });
+        entry('fill-in', note);
+        continue;
+      }
       const differs = (v: { key: string; values: unknown }) => v.key === key && JSON.stringify(v.values) !== JSON.stringify(values);
       const others = split.filter((o) => o.w !== w && (o.base[key] !== undefined || o.varying.some(differs)));
       if (others.length === 0) {
-        const secret = values.some((v) => v !== undefined && !('value' in v));
         names.forEach((_env, j) => {
           const v = values[j];
-          if (v === undefined) return;
-          if ('value' in v) lifted[j].variables[key] = v.value;
-          else lifted[j].secrets[key] = 'secretField' in v ? v.secretField : { name: v.secret };
+          if (v !== undefined && 'value' in v) lifted[j].variables[key] = v.value;
         });
-        entry('mapped', `${field ? 'a JSON key of a secret' : 'differs by environment'}: each Environment's ${secret ? 'secrets' : 'variables'}.${key}, which every workload of the environment gets`
-          + (secret ? ' (so every workload there may read the secret: narrow it when per-environment overrides are available)' : ''));
+        entry('mapped', `differs by environment: each Environment's variables.${key}, which every workload of the environment gets`);
         continue;
       }
       // Another workload has its own value: an environment-wide one would replace it there.
@@ -510,7 +522,7 @@ function splitByEnvironment(planned: PlanWorkload[], environments: readonly Plan
       entry('fill-in', `differs by environment (${shown}), and ${others.map((o) => o.w.data.name).join(', ')} declare(s) ${key} too, so it cannot be set environment-wide: `
         + `${keep ? 'the manifest\'s own value is used everywhere' : 'not set'}; give each environment its value with per-environment overrides`);
     }
-    planned[i] = { ...planned[i], env: base, overrides: mergeOverrides(planned[i].overrides, overrides) };
+    planned[i] = { ...planned[i], env: base, overrides: mergeOverrides(planned[i].overrides, overrides), comments };
   });
   return lifted;
 }
@@ -532,20 +544,25 @@ function valueLine(w: LoadedManifest<WorkloadManifest>, key: string): { line: nu
   return { line: 1, field: key };
 }
 
+/** A variable the workload keeps: upper-case (shipshape's rule), not one Copilot injected, not a worker's QUEUE_URL. */
+function importable(w: LoadedManifest<WorkloadManifest>, name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && !COPILOT_INJECTED[name] && !(w.data.type === 'Worker Service' && name === 'QUEUE_URL');
+}
+
 /** A workload's variables and secrets in one environment, Copilot's substitutions done. */
 function effectiveEnv(w: LoadedManifest<WorkloadManifest>, env: string, app: string): Map<string, EnvValue> {
   const out = new Map<string, EnvValue>();
   const o = w.data.environments?.[env] ?? undefined;
   const vars = { ...w.data.variables, ...o?.variables };
   for (const [k, v] of Object.entries(vars)) {
-    if (typeof v === 'object' || COPILOT_INJECTED[k]) continue;
+    if (typeof v === 'object' || !importable(w, k)) continue;
     // <name>.<env>.<app>.local → <name>: the Service Connect alias, on the same port, in every environment.
     out.set(k, { value: substitute(String(v), app, env).replace(discoveryPattern(app, [env]), '$1') });
   }
   const secrets = { ...w.data.secrets, ...o?.secrets };
   for (const [k, v] of Object.entries(secrets)) {
     const ref = secretRef(v);
-    if ('error' in ref) continue;
+    if ('error' in ref || !importable(w, k)) continue;
     const name = substitute(ref.name, app, env);
     out.set(k, ref.field ? { secretField: { name, field: ref.field } } : { secret: name });
   }
@@ -690,7 +707,11 @@ function planWorkload(w: LoadedManifest<WorkloadManifest>, r: Reporter, ctx: Con
         continue;
       }
       if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) {
-        r.fail(at, k, 'an upper-case variable name (shipshape declares variables as UPPER_SNAKE_CASE)');
+        r.comment(comments, at, `'${k}' is not an upper-case name, which shipshape requires of a variable: give it as ${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and read that name`);
+        continue;
+      }
+      if (kind === 'worker' && k === 'QUEUE_URL') {
+        r.add('mapped', at, "QUEUE_URL is set by shipshape to the worker's own queue");
         continue;
       }
       if (section === 'variables') {
