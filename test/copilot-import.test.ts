@@ -98,9 +98,14 @@ function inEnv(doc: Yaml, env: string): Yaml {
   return overlay(base, environments?.[env]);
 }
 
-/** `${COPILOT_ENVIRONMENT_NAME}` and `${COPILOT_APPLICATION_NAME}` as Copilot substitutes them at deploy time. */
+/**
+ * A variable's value in one environment: `${COPILOT_ENVIRONMENT_NAME}` and `${COPILOT_APPLICATION_NAME}` substituted
+ * as Copilot does at deploy time, and a service discovery name (`<service>.<env>.<app>.local`) as the service's
+ * Service Connect name (`<service>`), which is how shipshape's services reach each other.
+ */
 function substitute(value: unknown, app: string, env: string): string {
-  return String(value).replace(/\$\{COPILOT_ENVIRONMENT_NAME\}/g, env).replace(/\$\{COPILOT_APPLICATION_NAME\}/g, app);
+  return String(value).replace(/\$\{COPILOT_ENVIRONMENT_NAME\}/g, env).replace(/\$\{COPILOT_APPLICATION_NAME\}/g, app)
+    .replace(new RegExp(`\\b([a-z][a-z0-9-]*)\\.${env}\\.${app}\\.local\\b`, 'g'), '$1');
 }
 
 /** `count`: a number, or a map with `range` ("1-10" or {min, max}); Copilot's default is one task. */
