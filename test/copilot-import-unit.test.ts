@@ -380,12 +380,12 @@ describe('behind the FEATURES switch (the coordinator turns it on once shipshape
       prod: { cpu: 512, memoryMiB: 1024, scaling: { min: 3, max: 3 }, env: { BUCKET: { value: 'aa-prod' } } },
       test: { env: { BUCKET: { value: 'aa-test' } } },
     });
-    // An override repeats the workload's own scaling where the manifest gives none (test), so it never falls back.
+    // An override without a count (test) writes no scaling: the workload's own applies there (shipshape's rule).
     expect(plan.environments.map((e) => e.variables.BUCKET)).toEqual([undefined, undefined]);
     expect(projenrc).toContain('    exec: true,\n');
     expect(projenrc).toContain([
       '    environments: {', '      prod: {', "        env: { BUCKET: { value: 'aa-prod' } },", '        cpu: 512,', '        memoryMiB: 1024,',
-      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } }, scaling: { min: 1, max: 1 } },", '    },',
+      '        scaling: { min: 3, max: 3 },', '      },', "      test: { env: { BUCKET: { value: 'aa-test' } } },", '    },',
     ].join('\n'));
     expect(plan.report.filter((e) => e.kind === 'not-carried')).toEqual([]);
   });

@@ -99,9 +99,8 @@ function overrideEntries(w: PlanWorkload, environments: readonly PlanEnvironment
       ['env', o.env ? envEntries(o.env) : undefined],
       ['cpu', o.cpu !== undefined ? String(o.cpu) : undefined],
       ['memoryMiB', o.memoryMiB !== undefined ? String(o.memoryMiB) : undefined],
-      // The workload's own scaling is repeated where the override has none: an override is the whole of that
-      // environment's scaling, so nothing depends on how an override without one is read.
-      ['scaling', w.kind !== 'job' && (o.scaling ?? w.scaling) ? scalingCode((o.scaling ?? w.scaling)!, used) : undefined],
+      // An override without scaling keeps the workload's own there (shipshape's rule), so only a different one is written.
+      ['scaling', w.kind !== 'job' && o.scaling ? scalingCode(o.scaling, used) : undefined],
     ];
     if (entries.some((x) => x[1] !== undefined)) out.push([e.name, entries]);
   }
