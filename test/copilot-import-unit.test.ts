@@ -363,7 +363,7 @@ describe('mapping rules', () => {
   });
 });
 
-describe('behind the FEATURES switch (the coordinator turns it on once shipshape has the features)', () => {
+describe('the FEATURES switch (per-environment overrides and exec: generated when on, reported when off)', () => {
   test('on: per-environment values, CPU, memory and counts become the workload\'s environments; exec: true', () => {
     features.overrides = true;
     features.exec = true;
