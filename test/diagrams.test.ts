@@ -13,6 +13,7 @@ import { fixtures } from './fixtures';
 import { mermaidBlocks, parseMermaid } from './mermaid';
 import { build, config } from './property-config';
 import { createProject } from '../examples/node-api/.projenrc';
+import { createProject as createShop } from '../examples/shop/.projenrc';
 import {
   AlarmMetric, DeploymentStrategy, DockerImage, DockerPreset, Environment, EscalationPolicy, FeatureFlag, Monitoring, Pipeline, Service, Severity,
   Shipshape,
@@ -344,6 +345,51 @@ describe.each([twoServices, blueGreen, ['keywords', keywordProject] as const])('
     for (const [id, n] of [...chart.nodes].filter(([i]) => /^(deploy)?alarm_/.test(i))) {
       expect([n.lines[0], diagramDelivery(chart, id)]).toEqual([n.lines[0], delivered.get(alarmName(serviceOf(chart, id), env, n.lines[0]))]);
     }
+  });
+});
+
+describe('docs/architecture/<env>.md of the application example (examples/shop)', () => {
+  const model = modelOf(createShop);
+  const charts = new Map(renderDiagrams(model).filter((f) => f.path.startsWith('docs/architecture/')).map((f) => [f.path, chartOf(f.content)]));
+  const prod = charts.get('docs/architecture/prod.md')!;
+  const byFirstLine = nodeByFirstLine(prod);
+
+  test('each service shows its size, scaling and strategy as its own stack has them (overrides, its own scaling, rolling when internal)', () => {
+    const target = (name: string) => stackTargets(model).find((t) => t.service.name === name && t.environment.name === 'prod')!;
+    const api = prod.nodes.get(byFirstLine.get('ECS Fargate service api (internal: Service Connect only)')!)!;
+    const s = target('api').environment.infrastructure.scaling;
+    expect(api.lines.slice(1)).toEqual(['256 CPU units, 512 MiB, port 8080', `${s.min} to ${s.max} tasks, scaling on ${s.metric} ${s.target}`, 'rolling deployment']);
+    // web's prod override: 512 CPU units and 1024 MiB there (256 and 512 in staging).
+    expect(prod.nodes.get(byFirstLine.get('ECS Fargate service web')!)!.lines[1]).toBe('512 CPU units, 1024 MiB, port 3000');
+    const staging = charts.get('docs/architecture/staging.md')!;
+    expect(staging.nodes.get(nodeByFirstLine(staging).get('ECS Fargate service web')!)!.lines[1]).toBe('256 CPU units, 512 MiB, port 3000');
+  });
+
+  test('the worker: its queue and dead-letter queue, fed by the publishing service\'s topic, in its own stack', () => {
+    const queue = byFirstLine.get('SQS queue billing-prod')!;
+    const topic = byFirstLine.get('SNS topic api-prod-events')!;
+    const worker = byFirstLine.get('ECS Fargate worker billing (no port, no load balancer)')!;
+    expect(prod.edges).toEqual(expect.arrayContaining([
+      { from: topic, arrow: '-->', to: queue, label: 'subscribed' },
+      { from: queue, arrow: '-->', to: worker, label: 'polls' },
+      { from: queue, arrow: '-.->', to: byFirstLine.get('dead-letter queue billing-prod-dlq')!, label: 'moves' },
+    ]));
+    expect([...prod.groups.values()].find((g) => g.members.includes(queue))!.title).toBe('worker billing: stack billing-prod (infra/billing-prod.template.json)');
+  });
+
+  test('the job: the scheduler starts the state machine, which runs the task', () => {
+    const scheduler = byFirstLine.get('EventBridge Scheduler cron(0 3 * * ? *)')!;
+    const machine = byFirstLine.get('Step Functions state machine')!;
+    expect(prod.nodes.get(machine)!.lines[1]).toBe('retries 2, timeout 30 min');
+    expect(prod.edges).toEqual(expect.arrayContaining([
+      { from: scheduler, arrow: '-->', to: machine, label: 'starts' },
+      { from: machine, arrow: '-->', to: byFirstLine.get('ECS Fargate task nightly (runs to completion)')!, label: 'runs and waits' },
+    ]));
+  });
+
+  test('they parse with mermaid', () => {
+    const results = parseMermaid([...charts.keys()].map((f) => mermaidBlocks(renderDiagrams(model).find((x) => x.path === f)!.content)[0]));
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
   });
 });
 

@@ -4,7 +4,7 @@
  * AppConfig feature flags, the Synthetics canary, and its alarms with the escalation route of each severity.
  */
 import { Flowchart, mermaidBlock } from './mermaid';
-import { stackTargets } from '../cloudformation/templates';
+import { PortlessTarget, portlessTargets, stackTargets } from '../cloudformation/templates';
 import { TEST_HEADER, TEST_LISTENER_PORT } from '../core/naming';
 import { databaseSizeIn } from '../database/settings';
 import { TASK_START_FAILURES_ALARM, UNHEALTHY_TARGETS_ALARM, deploymentAlarms } from '../environment/alarms';
@@ -77,15 +77,18 @@ function strategyLabel(env: EnvironmentModel): string {
 function serviceTopology(chart: Flowchart, model: ProjectModel, service: ServiceModel, env: EnvironmentModel, users: string): void {
   const key = service.name;
   const infra = env.infrastructure;
-  const target = stackTargets(model).find((t) => t.service.name === service.name && t.environment.name === env.name);
+  // The service and its environment as its stack sees them: its overrides there, its own scaling, rolling when unrouted.
+  const target = stackTargets(model).find((t) => t.service.name === service.name && t.environment.name === env.name)!;
+  const here = target.service;
+  const scaling = target.environment.infrastructure.scaling;
   const monitoring = model.monitoring.find((m) => m.service === service.name);
   const database = model.databases.find((d) => d.service === service.name);
-  chart.group(chart.id('stack', key), `service ${service.name}: stack ${target?.stackName ?? ''} (${target?.filePath ?? ''})`, () => {
+  chart.group(chart.id('stack', key), `service ${service.name}: stack ${target.stackName} (${target.filePath})`, () => {
     const ecs = chart.node(chart.id('ecs', key), [
-      `ECS Fargate service ${service.name}`,
-      `${service.cpu} CPU units, ${service.memoryMiB} MiB, port ${service.port}`,
-      `${infra.scaling.min} to ${infra.scaling.max} tasks, scaling on ${infra.scaling.metric} ${infra.scaling.target}`,
-      strategyLabel(env),
+      `ECS Fargate service ${service.name}${service.internal ? ' (internal: Service Connect only)' : ''}`,
+      `${here.cpu} CPU units, ${here.memoryMiB} MiB, port ${service.port}`,
+      `${scaling.min} to ${scaling.max} tasks, scaling on ${scaling.metric} ${scaling.target}`,
+      strategyLabel(target.environment),
     ], 'box');
     if (infra.domain && routed(env, service)) {
       const host = publicHostName(service, infra.domain.name);
@@ -177,6 +180,39 @@ function monitoringTopology(
   }
 }
 
+/** A worker's or a scheduled job's stack in `env`: what runs it, its queue or its schedule, and what feeds the queue. */
+function portlessTopology(chart: Flowchart, target: PortlessTarget): void {
+  const { workload, environment: env } = target;
+  const m = workload.model;
+  const key = m.name;
+  chart.group(chart.id('stack', key), `${workload.kind} ${m.name}: stack ${target.stackName} (${target.filePath})`, () => {
+    if (workload.kind === 'worker') {
+      const w = workload.model;
+      const ecs = chart.node(chart.id('ecs', key), [
+        `ECS Fargate worker ${w.name} (no port, no load balancer)`,
+        `${w.cpu} CPU units, ${w.memoryMiB} MiB, health command ${w.healthCommand.join(' ')}`,
+        `${w.scaling.min} to ${w.scaling.max} tasks, ${w.scaling.messagesPerTask} visible messages per task`,
+      ], 'box');
+      const queue = chart.node(chart.id('queue', key), [`SQS queue ${w.name}-${env.name}`, `visibility ${w.queue.visibilityTimeoutSeconds} s`], 'stadium');
+      const dlq = chart.node(chart.id('dlq', key), [`dead-letter queue ${w.name}-${env.name}-dlq`, `after ${w.queue.maxReceiveCount} receives`], 'stadium');
+      chart.edge(queue, ecs, 'solid', 'polls');
+      chart.edge(queue, dlq, 'dotted', 'moves');
+      for (const publisher of w.subscribe) {
+        chart.edge(chart.id('events', publisher), queue, 'solid', 'subscribed');
+      }
+    } else {
+      const j = workload.model;
+      const scheduler = chart.node(chart.id('schedule', key), [`EventBridge Scheduler ${j.schedule}`, `time zone ${j.timezone}`], 'stadium');
+      const machine = chart.node(chart.id('statemachine', key), [
+        'Step Functions state machine', `retries ${j.retries}, timeout ${Math.round(j.timeoutSeconds / 60)} min`,
+      ], 'box');
+      const task = chart.node(chart.id('ecs', key), [`ECS Fargate task ${j.name} (runs to completion)`, `${j.cpu} CPU units, ${j.memoryMiB} MiB`], 'box');
+      chart.edge(scheduler, machine, 'solid', 'starts');
+      chart.edge(machine, task, 'solid', 'runs and waits');
+    }
+  });
+}
+
 export function architectureChart(model: ProjectModel, env: EnvironmentModel): Flowchart {
   const chart = new Flowchart('LR');
   // Users reach the service through the load balancer, which exists with a domain only.
@@ -184,6 +220,12 @@ export function architectureChart(model: ProjectModel, env: EnvironmentModel): F
   if (model.services.some((s) => routed(env, s))) chart.node(users, ['users'], 'circle');
   chart.group(chart.id('env', env.name), `${env.name}: account ${env.account}, ${env.region}`, () => {
     for (const service of model.services) serviceTopology(chart, model, service, env, users);
+    // A publishing service's events topic, which its subscribers' queues read.
+    for (const service of model.services.filter((s) => s.publishes)) {
+      const topic = chart.node(chart.id('events', service.name), [`SNS topic ${service.name}-${env.name}-events`], 'stadium');
+      chart.edge(chart.id('ecs', service.name), topic, 'dotted', 'publishes');
+    }
+    for (const t of portlessTargets(model).filter((x) => x.environment.name === env.name)) portlessTopology(chart, t);
   });
   chart.classDef('critical', 'fill:#fde2e1,stroke:#c62828');
   chart.classDef('warning', 'fill:#fff4ce,stroke:#b7791f');
@@ -193,13 +235,13 @@ export function architectureChart(model: ProjectModel, env: EnvironmentModel): F
 
 /** One file per environment, in deploy order. */
 export function renderArchitectureDiagrams(model: ProjectModel): RenderedFile[] {
-  if (model.services.length === 0) return [];
+  if (model.services.length + model.workers.length + model.jobs.length === 0) return [];
   return [...model.environments].sort((a, b) => a.order - b.order).map((env) => {
     const lines = [
       `<!-- ${model.header.join(' ')} -->`,
       `# Architecture: ${env.name}`,
       '',
-      `What the environment stack${model.services.length > 1 ? 's' : ''} of \`${env.name}\` create${model.services.length > 1 ? '' : 's'} (account ${env.account}, ${env.region}${env.infrastructure.production ? ', production' : ''}), drawn from the same model the templates are built from. Alarms point to where their severity notifies; CRITICAL metric alarms and the built-in deployment alarms also roll a deployment back.`,
+      `What the stacks of \`${env.name}\` create (account ${env.account}, ${env.region}${env.infrastructure.production ? ', production' : ''}), drawn from the same model the templates are built from. Alarms point to where their severity notifies; CRITICAL metric alarms and the built-in deployment alarms also roll a deployment back.`,
       '',
       mermaidBlock(architectureChart(model, env)),
       '',
