@@ -1,8 +1,6 @@
-import { ArnFormat, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -22,6 +20,7 @@ import { publicUrl } from '../environment/urls';
 import type { FlagModel } from '../flags/model';
 import type { EnvironmentModel, ServiceModel } from '../model';
 import { buildDatabase } from './database';
+import { workloadAlarmTopic } from './monitoring/routes';
 import { buildTopic } from './worker';
 import type { MonitoringModel } from '../monitoring/model';
 import { useAsDeploymentAlarms } from './monitoring/deployment';
@@ -187,8 +186,7 @@ export class EnvironmentStack extends Stack {
 
   /**
    * The built-in alarms of a service without a Monitoring: error-level logs and, behind a load balancer, target 5xx
-   * (returned), all notifying one topic with the failure-path alarms. The topic uses its own KMS key, because
-   * CloudWatch cannot publish to a topic encrypted with the AWS managed key `alias/aws/sns`.
+   * (returned), all notifying one topic with the failure-path alarms (`workloadAlarmTopic`).
    */
   private builtinDeploymentAlarms(
     service: ServiceModel,
@@ -197,36 +195,7 @@ export class EnvironmentStack extends Stack {
     failurePath: ReadonlyArray<{ readonly alarm: cloudwatch.Alarm }>,
   ): { alarms: cloudwatch.Alarm[]; topic: sns.Topic } {
     const svc = pascalCase(service.name);
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: `Encrypts the ${service.name} ${environment.name} alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `${service.name}-${environment.name}-alarms`,
-      displayName: `${service.name} ${environment.name} alarms`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        ArnLike: {
-          'aws:SourceArn': this.formatArn({
-            service: 'cloudwatch', resource: 'alarm', resourceName: `${service.name}-${environment.name}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }));
+    const topic = workloadAlarmTopic(this, service.name, environment.name);
 
     const errors = new logs.MetricFilter(this, `${svc}ErrorFilter`, {
       logGroup: this.logGroup,

@@ -3,12 +3,9 @@
  * on the environment stack's network and cluster (src/cloudformation/shared.ts). Its alarms notify the routes of the
  * project's EscalationPolicy, made in this stack as a service's are; without one, one encrypted topic of its own.
  */
-import { ArnFormat, DefaultStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { SeverityRoutes } from './monitoring/routes';
+import { SeverityRoutes, workloadAlarmTopic } from './monitoring/routes';
 import { acknowledgeEnvironmentStack } from './nag';
 import { buildScheduledJob } from './scheduled-job';
 import { ImageRegistry } from './service';
@@ -51,8 +48,8 @@ export class WorkloadStack extends Stack {
   }
 
   /**
-   * Where the alarms go: the EscalationPolicy's routes by severity; without one, a single topic (KMS-encrypted with a
-   * key CloudWatch may use, as the built-in alarm topic of a service without a Monitoring) for every severity.
+   * Where the alarms go: the EscalationPolicy's routes by severity; without one, for every severity, the same single
+   * topic a service without a Monitoring gets (`workloadAlarmTopic`).
    */
   private routes(name: string, environment: EnvironmentModel, escalation: EscalationModel | undefined): SharedEnvironment['topicFor'] {
     if (escalation) {
@@ -65,34 +62,7 @@ export class WorkloadStack extends Stack {
       });
       return (severity) => routes.topicFor(severity);
     }
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: `Encrypts the ${name} ${environment.name} alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `${name}-${environment.name}-alarms`,
-      displayName: `${name} ${environment.name} alarms`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        ArnLike: {
-          'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${name}-${environment.name}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
-    }));
+    const topic = workloadAlarmTopic(this, name, environment.name);
     return () => topic;
   }
 }

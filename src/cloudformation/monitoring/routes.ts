@@ -3,7 +3,7 @@
  * managed key that CloudWatch may use (the AWS managed `alias/aws/sns` key cannot receive alarm
  * notifications), and the subscriptions of the project's EscalationPolicy.
  */
-import { ArnFormat, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -158,4 +158,41 @@ export class SeverityRoutes extends Construct {
     }));
     return topic;
   }
+}
+
+/**
+ * The one alarm topic of a workload's stack without an EscalationPolicy (`<workload>-<env>-alarms`): every alarm of
+ * the stack notifies it. It uses its own KMS key, because CloudWatch cannot publish to a topic encrypted with the AWS
+ * managed key `alias/aws/sns`; only the stack's own alarms (`<workload>-<env>-*`) may publish.
+ */
+export function workloadAlarmTopic(stack: Stack, workload: string, environment: string): sns.Topic {
+  const key = new kms.Key(stack, 'AlarmTopicKey', {
+    description: `Encrypts the ${workload} ${environment} alarm topic`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  }));
+  const topic = new sns.Topic(stack, 'AlarmTopic', {
+    topicName: `${workload}-${environment}-alarms`,
+    displayName: `${workload} ${environment} alarms`,
+    masterKey: key,
+    enforceSSL: true,
+  });
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${workload}-${environment}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      },
+    },
+  }));
+  return topic;
 }
