@@ -109,9 +109,9 @@ export function publishJob(ctx: BuildContext, checkIds: readonly string[]): JobS
   };
 }
 
-/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake (and 5 per migration). */
-function deployMinutes(stacks: readonly StackTarget[]): number {
-  return stacks.reduce((sum, t) => sum + 8 + (t.service.migrate ? 5 : 0) + Math.ceil(trafficSeconds(t.environment.strategy) / 60), 0);
+/** Minutes a deploy is expected to take: the stack update, the traffic shifts and the bake (and 5 for a migration). */
+function deployMinutes(t: StackTarget): number {
+  return 8 + (t.service.migrate ? 5 : 0) + Math.ceil(trafficSeconds(t.environment.strategy) / 60);
 }
 
 /**
@@ -187,10 +187,9 @@ export function deployJobs(
 
 /** One deploy job: the environment stack, then the workload's stack, its rollback and the summary. */
 function deployJob(
-  ctx: BuildContext, env: EnvironmentModel, id: string, target: StackTarget, shared: EnvironmentTarget | undefined,
+  ctx: BuildContext, env: EnvironmentModel, id: string, t: StackTarget, shared: EnvironmentTarget | undefined,
   options: ResolvedDeploy, problems: Problem[], needs: readonly string[], condition: string, perWorkload: boolean,
 ): JobSpec {
-  const stacks = [target];
   const action = (step: StepModel): StepModel => ({ ...step, timeoutMinutes: step.timeoutMinutes ?? STEP_MINUTES.action });
   const protection = options.checkProtection ? [{
     ...protectionCheckStep(githubEnvironmentOf(env, ctx.branch)),
@@ -204,20 +203,19 @@ function deployJob(
     steps.push(...ctx.toolchain.setup.map((s) => ({ ...s, timeoutMinutes: s.timeoutMinutes ?? STEP_MINUTES.toolchain })));
   }
   const summary: Record<string, string> = {};
-  const rows: string[] = [];
   // What `aws cloudformation deploy` needs besides the stack: the account's template bucket and the execution role.
-  const cfnEnv = (t: Pick<StackTarget, 'stackName' | 'filePath'>) => ({
-    STACK: t.stackName,
-    TEMPLATE: t.filePath,
+  const cfnEnv = (stack: Pick<StackTarget, 'stackName' | 'filePath'>) => ({
+    STACK: stack.stackName,
+    TEMPLATE: stack.filePath,
     TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
-    TEMPLATE_PREFIX: templatePrefix(t.stackName),
+    TEMPLATE_PREFIX: templatePrefix(stack.stackName),
     EXECUTION_ROLE_ARN: roleArn(env.account, env.region, cloudFormationExecutionRoleName(ctx.project, env.name)),
   });
-  const lastGood = (t: StackTarget) => ({
+  const lastGood = {
     TEMPLATE_BUCKET: templateBucketName(ctx.project, env.account, env.region),
     LAST_GOOD_TEMPLATE_KEY: lastGoodTemplateKey(t.stackName),
     PARAMETER: lastGoodImageTagParameter(t.service.name, env.name),
-  });
+  };
   // The environment's shared infrastructure first: every workload stack imports its exports.
   if (shared) {
     steps.push({
@@ -235,78 +233,73 @@ function deployJob(
       timeoutMinutes: boundMinutes(ENVIRONMENT_DEPLOY_SECONDS),
     });
   }
-  for (const t of stacks) {
-    const s = t.service.name;
-    const key = pascal(s).toUpperCase();
-    const url = publicUrl(t.service, env);
-    // The service's own view of the environment: an internal service deploys with a rolling update.
-    const strategy = t.environment.strategy;
-    const bounds = deployBounds(strategy);
-    if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
-    steps.push(
-      { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
-    );
-    // A scheduled job has no ECS service to wait for: its stack update is its deploy (its next run uses the new tag).
-    if (t.kind !== 'job') {
-      steps.push({
-        name: `Wait for ${s} (${describeStrategy(strategy)})`,
-        id: `wait-${s}`,
-        env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
-        run: waitScript(strategy),
-        timeoutMinutes: boundMinutes(bounds.waitSeconds),
-      });
-    }
-    steps.push(
-      url
-        ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
-        : {
-          name: `Verify ${s}`,
-          id: `verify-${s}`,
-          run: t.kind === 'job'
-            ? `echo "::notice::${s} is a scheduled job: its next run uses the new image (run it by hand with its runbook's command to check it now)"`
-            : t.kind === 'worker'
-              ? `echo "::notice::${s} is a queue worker (no URL): the ECS deployment's health checks (its health command) verified it"`
-              : t.service.exposure.kind === 'internal'
-                ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
-                : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
-          timeoutMinutes: STEP_MINUTES.verify,
-        },
-    );
-    if (options.smokeCommand && url) {
-      steps.push({
-        name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
-      });
-    }
+  const s = t.service.name;
+  const key = pascal(s).toUpperCase();
+  const url = publicUrl(t.service, env);
+  // The service's own view of the environment: an internal service deploys with a rolling update.
+  const strategy = t.environment.strategy;
+  const bounds = deployBounds(strategy);
+  if (t.service.migrate) steps.push(...migrationSteps(t, env, cfnEnv(t), bounds.deploySeconds));
+  steps.push(
+    { name: `Deploy ${s}`, id: `deploy-${s}`, env: { ...cfnEnv(t), DEPLOY_SECONDS: String(bounds.deploySeconds) }, run: DEPLOY_SCRIPT, timeoutMinutes: boundMinutes(bounds.deploySeconds) },
+  );
+  // A scheduled job has no ECS service to wait for: its stack update is its deploy (its next run uses the new tag).
+  if (t.kind !== 'job') {
     steps.push({
-      name: `Record the last good version of ${s}`,
-      id: `record-${s}`,
-      env: { STACK: t.stackName, TEMPLATE: t.filePath, ...lastGood(t) },
-      run: RECORD_SCRIPT,
-      timeoutMinutes: STEP_MINUTES.record,
-    });
-    Object.assign(summary, {
-      [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
-      // A scheduled job has no ECS deployment to wait for.
-      [`${key}_WAIT`]: t.kind === 'job' ? 'none (a scheduled job)' : `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
-      [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
-      [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
-    });
-    rows.push(`echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`);
-  }
-  for (const t of stacks) {
-    const s = t.service.name;
-    // A migration's first change set is the first step that changes the stack.
-    const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
-    steps.push({
-      name: `Rollback ${s}`,
-      id: `rollback-${s}`,
-      // Only the stack that was deployed and not recorded as good: the stacks before it passed, those after it never ran.
-      if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
-      env: { ...cfnEnv(t), ...lastGood(t), ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
-      run: ROLLBACK_SCRIPT,
-      timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
+      name: `Wait for ${s} (${describeStrategy(strategy)})`,
+      id: `wait-${s}`,
+      env: { STACK: t.stackName, STRATEGY: strategy.kind, WAIT_SECONDS: String(bounds.waitSeconds) },
+      run: waitScript(strategy),
+      timeoutMinutes: boundMinutes(bounds.waitSeconds),
     });
   }
+  steps.push(
+    url
+      ? { name: `Verify ${s}`, id: `verify-${s}`, env: { BASE_URL: url, HEALTH_PATH: t.service.healthPath }, run: SMOKE_SCRIPT, timeoutMinutes: STEP_MINUTES.verify }
+      : {
+        name: `Verify ${s}`,
+        id: `verify-${s}`,
+        run: t.kind === 'job'
+          ? `echo "::notice::${s} is a scheduled job: its next run uses the new image (run it by hand with its runbook's command to check it now)"`
+          : t.kind === 'worker'
+            ? `echo "::notice::${s} is a queue worker (no URL): the ECS deployment's health checks (its health command) verified it"`
+            : t.service.exposure.kind === 'internal'
+              ? `echo "::notice::${s} is internal (no public URL): the ECS deployment's health checks verified it"`
+              : `echo "::notice::${env.name} has no url: the smoke test of ${s} is skipped"`,
+        timeoutMinutes: STEP_MINUTES.verify,
+      },
+  );
+  if (options.smokeCommand && url) {
+    steps.push({
+      name: `Smoke test ${s}`, id: `smoke-${s}`, env: { BASE_URL: url, SERVICE: s }, run: options.smokeCommand, timeoutMinutes: STEP_MINUTES.smoke,
+    });
+  }
+  steps.push({
+    name: `Record the last good version of ${s}`,
+    id: `record-${s}`,
+    env: { STACK: t.stackName, TEMPLATE: t.filePath, ...lastGood },
+    run: RECORD_SCRIPT,
+    timeoutMinutes: STEP_MINUTES.record,
+  });
+  Object.assign(summary, {
+    [`${key}_DEPLOY`]: `\${{ steps.deploy-${s}.outputs.outcome || steps.deploy-${s}.outcome }}`,
+    // A scheduled job has no ECS deployment to wait for.
+    [`${key}_WAIT`]: t.kind === 'job' ? 'none (a scheduled job)' : `\${{ steps.wait-${s}.outputs.outcome || steps.wait-${s}.outcome }}`,
+    [`${key}_VERIFY`]: `\${{ steps.verify-${s}.outcome }}`,
+    [`${key}_ROLLBACK`]: `\${{ steps.rollback-${s}.outputs.outcome || steps.rollback-${s}.outcome }}`,
+  });
+  const row = `echo "| ${s} | ${t.stackName} | $IMAGE_TAG | ${describeStrategy(strategy)} | $${key}_DEPLOY | $${key}_WAIT | $${key}_VERIFY | $${key}_ROLLBACK |"`;
+  // A migration's first change set is the first step that changes the stack.
+  const first = t.service.migrate ? `prepare-migration-${s}` : `deploy-${s}`;
+  steps.push({
+    name: `Rollback ${s}`,
+    id: `rollback-${s}`,
+    // Only when the stack was deployed (or its migration's change set made) and not recorded as good.
+    if: `failure() && steps.${first}.outcome != 'skipped' && steps.record-${s}.outcome != 'success'`,
+    env: { ...cfnEnv(t), ...lastGood, ROLLBACK_SECONDS: String(deployBounds(t.environment.strategy).rollbackSeconds) },
+    run: ROLLBACK_SCRIPT,
+    timeoutMinutes: boundMinutes(deployBounds(t.environment.strategy).rollbackSeconds, 3),
+  });
   steps.push({
     name: 'Summary',
     if: 'always()',
@@ -320,22 +313,22 @@ function deployJob(
     },
     run: [
       '{',
-      `  echo "### Deploy ${perWorkload ? `${target.service.name} ` : ''}to ${env.name}: $JOB_STATUS"`,
+      `  echo "### Deploy ${perWorkload ? `${t.service.name} ` : ''}to ${env.name}: $JOB_STATUS"`,
       '  echo ""',
       '  echo "Triggered by @$TRIGGERED_BY, commit $COMMIT, image tag $IMAGE_TAG ([run]($RUN_URL))."',
       '  echo ""',
       '  echo "| service | stack | image tag | strategy | deploy | wait | verify | rollback |"',
       '  echo "|---|---|---|---|---|---|---|---|"',
-      ...rows.map((r) => `  ${r}`),
+      `  ${row}`,
       '} >> "$GITHUB_STEP_SUMMARY"',
     ].join('\n'),
     timeoutMinutes: STEP_MINUTES.summary,
   });
-  const expected = ctx.expectedMinutes[id] ?? deployMinutes(stacks) + (shared ? 1 : 0);
+  const expected = ctx.expectedMinutes[id] ?? deployMinutes(t) + (shared ? 1 : 0);
   const timeoutMinutes = deployJobTimeoutMinutes(steps);
   if (timeoutMinutes > GITHUB_JOB_LIMIT_MINUTES) {
-    problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name}${perWorkload ? `, workload ${target.service.name}` : ''})`,
-      `a worst case of ${timeoutMinutes} minutes for ${target.stackName} with ${describeStrategy(target.environment.strategy)}`,
+    problems.push(problem('SS-PIPELINE-DEPLOY-TIME', ctx.constructPath, `deploy (environment ${env.name}${perWorkload ? `, workload ${t.service.name}` : ''})`,
+      `a worst case of ${timeoutMinutes} minutes for ${t.stackName} with ${describeStrategy(t.environment.strategy)}`,
       `a deploy job that fits GitHub's ${GITHUB_JOB_LIMIT_MINUTES}-minute job limit (a job cancelled for time runs no rollback)`,
       `Shorten the bake or step interval of ${env.name}'s strategy.`));
   }
