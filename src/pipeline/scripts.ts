@@ -69,9 +69,10 @@ export function deployBounds(strategy: StrategyModel): DeployBounds {
  * account's template bucket (`--s3-bucket`, `--s3-prefix uploads/<stack>`; inline templates stop at 51,200 bytes)
  * and CloudFormation acts as the environment's execution role (`--role-arn`), the only role the deploy role may
  * pass. The environment stacks create unnamed IAM roles only, so `CAPABILITY_IAM` is enough. An unchanged
- * template and tag is not an error (`--no-fail-on-empty-changeset`).
+ * template and tag is not an error (`--no-fail-on-empty-changeset`). With `stderr`, the CLI's errors go to that file
+ * for the caller to read.
  */
-const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string, migrationTag?: string) => [
+const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string, migrationTag?: string, stderr?: string) => [
   `timeout "${bound}" aws cloudformation deploy \\`,
   '  --stack-name "$STACK" \\',
   `  --template-file "${template}" \\`,
@@ -80,7 +81,7 @@ const CFN_DEPLOY = (template: string, tag: string | undefined, bound: string, mi
   '  --role-arn "$EXECUTION_ROLE_ARN" \\',
   '  --capabilities CAPABILITY_IAM \\',
   ...(tag === undefined ? [] : [`  --parameter-overrides "${IMAGE_TAG_PARAMETER}=${tag}"${migrationTag === undefined ? '' : ` "${MIGRATION_IMAGE_TAG_PARAMETER}=${migrationTag}"`} \\`]),
-  '  --no-fail-on-empty-changeset || code=$?',
+  `  --no-fail-on-empty-changeset${stderr === undefined ? '' : ` 2>"${stderr}"`} || code=$?`,
 ].join('\n');
 
 /** The seconds an environment stack's deploy may take (its first creation makes a VPC, NAT gateways and a load balancer). */
@@ -147,7 +148,7 @@ export const ENVIRONMENT_DEPLOY_SCRIPT = lines(
   '    exit 1',
   '  fi',
   '  code=0',
-  CFN_DEPLOY('$TEMPLATE', undefined, '$left').replace('|| code=$?', '2>"$errors" || code=$?').split('\n').map((l) => `  ${l}`).join('\n'),
+  CFN_DEPLOY('$TEMPLATE', undefined, '$left', undefined, '$errors').split('\n').map((l) => `  ${l}`).join('\n'),
   '  cat "$errors" >&2',
   '  if [ "$code" -eq 0 ]; then break; fi',
   '  if [ "$code" -ne 124 ] && grep -q -e "_IN_PROGRESS state" -e AlreadyExistsException "$errors"; then',
