@@ -121,6 +121,11 @@ interface ParsedOverrides {
   readonly scaling?: Required<ScalingOptions>;
 }
 
+/** Scaling props as the model holds them. */
+function scalingModel(s: Required<ScalingOptions>): NonNullable<ServiceModel['scaling']> {
+  return { min: s.min, max: s.max, metric: s.target.metric, target: s.target.value };
+}
+
 /** A service's migration task. */
 export interface ServiceMigrate {
   /** The command, in exec form (`['npm', 'run', 'migrate']`): no shell parses it. */
@@ -282,9 +287,7 @@ export class Service extends ShipshapeConstruct {
       cpu: this.cpu,
       memoryMiB: this.memoryMiB,
       env: this.env,
-      ...(this.scaling
-        ? { scaling: { min: this.scaling.min, max: this.scaling.max, metric: this.scaling.target.metric, target: this.scaling.target.value } }
-        : {}),
+      ...(this.scaling ? { scaling: scalingModel(this.scaling) } : {}),
       calls: this.calls.map((c) => c.name),
       internal: this.internal,
       exposure: this.internal ? { kind: 'internal' } : { kind: 'public', ...(this.host ? { host: this.host } : {}), ...(this.path ? { path: this.path } : {}) },
@@ -295,9 +298,7 @@ export class Service extends ShipshapeConstruct {
           ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
           ...(o.memoryMiB !== undefined ? { memoryMiB: o.memoryMiB } : {}),
           ...(o.env !== undefined ? { env: o.env } : {}),
-          ...(o.scaling !== undefined
-            ? { scaling: { min: o.scaling.min, max: o.scaling.max, metric: o.scaling.target.metric, target: o.scaling.target.value } }
-            : {}),
+          ...(o.scaling !== undefined ? { scaling: scalingModel(o.scaling) } : {}),
         }])),
       } : {}),
       ...(this.exec ? { exec: true } : {}),
